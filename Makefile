@@ -1,0 +1,58 @@
+# The team's verbs. `make run` and `make test` do all the set-up on a fresh machine.
+.DEFAULT_GOAL := help
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+FLASK := FLASK_APP=copro_tracker $(VENV)/bin/flask
+PYTEST_ARGS ?=
+# -n 2 matches the 2-core machines; set PYTEST_WORKERS=0 to run in one process.
+PYTEST_WORKERS ?= 2
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN{FS=":.*## "}{printf "  %-12s %s\n",$$1,$$2}'
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+static/build/app.css: node_modules/.installed $(wildcard static/src/*.scss)
+	npm run --silent build
+
+install: $(VENV)/.installed node_modules/.installed static/build/app.css translations ## Install Python and npm packages, build assets
+
+translations: $(VENV)/.installed ## Compile the Welsh (and English) message catalogues
+	$(VENV)/bin/pybabel -q compile --use-fuzzy -d copro_tracker/translations
+
+extract-messages: $(VENV)/.installed ## Refresh the message catalogues from the code and templates
+	$(VENV)/bin/pybabel -q extract -F babel.cfg -k _l -o copro_tracker/translations/messages.pot .
+	$(VENV)/bin/pybabel -q update -i copro_tracker/translations/messages.pot -d copro_tracker/translations
+
+db: install ## Migrate the development database
+	$(FLASK) db upgrade
+
+run: db ## Install, migrate, load demo data and serve on http://127.0.0.1:5000
+	$(FLASK) demo
+	@echo "Serving on http://127.0.0.1:5000 (Ctrl+C to stop)"
+	$(FLASK) run --host 127.0.0.1 --port 5000
+
+test: install ## Run the whole test suite (SQLite; set TEST_DATABASE_URL for PostgreSQL)
+	PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 $(VENV)/bin/pytest $(if $(filter 0,$(PYTEST_WORKERS)),,-n $(PYTEST_WORKERS)) $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed ## ruff check and format check
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(VENV)/.installed ## Apply ruff fixes and formatting
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+bench: install ## Run the benchmarks in bench/ (writes figures to stdout; see bench/RESULTS.md)
+	$(PY) bench/audit_verify.py --events 1000000
+
+.PHONY: help install translations extract-messages db run test lint format bench

@@ -1,0 +1,91 @@
+from __future__ import annotations
+
+from flask import current_app, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..auth import service
+from ..auth.forms import ConfirmForm, MemberRoleForm
+from ..models import AccountToken, OrgRole, PartnerKind, TokenPurpose, User
+from ..permissions import authorize, requires
+from ..tenancy import get_scoped_or_404
+from ..web.forms import add_error
+from . import bp
+
+
+@bp.get("/people")
+@requires("members.view")
+def members():
+    return render_template(
+        "admin/members.html",
+        people=service.members_of(current_user.organisation_id),
+        invitations=service.pending_invitations(current_user.organisation_id),
+    )
+
+
+@bp.route("/people/<int:user_id>", methods=["GET", "POST"])
+@requires("members.view")
+def member(user_id: int):
+    person = get_scoped_or_404(User, user_id, current_user.organisation_id)
+    form = MemberRoleForm(obj=person)
+    if form.is_submitted():
+        authorize("members.manage", person)
+        if form.validate():
+            try:
+                service.change_role(current_user, person, OrgRole(form.role.data), PartnerKind(form.partner_kind.data))
+            except service.AccountError as error:
+                add_error(form, str(error), error.field)
+            else:
+                flash(_("%(name)s's role has been saved.", name=person.display_name), "success")
+                return redirect(url_for("admin.member", user_id=person.id))
+    else:
+        form.role.data = person.role.value
+        form.partner_kind.data = person.partner_kind.value
+    return render_template("admin/member.html", person=person, form=form, confirm=ConfirmForm())
+
+
+@bp.post("/people/<int:user_id>/deactivate")
+@requires("members.manage")
+def deactivate(user_id: int):
+    return _set_active(user_id, active=False)
+
+
+@bp.post("/people/<int:user_id>/reactivate")
+@requires("members.manage")
+def reactivate(user_id: int):
+    return _set_active(user_id, active=True)
+
+
+def _set_active(user_id: int, active: bool):
+    person = get_scoped_or_404(User, user_id, current_user.organisation_id)
+    authorize("members.manage", person)
+    if ConfirmForm().validate_on_submit():
+        service.set_active(current_user, person, active)
+        message = _("%(name)s can sign in again.") if active else _("%(name)s has been deactivated and signed out.")
+        flash(message % {"name": person.display_name}, "success")
+    return redirect(url_for("admin.member", user_id=person.id))
+
+
+@bp.post("/people/<int:user_id>/reset-link")
+@requires("members.reset_link")
+def reset_link(user_id: int):
+    person = get_scoped_or_404(User, user_id, current_user.organisation_id)
+    authorize("members.reset_link", person)
+    if not ConfirmForm().validate_on_submit() or not person.active:
+        return redirect(url_for("admin.member", user_id=person.id))
+    _token, secret = service.issue_password_reset(person, actor=current_user)
+    link = url_for("auth.reset_password", token=secret, _external=True)
+    hours = current_app.config["RESET_HOURS"]
+    return render_template("admin/reset_link.html", person=person, link=link, hours=hours)
+
+
+@bp.post("/invitations/<int:token_id>/revoke")
+@requires("people.invite")
+def revoke_invitation(token_id: int):
+    token = get_scoped_or_404(AccountToken, token_id, current_user.organisation_id)
+    if token.purpose != TokenPurpose.INVITATION:
+        return redirect(url_for("admin.members"))
+    if ConfirmForm().validate_on_submit():
+        service.revoke_invitation(current_user, token)
+        flash(_("The invitation for %(email)s has been cancelled.", email=token.email), "success")
+    return redirect(url_for("admin.members"))

@@ -1,0 +1,1 @@
+"""Audit trail: automatic capture, the tamper-evident ledger and its offline verifier."""

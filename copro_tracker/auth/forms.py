@@ -1,0 +1,152 @@
+"""Forms for signing in, invitations and passwords. Every message is plain English and explicit."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import PasswordField, RadioField, SelectMultipleField, StringField, SubmitField, TextAreaField
+from wtforms.validators import Email, InputRequired, Length, Optional
+
+from .. import labels
+from ..web.govuk import (
+    GovCheckboxesInput,
+    GovPasswordInput,
+    GovRadioInput,
+    GovSubmitInput,
+    GovTextArea,
+    GovTextInput,
+)
+
+
+def email_field(label: str = _l("Email address")) -> StringField:
+    return StringField(
+        label,
+        widget=GovTextInput(),
+        validators=[
+            InputRequired(_l("Enter your email address")),
+            Length(max=254, message=_l("Email address must be 254 characters or fewer")),
+            Email(
+                _l("Enter an email address in the correct format, like name@example.org"), check_deliverability=False
+            ),
+        ],
+        render_kw={"autocomplete": "email", "spellcheck": "false"},
+    )
+
+
+def new_password_field(label: str = _l("Create a password")) -> PasswordField:
+    return PasswordField(
+        label,
+        widget=GovPasswordInput(),
+        description=_l("At least 10 characters. A few unrelated words together make a strong password."),
+        validators=[InputRequired(_l("Enter a password"))],
+        render_kw={"autocomplete": "new-password"},
+    )
+
+
+class LoginForm(FlaskForm):
+    email = email_field()
+    password = PasswordField(
+        _l("Password"),
+        widget=GovPasswordInput(),
+        validators=[InputRequired(_l("Enter your password"))],
+        render_kw={"autocomplete": "current-password"},
+    )
+    submit = SubmitField(_l("Sign in"), widget=GovSubmitInput())
+
+
+class NeedsMixin:
+    communication_needs = SelectMultipleField(
+        _l("Communication needs"),
+        widget=GovCheckboxesInput(),
+        description=_l("Tell us what helps you take part. Select all that apply, or none."),
+        choices=labels.choices(labels.COMMUNICATION_NEED),
+        validators=[Optional()],
+    )
+    communication_needs_other = TextAreaField(
+        _l("Anything else that helps you take part (optional)"),
+        widget=GovTextArea(),
+        validators=[Length(max=500, message=_l("Keep this to 500 characters or fewer"))],
+    )
+    preferred_language = RadioField(
+        _l("Which language would you like us to use?"),
+        widget=GovRadioInput(),
+        choices=labels.choices(labels.LANGUAGE),
+        default="en",
+        validators=[InputRequired(_l("Choose English or Welsh"))],
+    )
+
+
+class AcceptInvitationForm(NeedsMixin, FlaskForm):
+    display_name = StringField(
+        _l("Your name"),
+        widget=GovTextInput(),
+        description=_l("This is how other members of the initiative will see you."),
+        validators=[
+            InputRequired(_l("Enter your name")),
+            Length(max=120, message=_l("Name must be 120 characters or fewer")),
+        ],
+        render_kw={"autocomplete": "name"},
+    )
+    password = new_password_field()
+    submit = SubmitField(_l("Create my account"), widget=GovSubmitInput())
+
+
+class ProfileForm(NeedsMixin, FlaskForm):
+    display_name = AcceptInvitationForm.display_name
+    submit = SubmitField(_l("Save changes"), widget=GovSubmitInput())
+
+
+class ForgottenPasswordForm(FlaskForm):
+    email = email_field()
+    submit = SubmitField(_l("Send me a reset link"), widget=GovSubmitInput())
+
+
+class ResetPasswordForm(FlaskForm):
+    password = new_password_field(_l("New password"))
+    submit = SubmitField(_l("Save new password"), widget=GovSubmitInput())
+
+
+class ChangePasswordForm(FlaskForm):
+    current_password = PasswordField(
+        _l("Current password"),
+        widget=GovPasswordInput(),
+        validators=[InputRequired(_l("Enter your current password"))],
+        render_kw={"autocomplete": "current-password"},
+    )
+    password = new_password_field(_l("New password"))
+    submit = SubmitField(_l("Change password"), widget=GovSubmitInput())
+
+
+class InviteForm(FlaskForm):
+    display_name = StringField(
+        _l("Full name"),
+        widget=GovTextInput(),
+        validators=[
+            InputRequired(_l("Enter the person's name")),
+            Length(max=120, message=_l("Name must be 120 characters or fewer")),
+        ],
+    )
+    email = email_field()
+    role = RadioField(
+        _l("Role in the organisation"),
+        widget=GovRadioInput(),
+        choices=labels.choices(labels.ROLE),
+        validators=[InputRequired(_l("Choose a role"))],
+    )
+    partner_kind = RadioField(
+        _l("How are they involved?"),
+        widget=GovRadioInput(),
+        choices=labels.choices(labels.PARTNER_KIND),
+        validators=[InputRequired(_l("Choose how they are involved"))],
+    )
+    submit = SubmitField(_l("Create invitation"), widget=GovSubmitInput())
+
+
+class MemberRoleForm(FlaskForm):
+    role = InviteForm.role
+    partner_kind = InviteForm.partner_kind
+    submit = SubmitField(_l("Save role"), widget=GovSubmitInput())
+
+
+class ConfirmForm(FlaskForm):
+    submit = SubmitField(_l("Confirm"), widget=GovSubmitInput())

@@ -1,0 +1,322 @@
+"""Accounts: sign-in with lockout, invitations, password resets, member administration.
+
+Each public function takes plain values and the acting user, changes models and commits once; the
+audit capture sees that commit.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import sqlalchemy as sa
+from flask import current_app
+
+from ..audit import capture
+from ..extensions import db
+from ..models import AccountToken, Organisation, OrgRole, PartnerKind, TokenPurpose, User, utcnow
+from ..tenancy import scoped
+from . import passwords, tokens
+
+
+class AccountError(ValueError):
+    """A problem to show the person, attached to a form field where possible."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+GENERIC_LOGIN_ERROR = "Enter a correct email address and password"
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def find_user_by_email(email: str) -> User | None:
+    return db.session.scalar(sa.select(User).where(User.email == normalise_email(email)))
+
+
+def authenticate(email: str, password: str) -> User:
+    """Return the user, or raise AccountError with one message whatever the cause (no account enumeration)."""
+    user = find_user_by_email(email)
+    now = utcnow()
+    if user is None:
+        passwords.check_password(None, password)
+        raise AccountError(GENERIC_LOGIN_ERROR)
+    if user.locked_until and user.locked_until > now:
+        passwords.check_password(None, password)
+        capture.record(db.session, "auth.login_blocked", user.organisation_id, "user", user.id, actor_id=user.id)
+        db.session.commit()
+        raise AccountError(GENERIC_LOGIN_ERROR)
+    if not passwords.check_password(user.password_hash, password) or not user.active:
+        user.failed_logins += 1
+        locked = user.failed_logins >= current_app.config["LOCKOUT_THRESHOLD"]
+        if locked:
+            user.locked_until = now + timedelta(minutes=current_app.config["LOCKOUT_MINUTES"])
+            user.failed_logins = 0
+        capture.record(
+            db.session, "auth.login_failed", user.organisation_id, "user", user.id, actor_id=user.id, locked=locked
+        )
+        db.session.commit()
+        raise AccountError(GENERIC_LOGIN_ERROR)
+    user.failed_logins = 0
+    user.locked_until = None
+    user.last_login_at = now
+    capture.record(db.session, "auth.login", user.organisation_id, "user", user.id, actor_id=user.id)
+    db.session.commit()
+    return user
+
+
+def end_sessions(user: User, action: str) -> None:
+    """Bump the session version: every cookie issued before now stops working."""
+    user.session_version += 1
+    capture.name_action(user, action)
+    db.session.commit()
+
+
+def invite(
+    actor: User,
+    *,
+    email: str,
+    display_name: str,
+    role: OrgRole,
+    partner_kind: PartnerKind,
+) -> tuple[AccountToken, str]:
+    """Create a pending invitation. Returns it with its secret, which exists only in memory, for the link."""
+    email = normalise_email(email)
+    if role == OrgRole.ADMIN and actor.role != OrgRole.ADMIN:
+        raise AccountError("Only an admin can invite another admin", "role")
+    if find_user_by_email(email):
+        raise AccountError("Someone with this email address already has an account", "email")
+    raw, hashed = tokens.new_secret()
+    token = AccountToken(
+        organisation_id=actor.organisation_id,
+        purpose=TokenPurpose.INVITATION,
+        token_hash=hashed,
+        email=email,
+        display_name=display_name.strip(),
+        role=role,
+        partner_kind=partner_kind,
+        created_by_id=actor.id,
+        expires_at=utcnow() + timedelta(days=current_app.config["INVITATION_DAYS"]),
+    )
+    db.session.add(token)
+    capture.name_action(token, "user.invited")
+    db.session.commit()
+    return token, raw
+
+
+def usable_token(raw: str, purpose: TokenPurpose) -> AccountToken | None:
+    token = tokens.find(raw, purpose)
+    if token is None or not token.is_usable(utcnow()):
+        return None
+    return token
+
+
+def accept_invitation(
+    raw: str,
+    *,
+    display_name: str,
+    password: str,
+    communication_needs: list[str],
+    communication_needs_other: str,
+    preferred_language: str,
+) -> User:
+    token = usable_token(raw, TokenPurpose.INVITATION)
+    if token is None:
+        raise AccountError("This invitation link has expired or has already been used")
+    if find_user_by_email(token.email):
+        raise AccountError("Someone with this email address already has an account")
+    problems = passwords.password_problems(password, [token.email, display_name])
+    if problems:
+        raise AccountError(problems[0], "password")
+    user = User(
+        organisation_id=token.organisation_id,
+        email=token.email,
+        display_name=display_name.strip(),
+        password_hash=passwords.hash_password(password),
+        role=token.role or OrgRole.CITIZEN_PARTNER,
+        partner_kind=token.partner_kind or PartnerKind.DRAWS_ON_CARE,
+        preferred_language=preferred_language,
+        communication_needs=sorted(set(communication_needs)),
+        communication_needs_other=communication_needs_other.strip(),
+        needs_recorded=True,
+    )
+    db.session.add(user)
+    token.used_at = utcnow()
+    token.user = user
+    capture.set_actor(db.session, None)
+    capture.name_action(user, "user.joined", invitation_id=token.id)
+    capture.name_action(token, "invitation.accepted")
+    db.session.commit()
+    after_accept_invitation(token, user)
+    return user
+
+
+def after_accept_invitation(token: AccountToken, user: User) -> None:
+    """Hook for features that attach an invitation to something (e.g. an initiative). No-op by default."""
+    for hook in current_app.extensions.get("invitation_hooks", []):
+        hook(token, user)
+
+
+def issue_password_reset(user: User, actor: User | None) -> tuple[AccountToken, str]:
+    raw, hashed = tokens.new_secret()
+    token = AccountToken(
+        organisation_id=user.organisation_id,
+        purpose=TokenPurpose.PASSWORD_RESET,
+        token_hash=hashed,
+        email=user.email,
+        user_id=user.id,
+        created_by_id=actor.id if actor else None,
+        expires_at=utcnow() + timedelta(hours=current_app.config["RESET_HOURS"]),
+    )
+    db.session.add(token)
+    if actor is None:
+        capture.set_actor(db.session, None)
+    capture.name_action(token, "password_reset.issued")
+    db.session.commit()
+    return token, raw
+
+
+def reset_password(raw: str, password: str) -> User:
+    token = usable_token(raw, TokenPurpose.PASSWORD_RESET)
+    if token is None or token.user is None or not token.user.active:
+        raise AccountError("This password reset link has expired or has already been used")
+    user = token.user
+    problems = passwords.password_problems(password, [user.email, user.display_name])
+    if problems:
+        raise AccountError(problems[0], "password")
+    user.password_hash = passwords.hash_password(password)
+    user.session_version += 1
+    user.failed_logins = 0
+    user.locked_until = None
+    token.used_at = utcnow()
+    capture.set_actor(db.session, user.id)
+    capture.name_action(user, "user.password_reset")
+    capture.name_action(token, "password_reset.used")
+    db.session.commit()
+    return user
+
+
+def change_password(user: User, current: str, new: str) -> None:
+    if not passwords.check_password(user.password_hash, current):
+        raise AccountError("Your current password is not right", "current_password")
+    problems = passwords.password_problems(new, [user.email, user.display_name])
+    if problems:
+        raise AccountError(problems[0], "password")
+    user.password_hash = passwords.hash_password(new)
+    user.session_version += 1
+    capture.name_action(user, "user.password_changed")
+    db.session.commit()
+
+
+def update_profile(
+    user: User,
+    *,
+    display_name: str,
+    communication_needs: list[str],
+    communication_needs_other: str,
+    preferred_language: str,
+) -> None:
+    user.display_name = display_name.strip()
+    user.communication_needs = sorted(set(communication_needs))
+    user.communication_needs_other = communication_needs_other.strip()
+    user.preferred_language = preferred_language
+    user.needs_recorded = True
+    capture.name_action(user, "user.profile_updated")
+    db.session.commit()
+
+
+def change_role(actor: User, member: User, role: OrgRole, partner_kind: PartnerKind) -> None:
+    if member.id == actor.id:
+        raise AccountError("You cannot change your own role", "role")
+    if member.role == role and member.partner_kind == partner_kind:
+        return
+    member.role = role
+    member.partner_kind = partner_kind
+    # A changed role changes what the person may see: make them sign in again.
+    member.session_version += 1
+    capture.name_action(member, "user.role_changed")
+    db.session.commit()
+
+
+def set_active(actor: User, member: User, active: bool) -> None:
+    if member.id == actor.id:
+        raise AccountError("You cannot deactivate your own account")
+    if member.active == active:
+        return
+    member.active = active
+    member.session_version += 1
+    capture.name_action(member, "user.reactivated" if active else "user.deactivated")
+    db.session.commit()
+
+
+def revoke_invitation(actor: User, token: AccountToken) -> None:
+    if token.used_at or token.revoked_at:
+        return
+    token.revoked_at = utcnow()
+    capture.name_action(token, "invitation.revoked")
+    db.session.commit()
+
+
+def members_of(organisation_id: int) -> list[User]:
+    return list(db.session.scalars(scoped(User, organisation_id).order_by(User.display_name, User.id)))
+
+
+def pending_invitations(organisation_id: int) -> list[AccountToken]:
+    now = utcnow()
+    return list(
+        db.session.scalars(
+            sa.select(AccountToken)
+            .where(
+                AccountToken.organisation_id == organisation_id,
+                AccountToken.purpose == TokenPurpose.INVITATION,
+                AccountToken.used_at.is_(None),
+                AccountToken.revoked_at.is_(None),
+                AccountToken.expires_at > now,
+            )
+            .order_by(AccountToken.created_at.desc())
+        )
+    )
+
+
+def create_organisation(name: str, slug: str, nation: str) -> Organisation:
+    if db.session.scalar(sa.select(Organisation).where(Organisation.slug == slug)):
+        raise AccountError(f"An organisation with the short name {slug!r} already exists", "slug")
+    organisation = Organisation(name=name, slug=slug, nation=nation)
+    db.session.add(organisation)
+    capture.set_actor(db.session, None)
+    db.session.commit()
+    return organisation
+
+
+def create_user(
+    organisation: Organisation,
+    *,
+    email: str,
+    display_name: str,
+    password: str,
+    role: OrgRole,
+    partner_kind: PartnerKind,
+    check_strength: bool = True,
+) -> User:
+    email = normalise_email(email)
+    if find_user_by_email(email):
+        raise AccountError("Someone with this email address already has an account", "email")
+    if check_strength:
+        problems = passwords.password_problems(password, [email, display_name])
+        if problems:
+            raise AccountError(problems[0], "password")
+    user = User(
+        organisation_id=organisation.id,
+        email=email,
+        display_name=display_name,
+        password_hash=passwords.hash_password(password),
+        role=role,
+        partner_kind=partner_kind,
+    )
+    db.session.add(user)
+    capture.set_actor(db.session, None)
+    db.session.commit()
+    return user

@@ -1,0 +1,29 @@
+"""Flask-Login wiring. The session carries "user id:session version"; a stale version is no session."""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask_babel import lazy_gettext as _l
+
+from ..extensions import db, login_manager
+from ..models import User
+
+
+def init_login(app: Flask) -> None:
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = _l("Sign in to see this page")
+    login_manager.login_message_category = "info"
+    # Rotating the whole session at login (in the view) already defeats fixation; "strong" would
+    # also tie the cookie to the IP address, which breaks people on mobile networks.
+    login_manager.session_protection = "basic"
+
+    @login_manager.user_loader
+    def load_user(user_id: str) -> User | None:
+        ident, _, version = user_id.partition(":")
+        if not ident.isdigit() or not version.isdigit():
+            return None
+        user = db.session.get(User, int(ident))
+        if user is None or not user.active or user.session_version != int(version):
+            return None
+        return user

@@ -1,0 +1,209 @@
+"""Thin views: parse the form, check the policy, call the service, render or redirect."""
+
+from __future__ import annotations
+
+from flask import current_app, flash, redirect, render_template, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+
+from .. import mail
+from ..extensions import limiter
+from ..models import OrgRole, PartnerKind, TokenPurpose
+from ..permissions import public, requires
+from ..web.forms import add_error, safe_next
+from . import bp, service
+from .forms import (
+    AcceptInvitationForm,
+    ChangePasswordForm,
+    ForgottenPasswordForm,
+    InviteForm,
+    LoginForm,
+    ProfileForm,
+    ResetPasswordForm,
+)
+
+
+def _login_limit() -> str:
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+@bp.route("/sign-in", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+@public
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("main.dashboard"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        try:
+            user = service.authenticate(form.email.data, form.password.data)
+        except service.AccountError as error:
+            add_error(form, str(error), "email")
+        else:
+            target = safe_next()
+            # A fresh session at sign-in: nothing set before authentication survives (no fixation).
+            session.clear()
+            login_user(user)
+            session["lang"] = user.preferred_language
+            return redirect(target)
+    return render_template("auth/login.html", form=form)
+
+
+@bp.post("/sign-out")
+@requires("session.end")
+def logout():
+    user = current_user._get_current_object()
+    service.end_sessions(user, "auth.logout")
+    logout_user()
+    session.clear()
+    flash(_("You have signed out."), "success")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/people/invite", methods=["GET", "POST"])
+@requires("people.invite")
+def invite():
+    form = InviteForm()
+    if current_user.role != OrgRole.ADMIN:
+        form.role.choices = [c for c in form.role.choices if c.value != OrgRole.ADMIN.value]
+    if form.validate_on_submit():
+        try:
+            token, secret = service.invite(
+                current_user,
+                email=form.email.data,
+                display_name=form.display_name.data,
+                role=OrgRole(form.role.data),
+                partner_kind=PartnerKind(form.partner_kind.data),
+            )
+        except service.AccountError as error:
+            add_error(form, str(error), error.field)
+        else:
+            link = url_for("auth.accept_invitation", token=secret, _external=True)
+            emailed = mail.send(
+                token.email,
+                _("You are invited to %(service)s", service=current_app.config["SERVICE_NAME"]),
+                _(
+                    "%(inviter)s has invited you to join %(org)s on %(service)s.\n\n"
+                    "Open this link to set up your account (it works once, for %(days)s days):\n%(link)s\n",
+                    inviter=current_user.display_name,
+                    org=current_user.organisation.name,
+                    service=current_app.config["SERVICE_NAME"],
+                    days=current_app.config["INVITATION_DAYS"],
+                    link=link,
+                ),
+            )
+            return render_template("auth/invitation_created.html", token=token, link=link, emailed=emailed)
+    return render_template("auth/invite.html", form=form)
+
+
+@bp.route("/invitations/<token>", methods=["GET", "POST"])
+@public
+def accept_invitation(token: str):
+    invitation = service.usable_token(token, TokenPurpose.INVITATION)
+    if invitation is None:
+        return render_template("auth/link_unusable.html", kind="invitation"), 410
+    if current_user.is_authenticated:
+        logout_user()
+        session.clear()
+    form = AcceptInvitationForm()
+    if not form.is_submitted():
+        form.display_name.data = invitation.display_name
+    if form.validate_on_submit():
+        try:
+            user = service.accept_invitation(
+                token,
+                display_name=form.display_name.data,
+                password=form.password.data,
+                communication_needs=form.communication_needs.data or [],
+                communication_needs_other=form.communication_needs_other.data or "",
+                preferred_language=form.preferred_language.data,
+            )
+        except service.AccountError as error:
+            add_error(form, str(error), error.field)
+        else:
+            session.clear()
+            login_user(user)
+            session["lang"] = user.preferred_language
+            flash(_("Your account is ready. Welcome, %(name)s.", name=user.display_name), "success")
+            return redirect(url_for("main.dashboard"))
+    return render_template("auth/accept_invitation.html", form=form, invitation=invitation)
+
+
+@bp.route("/forgotten-password", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+@public
+def forgotten_password():
+    form = ForgottenPasswordForm()
+    sent = False
+    if form.validate_on_submit():
+        user = service.find_user_by_email(form.email.data)
+        if user is not None and user.active and mail.mail_configured():
+            _token, secret = service.issue_password_reset(user, actor=None)
+            mail.send(
+                user.email,
+                _("Reset your %(service)s password", service=current_app.config["SERVICE_NAME"]),
+                _(
+                    "Open this link to choose a new password. It works once, for %(hours)s hours:\n%(link)s\n\n"
+                    "If you did not ask for this, you can ignore this email.",
+                    hours=current_app.config["RESET_HOURS"],
+                    link=url_for("auth.reset_password", token=secret, _external=True),
+                ),
+            )
+        sent = True
+    return render_template("auth/forgotten_password.html", form=form, sent=sent, mail_configured=mail.mail_configured())
+
+
+@bp.route("/reset-password/<token>", methods=["GET", "POST"])
+@public
+def reset_password(token: str):
+    if service.usable_token(token, TokenPurpose.PASSWORD_RESET) is None:
+        return render_template("auth/link_unusable.html", kind="reset"), 410
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            service.reset_password(token, form.password.data)
+        except service.AccountError as error:
+            add_error(form, str(error), error.field)
+        else:
+            logout_user()
+            session.clear()
+            flash(_("Your password has been changed. Sign in with your new password."), "success")
+            return redirect(url_for("auth.login"))
+    return render_template("auth/reset_password.html", form=form)
+
+
+@bp.route("/profile", methods=["GET", "POST"])
+@requires("profile.edit")
+def profile():
+    form = ProfileForm(obj=current_user)
+    if form.validate_on_submit():
+        service.update_profile(
+            current_user,
+            display_name=form.display_name.data,
+            communication_needs=form.communication_needs.data or [],
+            communication_needs_other=form.communication_needs_other.data or "",
+            preferred_language=form.preferred_language.data,
+        )
+        session["lang"] = form.preferred_language.data
+        flash(_("Your details have been saved."), "success")
+        return redirect(url_for("auth.profile"))
+    return render_template("auth/profile.html", form=form)
+
+
+@bp.route("/profile/password", methods=["GET", "POST"])
+@requires("profile.edit")
+def change_password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            service.change_password(current_user, form.current_password.data, form.password.data)
+        except service.AccountError as error:
+            add_error(form, str(error), error.field)
+        else:
+            # The old session is now dead everywhere; start a new one here so this device stays signed in.
+            user = current_user._get_current_object()
+            session.clear()
+            login_user(user)
+            flash(_("Your password has been changed. You have been signed out everywhere else."), "success")
+            return redirect(url_for("auth.profile"))
+    return render_template("auth/change_password.html", form=form)

@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+from flask import redirect, render_template, session, url_for
+from flask_login import current_user
+
+from ..permissions import public, requires
+from ..web.forms import safe_next
+from . import bp
+from .dashboard import summary_for
+
+
+@bp.get("/")
+@public
+def index():
+    if current_user.is_authenticated:
+        return redirect(url_for("main.dashboard"))
+    return render_template("main/index.html")
+
+
+@bp.get("/dashboard")
+@requires("dashboard.view")
+def dashboard():
+    return render_template("main/dashboard.html", summary=summary_for(current_user))
+
+
+@bp.get("/language/<any(en, cy):code>")
+@public
+def set_language(code: str):
+    session["lang"] = code
+    return redirect(safe_next("main.index"))
+
+
+@bp.get("/accessibility")
+@public
+def accessibility():
+    return render_template("main/accessibility.html")
+
+
+@bp.get("/privacy")
+@public
+def privacy():
+    return render_template("main/privacy.html")

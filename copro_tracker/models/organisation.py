@@ -1,0 +1,148 @@
+"""Organisations (tenants), their people, and single-use account tokens."""
+
+from __future__ import annotations
+
+import enum
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+class Nation(enum.StrEnum):
+    ENGLAND = "england"
+    WALES = "wales"
+    SCOTLAND = "scotland"
+    NORTHERN_IRELAND = "northern_ireland"
+
+
+class OrgRole(enum.StrEnum):
+    ADMIN = "admin"
+    COMMISSIONER = "commissioner"
+    CITIZEN_PARTNER = "citizen_partner"
+
+
+class PartnerKind(enum.StrEnum):
+    DRAWS_ON_CARE = "draws_on_care"
+    CARER = "carer"
+    COMMUNITY = "community"
+    PROVIDER = "provider"
+    VCSE = "vcse"
+    HEALTHWATCH = "healthwatch"
+    ADVOCATE = "advocate"
+    OFFICER = "officer"
+
+
+class CommunicationNeed(enum.StrEnum):
+    EASY_READ = "easy_read"
+    LARGE_PRINT = "large_print"
+    BSL_INTERPRETER = "bsl_interpreter"
+    HEARING_LOOP = "hearing_loop"
+    SCREEN_READER = "screen_reader"
+    EXTRA_TIME = "extra_time"
+    SUPPORTER_PRESENT = "supporter_present"
+
+
+class TokenPurpose(enum.StrEnum):
+    INVITATION = "invitation"
+    PASSWORD_RESET = "password_reset"  # noqa: S105 - a purpose name, not a secret
+
+
+def _enum(kind: type[enum.StrEnum], length: int = 32) -> sa.Enum:
+    # Stored as plain strings with a CHECK so SQLite and PostgreSQL behave the same.
+    return sa.Enum(kind, native_enum=False, length=length, values_callable=lambda e: [m.value for m in e])
+
+
+class Organisation(db.Model):
+    __tablename__ = "organisation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(200))
+    slug: Mapped[str] = mapped_column(sa.String(80), unique=True)
+    nation: Mapped[Nation] = mapped_column(_enum(Nation))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    members: Mapped[list[User]] = relationship(back_populates="organisation", order_by="User.display_name")
+
+
+class User(db.Model):
+    __tablename__ = "user_account"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisation.id"), index=True)
+    email: Mapped[str] = mapped_column(sa.String(254), unique=True)
+    display_name: Mapped[str] = mapped_column(sa.String(120))
+    password_hash: Mapped[str] = mapped_column(sa.String(256))
+    role: Mapped[OrgRole] = mapped_column(_enum(OrgRole))
+    partner_kind: Mapped[PartnerKind] = mapped_column(_enum(PartnerKind))
+    preferred_language: Mapped[str] = mapped_column(sa.String(2), default="en")
+    # JSON list of CommunicationNeed values; an empty list with needs_stated=True means "none stated".
+    communication_needs: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
+    communication_needs_other: Mapped[str] = mapped_column(sa.String(500), default="")
+    needs_recorded: Mapped[bool] = mapped_column(default=False)
+    active: Mapped[bool] = mapped_column(default=True)
+    session_version: Mapped[int] = mapped_column(default=1)
+    failed_logins: Mapped[int] = mapped_column(default=0)
+    locked_until: Mapped[datetime | None]
+    last_login_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    organisation: Mapped[Organisation] = relationship(back_populates="members")
+
+    # Flask-Login protocol. The id carries the session version so that bumping it (logout, password
+    # change, deactivation) invalidates every copy of an old session cookie at once.
+    @property
+    def is_authenticated(self) -> bool:
+        return True
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    @property
+    def is_anonymous(self) -> bool:
+        return False
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_version}"
+
+    @property
+    def is_commissioner_side(self) -> bool:
+        return self.role in (OrgRole.ADMIN, OrgRole.COMMISSIONER)
+
+    @property
+    def is_citizen_partner(self) -> bool:
+        return self.role == OrgRole.CITIZEN_PARTNER
+
+
+class AccountToken(db.Model):
+    """An invitation or a password reset. Only a SHA-256 of the secret is stored."""
+
+    __tablename__ = "account_token"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisation.id"), index=True)
+    purpose: Mapped[TokenPurpose] = mapped_column(_enum(TokenPurpose))
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    email: Mapped[str] = mapped_column(sa.String(254))
+    display_name: Mapped[str] = mapped_column(sa.String(120), default="")
+    role: Mapped[OrgRole | None] = mapped_column(_enum(OrgRole))
+    partner_kind: Mapped[PartnerKind | None] = mapped_column(_enum(PartnerKind))
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]
+
+    created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
+    user: Mapped[User | None] = relationship(foreign_keys=[user_id])
+
+    def is_usable(self, now: datetime) -> bool:
+        return self.used_at is None and self.revoked_at is None and now < self.expires_at

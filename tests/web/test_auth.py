@@ -1,0 +1,156 @@
+"""Signing in and out, sessions that die when they should, lockout and rate limits."""
+
+from __future__ import annotations
+
+import re
+
+import sqlalchemy as sa
+from conftest import PASSWORD, Page, get_page, post_page
+
+from copro_tracker.extensions import db
+from copro_tracker.models import OrgRole, User
+from copro_tracker.models.audit import AuditEvent
+
+
+def sign_in(client, email, password=PASSWORD):
+    return client.post("/sign-in", data={"email": email, "password": password})
+
+
+def actions() -> list[str]:
+    return list(db.session.scalars(sa.select(AuditEvent.action).order_by(AuditEvent.id)))
+
+
+def test_sign_in_and_out_as_each_role(client, admin, commissioner, partner):
+    for user in (admin, commissioner, partner):
+        response = sign_in(client, user.email)
+        assert response.status_code == 302 and response.headers["Location"].endswith("/dashboard")
+        page = get_page(client, "/dashboard")
+        assert f"Hello, {user.display_name}" in page.text()
+        assert client.post("/sign-out").status_code == 302
+        assert client.get("/dashboard").status_code == 302
+    assert actions().count("auth.login") == 3
+    assert actions().count("auth.logout") == 3
+
+
+def test_wrong_password_and_unknown_email_get_the_same_message(client, commissioner):
+    wrong = post_page(client, "/sign-in", {"email": commissioner.email, "password": "not the password at all"})
+    unknown = post_page(client, "/sign-in", {"email": "nobody@example.org", "password": "not the password at all"})
+    assert wrong.errors() == unknown.errors() == ["Enter a correct email address and password"]
+    assert wrong.soup.select_one("#email")["value"] == commissioner.email  # input kept
+    assert "auth.login_failed" in actions()
+
+
+def test_empty_sign_in_form_names_each_missing_field(client):
+    page = post_page(client, "/sign-in", {"email": "", "password": ""})
+    assert page.errors() == ["Enter your email address", "Enter your password"]
+    assert page.soup.title.text.startswith("Error:")
+
+
+def test_cookie_captured_before_sign_out_opens_nothing_after(client, app, commissioner):
+    sign_in(client, commissioner.email)
+    captured = client.get_cookie("copro_session").value
+    client.post("/sign-out")
+    thief = app.test_client()
+    thief.set_cookie("copro_session", captured)
+    for url in ("/dashboard", "/profile", "/people"):
+        response = thief.get(url)
+        assert response.status_code == 302 and "/sign-in" in response.headers["Location"], url
+
+
+def test_deactivation_ends_the_members_sessions(client, app, admin, commissioner):
+    victim = app.test_client()
+    sign_in(victim, commissioner.email)
+    assert victim.get("/dashboard").status_code == 200
+    sign_in(client, admin.email)
+    assert client.post(f"/people/{commissioner.id}/deactivate").status_code == 302
+    assert victim.get("/dashboard").status_code == 302
+    assert sign_in(victim, commissioner.email).status_code == 200  # cannot sign back in
+    assert "user.deactivated" in actions()
+
+
+def test_password_change_kills_other_sessions_but_keeps_this_one(client, app, partner):
+    other_device = app.test_client()
+    sign_in(other_device, partner.email)
+    sign_in(client, partner.email)
+    response = client.post(
+        "/profile/password", data={"current_password": PASSWORD, "password": "a brand new long passphrase 2026"}
+    )
+    assert response.status_code == 302
+    assert client.get("/dashboard").status_code == 200
+    assert other_device.get("/dashboard").status_code == 302
+    assert sign_in(client, partner.email, "a brand new long passphrase 2026").status_code in (302, 200)
+
+
+def test_session_is_replaced_at_sign_in(client, commissioner):
+    with client.session_transaction() as sess:
+        sess["planted"] = "by an attacker"
+    sign_in(client, commissioner.email)
+    with client.session_transaction() as sess:
+        assert "planted" not in sess
+
+
+def test_account_locks_after_repeated_failures(client, app, commissioner):
+    for _ in range(app.config["LOCKOUT_THRESHOLD"]):
+        sign_in(client, commissioner.email, "wrong password attempt")
+    db.session.expire_all()
+    assert db.session.get(User, commissioner.id).locked_until is not None
+    page = Page(sign_in(client, commissioner.email))  # right password, still locked
+    assert page.errors() == ["Enter a correct email address and password"]
+    assert "auth.login_blocked" in actions()
+
+
+def test_login_is_rate_limited(client, app, monkeypatch):
+    monkeypatch.setitem(app.config, "LOGIN_RATE_LIMIT", "20 per minute")
+    responses = [sign_in(client, "nobody@example.org", "x" * 12) for _ in range(25)]
+    statuses = [r.status_code for r in responses]
+    assert statuses[:20] == [200] * 20
+    assert statuses[20:] == [429] * 5
+    page = Page(responses[-1]).check()
+    assert "Too many attempts" in page.text("h1")
+
+
+def test_next_parameter_cannot_send_people_off_site(client, commissioner):
+    response = client.post(
+        "/sign-in?next=https://evil.example/", data={"email": commissioner.email, "password": PASSWORD}
+    )
+    assert response.headers["Location"].endswith("/dashboard")
+    client.post("/sign-out")
+    response = client.post("/sign-in?next=/profile", data={"email": commissioner.email, "password": PASSWORD})
+    assert response.headers["Location"].endswith("/profile")
+
+
+def test_password_hashes_are_scrypt(commissioner):
+    from copro_tracker.auth.passwords import hash_password
+
+    assert hash_password("anything at all here").startswith("scrypt:")
+
+
+def test_weak_passwords_are_refused_with_zxcvbn_feedback():
+    from copro_tracker.auth.passwords import password_problems
+
+    assert password_problems("short") == ["Password must be at least 10 characters"]
+    assert password_problems("x" * 129) == ["Password must be 128 characters or fewer"]
+    weak = password_problems("password123")
+    assert weak and weak[0].startswith("Password is too easy to guess")
+    assert password_problems("correct horse battery staple 42") == []
+
+
+def test_other_orgs_admin_cannot_see_our_members(client, outsider, commissioner):
+    outsider.role = OrgRole.ADMIN
+    db.session.commit()
+    sign_in(client, outsider.email)
+    assert client.get(f"/people/{commissioner.id}").status_code == 404
+    assert client.post(f"/people/{commissioner.id}/deactivate").status_code == 404
+    page = get_page(client, "/people")
+    assert commissioner.display_name not in page.html
+
+
+def test_security_headers_on_every_page(client, commissioner):
+    response = client.get("/sign-in")
+    csp = response.headers["Content-Security-Policy"]
+    assert "frame-ancestors 'none'" in csp and re.search(r"script-src 'self' 'nonce-[\w-]+'", csp)
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    sign_in(client, commissioner.email)
+    assert client.get("/dashboard").headers["Cache-Control"] == "no-store"
+    cookie = client.get_cookie("copro_session")
+    assert cookie.http_only and cookie.same_site == "Lax"

@@ -1,0 +1,69 @@
+"""Configuration refuses unsafe production starts; the CLI creates organisations, users and demo data."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+
+from config import ProductionConfig
+from copro_tracker import create_app
+from copro_tracker.demo import DEMO_PASSWORD
+from copro_tracker.extensions import db
+from copro_tracker.models import Organisation, User
+
+
+def test_production_refuses_to_start_without_secret_and_database(monkeypatch):
+    monkeypatch.setattr(ProductionConfig, "SECRET_KEY", None)
+    monkeypatch.setattr(ProductionConfig, "SQLALCHEMY_DATABASE_URI", None)
+    with pytest.raises(RuntimeError, match="SECRET_KEY, SQLALCHEMY_DATABASE_URI"):
+        create_app("production")
+
+
+def test_create_org_and_user_commands(app):
+    runner = app.test_cli_runner()
+    result = runner.invoke(
+        args=["create-org", "--name", "Eastmere Council", "--slug", "eastmere", "--nation", "england"]
+    )
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(
+        args=[
+            "create-user",
+            "--org",
+            "eastmere",
+            "--email",
+            "Ada@Eastmere.example",
+            "--name",
+            "Ada",
+            "--role",
+            "admin",
+        ],
+        input="orchard violin pebble 7731\norchard violin pebble 7731\n",
+    )
+    assert result.exit_code == 0, result.output
+    user = db.session.scalar(sa.select(User).where(User.email == "ada@eastmere.example"))
+    assert user.role.value == "admin"
+    weak = runner.invoke(
+        args=["create-user", "--org", "eastmere", "--email", "bob@eastmere.example", "--name", "Bob"],
+        input="password123\npassword123\n",
+    )
+    assert weak.exit_code != 0 and "too easy to guess" in weak.output
+
+
+def test_demo_data_loads_twice_without_duplicates(app):
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["demo"])
+    assert first.exit_code == 0, first.output
+    assert DEMO_PASSWORD in first.output and "partner@northshire.example" in first.output
+    runner.invoke(args=["demo"])
+    orgs = db.session.scalars(sa.select(Organisation).order_by(Organisation.slug)).all()
+    assert [(o.slug, o.nation.value) for o in orgs] == [("glanyrafon", "wales"), ("northshire", "england")]
+    for org in orgs:
+        roles = sorted(u.role.value for u in db.session.scalars(sa.select(User).where(User.organisation_id == org.id)))
+        assert roles == [
+            "admin",
+            "citizen_partner",
+            "citizen_partner",
+            "citizen_partner",
+            "commissioner",
+            "commissioner",
+        ]

@@ -1,0 +1,191 @@
+"""Inviting people, accepting an invitation, and resetting a forgotten password."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import sqlalchemy as sa
+from conftest import PASSWORD, get_page, post_page
+
+from copro_tracker.extensions import db
+from copro_tracker.models import AccountToken, User, utcnow
+from copro_tracker.models.audit import AuditEvent
+
+NEW_PASSWORD = "meadow lantern quietly 1987"
+
+
+def invite(client, email="new.partner@example.org", role="citizen_partner"):
+    page = post_page(
+        client,
+        "/people/invite",
+        {"display_name": "Nia Newcomer", "email": email, "role": role, "partner_kind": "carer"},
+    )
+    return page, page.soup.select_one("#invitation-link")["value"]
+
+
+def test_commissioner_invites_and_the_person_accepts(client, app, commissioner):
+    client.post("/sign-in", data={"email": commissioner.email, "password": PASSWORD})
+    page, link = invite(client)
+    assert "Invitation created" in page.text("h1")
+    assert "pass this link on" in page.text()  # no SMTP configured: shown to the inviter
+    client.post("/sign-out")
+
+    path = link.split("localhost", 1)[1]
+    form = get_page(client, path)
+    assert form.soup.select_one("#display_name")["value"] == "Nia Newcomer"
+    response = client.post(
+        path,
+        data={
+            "display_name": "Nia Newcomer-Jones",
+            "password": NEW_PASSWORD,
+            "communication_needs": ["easy_read", "extra_time"],
+            "communication_needs_other": "Meetings after 10am please",
+            "preferred_language": "cy",
+        },
+    )
+    assert response.status_code == 302
+    user = db.session.scalar(sa.select(User).where(User.email == "new.partner@example.org"))
+    assert user.display_name == "Nia Newcomer-Jones"
+    assert user.communication_needs == ["easy_read", "extra_time"]
+    assert user.preferred_language == "cy" and user.needs_recorded
+    assert user.organisation_id == commissioner.organisation_id
+    # Single use: the same link now shows a clear page, not a form.
+    client.post("/sign-out")
+    again = get_page(client, path, status=410)
+    assert "cannot be used" in again.text("h1")
+    actions = set(db.session.scalars(sa.select(AuditEvent.action)))
+    assert {"user.invited", "user.joined", "invitation.accepted"} <= actions
+
+
+def test_accepting_with_none_stated_is_allowed(client, commissioner):
+    client.post("/sign-in", data={"email": commissioner.email, "password": PASSWORD})
+    _page, link = invite(client)
+    client.post("/sign-out")
+    path = link.split("localhost", 1)[1]
+    response = client.post(path, data={"display_name": "Nia", "password": NEW_PASSWORD, "preferred_language": "en"})
+    assert response.status_code == 302
+    user = db.session.scalar(sa.select(User).where(User.email == "new.partner@example.org"))
+    assert user.communication_needs == [] and user.needs_recorded
+
+
+def test_weak_password_on_invitation_keeps_everything_typed(client, commissioner):
+    client.post("/sign-in", data={"email": commissioner.email, "password": PASSWORD})
+    _page, link = invite(client)
+    client.post("/sign-out")
+    path = link.split("localhost", 1)[1]
+    page = post_page(
+        client,
+        path,
+        {
+            "display_name": "Nia",
+            "password": "password123",
+            "communication_needs": ["large_print"],
+            "communication_needs_other": "Blue paper",
+            "preferred_language": "cy",
+        },
+    )
+    assert page.errors()[0].startswith("Password is too easy to guess")
+    assert page.soup.select_one("#display_name")["value"] == "Nia"
+    assert page.soup.select_one("input[value=large_print]").has_attr("checked")
+    assert "Blue paper" in page.soup.select_one("#communication_needs_other").text
+    assert db.session.scalar(sa.select(User).where(User.email == "new.partner@example.org")) is None
+
+
+def test_expired_invitation_is_refused(client, commissioner):
+    client.post("/sign-in", data={"email": commissioner.email, "password": PASSWORD})
+    _page, link = invite(client)
+    token = db.session.scalar(sa.select(AccountToken))
+    token.expires_at = utcnow() - timedelta(minutes=1)
+    db.session.commit()
+    client.post("/sign-out")
+    assert client.get(link.split("localhost", 1)[1]).status_code == 410
+
+
+def test_invite_form_errors_are_specific(client, commissioner, partner):
+    client.post("/sign-in", data={"email": commissioner.email, "password": PASSWORD})
+    page = post_page(client, "/people/invite", {"display_name": "", "email": "not-an-email"})
+    assert page.errors() == [
+        "Enter the person's name",
+        "Enter an email address in the correct format, like name@example.org",
+        "Choose a role",
+        "Choose how they are involved",
+    ]
+    page = post_page(
+        client,
+        "/people/invite",
+        {"display_name": "Dup", "email": partner.email, "role": "citizen_partner", "partner_kind": "carer"},
+    )
+    assert page.errors() == ["Someone with this email address already has an account"]
+
+
+def test_commissioner_cannot_invite_an_admin(client, commissioner):
+    client.post("/sign-in", data={"email": commissioner.email, "password": PASSWORD})
+    page = get_page(client, "/people/invite")
+    assert page.soup.select_one("input[name=role][value=admin]") is None
+    page = post_page(
+        client,
+        "/people/invite",
+        {"display_name": "Sneaky", "email": "s@example.org", "role": "admin", "partner_kind": "officer"},
+    )
+    assert page.errors()
+    assert db.session.scalar(sa.select(AccountToken)) is None
+
+
+def test_invitation_is_emailed_when_mail_is_configured(client, app, commissioner, monkeypatch):
+    monkeypatch.setitem(app.config, "MAIL_SERVER", "smtp.example.org")
+    client.post("/sign-in", data={"email": commissioner.email, "password": PASSWORD})
+    page, link = invite(client)
+    assert "We have emailed the link" in page.text()
+    (message,) = app.extensions["outbox"]
+    assert message["To"] == "new.partner@example.org" and link in message.get_content()
+
+
+def test_forgotten_password_by_email(client, app, partner, monkeypatch):
+    monkeypatch.setitem(app.config, "MAIL_SERVER", "smtp.example.org")
+    page = post_page(client, "/forgotten-password", {"email": partner.email})
+    assert "If there is an account" in page.text()
+    post_page(client, "/forgotten-password", {"email": "nobody@example.org"})
+    (message,) = app.extensions["outbox"]  # nothing sent for an unknown address
+    link = next(line for line in message.get_content().splitlines() if "/reset-password/" in line)
+    path = link.split("localhost", 1)[1]
+    page = post_page(client, path, {"password": "short"})
+    assert page.errors() == ["Password must be at least 10 characters"]
+    assert client.post(path, data={"password": NEW_PASSWORD}).status_code == 302
+    assert client.get(path).status_code == 410  # single use
+    response = client.post("/sign-in", data={"email": partner.email, "password": NEW_PASSWORD})
+    assert response.status_code == 302
+
+
+def test_admin_makes_a_reset_link_when_there_is_no_email(client, app, admin, partner):
+    other_device = app.test_client()
+    other_device.post("/sign-in", data={"email": partner.email, "password": PASSWORD})
+    client.post("/sign-in", data={"email": admin.email, "password": PASSWORD})
+    page = post_page(client, f"/people/{partner.id}/reset-link", {})
+    link = page.soup.select_one("#reset-link")["value"]
+    client.post("/sign-out")
+    assert client.post(link.split("localhost", 1)[1], data={"password": NEW_PASSWORD}).status_code == 302
+    assert other_device.get("/dashboard").status_code == 302  # reset ends old sessions
+    actions = set(db.session.scalars(sa.select(AuditEvent.action)))
+    assert {"password_reset.issued", "password_reset.used", "user.password_reset"} <= actions
+
+
+def test_admin_changes_a_role_and_revokes_an_invitation(client, admin, partner):
+    client.post("/sign-in", data={"email": admin.email, "password": PASSWORD})
+    response = client.post(f"/people/{partner.id}", data={"role": "commissioner", "partner_kind": "officer"})
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(User, partner.id).role.value == "commissioner"
+    _page, _link = invite(client, "later@example.org")
+    token = db.session.scalar(sa.select(AccountToken))
+    assert client.post(f"/invitations/{token.id}/revoke").status_code == 302
+    db.session.expire_all()
+    assert db.session.get(AccountToken, token.id).revoked_at is not None
+    assert "role_changed" in " ".join(db.session.scalars(sa.select(AuditEvent.action)))
+
+
+def test_admin_cannot_demote_themselves(client, admin):
+    client.post("/sign-in", data={"email": admin.email, "password": PASSWORD})
+    assert (
+        client.post(f"/people/{admin.id}", data={"role": "commissioner", "partner_kind": "officer"}).status_code == 403
+    )
+    assert client.post(f"/people/{admin.id}/deactivate").status_code == 403
