@@ -62,11 +62,14 @@ def create_app(config: str | type[Config] | None = None, **overrides: object) ->
     init_security_headers(app)
     init_error_pages(app)
 
-    from . import admin, auth, main
+    from . import activities, admin, auth, initiatives, main
 
     app.register_blueprint(main.bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(admin.bp)
+    app.register_blueprint(initiatives.bp)
+    app.register_blueprint(activities.bp)
+    app.extensions["invitation_hooks"] = [initiatives.service.attach_invitation]
 
     from .cli import register_cli
 

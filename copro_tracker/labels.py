@@ -5,7 +5,22 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from wtforms.fields.choices import SelectChoice
 
-from .models import CommunicationNeed, Nation, OrgRole, PartnerKind
+from .models import (
+    ActivityKind,
+    CommunicationNeed,
+    Consent,
+    Level,
+    MemberRole,
+    Nation,
+    OrgRole,
+    PartnerKind,
+    Position,
+    Response,
+    SignOffDecision,
+    StageKind,
+    StageStatus,
+    StatutoryFunction,
+)
 
 ROLE = {
     OrgRole.ADMIN: _l("Organisation admin"),
@@ -37,7 +52,75 @@ NATION = {
     Nation.SCOTLAND: _l("Scotland"),
     Nation.NORTHERN_IRELAND: _l("Northern Ireland"),
 }
+STATUTORY_FUNCTION = {
+    StatutoryFunction.PREVENTION: _l("Prevention"),
+    StatutoryFunction.INFORMATION_ADVICE: _l("Information and advice"),
+    StatutoryFunction.MARKET_SHAPING: _l("Market shaping and commissioning"),
+    StatutoryFunction.ASSESSMENT: _l("Assessment"),
+    StatutoryFunction.STRATEGY_PLAN: _l("Local strategy or plan"),
+    StatutoryFunction.ADVOCACY: _l("Advocacy"),
+    StatutoryFunction.OTHER: _l("Other"),
+}
+LEVEL = {
+    Level.COLLECTIVE: _l("Collective: designing or improving services for many people"),
+    Level.INDIVIDUAL: _l("Individual: one person's own care and support"),
+}
+STAGE = {StageKind.DESIGN: _l("Design"), StageKind.DELIVERY: _l("Delivery"), StageKind.EVALUATION: _l("Evaluation")}
+STAGE_STATUS = {
+    StageStatus.NOT_STARTED: _l("Not started"),
+    StageStatus.IN_PROGRESS: _l("In progress"),
+    StageStatus.AWAITING_SIGNOFF: _l("Awaiting sign-off"),
+    StageStatus.COMPLETE: _l("Complete"),
+}
+MEMBER_ROLE = {MemberRole.CO_LEAD: _l("Co-lead"), MemberRole.MEMBER: _l("Member"), MemberRole.OBSERVER: _l("Observer")}
+SIGN_OFF = {SignOffDecision.APPROVE: _l("Approved"), SignOffDecision.DISSENT: _l("Disagreed")}
 LANGUAGE = {"en": _l("English"), "cy": _l("Welsh (Cymraeg)")}
+ACTIVITY_KIND = {
+    ActivityKind.WORKSHOP: _l("Workshop"),
+    ActivityKind.CO_DESIGN_SESSION: _l("Co-design session"),
+    ActivityKind.STEERING_GROUP: _l("Steering group meeting"),
+    ActivityKind.SURVEY: _l("Survey"),
+    ActivityKind.TRAINING: _l("Training"),
+    ActivityKind.REVIEW: _l("Review"),
+    ActivityKind.EVALUATION_PANEL: _l("Evaluation panel"),
+    ActivityKind.OTHER: _l("Something else"),
+}
+POSITION = {
+    Position.AGREED: _l("Agreed"),
+    Position.DISSENTED: _l("Disagreed"),
+    Position.ABSTAINED: _l("Did not take a side"),
+    Position.ABSENT: _l("Not there for this decision"),
+}
+RESPONSE = {
+    Response.ACCEPTED: _l("Accepted: we will do it"),
+    Response.ADAPTED: _l("Adapted: we will do part of it, or do it differently"),
+    Response.REJECTED: _l("Not accepted"),
+}
+CONSENT = {
+    Consent.NAMED: _l("Named: it can be used in reports with people's names"),
+    Consent.ANONYMISED: _l("Anonymised: it can be used, with names and details that identify people removed"),
+    Consent.AGGREGATE_ONLY: _l("Counted only: it can be counted in totals, but not quoted or shown"),
+    Consent.DO_NOT_USE: _l("Do not use: keep it as a record only, never in reports"),
+}
+# The Think Local Act Personal (TLAP) ladder of co-production, from least to most shared power.
+LADDER = {
+    1: _l("1. Coercion"),
+    2: _l("2. Educating"),
+    3: _l("3. Informing"),
+    4: _l("4. Consulting"),
+    5: _l("5. Engaging"),
+    6: _l("6. Co-designing"),
+    7: _l("7. Co-production"),
+}
+LADDER_HINT = {
+    1: _l("People were made to attend or go along with something already decided. Their views were not asked."),
+    2: _l("People were told about a plan so they would understand and accept it."),
+    3: _l("People were given information about what is happening, but could not change it."),
+    4: _l("People were asked for their views, but others decided what to do with them."),
+    5: _l("People had more say and their views shaped some choices, but others still had the final word."),
+    6: _l("People helped design the work, but were not involved in carrying it out or deciding on it."),
+    7: _l("People shared power as equals: they decided, designed and did the work together."),
+}
 
 
 def choices(mapping: dict) -> list[SelectChoice]:

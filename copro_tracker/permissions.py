@@ -31,6 +31,18 @@ ROLE_RULES: dict[str, frozenset[OrgRole]] = {
     "members.manage": ADMIN,
     "members.reset_link": ADMIN,
     "organisation.view": ANYONE,
+    "initiative.list": ANYONE,
+    "initiative.create": STAFF,
+    "initiative.view": ANYONE,
+    "initiative.edit": ANYONE,
+    "initiative.manage_members": ANYONE,
+    "initiative.contribute": ANYONE,
+    "stage.sign_off": ANYONE,
+    "stage.reopen": ANYONE,
+    "activity.confirm": ANYONE,
+    "attendance.rate": ANYONE,
+    "recommendation.respond": ANYONE,
+    "evidence.view": ANYONE,
 }
 
 
@@ -58,14 +70,70 @@ def _not_self_admin(user: Any, target: Any) -> bool:
     return getattr(target, "id", None) != user.id
 
 
+def membership_of(user: Any, initiative: Any) -> Any | None:
+    """The user's current membership of the initiative (memberships are loaded with the initiative)."""
+    for membership in initiative.memberships:
+        if membership.user_id == user.id and membership.left_on is None:
+            return membership
+    return None
+
+
+def _was_member(user: Any, initiative: Any) -> bool:
+    return any(m.user_id == user.id for m in initiative.memberships)
+
+
+def _sees_initiative(user: Any, initiative: Any) -> bool:
+    # Staff see all of their organisation's initiatives; citizen partners only those they are or were part of.
+    return user.role in STAFF or _was_member(user, initiative)
+
+
+def _contributor(user: Any, initiative: Any) -> bool:
+    membership = membership_of(user, initiative)
+    return membership is not None and membership.role.value != "observer" and initiative.closed_on is None
+
+
+def _leads(user: Any, initiative: Any) -> bool:
+    membership = membership_of(user, initiative)
+    if initiative.closed_on is not None:
+        return False
+    return user.role in STAFF or (membership is not None and membership.role.value == "co_lead")
+
+
+def _initiative_of(obj: Any) -> Any:
+    return getattr(obj, "initiative", obj)
+
+
 OBJECT_RULES: dict[str, Callable[[Any, Any], bool]] = {
     "members.manage": _not_self_admin,
+    "initiative.view": lambda u, o: _sees_initiative(u, _initiative_of(o)),
+    "initiative.edit": lambda u, o: _leads(u, _initiative_of(o)),
+    "initiative.manage_members": lambda u, o: _leads(u, _initiative_of(o)),
+    "initiative.contribute": lambda u, o: _contributor(u, _initiative_of(o)),
+    "stage.sign_off": lambda u, o: _contributor(u, _initiative_of(o)),
+    "stage.reopen": lambda u, o: _contributor(u, _initiative_of(o)),
+    # Only the person an assisted record was made for can confirm or correct it.
+    "activity.confirm": lambda u, o: o.on_behalf_of_id == u.id and o.confirmed_at is None,
+    # Each attendee rates for themselves; nobody rates on another's behalf.
+    "attendance.rate": lambda u, o: o.user_id == u.id,
+    "recommendation.respond": lambda u, o: _leads(u, _initiative_of(o)),
+    "evidence.view": lambda u, o: _sees_initiative(u, _initiative_of(o)),
 }
 
 
 def authorize(action: str, obj: Any = None) -> None:
-    """Abort unless the current user may do `action` (on `obj`): 404 across organisations, else 403."""
+    """Abort unless the current user may do `action` (on `obj`).
+
+    404 across organisations, and for an initiative the user may not even see (its existence is not
+    disclosed); 403 when they can see it but not do this.
+    """
     if obj is not None and not _same_org(current_user, obj):
+        abort(404)
+    initiative = getattr(obj, "initiative", None) if obj is not None and not hasattr(obj, "memberships") else obj
+    if (
+        initiative is not None
+        and hasattr(initiative, "memberships")
+        and not can(current_user, "initiative.view", initiative)
+    ):
         abort(404)
     if not can(current_user, action, obj):
         abort(403)

@@ -583,22 +583,42 @@ def build_chain(payloads: Iterable[bytes], *, start_seq: int = 1, prev_hash: byt
     return events
 
 
-def _chain_digests(prev: bytes, payloads: list[bytes]) -> list[bytes]:
+def _chain_digests(prev: bytes, batch: list[EventLike]) -> list[bytes]:
     """Recompute a run of event hashes, each chained to the previous *recomputed* hash.
 
     Using the recomputed hash (instead of decoding each stored prev_hash) is sound because the caller
-    separately checks stored prev_hash[i] == stored hash[i-1] == recomputed hash[i-1].
+    also checks stored prev_hash[i] == stored hash[i-1] == recomputed hash[i-1].
     """
     sha = _sha256
     prefix = _EVENT_PREFIX
-    return [prev := sha(prefix + prev + payload).digest() for payload in payloads]
-
-
-def _joined(hashes: list[str]) -> str | None:
     try:
-        return "".join(hashes)
+        return [prev := sha(prefix + prev + event.payload).digest() for event in batch]  # type: ignore[operator]
     except TypeError:
-        return None
+        pass  # some payloads are str (e.g. straight from a Text column); rare, so handled off the hot path
+    digests = []
+    for event in batch:
+        payload = event.payload
+        prev = sha(prefix + prev + (payload.encode("utf-8") if isinstance(payload, str) else payload)).digest()
+        digests.append(prev)
+    return digests
+
+
+def _batch_intact(batch: list[EventLike], first_seq: int, prev_hex: str, digests: list[bytes]) -> bool:
+    """True when every event in the batch passes every check; a fast, all-or-nothing test.
+
+    Hex strings are compared joined with a separator that cannot occur in hex, which is equivalent to
+    comparing them one by one (a malformed 63- or 65-character value cannot line up by accident).
+    """
+    if [event.seq for event in batch] != list(range(first_seq, first_seq + len(batch))):
+        return False
+    computed = b"".join(digests).hex(",", 32)
+    try:
+        stored_hashes = ",".join([event.hash for event in batch])
+        stored_prevs = ",".join([event.prev_hash for event in batch])
+    except TypeError:
+        return False
+    # The expected prev_hash column is the previous head followed by every hash but the last.
+    return computed == stored_hashes and stored_prevs == f"{prev_hex},{computed}"[:-65]
 
 
 def _gap_failure(expected: int, found: int) -> Failure:
@@ -652,30 +672,17 @@ def verify_chain(events: Iterable[EventLike], record_roots_at: Collection[int] =
         batch = list(islice(source, limit))
         if not batch:
             break
-        seqs = [event.seq for event in batch]
-        prevs = [event.prev_hash for event in batch]
-        hashes = [event.hash for event in batch]
-        payloads = [event.payload for event in batch]
-        try:
-            digests = _chain_digests(prev_digest, payloads)
-        except TypeError:
-            payloads = [p.encode("utf-8") if isinstance(p, str) else p for p in payloads]
-            digests = _chain_digests(prev_digest, payloads)
-        count = len(batch)
-        if (
-            seqs == list(range(size + 1, size + count + 1))
-            and prevs[0] == prev_hex
-            and prevs[1:] == hashes[:-1]
-            and b"".join(digests).hex() == _joined(hashes)
-        ):
+        digests = _chain_digests(prev_digest, batch)
+        if _batch_intact(batch, size + 1, prev_hex, digests):
             tree.extend(digests)
-            size += count
+            size += len(batch)
             prev_digest = digests[-1]
-            prev_hex = hashes[-1]
+            prev_hex = batch[-1].hash
             continue
         # Something in this batch is wrong: walk it event by event to name the first problem.
-        for seq, prev, stored, digest in zip(seqs, prevs, hashes, digests, strict=True):
+        for event, digest in zip(batch, digests, strict=True):
             expected = size + 1
+            seq, prev, stored = event.seq, event.prev_hash, event.hash
             if seq != expected:
                 failure = _gap_failure(expected, seq)
             elif prev != prev_hex:

@@ -82,6 +82,8 @@ def invite(
     display_name: str,
     role: OrgRole,
     partner_kind: PartnerKind,
+    initiative_id: int | None = None,
+    initiative_role: str | None = None,
 ) -> tuple[AccountToken, str]:
     """Create a pending invitation. Returns it with its secret, which exists only in memory, for the link."""
     email = normalise_email(email)
@@ -98,6 +100,8 @@ def invite(
         display_name=display_name.strip(),
         role=role,
         partner_kind=partner_kind,
+        initiative_id=initiative_id,
+        initiative_role=initiative_role,
         created_by_id=actor.id,
         expires_at=utcnow() + timedelta(days=current_app.config["INVITATION_DAYS"]),
     )

@@ -135,6 +135,9 @@ class AccountToken(db.Model):
     role: Mapped[OrgRole | None] = mapped_column(_enum(OrgRole))
     partner_kind: Mapped[PartnerKind | None] = mapped_column(_enum(PartnerKind))
     user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
+    # An invitation can bring the person straight into an initiative with a role there.
+    initiative_id: Mapped[int | None] = mapped_column(sa.ForeignKey("initiative.id"))
+    initiative_role: Mapped[str | None] = mapped_column(sa.String(20))
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[datetime]

@@ -16,7 +16,7 @@ from ..permissions import can
 def nav_items() -> list[dict]:
     if not current_user.is_authenticated:
         return []
-    items = [(_("Dashboard"), "main.dashboard")]
+    items = [(_("Dashboard"), "main.dashboard"), (_("Initiatives"), "initiatives.list_initiatives")]
     if can(current_user, "members.view"):
         items.append((_("People"), "admin.members"))
     items.append((_("Your profile"), "auth.profile"))

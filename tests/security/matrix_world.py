@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from conftest import make_org, make_user
+from initiative_factories import make_initiative
 
 from copro_tracker.extensions import db
 from copro_tracker.models import AccountToken, Nation, OrgRole, PartnerKind, TokenPurpose, User, utcnow
@@ -52,7 +53,11 @@ def build_world() -> World:
     )
     db.session.add(invitation)
     db.session.commit()
-    return World(admin, commissioner, member, nonmember, outsider, target, invitation)
+    world = World(admin, commissioner, member, nonmember, outsider, target, invitation)
+    initiative = make_initiative(commissioner, member, title="Secret-titled day opportunities redesign")
+    world.extra["initiative"] = initiative
+    world.extra["secrets"] = [initiative.title]
+    return world
 
 
 @dataclass(frozen=True)
@@ -103,4 +108,34 @@ def route_specs() -> dict[str, Spec]:
         "admin.revoke_invitation": Spec(
             "POST", lambda w: f"/invitations/{w.invitation.id}/revoke", by_role(302, 302, 403, 403, 404)
         ),
+        **initiative_specs(),
+    }
+
+
+def _i(world: World) -> str:
+    return f"/initiatives/{world.extra['initiative'].id}"
+
+
+def _lead_membership(world: World) -> int:
+    return next(m.id for m in world.extra["initiative"].memberships if m.user_id == world.commissioner.id)
+
+
+def initiative_specs() -> dict[str, Spec]:
+    viewers = by_role(200, 200, 200, 404, 404)
+    contributors = by_role(403, 200, 200, 404, 404)
+    return {
+        "initiatives.list_initiatives": Spec("GET", lambda w: "/initiatives", signed_in(200)),
+        "initiatives.new_initiative": Spec("GET", lambda w: "/initiatives/new", by_role(200, 200, 403, 403, 200)),
+        "initiatives.overview": Spec("GET", _i, viewers),
+        "initiatives.edit_initiative": Spec("GET", lambda w: f"{_i(w)}/edit", viewers),
+        "initiatives.members": Spec("GET", lambda w: f"{_i(w)}/members", viewers),
+        "initiatives.change_member_role": Spec(
+            "POST", lambda w: f"{_i(w)}/members/{_lead_membership(w)}/role", by_role(302, 302, 302, 404, 404)
+        ),
+        "initiatives.remove_member": Spec(
+            "POST", lambda w: f"{_i(w)}/members/{_lead_membership(w)}/remove", by_role(302, 302, 302, 404, 404)
+        ),
+        "initiatives.invite_member": Spec("GET", lambda w: f"{_i(w)}/members/invite", by_role(200, 200, 403, 404, 404)),
+        "initiatives.sign_off": Spec("GET", lambda w: f"{_i(w)}/stages/design/sign-off", contributors),
+        "initiatives.reopen_stage": Spec("GET", lambda w: f"{_i(w)}/stages/design/reopen", contributors),
     }

@@ -1,0 +1,96 @@
+"""Loading initiatives for pages in a fixed number of queries, whatever their size."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from ..extensions import db
+from ..models import Activity, Attendance, Initiative, Membership, Side, Stage, StageKind, User
+from ..permissions import STAFF
+from ..tenancy import scoped
+from .gates import AttendanceFact, Gate, MemberFact, SignOffFact, co_leads_missing, evaluate_gate
+
+
+def _with_members_and_stages(stmt: sa.Select) -> sa.Select:
+    return stmt.options(
+        selectinload(Initiative.memberships).selectinload(Membership.user),
+        selectinload(Initiative.stages).selectinload(Stage.sign_offs),
+        selectinload(Initiative.stages).selectinload(Stage.reopenings),
+    )
+
+
+def get_initiative(initiative_id: int, organisation_id: int) -> Initiative | None:
+    stmt = _with_members_and_stages(scoped(Initiative, organisation_id, Initiative.id == initiative_id))
+    return db.session.scalar(stmt)
+
+
+def visible_initiatives(user: User) -> list[Initiative]:
+    stmt = scoped(Initiative, user.organisation_id).order_by(Initiative.created_at.desc(), Initiative.id.desc())
+    if user.role not in STAFF:
+        member_of = sa.select(Membership.initiative_id).where(Membership.user_id == user.id)
+        stmt = stmt.where(Initiative.id.in_(member_of))
+    return list(db.session.scalars(_with_members_and_stages(stmt)))
+
+
+def activities_for(initiative: Initiative) -> list[Activity]:
+    stmt = (
+        sa.select(Activity)
+        .where(Activity.initiative_id == initiative.id, Activity.organisation_id == initiative.organisation_id)
+        .order_by(Activity.occurred_on, Activity.id)
+        .options(selectinload(Activity.attendances).selectinload(Attendance.user), selectinload(Activity.decisions))
+    )
+    return list(db.session.scalars(stmt))
+
+
+def member_facts(initiative: Initiative) -> list[MemberFact]:
+    return [MemberFact(m.user_id, m.side, m.role, m.left_on is None) for m in initiative.memberships]
+
+
+def attendance_facts(activities: list[Activity]) -> dict[int, list[AttendanceFact]]:
+    """Attendance per stage id. Guests count as citizen partners only when marked so."""
+    by_stage: dict[int, list[AttendanceFact]] = {}
+    for activity in activities:
+        for row in activity.attendances:
+            citizen = row.user.role.value == "citizen_partner" if row.user else row.guest_is_citizen
+            by_stage.setdefault(activity.stage_id, []).append(AttendanceFact(citizen, row.contributed))
+    return by_stage
+
+
+def gate_for(stage: Stage, members: list[MemberFact], attendance: list[AttendanceFact]) -> Gate:
+    sign_offs = [SignOffFact(s.user_id, s.side, s.decision, s.round) for s in stage.sign_offs]
+    return evaluate_gate(stage.kind, stage.round, members, attendance, sign_offs)
+
+
+@dataclass
+class StageView:
+    stage: Stage
+    gate: Gate
+    activities: list[Activity]
+
+
+def stage_views(initiative: Initiative, activities: list[Activity]) -> list[StageView]:
+    members = member_facts(initiative)
+    attendance = attendance_facts(activities)
+    return [
+        StageView(
+            stage,
+            gate_for(stage, members, attendance.get(stage.id, [])),
+            [a for a in activities if a.stage_id == stage.id],
+        )
+        for stage in initiative.stages
+    ]
+
+
+def stage_by_kind(initiative: Initiative, kind: StageKind) -> Stage | None:
+    return next((s for s in initiative.stages if s.kind == kind), None)
+
+
+def side_of(user: User) -> Side:
+    return Side.CITIZEN_PARTNER if user.role.value == "citizen_partner" else Side.COMMISSIONER
+
+
+def missing_co_leads(initiative: Initiative) -> list[Side]:
+    return co_leads_missing(member_facts(initiative))

@@ -1,0 +1,310 @@
+"""Writes for initiatives, membership tenure, stage sign-off and reopening. Each function commits once."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import sqlalchemy as sa
+from sqlalchemy.orm.exc import StaleDataError
+
+from ..audit import capture
+from ..extensions import db
+from ..models import (
+    STAGE_ORDER,
+    Initiative,
+    Level,
+    MemberRole,
+    Membership,
+    SignOff,
+    SignOffDecision,
+    Stage,
+    StageKind,
+    StageReopening,
+    StageStatus,
+    User,
+)
+from ..permissions import membership_of
+from ..tenancy import get_scoped
+from . import queries
+
+
+class InitiativeError(ValueError):
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+class EditConflict(InitiativeError):
+    """Someone else saved first: the person must see their changes and the new version side by side."""
+
+
+def today() -> date:
+    return date.today()
+
+
+def create(
+    actor: User,
+    *,
+    title: str,
+    summary: str,
+    service_area: str,
+    statutory_functions: list[str],
+    level: str,
+    co_lead: bool = True,
+) -> Initiative:
+    initiative = Initiative(
+        organisation_id=actor.organisation_id,
+        title=title.strip(),
+        summary=summary.strip(),
+        service_area=service_area.strip(),
+        statutory_functions=sorted(set(statutory_functions)),
+        level=Level(level),
+        current_stage=StageKind.DESIGN,
+        created_by_id=actor.id,
+    )
+    db.session.add(initiative)
+    for position, kind in enumerate(STAGE_ORDER, start=1):
+        is_first = kind == StageKind.DESIGN
+        initiative.stages.append(
+            Stage(
+                organisation_id=actor.organisation_id,
+                kind=kind,
+                position=position,
+                status=StageStatus.IN_PROGRESS if is_first else StageStatus.NOT_STARTED,
+                opened_on=today() if is_first else None,
+            )
+        )
+    initiative.memberships.append(
+        Membership(
+            organisation_id=actor.organisation_id,
+            user_id=actor.id,
+            role=MemberRole.CO_LEAD if co_lead else MemberRole.MEMBER,
+            side=queries.side_of(actor),
+            joined_on=today(),
+            added_by_id=actor.id,
+        )
+    )
+    capture.name_action(initiative, "initiative.created")
+    db.session.commit()
+    return initiative
+
+
+def update(
+    actor: User,
+    initiative: Initiative,
+    *,
+    expected_version: int,
+    title: str,
+    summary: str,
+    service_area: str,
+    statutory_functions: list[str],
+    level: str,
+) -> Initiative:
+    if initiative.version != expected_version:
+        raise EditConflict("Someone else changed this initiative while you were editing it")
+    initiative.title = title.strip()
+    initiative.summary = summary.strip()
+    initiative.service_area = service_area.strip()
+    initiative.statutory_functions = sorted(set(statutory_functions))
+    initiative.level = Level(level)
+    capture.name_action(initiative, "initiative.updated")
+    _commit_or_conflict("Someone else changed this initiative while you were editing it")
+    return initiative
+
+
+def _commit_or_conflict(message: str) -> None:
+    try:
+        db.session.commit()
+    except StaleDataError as error:
+        db.session.rollback()
+        raise EditConflict(message) from error
+
+
+def add_member(actor: User, initiative: Initiative, person: User, role: str) -> Membership:
+    if person.organisation_id != initiative.organisation_id or not person.active:
+        raise InitiativeError("Choose a person from your organisation", "user_id")
+    if membership_of(person, initiative) is not None:
+        raise InitiativeError(f"{person.display_name} is already a member of this initiative", "user_id")
+    membership = Membership(
+        organisation_id=initiative.organisation_id,
+        user_id=person.id,
+        role=MemberRole(role),
+        side=queries.side_of(person),
+        joined_on=today(),
+        added_by_id=actor.id,
+    )
+    initiative.memberships.append(membership)
+    capture.name_action(membership, "membership.joined")
+    db.session.commit()
+    _refresh_all(initiative)
+    return membership
+
+
+def change_member_role(actor: User, initiative: Initiative, membership: Membership, role: str) -> Membership:
+    """A new role is a new tenure: the old one ends today, so history says who held what when."""
+    if membership.left_on is not None:
+        raise InitiativeError("This person has already left the initiative")
+    new_role = MemberRole(role)
+    if membership.role == new_role:
+        return membership
+    membership.left_on = today()
+    capture.name_action(membership, "membership.role_ended")
+    successor = Membership(
+        organisation_id=initiative.organisation_id,
+        user_id=membership.user_id,
+        role=new_role,
+        side=membership.side,
+        joined_on=today(),
+        added_by_id=actor.id,
+    )
+    initiative.memberships.append(successor)
+    capture.name_action(successor, "membership.role_changed")
+    db.session.commit()
+    _refresh_all(initiative)
+    return successor
+
+
+def remove_member(actor: User, initiative: Initiative, membership: Membership) -> None:
+    if membership.left_on is not None:
+        return
+    membership.left_on = today()
+    capture.name_action(membership, "membership.left")
+    db.session.commit()
+    _refresh_all(initiative)
+
+
+def attach_invitation(token, user: User) -> None:
+    """Invitation hook: a person invited into an initiative joins it when they accept."""
+    if token.initiative_id is None:
+        return
+    initiative = queries.get_initiative(token.initiative_id, token.organisation_id)
+    if initiative is None or initiative.closed_on is not None or membership_of(user, initiative):
+        return
+    membership = Membership(
+        organisation_id=initiative.organisation_id,
+        user_id=user.id,
+        role=MemberRole(token.initiative_role or MemberRole.MEMBER.value),
+        side=queries.side_of(user),
+        joined_on=today(),
+        added_by_id=token.created_by_id,
+    )
+    initiative.memberships.append(membership)
+    capture.set_actor(db.session, user.id)
+    capture.name_action(membership, "membership.joined", invitation_id=token.id)
+    db.session.commit()
+
+
+def sign_off(actor: User, stage: Stage, decision: str, comment: str) -> SignOff:
+    initiative = stage.initiative
+    membership = membership_of(actor, initiative)
+    if membership is None:
+        raise InitiativeError("Only members of the initiative can sign off a stage")
+    if stage.status not in (StageStatus.IN_PROGRESS, StageStatus.AWAITING_SIGNOFF):
+        raise InitiativeError("This stage is not open for sign-off")
+    choice = SignOffDecision(decision)
+    if choice == SignOffDecision.DISSENT and not comment.strip():
+        raise InitiativeError("Explain why you disagree, so others can understand and respond", "comment")
+    if choice == SignOffDecision.APPROVE and stage.status != StageStatus.AWAITING_SIGNOFF:
+        raise InitiativeError("This stage still needs evidence before it can be approved", "decision")
+    existing = [s for s in stage.sign_offs if s.user_id == actor.id and s.round == stage.round]
+    if existing and existing[-1].decision == choice and existing[-1].comment == comment.strip():
+        return existing[-1]
+    record = SignOff(
+        organisation_id=stage.organisation_id,
+        user_id=actor.id,
+        side=membership.side,
+        decision=choice,
+        comment=comment.strip(),
+        round=stage.round,
+    )
+    stage.sign_offs.append(record)
+    capture.name_action(
+        record,
+        "stage.signed_off" if choice == SignOffDecision.APPROVE else "stage.dissent_recorded",
+        stage=stage.kind.value,
+    )
+    db.session.flush()
+    refresh_stage(stage)
+    db.session.commit()
+    return record
+
+
+def reopen(actor: User, stage: Stage, reason: str) -> None:
+    if stage.status != StageStatus.COMPLETE:
+        raise InitiativeError("Only a completed stage can be reopened")
+    if not reason.strip():
+        raise InitiativeError("Give a reason for reopening this stage", "reason")
+    initiative = stage.initiative
+    stage.status = StageStatus.IN_PROGRESS
+    stage.closed_on = None
+    stage.round += 1
+    stage.reopenings.append(
+        StageReopening(organisation_id=stage.organisation_id, user_id=actor.id, reason=reason.strip())
+    )
+    capture.name_action(stage, "stage.reopened", stage=stage.kind.value)
+    initiative.current_stage = stage.kind
+    if initiative.closed_on is not None:
+        initiative.closed_on = None
+        capture.name_action(initiative, "initiative.reopened")
+    db.session.flush()
+    refresh_stage(stage)
+    db.session.commit()
+
+
+def refresh_stage(stage: Stage) -> None:
+    """Recompute a stage's status from its gate; close it and open the next when the gate is met.
+
+    Called inside the caller's transaction, after a write that could change the gate.
+    """
+    if stage.status in (StageStatus.NOT_STARTED, StageStatus.COMPLETE):
+        return
+    initiative = stage.initiative
+    activities = queries.activities_for(initiative)
+    gate = queries.gate_for(
+        stage, queries.member_facts(initiative), queries.attendance_facts(activities).get(stage.id, [])
+    )
+    if gate.met:
+        stage.status = StageStatus.COMPLETE
+        stage.closed_on = today()
+        capture.name_action(stage, "stage.completed", stage=stage.kind.value)
+        _open_next(initiative)
+    else:
+        new_status = StageStatus.AWAITING_SIGNOFF if gate.ready_for_sign_off else StageStatus.IN_PROGRESS
+        if stage.status != new_status:
+            stage.status = new_status
+
+
+def _open_next(initiative: Initiative) -> None:
+    for stage in initiative.stages:
+        if stage.status != StageStatus.COMPLETE:
+            if stage.status == StageStatus.NOT_STARTED:
+                stage.status = StageStatus.IN_PROGRESS
+                stage.opened_on = today()
+                capture.name_action(stage, "stage.opened", stage=stage.kind.value)
+            initiative.current_stage = stage.kind
+            return
+    initiative.current_stage = None
+    initiative.closed_on = today()
+    capture.name_action(initiative, "initiative.closed")
+
+
+def _refresh_all(initiative: Initiative) -> None:
+    for stage in initiative.stages:
+        refresh_stage(stage)
+    if db.session.dirty:
+        db.session.commit()
+
+
+def candidates_to_add(initiative: Initiative) -> list[User]:
+    current = {m.user_id for m in initiative.memberships if m.left_on is None}
+    people = db.session.scalars(
+        sa.select(User)
+        .where(User.organisation_id == initiative.organisation_id, User.active.is_(True))
+        .order_by(User.display_name)
+    )
+    return [p for p in people if p.id not in current]
+
+
+def get_membership(initiative: Initiative, membership_id: int) -> Membership | None:
+    membership = get_scoped(Membership, membership_id, initiative.organisation_id)
+    return membership if membership and membership.initiative_id == initiative.id else None

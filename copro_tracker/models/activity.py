@@ -1,0 +1,193 @@
+"""What happens inside a stage: activities, who attended and how, decisions, recommendations
+("you said, we did") and evidence files."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from .initiative import Initiative, Stage
+from .organisation import User, _enum, utcnow
+
+
+class ActivityKind(enum.StrEnum):
+    WORKSHOP = "workshop"
+    CO_DESIGN_SESSION = "co_design_session"
+    STEERING_GROUP = "steering_group"
+    SURVEY = "survey"
+    TRAINING = "training"
+    REVIEW = "review"
+    EVALUATION_PANEL = "evaluation_panel"
+    OTHER = "other"
+
+
+class Position(enum.StrEnum):
+    AGREED = "agreed"
+    DISSENTED = "dissented"
+    ABSTAINED = "abstained"
+    ABSENT = "absent"
+
+
+class Response(enum.StrEnum):
+    ACCEPTED = "accepted"
+    ADAPTED = "adapted"
+    REJECTED = "rejected"
+
+
+class Consent(enum.StrEnum):
+    NAMED = "named"
+    ANONYMISED = "anonymised"
+    AGGREGATE_ONLY = "aggregate_only"
+    DO_NOT_USE = "do_not_use"
+
+
+class Activity(db.Model):
+    __tablename__ = "activity"
+    __table_args__ = (sa.Index("ix_activity_initiative_date", "initiative_id", "occurred_on"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisation.id"), index=True)
+    initiative_id: Mapped[int] = mapped_column(sa.ForeignKey("initiative.id"))
+    stage_id: Mapped[int] = mapped_column(sa.ForeignKey("stage.id"), index=True)
+    kind: Mapped[ActivityKind] = mapped_column(_enum(ActivityKind))
+    occurred_on: Mapped[date]
+    title: Mapped[str] = mapped_column(sa.String(200))
+    notes: Mapped[str] = mapped_column(sa.Text, default="")
+    recorded_by_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id"))
+    # Assisted contribution: recorded by a commissioner for a citizen partner, who then confirms it.
+    on_behalf_of_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
+    confirmed_at: Mapped[datetime | None]
+    confirmation_note: Mapped[str] = mapped_column(sa.Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    version: Mapped[int] = mapped_column(default=1)
+
+    initiative: Mapped[Initiative] = relationship()
+    stage: Mapped[Stage] = relationship()
+    recorded_by: Mapped[User] = relationship(foreign_keys=[recorded_by_id])
+    on_behalf_of: Mapped[User | None] = relationship(foreign_keys=[on_behalf_of_id])
+    attendances: Mapped[list[Attendance]] = relationship(back_populates="activity", order_by="Attendance.id")
+    decisions: Mapped[list[Decision]] = relationship(back_populates="activity", order_by="Decision.id")
+
+    __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def awaiting_confirmation(self) -> bool:
+        return self.on_behalf_of_id is not None and self.confirmed_at is None
+
+
+class Attendance(db.Model):
+    __tablename__ = "attendance"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisation.id"), index=True)
+    activity_id: Mapped[int] = mapped_column(sa.ForeignKey("activity.id"), index=True)
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"), index=True)
+    guest_name: Mapped[str] = mapped_column(sa.String(120), default="")
+    guest_is_citizen: Mapped[bool] = mapped_column(default=False)
+    contributed: Mapped[bool] = mapped_column(default=False)
+    adjustments_requested: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
+    adjustments_provided: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
+    # The attendee's own view of how co-produced it was, on TLAP's ladder (1 coercion … 7 co-production).
+    ladder_rating: Mapped[int | None]
+    rating_note: Mapped[str] = mapped_column(sa.Text, default="")
+    rated_at: Mapped[datetime | None]
+
+    activity: Mapped[Activity] = relationship(back_populates="attendances")
+    user: Mapped[User | None] = relationship()
+
+    __table_args__ = (
+        sa.CheckConstraint("ladder_rating IS NULL OR (ladder_rating BETWEEN 1 AND 7)", name="ladder_range"),
+        sa.CheckConstraint("user_id IS NOT NULL OR guest_name <> ''", name="person_or_guest"),
+    )
+
+    @property
+    def name(self) -> str:
+        return self.user.display_name if self.user else self.guest_name
+
+
+class Decision(db.Model):
+    __tablename__ = "decision"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisation.id"), index=True)
+    activity_id: Mapped[int] = mapped_column(sa.ForeignKey("activity.id"), index=True)
+    what: Mapped[str] = mapped_column(sa.Text)
+    options_considered: Mapped[str] = mapped_column(sa.Text, default="")
+    changed_by_partner_input: Mapped[bool] = mapped_column(default=False)
+    how_changed: Mapped[str] = mapped_column(sa.Text, default="")
+    recorded_by_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    version: Mapped[int] = mapped_column(default=1)
+
+    activity: Mapped[Activity] = relationship(back_populates="decisions")
+    positions: Mapped[list[DecisionPosition]] = relationship(back_populates="decision", order_by="DecisionPosition.id")
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class DecisionPosition(db.Model):
+    __tablename__ = "decision_position"
+    __table_args__ = (sa.UniqueConstraint("decision_id", "user_id", name="uq_decision_position_person"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisation.id"), index=True)
+    decision_id: Mapped[int] = mapped_column(sa.ForeignKey("decision.id"))
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id"))
+    position: Mapped[Position] = mapped_column(_enum(Position))
+
+    decision: Mapped[Decision] = relationship(back_populates="positions")
+    user: Mapped[User] = relationship()
+
+
+class Recommendation(db.Model):
+    """A partner's recommendation and what was done about it: "you said, we did"."""
+
+    __tablename__ = "recommendation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisation.id"), index=True)
+    initiative_id: Mapped[int] = mapped_column(sa.ForeignKey("initiative.id"), index=True)
+    activity_id: Mapped[int | None] = mapped_column(sa.ForeignKey("activity.id"))
+    decision_id: Mapped[int | None] = mapped_column(sa.ForeignKey("decision.id"))
+    made_by_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id"))
+    text: Mapped[str] = mapped_column(sa.Text)
+    response: Mapped[Response | None] = mapped_column(_enum(Response))
+    response_reason: Mapped[str] = mapped_column(sa.Text, default="")
+    action_taken: Mapped[str] = mapped_column(sa.Text, default="")
+    review_on: Mapped[date | None]
+    responded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
+    responded_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    version: Mapped[int] = mapped_column(default=1)
+
+    made_by: Mapped[User] = relationship(foreign_keys=[made_by_id])
+    responded_by: Mapped[User | None] = relationship(foreign_keys=[responded_by_id])
+    initiative: Mapped[Initiative] = relationship()
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class Evidence(db.Model):
+    __tablename__ = "evidence"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisation.id"), index=True)
+    initiative_id: Mapped[int] = mapped_column(sa.ForeignKey("initiative.id"), index=True)
+    activity_id: Mapped[int | None] = mapped_column(sa.ForeignKey("activity.id"))
+    decision_id: Mapped[int | None] = mapped_column(sa.ForeignKey("decision.id"))
+    filename: Mapped[str] = mapped_column(sa.String(200))
+    content_type: Mapped[str] = mapped_column(sa.String(100), info={"audit_plain": True})
+    size: Mapped[int]
+    sha256: Mapped[str] = mapped_column(sa.String(64), info={"audit_plain": True})
+    storage_key: Mapped[str] = mapped_column(sa.String(100), info={"audit_plain": True})
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+    consent: Mapped[Consent] = mapped_column(_enum(Consent))
+    uploaded_by_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id"))
+    uploaded_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    uploaded_by: Mapped[User] = relationship()
+    initiative: Mapped[Initiative] = relationship()

@@ -1,0 +1,249 @@
+"""Initiatives recorded jointly: creation, members with tenure, stage gates with dual sign-off."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from conftest import Page, get_page, make_user, post_page
+from initiative_factories import add_activity, make_initiative, stage_of
+
+from copro_tracker.extensions import db
+from copro_tracker.models import AuditEvent, Initiative, Membership, OrgRole, StageKind, StageStatus
+
+FORM = {
+    "title": "Carers' information and advice plan",
+    "summary": "Carers and the council write the information and advice plan together.",
+    "service_area": "Carers' support",
+    "statutory_functions": ["information_advice"],
+    "level": "collective",
+}
+
+
+def actions() -> list[str]:
+    return list(db.session.scalars(sa.select(AuditEvent.action).order_by(AuditEvent.id)))
+
+
+def test_commissioner_creates_an_initiative(client, commissioner, login_as):
+    login_as(commissioner)
+    response = client.post("/initiatives/new", data=FORM)
+    assert response.status_code == 302
+    initiative = db.session.scalar(sa.select(Initiative))
+    assert initiative.title == FORM["title"] and initiative.current_stage == StageKind.DESIGN
+    assert [s.status for s in initiative.stages] == [
+        StageStatus.IN_PROGRESS,
+        StageStatus.NOT_STARTED,
+        StageStatus.NOT_STARTED,
+    ]
+    (membership,) = initiative.memberships
+    assert membership.user_id == commissioner.id and membership.role.value == "co_lead"
+    assert "initiative.created" in actions()
+    page = get_page(client, f"/initiatives/{initiative.id}")
+    assert "needs a citizen partner co-lead" in page.text()
+
+
+def test_initiative_form_errors_are_specific_and_keep_input(client, commissioner, login_as):
+    login_as(commissioner)
+    page = post_page(client, "/initiatives/new", {"title": "", "summary": "", "service_area": "Home care"})
+    assert page.errors() == [
+        "Enter the name of the initiative",
+        "Say in a few words what the initiative is about",
+        "Choose at least one duty the initiative serves",
+        "Choose what kind of co-production it is",
+    ]
+    assert page.soup.select_one("#service_area")["value"] == "Home care"
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Initiative)) == 0
+
+
+def test_citizen_partner_cannot_create_and_sees_only_their_initiatives(client, commissioner, partner, login_as):
+    mine = make_initiative(commissioner, partner, title="Mine")
+    other = make_initiative(commissioner, title="Not mine")
+    login_as(partner)
+    assert client.get("/initiatives/new").status_code == 403
+    page = get_page(client, "/initiatives")
+    assert "Mine" in page.text() and "Not mine" not in page.text()
+    assert client.get(f"/initiatives/{other.id}").status_code == 404
+    assert client.get(f"/initiatives/{mine.id}").status_code == 200
+
+
+def test_other_organisation_gets_404(client, commissioner, outsider, login_as):
+    initiative = make_initiative(commissioner)
+    login_as(outsider)
+    for url in (
+        f"/initiatives/{initiative.id}",
+        f"/initiatives/{initiative.id}/members",
+        f"/initiatives/{initiative.id}/edit",
+        f"/initiatives/{initiative.id}/stages/design/sign-off",
+    ):
+        assert client.get(url).status_code == 404, url
+    assert initiative.title not in get_page(client, "/initiatives").html
+
+
+def test_membership_tenure_is_kept(client, commissioner, partner, login_as):
+    initiative = make_initiative(commissioner)
+    login_as(commissioner)
+    assert (
+        client.post(
+            f"/initiatives/{initiative.id}/members", data={"user_id": str(partner.id), "role": "member"}
+        ).status_code
+        == 302
+    )
+    membership = db.session.scalar(sa.select(Membership).where(Membership.user_id == partner.id))
+    assert membership.side.value == "citizen_partner"
+    client.post(f"/initiatives/{initiative.id}/members/{membership.id}/role", data={"role": "co_lead"})
+    rows = db.session.scalars(
+        sa.select(Membership).where(Membership.user_id == partner.id).order_by(Membership.id)
+    ).all()
+    assert [(m.role.value, m.left_on is None) for m in rows] == [("member", False), ("co_lead", True)]
+    page = get_page(client, f"/initiatives/{initiative.id}/members")
+    assert "Earlier roles" in page.text()
+    assert "co-lead before the design stage" not in get_page(client, f"/initiatives/{initiative.id}").text()
+    current = rows[-1]
+    client.post(f"/initiatives/{initiative.id}/members/{current.id}/remove")
+    db.session.expire_all()
+    assert db.session.get(Membership, current.id).left_on is not None
+    assert {"membership.joined", "membership.role_changed", "membership.role_ended", "membership.left"} <= set(
+        actions()
+    )
+
+
+def test_adding_the_same_person_twice_is_refused(client, commissioner, partner, login_as):
+    initiative = make_initiative(commissioner, partner)
+    login_as(commissioner)
+    page = post_page(client, f"/initiatives/{initiative.id}/members", {"user_id": str(partner.id), "role": "member"})
+    assert page.errors() == ["Choose a person from the list"]
+
+
+def test_design_gate_needs_evidence_co_leads_and_both_sides(client, commissioner, partner, org, login_as):
+    initiative = make_initiative(commissioner, partner)
+    login_as(commissioner)
+    page = post_page(client, f"/initiatives/{initiative.id}/stages/design/sign-off", {"decision": "approve"})
+    assert page.errors() == ["This stage still needs evidence before it can be approved"]
+
+    add_activity(initiative, commissioner, [commissioner, partner])
+    db.session.expire_all()
+    assert stage_of(initiative).status == StageStatus.AWAITING_SIGNOFF
+
+    assert (
+        client.post(f"/initiatives/{initiative.id}/stages/design/sign-off", data={"decision": "approve"}).status_code
+        == 302
+    )
+    db.session.expire_all()
+    assert stage_of(initiative).status == StageStatus.AWAITING_SIGNOFF  # one side is not enough
+
+    second_commissioner = make_user(org, OrgRole.COMMISSIONER, name="Lena")
+    from copro_tracker.initiatives import service
+
+    service.add_member(commissioner, initiative, second_commissioner, "member")
+    login_as(second_commissioner)
+    page = post_page(client, f"/initiatives/{initiative.id}/stages/design/sign-off", {"decision": "dissent"})
+    assert page.errors() == ["Explain why you disagree, so others can understand and respond"]
+    client.post(
+        f"/initiatives/{initiative.id}/stages/design/sign-off",
+        data={"decision": "dissent", "comment": "Transport has not been discussed yet"},
+    )
+
+    login_as(partner)
+    client.post(f"/initiatives/{initiative.id}/stages/design/sign-off", data={"decision": "approve"})
+    db.session.expire_all()
+    initiative = db.session.get(Initiative, initiative.id)
+    assert stage_of(initiative).status == StageStatus.COMPLETE
+    assert stage_of(initiative, StageKind.DELIVERY).status == StageStatus.IN_PROGRESS
+    assert initiative.current_stage == StageKind.DELIVERY
+    page = get_page(client, f"/initiatives/{initiative.id}")
+    assert "Transport has not been discussed yet" in page.text()  # dissent kept and shown
+    assert {"stage.signed_off", "stage.dissent_recorded", "stage.completed", "stage.opened"} <= set(actions())
+
+
+def test_reopening_needs_a_reason_and_starts_a_new_round(client, commissioner, partner, login_as):
+    initiative = make_initiative(commissioner, partner)
+    add_activity(initiative, commissioner, [partner])
+    for person in (commissioner, partner):
+        login_as(person)
+        client.post(f"/initiatives/{initiative.id}/stages/design/sign-off", data={"decision": "approve"})
+    page = post_page(client, f"/initiatives/{initiative.id}/stages/design/reopen", {"reason": ""})
+    assert page.errors() == ["Give a reason for reopening this stage"]
+    assert (
+        client.post(
+            f"/initiatives/{initiative.id}/stages/design/reopen", data={"reason": "The budget changed"}
+        ).status_code
+        == 302
+    )
+    db.session.expire_all()
+    stage = stage_of(db.session.get(Initiative, initiative.id))
+    assert stage.round == 2 and stage.status == StageStatus.AWAITING_SIGNOFF
+    assert "The budget changed" in get_page(client, f"/initiatives/{initiative.id}").text()
+    assert "stage.reopened" in actions()
+
+
+def test_observers_cannot_sign_off(client, commissioner, partner, org, login_as):
+    initiative = make_initiative(commissioner, partner)
+    observer = make_user(org, OrgRole.CITIZEN_PARTNER, name="Olly Observer")
+    from copro_tracker.initiatives import service
+
+    service.add_member(commissioner, initiative, observer, "observer")
+    login_as(observer)
+    assert client.get(f"/initiatives/{initiative.id}").status_code == 200
+    assert (
+        client.post(
+            f"/initiatives/{initiative.id}/stages/design/sign-off", data={"decision": "dissent", "comment": "x"}
+        ).status_code
+        == 403
+    )
+
+
+def test_concurrent_edits_do_not_overwrite_each_other(client, commissioner, login_as):
+    initiative = make_initiative(commissioner)
+    login_as(commissioner)
+    form = get_page(client, f"/initiatives/{initiative.id}/edit")
+    version = form.soup.select_one("input[name=version]")["value"]
+    first = {**FORM, "title": "First title", "version": version}
+    second = {**FORM, "title": "Second title", "version": version}
+    assert client.post(f"/initiatives/{initiative.id}/edit", data=first).status_code == 302
+    response = client.post(f"/initiatives/{initiative.id}/edit", data=second)
+    assert response.status_code == 409
+    page = Page(response).check()
+    assert page.soup.select_one("#title")["value"] == "Second title"  # their input is kept
+    assert "First title" in page.text()  # and they see what was saved
+    db.session.expire_all()
+    assert db.session.get(Initiative, initiative.id).title == "First title"
+
+
+def test_invite_straight_into_an_initiative(client, commissioner, login_as):
+    initiative = make_initiative(commissioner)
+    login_as(commissioner)
+    page = post_page(
+        client,
+        f"/initiatives/{initiative.id}/members/invite",
+        {
+            "display_name": "Nia",
+            "email": "nia@example.org",
+            "role": "citizen_partner",
+            "partner_kind": "carer",
+            "initiative_role": "co_lead",
+        },
+    )
+    link = page.soup.select_one("#invitation-link")["value"]
+    client.post("/sign-out")
+    client.post(
+        link.split("localhost", 1)[1],
+        data={"display_name": "Nia", "password": "meadow lantern quietly 1987", "preferred_language": "en"},
+    )
+    db.session.expire_all()
+    roles = {(m.user.display_name, m.role.value) for m in db.session.get(Initiative, initiative.id).memberships}
+    assert ("Nia", "co_lead") in roles
+
+
+def test_overview_query_count_does_not_grow(client, commissioner, partner, org, login_as):
+    from query_counter import count_queries
+
+    initiative = make_initiative(commissioner, partner)
+    add_activity(initiative, commissioner, [partner])
+    login_as(commissioner)
+    small = count_queries(lambda: client.get(f"/initiatives/{initiative.id}"))
+    for _ in range(6):
+        person = make_user(org, OrgRole.CITIZEN_PARTNER)
+        from copro_tracker.initiatives import service
+
+        service.add_member(commissioner, initiative, person, "member")
+        add_activity(initiative, commissioner, [partner, person])
+    large = count_queries(lambda: client.get(f"/initiatives/{initiative.id}"))
+    assert small == large
