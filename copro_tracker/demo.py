@@ -1,5 +1,5 @@
 """Demo data: two councils (England and Wales), each with an admin, two commissioners and three
-citizen partners. Loading twice changes nothing."""
+citizen partners, and initiatives at each stage (demo_initiatives.py). Loading twice changes nothing."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 
 from .auth import service
+from .demo_initiatives import load_demo_initiatives
 from .extensions import db
 from .models import CommunicationNeed, Nation, Organisation, OrgRole, PartnerKind, User
 
@@ -108,10 +109,5 @@ def load_demo() -> DemoResult:
                     else "en",
                 )
             result.logins.append((spec["slug"], email, role.value))
-    for hook in demo_hooks:
-        hook(result)
+    load_demo_initiatives(result)
     return result
-
-
-# Features that add demo content (initiatives, criteria assessments) register a function here.
-demo_hooks: list = []

@@ -67,3 +67,21 @@ def test_demo_data_loads_twice_without_duplicates(app):
             "commissioner",
             "commissioner",
         ]
+
+
+def test_demo_has_an_initiative_in_each_stage(app):
+    from copro_tracker.models import Initiative
+
+    app.test_cli_runner().invoke(args=["demo"])
+    stages = {
+        i.title.split(" / ")[0]: (i.current_stage.value, [s.status.value for s in i.stages])
+        for i in db.session.scalars(sa.select(Initiative))
+    }
+    assert stages == {
+        "Redesigning day opportunities with people with learning disabilities": (
+            "delivery",
+            ["complete", "awaiting_signoff", "not_started"],
+        ),
+        "Carers' information and advice plan": ("design", ["awaiting_signoff", "not_started", "not_started"]),
+        "Shaping the home care market together": ("evaluation", ["complete", "complete", "in_progress"]),
+    }
