@@ -63,12 +63,14 @@ def create_app(config: str | type[Config] | None = None, **overrides: object) ->
     init_error_pages(app)
 
     from . import activities, admin, auth, initiatives, main
+    from .audit import views as audit_views
 
     app.register_blueprint(main.bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(admin.bp)
     app.register_blueprint(initiatives.bp)
     app.register_blueprint(activities.bp)
+    app.register_blueprint(audit_views.bp)
     app.extensions["invitation_hooks"] = [initiatives.service.attach_invitation]
 
     from .cli import register_cli

@@ -43,6 +43,7 @@ ROLE_RULES: dict[str, frozenset[OrgRole]] = {
     "attendance.rate": ANYONE,
     "recommendation.respond": ANYONE,
     "evidence.view": ANYONE,
+    "audit.admin": ADMIN,
 }
 
 

@@ -124,6 +124,14 @@ def _changes(obj: Any, kind: str, values: _Values) -> dict[str, Any]:
     return out
 
 
+def _initiative_id(obj: Any) -> int | None:
+    if obj.__tablename__ == "initiative":
+        return obj.id
+    if hasattr(obj, "audit_initiative_id"):
+        return obj.audit_initiative_id
+    return getattr(obj, "initiative_id", None)
+
+
 def _organisation_id(obj: Any) -> int | None:
     if obj.__tablename__ == "organisation":
         return obj.id
@@ -163,6 +171,7 @@ def append_events(connection: sa.Connection, organisation_id: int, events: list[
             "action": event["action"],
             "entity": event["entity_type"],
             "entity_id": event.get("entity_id"),
+            "initiative": event.get("initiative_id"),
             "changes": event.get("changes") or {},
             "details": event.get("details") or {},
         }
@@ -177,6 +186,7 @@ def append_events(connection: sa.Connection, organisation_id: int, events: list[
                 "action": event["action"],
                 "entity_type": event["entity_type"],
                 "entity_id": event.get("entity_id"),
+                "initiative_id": event.get("initiative_id"),
                 "payload": payload.decode(),
                 "prev_hash": prev,
                 "hash": digest,
@@ -198,6 +208,7 @@ def record(
     *,
     actor_id: int | None = None,
     use_current_actor: bool = True,
+    initiative_id: int | None = None,
     **details: Any,
 ) -> None:
     """Append an event that is not a row change (login, export, report, share-link use).
@@ -205,7 +216,13 @@ def record(
     Details must not carry personal free text: pass ids and codes. The caller commits.
     """
     actor = _actor_id(session) if use_current_actor and actor_id is None else actor_id
-    event = {"action": action, "entity_type": entity_type, "entity_id": entity_id, "actor_id": actor}
+    event = {
+        "action": action,
+        "entity_type": entity_type,
+        "entity_id": entity_id,
+        "actor_id": actor,
+        "initiative_id": initiative_id,
+    }
     append_events(session.connection(), organisation_id, [{**event, "details": details}])
 
 
@@ -235,6 +252,7 @@ def _after_flush(session: Session, flush_context: Any) -> None:
                     "action": action,
                     "entity_type": entity,
                     "entity_id": obj.id,
+                    "initiative_id": _initiative_id(obj),
                     "actor_id": actor,
                     "changes": changes,
                     "details": details,

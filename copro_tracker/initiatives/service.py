@@ -52,6 +52,7 @@ def create(
     level: str,
     co_lead: bool = True,
 ) -> Initiative:
+    capture.set_actor(db.session, actor.id)
     initiative = Initiative(
         organisation_id=actor.organisation_id,
         title=title.strip(),
@@ -100,6 +101,7 @@ def update(
     statutory_functions: list[str],
     level: str,
 ) -> Initiative:
+    capture.set_actor(db.session, actor.id)
     if initiative.version != expected_version:
         raise EditConflict("Someone else changed this initiative while you were editing it")
     initiative.title = title.strip()
@@ -121,6 +123,7 @@ def _commit_or_conflict(message: str) -> None:
 
 
 def add_member(actor: User, initiative: Initiative, person: User, role: str) -> Membership:
+    capture.set_actor(db.session, actor.id)
     if person.organisation_id != initiative.organisation_id or not person.active:
         raise InitiativeError("Choose a person from your organisation", "user_id")
     if membership_of(person, initiative) is not None:
@@ -136,12 +139,13 @@ def add_member(actor: User, initiative: Initiative, person: User, role: str) -> 
     initiative.memberships.append(membership)
     capture.name_action(membership, "membership.joined")
     db.session.commit()
-    _refresh_all(initiative)
+    _refresh_all(initiative, actor)
     return membership
 
 
 def change_member_role(actor: User, initiative: Initiative, membership: Membership, role: str) -> Membership:
     """A new role is a new tenure: the old one ends today, so history says who held what when."""
+    capture.set_actor(db.session, actor.id)
     if membership.left_on is not None:
         raise InitiativeError("This person has already left the initiative")
     new_role = MemberRole(role)
@@ -160,17 +164,18 @@ def change_member_role(actor: User, initiative: Initiative, membership: Membersh
     initiative.memberships.append(successor)
     capture.name_action(successor, "membership.role_changed")
     db.session.commit()
-    _refresh_all(initiative)
+    _refresh_all(initiative, actor)
     return successor
 
 
 def remove_member(actor: User, initiative: Initiative, membership: Membership) -> None:
+    capture.set_actor(db.session, actor.id)
     if membership.left_on is not None:
         return
     membership.left_on = today()
     capture.name_action(membership, "membership.left")
     db.session.commit()
-    _refresh_all(initiative)
+    _refresh_all(initiative, actor)
 
 
 def attach_invitation(token, user: User) -> None:
@@ -195,6 +200,7 @@ def attach_invitation(token, user: User) -> None:
 
 
 def sign_off(actor: User, stage: Stage, decision: str, comment: str) -> SignOff:
+    capture.set_actor(db.session, actor.id)
     initiative = stage.initiative
     membership = membership_of(actor, initiative)
     if membership is None:
@@ -230,6 +236,7 @@ def sign_off(actor: User, stage: Stage, decision: str, comment: str) -> SignOff:
 
 
 def reopen(actor: User, stage: Stage, reason: str) -> None:
+    capture.set_actor(db.session, actor.id)
     if stage.status != StageStatus.COMPLETE:
         raise InitiativeError("Only a completed stage can be reopened")
     if not reason.strip():
@@ -288,7 +295,8 @@ def _open_next(initiative: Initiative) -> None:
     capture.name_action(initiative, "initiative.closed")
 
 
-def _refresh_all(initiative: Initiative) -> None:
+def _refresh_all(initiative: Initiative, actor: User) -> None:
+    capture.set_actor(db.session, actor.id)
     for stage in initiative.stages:
         refresh_stage(stage)
     if db.session.dirty:

@@ -108,6 +108,10 @@ class Attendance(db.Model):
     def name(self) -> str:
         return self.user.display_name if self.user else self.guest_name
 
+    @property
+    def audit_initiative_id(self) -> int | None:
+        return self.activity.initiative_id if self.activity else None
+
 
 class Decision(db.Model):
     __tablename__ = "decision"
@@ -124,6 +128,11 @@ class Decision(db.Model):
     version: Mapped[int] = mapped_column(default=1)
 
     activity: Mapped[Activity] = relationship(back_populates="decisions")
+
+    @property
+    def audit_initiative_id(self) -> int | None:
+        return self.activity.initiative_id if self.activity else None
+
     positions: Mapped[list[DecisionPosition]] = relationship(back_populates="decision", order_by="DecisionPosition.id")
 
     __mapper_args__ = {"version_id_col": version}
@@ -141,6 +150,10 @@ class DecisionPosition(db.Model):
 
     decision: Mapped[Decision] = relationship(back_populates="positions")
     user: Mapped[User] = relationship()
+
+    @property
+    def audit_initiative_id(self) -> int | None:
+        return self.decision.activity.initiative_id if self.decision and self.decision.activity else None
 
 
 class Recommendation(db.Model):

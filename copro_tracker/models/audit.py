@@ -32,6 +32,8 @@ class AuditEvent(db.Model):
     action: Mapped[str] = mapped_column(sa.String(80), index=True)
     entity_type: Mapped[str] = mapped_column(sa.String(40))
     entity_id: Mapped[int | None]
+    # The initiative an event belongs to (also inside the hashed payload), for per-initiative history.
+    initiative_id: Mapped[int | None] = mapped_column(index=True)
     payload: Mapped[str] = mapped_column(sa.Text)
     prev_hash: Mapped[str] = mapped_column(sa.String(64))
     hash: Mapped[str] = mapped_column(sa.String(64))

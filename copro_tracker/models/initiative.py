@@ -150,6 +150,10 @@ class SignOff(db.Model):
     stage: Mapped[Stage] = relationship(back_populates="sign_offs")
     user: Mapped[User] = relationship()
 
+    @property
+    def audit_initiative_id(self) -> int | None:
+        return self.stage.initiative_id if self.stage else None
+
 
 class StageReopening(db.Model):
     __tablename__ = "stage_reopening"
@@ -162,3 +166,8 @@ class StageReopening(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     user: Mapped[User] = relationship()
+    stage: Mapped[Stage] = relationship(viewonly=True)
+
+    @property
+    def audit_initiative_id(self) -> int | None:
+        return self.stage.initiative_id if self.stage else None

@@ -19,6 +19,8 @@ def nav_items() -> list[dict]:
     items = [(_("Dashboard"), "main.dashboard"), (_("Initiatives"), "initiatives.list_initiatives")]
     if can(current_user, "members.view"):
         items.append((_("People"), "admin.members"))
+    if can(current_user, "audit.admin"):
+        items.append((_("Audit trail"), "audit.admin_audit"))
     items.append((_("Your profile"), "auth.profile"))
     current = request.endpoint or ""
     return [

@@ -138,4 +138,9 @@ def initiative_specs() -> dict[str, Spec]:
         "initiatives.invite_member": Spec("GET", lambda w: f"{_i(w)}/members/invite", by_role(200, 200, 403, 404, 404)),
         "initiatives.sign_off": Spec("GET", lambda w: f"{_i(w)}/stages/design/sign-off", contributors),
         "initiatives.reopen_stage": Spec("GET", lambda w: f"{_i(w)}/stages/design/reopen", contributors),
+        "audit.initiative_history": Spec("GET", lambda w: f"{_i(w)}/history", viewers),
+        "audit.record_history": Spec(
+            "GET", lambda w: f"{_i(w)}/history/initiative/{w.extra['initiative'].id}", viewers
+        ),
+        "audit.admin_audit": Spec("GET", lambda w: "/admin/audit", by_role(200, 403, 403, 403, 200)),
     }

@@ -1,0 +1,271 @@
+"""Readable history from the audit chain: timelines with field diffs, filters, and "as at" views.
+
+Reads only; the chain itself is never changed here. Personal values are looked up from the erasable
+`audit_value` table; an erased value reads "(removed at the person's request)".
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+
+from .. import labels
+from ..extensions import db
+from ..models import AuditEvent, AuditValue, User
+
+ERASED = "(removed at the person's request)"
+
+ENTITY_LABELS = {
+    "initiative": "initiative",
+    "membership": "membership",
+    "stage": "stage",
+    "stage_sign_off": "stage sign-off",
+    "stage_reopening": "stage reopening",
+    "activity": "activity",
+    "attendance": "attendance record",
+    "decision": "decision",
+    "decision_position": "position on a decision",
+    "recommendation": "recommendation",
+    "evidence": "evidence file",
+    "user": "person",
+    "account_token": "invitation or reset link",
+    "organisation": "organisation",
+    "assessment": "assessment",
+    "output": "output",
+}
+
+ACTION_PHRASES = {
+    "initiative.created": "started the initiative",
+    "initiative.closed": "closed the initiative (all stages complete)",
+    "initiative.reopened": "reopened the initiative",
+    "membership.joined": "added a member",
+    "membership.left": "recorded that a member left",
+    "membership.role_changed": "gave a member a new role",
+    "membership.role_ended": "ended a member's previous role",
+    "stage.signed_off": "signed off a stage",
+    "stage.dissent_recorded": "recorded disagreement with a stage sign-off",
+    "stage.completed": "completed a stage (both sides signed off)",
+    "stage.opened": "opened the next stage",
+    "stage.reopened": "reopened a stage",
+    "auth.login": "signed in",
+    "auth.logout": "signed out",
+    "auth.login_failed": "failed to sign in",
+    "auth.login_blocked": "was blocked from signing in (account locked)",
+    "user.invited": "invited someone",
+    "user.joined": "accepted an invitation and joined",
+    "user.deactivated": "deactivated a person",
+    "user.reactivated": "reactivated a person",
+    "user.role_changed": "changed a person's role",
+    "audit.exported": "exported audit history",
+}
+
+FIELD_LABELS = {
+    "what": "what was decided",
+    "occurred_on": "date",
+    "left_on": "date they left",
+    "joined_on": "date they joined",
+    "ladder_rating": "ladder rating",
+    "display_name": "name",
+    "statutory_functions": "duties it serves",
+}
+
+
+@dataclass(frozen=True)
+class Change:
+    field: str
+    label: str
+    before: str
+    after: str
+
+
+@dataclass
+class Entry:
+    seq: int
+    at: datetime
+    actor: str
+    action: str
+    entity_type: str
+    entity_id: int | None
+    sentence: str
+    changes: list[Change] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Filters:
+    actor_id: int | None = None
+    since: date | None = None
+    until: date | None = None
+    action: str | None = None
+    entity_type: str | None = None
+    entity_id: int | None = None
+
+
+def _query(organisation_id: int, initiative_id: int | None, filters: Filters) -> sa.Select:
+    stmt = sa.select(AuditEvent).where(AuditEvent.organisation_id == organisation_id)
+    if initiative_id is not None:
+        stmt = stmt.where(AuditEvent.initiative_id == initiative_id)
+    if filters.actor_id is not None:
+        stmt = stmt.where(AuditEvent.actor_id == filters.actor_id)
+    if filters.since is not None:
+        stmt = stmt.where(AuditEvent.occurred_at >= datetime.combine(filters.since, time.min))
+    if filters.until is not None:
+        stmt = stmt.where(AuditEvent.occurred_at < datetime.combine(filters.until + timedelta(days=1), time.min))
+    if filters.action:
+        stmt = stmt.where(AuditEvent.action == filters.action)
+    if filters.entity_type:
+        stmt = stmt.where(AuditEvent.entity_type == filters.entity_type)
+    if filters.entity_id is not None:
+        stmt = stmt.where(AuditEvent.entity_id == filters.entity_id)
+    return stmt
+
+
+def events(organisation_id: int, initiative_id: int | None, filters: Filters, limit: int = 500) -> list[AuditEvent]:
+    stmt = _query(organisation_id, initiative_id, filters).order_by(AuditEvent.seq.desc()).limit(limit)
+    return list(db.session.scalars(stmt))
+
+
+def action_names(organisation_id: int, initiative_id: int | None) -> list[str]:
+    stmt = sa.select(AuditEvent.action).where(AuditEvent.organisation_id == organisation_id).distinct()
+    if initiative_id is not None:
+        stmt = stmt.where(AuditEvent.initiative_id == initiative_id)
+    return sorted(db.session.scalars(stmt))
+
+
+def actors(organisation_id: int, initiative_id: int | None) -> list[User]:
+    ids = sa.select(AuditEvent.actor_id).where(AuditEvent.organisation_id == organisation_id)
+    if initiative_id is not None:
+        ids = ids.where(AuditEvent.initiative_id == initiative_id)
+    stmt = sa.select(User).where(User.id.in_(ids.distinct())).order_by(User.display_name)
+    return list(db.session.scalars(stmt))
+
+
+def _refs(payloads: Iterable[dict]) -> set[str]:
+    found: set[str] = set()
+    for payload in payloads:
+        for change in payload.get("changes", {}).values():
+            for side in ("before", "after"):
+                value = change.get(side)
+                if isinstance(value, dict) and "ref" in value:
+                    found.add(value["ref"])
+    return found
+
+
+def _resolve_values(organisation_id: int, refs: set[str]) -> dict[str, str]:
+    if not refs:
+        return {}
+    rows = db.session.execute(
+        sa.select(AuditValue.ref, AuditValue.value).where(
+            AuditValue.organisation_id == organisation_id, AuditValue.ref.in_(refs)
+        )
+    )
+    return {ref: (value if value is not None else ERASED) for ref, value in rows}
+
+
+def _show(value: Any, values: dict[str, str]) -> str:
+    if isinstance(value, dict) and "ref" in value:
+        return values.get(value["ref"], ERASED)
+    if value is None:
+        return "(blank)"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
+
+
+def _field_label(name: str) -> str:
+    return FIELD_LABELS.get(name, name.replace("_id", "").replace("_", " "))
+
+
+def _sentence(actor: str, action: str, entity: str, changes: list[Change]) -> str:
+    thing = ENTITY_LABELS.get(entity, entity.replace("_", " "))
+    if action in ACTION_PHRASES:
+        return f"{actor} {ACTION_PHRASES[action]}"
+    verb = action.rsplit(".", 1)[-1]
+    if verb == "updated" and len(changes) == 1:
+        change = changes[0]
+        return f"{actor} changed the {thing}'s {change.label} from '{change.before}' to '{change.after}'"
+    if verb == "updated":
+        return f"{actor} changed the {thing}"
+    if verb == "created":
+        return f"{actor} recorded a new {thing}"
+    if verb == "deleted":
+        return f"{actor} deleted a {thing}"
+    return f"{actor}: {action.replace('.', ' ').replace('_', ' ')} ({thing})"
+
+
+def describe(organisation_id: int, rows: list[AuditEvent]) -> list[Entry]:
+    """Turn events into readable entries with two further queries (people, values), whatever their number."""
+    payloads = [json.loads(row.payload) for row in rows]
+    values = _resolve_values(organisation_id, _refs(payloads))
+    actor_ids = {row.actor_id for row in rows if row.actor_id}
+    people = {u.id: u for u in db.session.scalars(sa.select(User).where(User.id.in_(actor_ids)))} if actor_ids else {}
+    entries = []
+    for row, payload in zip(rows, payloads, strict=True):
+        person = people.get(row.actor_id)
+        actor = f"{person.display_name} ({labels.label(labels.ROLE, person.role).lower()})" if person else "The system"
+        changes = [
+            Change(name, _field_label(name), _show(change.get("before"), values), _show(change.get("after"), values))
+            for name, change in sorted(payload.get("changes", {}).items())
+            if "changed" not in change
+        ]
+        entries.append(
+            Entry(
+                seq=row.seq,
+                at=row.occurred_at,
+                actor=actor,
+                action=row.action,
+                entity_type=row.entity_type,
+                entity_id=row.entity_id,
+                sentence=_sentence(actor, row.action, row.entity_type, changes),
+                changes=changes,
+            )
+        )
+    return entries
+
+
+def as_at(organisation_id: int, entity_type: str, entity_id: int, when: date) -> dict[str, str] | None:
+    """The record's fields as they stood at the end of `when`, replayed from its events (None: not yet made)."""
+    stmt = _query(organisation_id, None, Filters(entity_type=entity_type, entity_id=entity_id, until=when)).order_by(
+        AuditEvent.seq
+    )
+    rows = list(db.session.scalars(stmt))
+    if not rows:
+        return None
+    payloads = [json.loads(row.payload) for row in rows]
+    values = _resolve_values(organisation_id, _refs(payloads))
+    state: dict[str, str] = {}
+    deleted = False
+    for row, payload in zip(rows, payloads, strict=True):
+        deleted = row.action.endswith(".deleted")
+        for name, change in payload.get("changes", {}).items():
+            if "changed" in change:
+                continue
+            state[_field_label(name)] = _show(change.get("after"), values)
+    return None if deleted else dict(sorted(state.items()))
+
+
+def to_csv(entries: list[Entry]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["seq", "time_utc", "who", "action", "record", "record_id", "summary", "field", "before", "after"])
+    for entry in entries:
+        base = [
+            entry.seq,
+            entry.at.isoformat(),
+            entry.actor,
+            entry.action,
+            entry.entity_type,
+            entry.entity_id,
+            entry.sentence,
+        ]
+        if not entry.changes:
+            writer.writerow([*base, "", "", ""])
+        for change in entry.changes:
+            writer.writerow([*base, change.label, change.before, change.after])
+    return buffer.getvalue()

@@ -1,0 +1,124 @@
+"""History pages: per initiative and per record, with filters, CSV export and an "as at" view; and
+the admin's view of the latest checkpoint and verification. Read-only, except that exports are audited."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import sqlalchemy as sa
+from flask import Blueprint, Response, abort, render_template, request
+from flask_login import current_user
+
+from ..extensions import db
+from ..initiatives import queries as initiative_queries
+from ..models import AuditCheckpoint, AuditEvent, AuditVerification
+from ..permissions import authorize, requires
+from . import capture, history
+
+bp = Blueprint("audit", __name__)
+
+
+def _date_arg(name: str) -> tuple[date | None, str | None]:
+    raw = request.args.get(name, "").strip()
+    if not raw:
+        return None, None
+    try:
+        return date.fromisoformat(raw), None
+    except ValueError:
+        return None, raw
+
+
+def _filters() -> tuple[history.Filters, list[str]]:
+    problems = []
+    since, bad_since = _date_arg("from")
+    until, bad_until = _date_arg("to")
+    if bad_since:
+        problems.append("'From' must be a real date, like 2026-03-31")
+    if bad_until:
+        problems.append("'To' must be a real date, like 2026-03-31")
+    actor = request.args.get("person", "")
+    return (
+        history.Filters(
+            actor_id=int(actor) if actor.isdigit() else None,
+            since=since,
+            until=until,
+            action=request.args.get("action") or None,
+        ),
+        problems,
+    )
+
+
+@bp.get("/initiatives/<int:initiative_id>/history")
+@requires("initiative.view")
+def initiative_history(initiative_id: int):
+    initiative = initiative_queries.get_initiative(initiative_id, current_user.organisation_id) or abort(404)
+    authorize("initiative.view", initiative)
+    filters, problems = _filters()
+    rows = history.events(current_user.organisation_id, initiative.id, filters)
+    entries = history.describe(current_user.organisation_id, rows)
+    if request.args.get("download") == "csv":
+        capture.record(
+            db.session,
+            "audit.exported",
+            initiative.organisation_id,
+            "initiative",
+            initiative.id,
+            initiative_id=initiative.id,
+            rows=len(entries),
+            format="csv",
+        )
+        db.session.commit()
+        return Response(
+            history.to_csv(entries),
+            mimetype="text/csv",
+            headers={"Content-Disposition": f'attachment; filename="initiative-{initiative.id}-history.csv"'},
+        )
+    return render_template(
+        "audit/history.html",
+        initiative=initiative,
+        entries=entries,
+        problems=problems,
+        people=history.actors(current_user.organisation_id, initiative.id),
+        actions=history.action_names(current_user.organisation_id, initiative.id),
+        args=request.args,
+    )
+
+
+@bp.get("/initiatives/<int:initiative_id>/history/<entity_type>/<int:entity_id>")
+@requires("initiative.view")
+def record_history(initiative_id: int, entity_type: str, entity_id: int):
+    initiative = initiative_queries.get_initiative(initiative_id, current_user.organisation_id) or abort(404)
+    authorize("initiative.view", initiative)
+    filters = history.Filters(entity_type=entity_type, entity_id=entity_id)
+    rows = history.events(current_user.organisation_id, initiative.id, filters)
+    if not rows:
+        abort(404)
+    when, bad = _date_arg("as_at")
+    state = history.as_at(current_user.organisation_id, entity_type, entity_id, when) if when else None
+    return render_template(
+        "audit/record.html",
+        initiative=initiative,
+        entity_type=entity_type,
+        entity_label=history.ENTITY_LABELS.get(entity_type, entity_type),
+        entity_id=entity_id,
+        entries=history.describe(current_user.organisation_id, rows),
+        as_at=when,
+        state=state,
+        bad_date=bad,
+    )
+
+
+@bp.get("/admin/audit")
+@requires("audit.admin")
+def admin_audit():
+    org_id = current_user.organisation_id
+    size = db.session.scalar(sa.select(sa.func.count()).where(AuditEvent.organisation_id == org_id))
+    checkpoint = db.session.scalar(
+        sa.select(AuditCheckpoint).where(AuditCheckpoint.organisation_id == org_id).order_by(AuditCheckpoint.id.desc())
+    )
+    verification = db.session.scalar(
+        sa.select(AuditVerification)
+        .where(AuditVerification.organisation_id == org_id)
+        .order_by(AuditVerification.id.desc())
+    )
+    return render_template("audit/admin.html", size=size, checkpoint=checkpoint, verification=verification)

@@ -1,0 +1,83 @@
+"""Readable history pages built from the audit chain: timelines, diffs, filters, CSV, as-at views, erasure."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+from conftest import get_page
+from initiative_factories import make_initiative
+
+from copro_tracker.extensions import db
+from copro_tracker.models import AuditEvent, AuditValue, Initiative
+
+
+def test_timeline_names_people_and_shows_field_diffs(client, commissioner, partner, login_as):
+    initiative = make_initiative(commissioner, partner)
+    login_as(commissioner)
+    form = {
+        "title": "Day opportunities, version two",
+        "summary": "New summary",
+        "service_area": "Day services",
+        "statutory_functions": ["prevention"],
+        "level": "collective",
+        "version": str(initiative.version),
+    }
+    assert client.post(f"/initiatives/{initiative.id}/edit", data=form).status_code == 302
+    page = get_page(client, f"/initiatives/{initiative.id}/history")
+    text = page.text()
+    assert "Tom Commissioner (commissioner) started the initiative" in text
+    assert "Redesigning day opportunities" in text and "Day opportunities, version two" in text  # before and after
+    assert "added a member" in text
+
+
+def test_filters_and_csv_export_is_audited(client, commissioner, partner, login_as):
+    initiative = make_initiative(commissioner, partner)
+    login_as(commissioner)
+    page = get_page(client, f"/initiatives/{initiative.id}/history?action=membership.joined")
+    assert "added a member" in page.text() and "started the initiative" not in page.text()
+    tomorrow = (date.today() + timedelta(days=1)).isoformat()
+    assert "Nothing matches" in get_page(client, f"/initiatives/{initiative.id}/history?from={tomorrow}").text()
+    bad = get_page(client, f"/initiatives/{initiative.id}/history?from=31-02-2026")
+    assert "'From' must be a real date" in bad.text()
+    response = client.get(f"/initiatives/{initiative.id}/history?download=csv&person={commissioner.id}")
+    rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
+    assert response.mimetype == "text/csv" and rows
+    assert {r["who"] for r in rows} == {"Tom Commissioner (commissioner)"}
+    assert "audit.exported" in set(db.session.scalars(sa.select(AuditEvent.action)))
+
+
+def test_as_at_view_shows_the_record_on_a_past_date(client, commissioner, login_as):
+    initiative = make_initiative(commissioner)
+    login_as(commissioner)
+    today = date.today().isoformat()
+    page = get_page(client, f"/initiatives/{initiative.id}/history/initiative/{initiative.id}?as_at={today}")
+    assert "Redesigning day opportunities" in page.text()
+    yesterday = (date.today() - timedelta(days=1)).isoformat()
+    page = get_page(client, f"/initiatives/{initiative.id}/history/initiative/{initiative.id}?as_at={yesterday}")
+    assert "did not exist on that date" in page.text()
+
+
+def test_personal_text_is_kept_out_of_the_chain_and_can_be_erased(client, commissioner, login_as):
+    initiative = make_initiative(commissioner)
+    payloads = " ".join(db.session.scalars(sa.select(AuditEvent.payload)))
+    assert "Redesigning day opportunities" not in payloads  # only salted references are hashed
+    for value in db.session.scalars(sa.select(AuditValue)):
+        value.value = None
+        value.salt = None
+    db.session.commit()
+    login_as(commissioner)
+    today = date.today().isoformat()
+    page = get_page(client, f"/initiatives/{initiative.id}/history/initiative/{initiative.id}?as_at={today}")
+    assert "removed at the person's request" in page.text("dl")
+    assert "Redesigning day opportunities" not in page.text("dl")
+    assert db.session.get(Initiative, initiative.id).title  # the live record is untouched by erasure of history
+
+
+def test_other_people_cannot_read_history(client, commissioner, outsider, login_as):
+    initiative = make_initiative(commissioner)
+    login_as(outsider)
+    assert client.get(f"/initiatives/{initiative.id}/history").status_code == 404
+    assert client.get(f"/initiatives/{initiative.id}/history?download=csv").status_code == 404
