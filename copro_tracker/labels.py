@@ -13,8 +13,11 @@ from .models import (
     MemberRole,
     Nation,
     OrgRole,
+    OutputFormat,
+    OutputKind,
     PartnerKind,
     Position,
+    ReciprocityKind,
     Response,
     SignOffDecision,
     StageKind,
@@ -74,6 +77,34 @@ STAGE_STATUS = {
 }
 MEMBER_ROLE = {MemberRole.CO_LEAD: _l("Co-lead"), MemberRole.MEMBER: _l("Member"), MemberRole.OBSERVER: _l("Observer")}
 SIGN_OFF = {SignOffDecision.APPROVE: _l("Approved"), SignOffDecision.DISSENT: _l("Disagreed")}
+OUTPUT_KIND = {
+    OutputKind.PLAN: _l("A plan"),
+    OutputKind.STRATEGY: _l("A strategy"),
+    OutputKind.INFORMATION_ADVICE_PLAN: _l("Information and advice plan"),
+    OutputKind.MARKET_POSITION_STATEMENT: _l("Market position statement"),
+    OutputKind.TERMS_OF_REFERENCE: _l("Terms of reference"),
+    OutputKind.OUTCOMES_FRAMEWORK: _l("Outcomes framework"),
+    OutputKind.EVALUATION_REPORT: _l("Evaluation report"),
+    OutputKind.RESPONSE_STATEMENT: _l('"You said, we did" response'),
+    OutputKind.ACCESSIBLE_VERSION: _l("Accessible version of another document"),
+    OutputKind.OTHER: _l("Something else"),
+}
+OUTPUT_FORMAT = {
+    OutputFormat.EASY_READ: _l("Easy Read"),
+    OutputFormat.LARGE_PRINT: _l("Large print"),
+    OutputFormat.AUDIO: _l("Audio"),
+    OutputFormat.BSL_VIDEO: _l("British Sign Language video"),
+    OutputFormat.WELSH: _l("Welsh"),
+    OutputFormat.OTHER_LANGUAGE: _l("Other languages"),
+}
+RECIPROCITY_KIND = {
+    ReciprocityKind.PAYMENT: _l("Payment"),
+    ReciprocityKind.VOUCHER: _l("Voucher"),
+    ReciprocityKind.EXPENSES: _l("Expenses (travel, care cover)"),
+    ReciprocityKind.TIME_CREDIT: _l("Time credits"),
+    ReciprocityKind.TRAINING: _l("Training or learning"),
+    ReciprocityKind.DECLINED: _l("Offered, but they chose not to take it"),
+}
 LANGUAGE = {"en": _l("English"), "cy": _l("Welsh (Cymraeg)")}
 ACTIVITY_KIND = {
     ActivityKind.WORKSHOP: _l("Workshop"),

@@ -57,6 +57,9 @@ def build_world() -> World:
     initiative = make_initiative(commissioner, member, title="Secret-titled day opportunities redesign")
     world.extra["initiative"] = initiative
     world.extra["secrets"] = [initiative.title]
+    from matrix_activities import extend_world  # local: it imports this module
+
+    extend_world(world)
     return world
 
 
@@ -109,7 +112,14 @@ def route_specs() -> dict[str, Spec]:
             "POST", lambda w: f"/invitations/{w.invitation.id}/revoke", by_role(302, 302, 403, 403, 404)
         ),
         **initiative_specs(),
+        **_activity_specs(),
     }
+
+
+def _activity_specs() -> dict[str, Spec]:
+    from matrix_activities import specs  # local: it imports this module
+
+    return specs()
 
 
 def _i(world: World) -> str:
@@ -143,4 +153,7 @@ def initiative_specs() -> dict[str, Spec]:
             "GET", lambda w: f"{_i(w)}/history/initiative/{w.extra['initiative'].id}", viewers
         ),
         "audit.admin_audit": Spec("GET", lambda w: "/admin/audit", by_role(200, 403, 403, 403, 200)),
+        "outputs.list_outputs": Spec("GET", lambda w: f"{_i(w)}/outputs", viewers),
+        "outputs.edit_output": Spec("GET", lambda w: f"{_i(w)}/outputs/new", contributors),
+        "outputs.recognition": Spec("GET", lambda w: f"{_i(w)}/recognition", viewers),
     }

@@ -1,0 +1,338 @@
+"""Forms for activities, attendance, ratings, decisions, recommendations and evidence files.
+
+Every message is explicit plain English. Forms whose fields depend on who attended are built per
+request by the `*_form_class` functions, so each attendee gets a properly labelled group.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import (
+    BooleanField,
+    DateField,
+    HiddenField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired, Length, Optional, StopValidation
+
+from .. import labels
+from ..web.govuk import (
+    GovCheckboxesInput,
+    GovCheckboxInput,
+    GovDateInput,
+    GovFileInput,
+    GovRadioInput,
+    GovSelect,
+    GovSubmitInput,
+    GovTextArea,
+    GovTextInput,
+)
+
+YES_NO = [SelectChoice("yes", str(_l("Yes"))), SelectChoice("no", str(_l("No")))]
+
+
+class GovDateField(DateField):
+    """A day/month/year date with messages that say exactly what is wrong."""
+
+    def __init__(self, label=None, *, missing: str, invalid: str, required: bool = True, **kwargs) -> None:
+        super().__init__(label, format="%d %m %Y", widget=GovDateInput(), **kwargs)
+        self.missing, self.invalid, self.required = missing, invalid, required
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        if not valuelist:
+            self.raw_data = None  # the widget then shows the field's data, not a broken triple
+            return
+        parts = [str(v).strip() for v in valuelist[:3]] + [""] * (3 - min(len(valuelist), 3))
+        self.raw_data = parts  # the widget always needs exactly day, month and year
+        self.data = None
+        if not any(parts):
+            return
+        if not all(parts):
+            missing = [name for name, part in zip(("a day", "a month", "a year"), parts, strict=True) if not part]
+            raise ValueError(f"{self.invalid}: it must include {' and '.join(missing)}")
+        try:
+            day, month, year = (int(p) for p in parts)
+            if not 1900 <= year <= 2200:
+                raise ValueError
+            self.data = date(year, month, day)
+        except (ValueError, OverflowError) as error:
+            raise ValueError(f"{self.invalid}: it must be a real date, like 27 3 2025") from error
+
+    def pre_validate(self, form) -> None:
+        if self.data is None and not self.process_errors:
+            if self.required:
+                raise StopValidation(str(self.missing))
+            raise StopValidation
+
+
+class ActivityForm(FlaskForm):
+    stage_id = RadioField(
+        _l("Which stage is it part of?"),
+        widget=GovRadioInput(),
+        validators=[InputRequired(_l("Choose which stage the activity is part of"))],
+        validate_choice=False,
+    )
+    kind = RadioField(
+        _l("What kind of activity was it?"),
+        widget=GovRadioInput(),
+        choices=labels.choices(labels.ACTIVITY_KIND),
+        validators=[InputRequired(_l("Choose what kind of activity it was"))],
+        validate_choice=False,
+    )
+    occurred_on = GovDateField(
+        _l("When did it happen?"),
+        description=_l("For example, 27 3 2025"),
+        missing=_l("Enter the date the activity happened"),
+        invalid=_l("The date the activity happened must be a real date"),
+    )
+    title = StringField(
+        _l("Title"),
+        widget=GovTextInput(),
+        description=_l("A short name people will recognise, like 'Day centre visit with the steering group'."),
+        validators=[
+            InputRequired(_l("Enter a title for the activity")),
+            Length(max=200, message=_l("Title must be 200 characters or fewer")),
+        ],
+    )
+    notes = TextAreaField(
+        _l("What happened? (optional)"),
+        widget=GovTextArea(),
+        validators=[Optional(), Length(max=20000, message=_l("Notes must be 20,000 characters or fewer"))],
+    )
+    attendees = SelectMultipleField(
+        _l("Who took part?"),
+        widget=GovCheckboxesInput(),
+        description=_l("Select everyone from the initiative who was there."),
+        validate_choice=False,
+    )
+    guests = TextAreaField(
+        _l("Other people who took part, without an account (optional)"),
+        widget=GovTextArea(),
+        description=_l("Write one name on each line."),
+        validators=[Optional(), Length(max=5000, message=_l("Guests' names must be 5,000 characters or fewer"))],
+    )
+    guests_are_citizens = BooleanField(
+        _l("These guests are citizen partners (people who draw on care and support, carers or community members)"),
+        widget=GovCheckboxInput(),
+    )
+    on_behalf_of = SelectField(
+        _l("Are you recording this for a citizen partner?"),
+        widget=GovSelect(),
+        description=_l("If you are writing this down for someone, choose them. They will be asked to confirm it."),
+        validate_choice=False,
+    )
+    version = HiddenField()
+    submit = SubmitField(_l("Save and continue"), widget=GovSubmitInput())
+
+
+class AttendanceBase(FlaskForm):
+    version = HiddenField()
+    submit = SubmitField(_l("Save attendance"), widget=GovSubmitInput())
+
+
+def attendance_form_class(attendances) -> type[AttendanceBase]:
+    class AttendanceForm(AttendanceBase):
+        pass
+
+    needs = labels.choices(labels.COMMUNICATION_NEED)
+    for row in attendances:
+        setattr(
+            AttendanceForm,
+            f"contributed_{row.id}",
+            BooleanField(_l("They contributed"), widget=GovCheckboxInput()),
+        )
+        setattr(
+            AttendanceForm,
+            f"requested_{row.id}",
+            SelectMultipleField(
+                _l("Adjustments they asked for"), widget=GovCheckboxesInput(), choices=needs, validate_choice=False
+            ),
+        )
+        setattr(
+            AttendanceForm,
+            f"provided_{row.id}",
+            SelectMultipleField(
+                _l("Adjustments that were provided"), widget=GovCheckboxesInput(), choices=needs, validate_choice=False
+            ),
+        )
+    return AttendanceForm
+
+
+class RatingForm(FlaskForm):
+    rating = RadioField(
+        _l("How co-produced did this activity feel to you?"),
+        widget=GovRadioInput(),
+        choices=[SelectChoice(str(k), str(v)) for k, v in labels.LADDER.items()],
+        validators=[InputRequired(_l("Choose the step on the ladder that fits how the activity felt to you"))],
+        validate_choice=False,
+    )
+    note = TextAreaField(
+        _l("Anything you want to add? (optional)"),
+        widget=GovTextArea(),
+        validators=[Optional(), Length(max=2000, message=_l("Your note must be 2,000 characters or fewer"))],
+    )
+    submit = SubmitField(_l("Save my rating"), widget=GovSubmitInput())
+
+
+class DecisionBase(FlaskForm):
+    what = TextAreaField(
+        _l("What was decided?"),
+        widget=GovTextArea(),
+        validators=[
+            InputRequired(_l("Say what was decided")),
+            Length(max=10000, message=_l("What was decided must be 10,000 characters or fewer")),
+        ],
+    )
+    options_considered = TextAreaField(
+        _l("What options were considered? (optional)"),
+        widget=GovTextArea(),
+        validators=[Optional(), Length(max=10000, message=_l("Options must be 10,000 characters or fewer"))],
+    )
+    changed = RadioField(
+        _l("Did the decision change because of what citizen partners said?"),
+        widget=GovRadioInput(),
+        choices=YES_NO,
+        validators=[InputRequired(_l("Say whether the decision changed because of what citizen partners said"))],
+        validate_choice=False,
+    )
+    how_changed = TextAreaField(
+        _l("How did it change?"),
+        widget=GovTextArea(),
+        description=_l("Needed if you answered yes."),
+        validators=[Length(max=10000, message=_l("How it changed must be 10,000 characters or fewer"))],
+    )
+    version = HiddenField()
+    submit = SubmitField(_l("Save decision"), widget=GovSubmitInput())
+
+    def validate_how_changed(self, field) -> None:
+        if self.changed.data == "yes" and not (field.data or "").strip():
+            raise StopValidation(str(_l("Say how citizen partners' input changed the decision")))
+
+
+def decision_form_class(attendances) -> type[DecisionBase]:
+    class DecisionForm(DecisionBase):
+        pass
+
+    positions = labels.choices(labels.POSITION)
+    for row in attendances:
+        if row.user_id is None:
+            continue
+        setattr(
+            DecisionForm,
+            f"position_{row.user_id}",
+            RadioField(
+                row.user.display_name,
+                widget=GovRadioInput(),
+                choices=positions,
+                validators=[InputRequired(_l("Choose %(name)s's position", name=row.user.display_name))],
+                validate_choice=False,
+            ),
+        )
+    return DecisionForm
+
+
+class ConfirmActivityForm(FlaskForm):
+    outcome = RadioField(
+        _l("Is this record right?"),
+        widget=GovRadioInput(),
+        choices=[
+            SelectChoice("confirm", str(_l("Yes, it is right"))),
+            SelectChoice("correct", str(_l("No, I want to correct it"))),
+        ],
+        validators=[InputRequired(_l("Say whether the record is right"))],
+        validate_choice=False,
+    )
+    notes = TextAreaField(
+        _l("What happened"),
+        widget=GovTextArea(),
+        description=_l("If you are correcting the record, change this to say what happened."),
+        validators=[Optional(), Length(max=20000, message=_l("Notes must be 20,000 characters or fewer"))],
+    )
+    confirmation_note = TextAreaField(
+        _l("Anything you want to add"),
+        widget=GovTextArea(),
+        description=_l("Needed if you are correcting the record: say what was wrong."),
+        validators=[Optional(), Length(max=5000, message=_l("Your note must be 5,000 characters or fewer"))],
+    )
+    submit = SubmitField(_l("Save"), widget=GovSubmitInput())
+
+
+class RecommendationForm(FlaskForm):
+    text = TextAreaField(
+        _l("What do you recommend?"),
+        widget=GovTextArea(),
+        validators=[
+            InputRequired(_l("Enter the recommendation")),
+            Length(max=10000, message=_l("The recommendation must be 10,000 characters or fewer")),
+        ],
+    )
+    activity_id = SelectField(
+        _l("Which activity did it come from? (optional)"), widget=GovSelect(), validate_choice=False
+    )
+    submit = SubmitField(_l("Save recommendation"), widget=GovSubmitInput())
+
+
+class RespondForm(FlaskForm):
+    response = RadioField(
+        _l("What is the response?"),
+        widget=GovRadioInput(),
+        choices=labels.choices(labels.RESPONSE),
+        validators=[InputRequired(_l("Choose a response"))],
+        validate_choice=False,
+    )
+    reason = TextAreaField(
+        _l("Reason"),
+        widget=GovTextArea(),
+        description=_l("Needed if the recommendation was adapted or not accepted."),
+        validators=[Optional(), Length(max=10000, message=_l("The reason must be 10,000 characters or fewer"))],
+    )
+    action_taken = TextAreaField(
+        _l("What has been done? (optional)"),
+        widget=GovTextArea(),
+        description=_l(
+            "Leave blank until something is done. A review date that passes with nothing done shows as overdue."
+        ),
+        validators=[Optional(), Length(max=10000, message=_l("What has been done must be 10,000 characters or fewer"))],
+    )
+    review_on = GovDateField(
+        _l("When should it be reviewed? (optional)"),
+        description=_l("For example, 27 3 2025"),
+        missing=_l("Enter a review date"),
+        invalid=_l("The review date must be a real date"),
+        required=False,
+    )
+    version = HiddenField()
+    submit = SubmitField(_l("Save response"), widget=GovSubmitInput())
+
+
+class EvidenceForm(FlaskForm):
+    file = FileField(
+        _l("Upload a file"),
+        widget=GovFileInput(),
+        description=_l("PDF, Word, OpenDocument text, PNG, JPEG, GIF, plain text or CSV."),
+    )
+    description = TextAreaField(
+        _l("What is it? (optional)"),
+        widget=GovTextArea(),
+        validators=[Optional(), Length(max=2000, message=_l("The description must be 2,000 characters or fewer"))],
+    )
+    consent = RadioField(
+        _l("How can this file be used in reports?"),
+        widget=GovRadioInput(),
+        choices=labels.choices(labels.CONSENT),
+        validators=[InputRequired(_l("Choose how this file can be used in reports"))],
+        validate_choice=False,
+    )
+    activity_id = HiddenField()
+    decision_id = HiddenField()
+    submit = SubmitField(_l("Upload file"), widget=GovSubmitInput())

@@ -1,0 +1,156 @@
+"""Loading activities, decisions, recommendations and evidence for pages in a fixed number of queries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import sqlalchemy as sa
+from sqlalchemy.orm import joinedload, selectinload
+
+from ..extensions import db
+from ..models import (
+    Activity,
+    Attendance,
+    Decision,
+    DecisionPosition,
+    Evidence,
+    Initiative,
+    Membership,
+    Recommendation,
+    Side,
+    Stage,
+    StageStatus,
+)
+from ..tenancy import scoped
+
+# A spread this wide between two people's ratings is shown as "Different views".
+DIFFERENT_VIEWS_SPREAD = 2
+
+
+def get_initiative(initiative_id: int, organisation_id: int) -> Initiative | None:
+    """The initiative with its members (for permissions and sides) and stages: three queries."""
+    stmt = scoped(Initiative, organisation_id, Initiative.id == initiative_id).options(
+        selectinload(Initiative.memberships).joinedload(Membership.user),
+        selectinload(Initiative.stages),
+    )
+    return db.session.scalar(stmt)
+
+
+def get_activity(initiative: Initiative, activity_id: int) -> Activity | None:
+    stmt = scoped(
+        Activity, initiative.organisation_id, Activity.id == activity_id, Activity.initiative_id == initiative.id
+    ).options(
+        joinedload(Activity.recorded_by),
+        joinedload(Activity.on_behalf_of),
+        selectinload(Activity.attendances).joinedload(Attendance.user),
+        selectinload(Activity.decisions).selectinload(Decision.positions).joinedload(DecisionPosition.user),
+    )
+    return db.session.scalar(stmt)
+
+
+def get_decision(initiative: Initiative, decision_id: int) -> Decision | None:
+    stmt = (
+        scoped(Decision, initiative.organisation_id, Decision.id == decision_id)
+        .join(Activity, Decision.activity_id == Activity.id)
+        .where(Activity.initiative_id == initiative.id)
+        .options(
+            selectinload(Decision.positions),
+            joinedload(Decision.activity).selectinload(Activity.attendances).joinedload(Attendance.user),
+        )
+    )
+    return db.session.scalar(stmt)
+
+
+def evidence_for(initiative: Initiative, *criteria: sa.ColumnElement) -> list[Evidence]:
+    stmt = (
+        scoped(Evidence, initiative.organisation_id, Evidence.initiative_id == initiative.id, *criteria)
+        .options(joinedload(Evidence.uploaded_by))
+        .order_by(Evidence.uploaded_at, Evidence.id)
+    )
+    return list(db.session.scalars(stmt))
+
+
+def get_evidence(initiative: Initiative, evidence_id: int) -> Evidence | None:
+    stmt = scoped(
+        Evidence, initiative.organisation_id, Evidence.id == evidence_id, Evidence.initiative_id == initiative.id
+    )
+    return db.session.scalar(stmt)
+
+
+def activity_choices(initiative: Initiative) -> list[Activity]:
+    stmt = scoped(Activity, initiative.organisation_id, Activity.initiative_id == initiative.id).order_by(
+        Activity.occurred_on, Activity.id
+    )
+    return list(db.session.scalars(stmt))
+
+
+def recommendations_for(initiative: Initiative) -> list[Recommendation]:
+    stmt = (
+        scoped(Recommendation, initiative.organisation_id, Recommendation.initiative_id == initiative.id)
+        .options(joinedload(Recommendation.made_by), joinedload(Recommendation.responded_by))
+        .order_by(Recommendation.created_at, Recommendation.id)
+    )
+    return list(db.session.scalars(stmt))
+
+
+def get_recommendation(initiative: Initiative, recommendation_id: int) -> Recommendation | None:
+    stmt = scoped(
+        Recommendation,
+        initiative.organisation_id,
+        Recommendation.id == recommendation_id,
+        Recommendation.initiative_id == initiative.id,
+    )
+    return db.session.scalar(stmt)
+
+
+def is_overdue(recommendation: Recommendation, today: date) -> bool:
+    return (
+        recommendation.review_on is not None
+        and recommendation.review_on < today
+        and not (recommendation.action_taken or "").strip()
+    )
+
+
+def open_stages(initiative: Initiative) -> list[Stage]:
+    """Stages an activity can be recorded in: the current stage and any stage still open."""
+    return [
+        s
+        for s in initiative.stages
+        if s.status in (StageStatus.IN_PROGRESS, StageStatus.AWAITING_SIGNOFF) or s.kind == initiative.current_stage
+    ]
+
+
+def side_of_attendance(initiative: Initiative, attendance: Attendance) -> Side:
+    if attendance.user is None:
+        return Side.CITIZEN_PARTNER if attendance.guest_is_citizen else Side.COMMISSIONER
+    sides = [m.side for m in initiative.memberships if m.user_id == attendance.user_id]
+    if sides:
+        return sides[-1]
+    return Side.CITIZEN_PARTNER if attendance.user.role.value == "citizen_partner" else Side.COMMISSIONER
+
+
+@dataclass
+class Ratings:
+    commissioners: list[Attendance]
+    partners: list[Attendance]
+
+    @property
+    def values(self) -> list[int]:
+        return [a.ladder_rating for a in self.commissioners + self.partners if a.ladder_rating]
+
+    @property
+    def spread(self) -> int:
+        return max(self.values) - min(self.values) if self.values else 0
+
+    @property
+    def different_views(self) -> bool:
+        return self.spread >= DIFFERENT_VIEWS_SPREAD
+
+
+def ratings(initiative: Initiative, activity: Activity) -> Ratings:
+    rated = [a for a in activity.attendances if a.user_id is not None and a.ladder_rating]
+    return Ratings(
+        commissioners=[a for a in rated if side_of_attendance(initiative, a) == Side.COMMISSIONER],
+        partners=[a for a in rated if side_of_attendance(initiative, a) == Side.CITIZEN_PARTNER],
+    )

@@ -1,0 +1,454 @@
+"""Writes for activities, attendance, ratings, decisions, recommendations and evidence files.
+
+Each function takes plain values and the acting user, checks the rules of the domain, changes the
+models and commits once. The audit capture sees that commit; here we only name the semantic action.
+Permission to act at all is checked by the route (permissions.authorize) before it calls in here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from flask import current_app
+from sqlalchemy.orm.attributes import flag_modified
+from sqlalchemy.orm.exc import StaleDataError
+
+from .. import storage
+from ..audit import capture
+from ..extensions import db
+from ..initiatives.service import refresh_stage
+from ..models import (
+    Activity,
+    ActivityKind,
+    Attendance,
+    CommunicationNeed,
+    Consent,
+    Decision,
+    DecisionPosition,
+    Evidence,
+    Initiative,
+    Position,
+    Recommendation,
+    Response,
+    Side,
+    Stage,
+    User,
+    utcnow,
+)
+from ..permissions import membership_of
+from . import filetypes, queries
+
+NEEDS = frozenset(n.value for n in CommunicationNeed)
+CONFLICT = "Someone else changed this record while you were editing it"
+
+
+class ActivityError(ValueError):
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+class EditConflict(ActivityError):
+    """Someone else saved first: nothing is overwritten; the person sees both versions."""
+
+
+def _text(value: str | None) -> str:
+    """Free text without control characters (PostgreSQL refuses NUL), keeping line breaks and tabs."""
+    return "".join(ch for ch in (value or "") if ch in "\n\t" or ord(ch) >= 32 and ch != "\x7f").strip()
+
+
+def _commit_or_conflict() -> None:
+    try:
+        db.session.commit()
+    except StaleDataError as error:
+        db.session.rollback()
+        raise EditConflict(CONFLICT) from error
+
+
+def _check_version(obj: object, expected: int | None) -> None:
+    if expected is None or obj.version != expected:  # type: ignore[attr-defined]
+        raise EditConflict(CONFLICT)
+
+
+@dataclass(frozen=True)
+class ActivityDetails:
+    stage_id: int
+    kind: str
+    occurred_on: date
+    title: str
+    notes: str
+    attendee_ids: list[int]
+    guests: list[str]
+    guests_are_citizens: bool
+    on_behalf_of_id: int | None = None
+
+
+def parse_guests(text: str) -> list[str]:
+    names: list[str] = []
+    for line in (text or "").splitlines():
+        name = " ".join(_text(line).split())
+        if name and name not in names:
+            names.append(name)
+    return names
+
+
+def _validate(actor: User, initiative: Initiative, details: ActivityDetails, current_stage_id: int | None) -> Stage:
+    stage = next((s for s in queries.open_stages(initiative) if s.id == details.stage_id), None)
+    if stage is None and details.stage_id == current_stage_id:
+        stage = next((s for s in initiative.stages if s.id == details.stage_id), None)
+    if stage is None:
+        raise ActivityError("Choose a stage that is still open", "stage_id")
+    if details.kind not in {k.value for k in ActivityKind}:
+        raise ActivityError("Choose what kind of activity it was", "kind")
+    if not _text(details.title):
+        raise ActivityError("Enter a title for the activity", "title")
+    members = {m.user_id for m in initiative.memberships if m.left_on is None}
+    if any(uid not in members for uid in details.attendee_ids):
+        raise ActivityError("Choose attendees from the list of current members", "attendees")
+    if any(len(name) > 120 for name in details.guests):
+        raise ActivityError("Each guest's name must be 120 characters or fewer", "guests")
+    if not details.attendee_ids and not details.guests:
+        raise ActivityError("Choose at least one person who took part, or add a guest", "attendees")
+    if details.on_behalf_of_id is not None:
+        membership = next(
+            (m for m in initiative.memberships if m.user_id == details.on_behalf_of_id and m.left_on is None), None
+        )
+        if not actor.is_commissioner_side:
+            raise ActivityError("Only a commissioner can record an activity for someone else", "on_behalf_of")
+        if membership is None or membership.side != Side.CITIZEN_PARTNER:
+            raise ActivityError("Choose a citizen partner who is a member of this initiative", "on_behalf_of")
+    return stage
+
+
+def _new_attendance(activity: Activity, person: User | None, guest: str = "", citizen: bool = False) -> Attendance:
+    needs = [n for n in (person.communication_needs or []) if n in NEEDS] if person else []
+    return Attendance(
+        organisation_id=activity.organisation_id,
+        user_id=person.id if person else None,
+        guest_name="" if person else guest,
+        guest_is_citizen=citizen,
+        adjustments_requested=needs,
+        adjustments_provided=[],
+    )
+
+
+def _sync_attendees(activity: Activity, initiative: Initiative, details: ActivityDetails) -> None:
+    people = {m.user_id: m.user for m in initiative.memberships if m.left_on is None}
+    wanted_people = list(dict.fromkeys(details.attendee_ids))
+    wanted_guests = details.guests
+    for row in list(activity.attendances):
+        keep = (row.user_id in wanted_people) if row.user_id else (row.guest_name in wanted_guests)
+        if not keep:
+            activity.attendances.remove(row)
+            db.session.delete(row)
+        elif row.user_id is None:
+            row.guest_is_citizen = details.guests_are_citizens
+    have_people = {r.user_id for r in activity.attendances if r.user_id}
+    have_guests = {r.guest_name for r in activity.attendances if not r.user_id}
+    for uid in wanted_people:
+        if uid not in have_people:
+            activity.attendances.append(_new_attendance(activity, people[uid]))
+    for name in wanted_guests:
+        if name not in have_guests:
+            activity.attendances.append(_new_attendance(activity, None, name, details.guests_are_citizens))
+
+
+def record_activity(actor: User, initiative: Initiative, details: ActivityDetails) -> Activity:
+    stage = _validate(actor, initiative, details, None)
+    activity = Activity(
+        organisation_id=initiative.organisation_id,
+        initiative_id=initiative.id,
+        stage_id=stage.id,
+        kind=ActivityKind(details.kind),
+        occurred_on=details.occurred_on,
+        title=_text(details.title),
+        notes=_text(details.notes),
+        recorded_by_id=actor.id,
+        on_behalf_of_id=details.on_behalf_of_id,
+        attendances=[],
+    )
+    db.session.add(activity)
+    _sync_attendees(activity, initiative, details)
+    capture.name_action(
+        activity,
+        "activity.recorded_on_behalf" if details.on_behalf_of_id else "activity.recorded",
+        stage=stage.kind.value,
+    )
+    db.session.flush()
+    refresh_stage(stage)
+    db.session.commit()
+    return activity
+
+
+def update_activity(
+    actor: User, initiative: Initiative, activity: Activity, details: ActivityDetails, expected_version: int | None
+) -> Activity:
+    _check_version(activity, expected_version)
+    old_stage = activity.stage
+    stage = _validate(actor, initiative, details, activity.stage_id)
+    activity.stage_id = stage.id
+    activity.stage = stage
+    activity.kind = ActivityKind(details.kind)
+    activity.occurred_on = details.occurred_on
+    activity.title = _text(details.title)
+    activity.notes = _text(details.notes)
+    _sync_attendees(activity, initiative, details)
+    flag_modified(activity, "notes")  # attendee changes alone still take a new version
+    capture.name_action(activity, "activity.updated")
+    try:
+        db.session.flush()
+    except StaleDataError as error:
+        db.session.rollback()
+        raise EditConflict(CONFLICT) from error
+    refresh_stage(stage)
+    if old_stage.id != stage.id:
+        refresh_stage(old_stage)
+    _commit_or_conflict()
+    return activity
+
+
+@dataclass(frozen=True)
+class AttendanceRow:
+    attendance_id: int
+    contributed: bool
+    requested: list[str]
+    provided: list[str]
+
+
+def record_attendance(
+    actor: User, activity: Activity, rows: Iterable[AttendanceRow], expected_version: int | None
+) -> Activity:
+    _check_version(activity, expected_version)
+    by_id = {a.id: a for a in activity.attendances}
+    for row in rows:
+        attendance = by_id.get(row.attendance_id)
+        if attendance is None:
+            raise ActivityError("That person is not listed as attending this activity")
+        attendance.contributed = bool(row.contributed)
+        attendance.adjustments_requested = sorted({n for n in row.requested if n in NEEDS})
+        attendance.adjustments_provided = sorted({n for n in row.provided if n in NEEDS})
+    flag_modified(activity, "notes")
+    capture.name_action(activity, "activity.attendance_recorded")
+    try:
+        db.session.flush()
+    except StaleDataError as error:
+        db.session.rollback()
+        raise EditConflict(CONFLICT) from error
+    refresh_stage(activity.stage)
+    _commit_or_conflict()
+    return activity
+
+
+def confirm(actor: User, activity: Activity, *, correct: bool, notes: str, note: str) -> Activity:
+    if activity.on_behalf_of_id != actor.id:
+        raise ActivityError("Only the person this was recorded for can confirm it")
+    if activity.confirmed_at is not None:
+        raise ActivityError("This record has already been confirmed")
+    if correct and not _text(note):
+        raise ActivityError("Say what was wrong, so others understand the correction", "confirmation_note")
+    if correct:
+        activity.notes = _text(notes)
+    activity.confirmation_note = _text(note)
+    activity.confirmed_at = utcnow()
+    capture.name_action(activity, "activity.corrected" if correct else "activity.confirmed")
+    _commit_or_conflict()
+    return activity
+
+
+def rate(actor: User, attendance: Attendance, rating: int, note: str) -> Attendance:
+    if attendance.user_id != actor.id:
+        raise ActivityError("You can only rate for yourself")
+    if rating not in range(1, 8):
+        raise ActivityError("Choose a step on the ladder from 1 to 7", "rating")
+    attendance.ladder_rating = rating
+    attendance.rating_note = _text(note)
+    attendance.rated_at = utcnow()
+    capture.name_action(attendance, "attendance.rated")
+    db.session.commit()
+    return attendance
+
+
+@dataclass(frozen=True)
+class DecisionDetails:
+    what: str
+    options_considered: str
+    positions: dict[int, str]
+    changed_by_partner_input: bool
+    how_changed: str
+
+
+def _present_members(activity: Activity) -> list[int]:
+    return [a.user_id for a in activity.attendances if a.user_id is not None]
+
+
+def _apply_decision(decision: Decision, activity: Activity, details: DecisionDetails) -> bool:
+    if not _text(details.what):
+        raise ActivityError("Say what was decided", "what")
+    if details.changed_by_partner_input and not _text(details.how_changed):
+        raise ActivityError("Say how citizen partners' input changed the decision", "how_changed")
+    present = _present_members(activity)
+    for uid in present:
+        if details.positions.get(uid) not in {p.value for p in Position}:
+            raise ActivityError("Choose a position for everyone who attended", f"position_{uid}")
+    decision.what = _text(details.what)
+    decision.options_considered = _text(details.options_considered)
+    decision.changed_by_partner_input = details.changed_by_partner_input
+    decision.how_changed = _text(details.how_changed) if details.changed_by_partner_input else ""
+    existing = {p.user_id: p for p in decision.positions}
+    for uid in present:
+        position = Position(details.positions[uid])
+        if uid in existing:
+            existing[uid].position = position
+        else:
+            decision.positions.append(
+                DecisionPosition(organisation_id=decision.organisation_id, user_id=uid, position=position)
+            )
+    return any(p.position == Position.DISSENTED for p in decision.positions)
+
+
+def record_decision(actor: User, activity: Activity, details: DecisionDetails) -> Decision:
+    decision = Decision(
+        organisation_id=activity.organisation_id,
+        activity_id=activity.id,
+        recorded_by_id=actor.id,
+        what="",
+        positions=[],
+    )
+    dissent = _apply_decision(decision, activity, details)
+    activity.decisions.append(decision)
+    capture.name_action(decision, "decision.dissent_recorded" if dissent else "decision.recorded")
+    db.session.commit()
+    return decision
+
+
+def update_decision(
+    actor: User, decision: Decision, details: DecisionDetails, expected_version: int | None
+) -> Decision:
+    _check_version(decision, expected_version)
+    dissent = _apply_decision(decision, decision.activity, details)
+    flag_modified(decision, "what")
+    capture.name_action(decision, "decision.dissent_recorded" if dissent else "decision.updated")
+    _commit_or_conflict()
+    return decision
+
+
+def _belongs(initiative: Initiative, activity_id: int | None, decision_id: int | None) -> tuple[int | None, int | None]:
+    activity = decision = None
+    if decision_id:
+        decision = queries.get_decision(initiative, decision_id)
+        if decision is None:
+            raise ActivityError("Choose a decision from this initiative", "decision_id")
+        activity_id = activity_id or decision.activity_id
+        if activity_id != decision.activity_id:
+            raise ActivityError("That decision belongs to a different activity", "decision_id")
+    if activity_id:
+        activity = queries.get_activity(initiative, activity_id)
+        if activity is None:
+            raise ActivityError("Choose an activity from this initiative", "activity_id")
+    return (activity.id if activity else None, decision.id if decision else None)
+
+
+def make_recommendation(
+    actor: User, initiative: Initiative, text: str, activity_id: int | None, decision_id: int | None
+) -> Recommendation:
+    if not _text(text):
+        raise ActivityError("Enter the recommendation", "text")
+    activity_id, decision_id = _belongs(initiative, activity_id, decision_id)
+    recommendation = Recommendation(
+        organisation_id=initiative.organisation_id,
+        initiative_id=initiative.id,
+        activity_id=activity_id,
+        decision_id=decision_id,
+        made_by_id=actor.id,
+        text=_text(text),
+    )
+    db.session.add(recommendation)
+    capture.name_action(recommendation, "recommendation.made")
+    db.session.commit()
+    return recommendation
+
+
+def respond(
+    actor: User,
+    recommendation: Recommendation,
+    *,
+    response: str,
+    reason: str,
+    action_taken: str,
+    review_on: date | None,
+    expected_version: int | None,
+) -> Recommendation:
+    _check_version(recommendation, expected_version)
+    if response not in {r.value for r in Response}:
+        raise ActivityError("Choose a response", "response")
+    choice = Response(response)
+    if choice in (Response.REJECTED, Response.ADAPTED) and not _text(reason):
+        raise ActivityError(
+            "Give the reason it was not accepted"
+            if choice == Response.REJECTED
+            else "Say how and why the recommendation was adapted",
+            "reason",
+        )
+    recommendation.response = choice
+    recommendation.response_reason = _text(reason)
+    recommendation.action_taken = _text(action_taken)
+    recommendation.review_on = review_on
+    recommendation.responded_by_id = actor.id
+    recommendation.responded_at = utcnow()
+    capture.name_action(recommendation, "recommendation.responded", response=choice.value)
+    _commit_or_conflict()
+    return recommendation
+
+
+def upload_evidence(
+    actor: User,
+    initiative: Initiative,
+    *,
+    data: bytes,
+    filename: str,
+    consent: str,
+    description: str,
+    activity_id: int | None,
+    decision_id: int | None,
+) -> Evidence:
+    if not data:
+        raise ActivityError("The selected file is empty. Choose a file with something in it", "file")
+    limit = current_app.config.get("MAX_CONTENT_LENGTH")
+    if limit and len(data) > limit:
+        raise ActivityError(f"The selected file must be smaller than {limit // (1024 * 1024)} MB", "file")
+    kind = filetypes.sniff(data, filename)
+    if kind is None:
+        raise ActivityError(f"The selected file must be a {filetypes.ALLOWED_DESCRIPTION}", "file")
+    if consent not in {c.value for c in Consent}:
+        raise ActivityError("Choose how this file may be used in reports", "consent")
+    activity_id, decision_id = _belongs(initiative, activity_id, decision_id)
+    stored = storage.save(data)
+    evidence = Evidence(
+        organisation_id=initiative.organisation_id,
+        initiative_id=initiative.id,
+        activity_id=activity_id,
+        decision_id=decision_id,
+        filename=filetypes.display_name(filename, kind),
+        content_type=kind.content_type,
+        size=stored.size,
+        sha256=stored.sha256,
+        storage_key=stored.key,
+        description=_text(description),
+        consent=Consent(consent),
+        uploaded_by_id=actor.id,
+    )
+    db.session.add(evidence)
+    capture.name_action(evidence, "evidence.uploaded")
+    try:
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        storage.delete(stored.key)
+        raise
+    return evidence
+
+
+def is_member(user: User, initiative: Initiative) -> bool:
+    return membership_of(user, initiative) is not None

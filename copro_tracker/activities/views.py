@@ -1,0 +1,528 @@
+"""Activity pages: record and edit activities, attendance, ratings, confirmations, decisions,
+"you said, we did" recommendations and evidence files. Routes are thin: form → permission → service."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from werkzeug.utils import secure_filename
+from wtforms.fields.choices import SelectChoice
+
+from .. import labels, storage
+from ..models import Evidence, Side
+from ..permissions import authorize, can, membership_of, requires
+from ..web.forms import add_error
+from . import bp, queries, service
+from .forms import (
+    ActivityForm,
+    ConfirmActivityForm,
+    EvidenceForm,
+    RatingForm,
+    RecommendationForm,
+    RespondForm,
+    attendance_form_class,
+    decision_form_class,
+)
+
+
+def _load(initiative_id: int, action: str = "initiative.view"):
+    initiative = queries.get_initiative(initiative_id, current_user.organisation_id)
+    if initiative is None:
+        abort(404)
+    authorize(action, initiative)
+    return initiative
+
+
+def _activity(initiative, activity_id: int):
+    activity = queries.get_activity(initiative, activity_id)
+    if activity is None:
+        abort(404)
+    return activity
+
+
+def _int(value) -> int | None:
+    try:
+        number = int(str(value or "").strip())
+    except ValueError:
+        return None
+    return number if 0 < number < 2**31 else None
+
+
+def _version(form) -> int | None:
+    return _int(form.version.data)
+
+
+# --- activities -------------------------------------------------------------------------------------
+
+
+def _activity_choices(form: ActivityForm, initiative, activity=None) -> None:
+    stages = queries.open_stages(initiative)
+    if activity is not None and activity.stage not in stages:
+        stages = [activity.stage, *stages]
+    form.stage_id.choices = [SelectChoice(str(s.id), labels.label(labels.STAGE, s.kind)) for s in stages]
+    members = [m for m in initiative.memberships if m.left_on is None]
+    form.attendees.choices = [
+        SelectChoice(str(m.user_id), f"{m.user.display_name} ({labels.label(labels.ROLE, m.side)})") for m in members
+    ]
+    partners = [m for m in members if m.side == Side.CITIZEN_PARTNER]
+    form.on_behalf_of.choices = [SelectChoice("", _("No, I am recording this myself"))] + [
+        SelectChoice(str(m.user_id), m.user.display_name) for m in partners
+    ]
+
+
+def _details(form: ActivityForm, may_record_for_others: bool) -> service.ActivityDetails:
+    attendees = [n for n in (_int(v) for v in form.attendees.data or []) if n is not None]
+    if len(attendees) != len(form.attendees.data or []):
+        raise service.ActivityError(_("Choose attendees from the list of current members"), "attendees")
+    stage_id = _int(form.stage_id.data)
+    if stage_id is None:
+        raise service.ActivityError(_("Choose which stage the activity is part of"), "stage_id")
+    on_behalf = _int(form.on_behalf_of.data) if may_record_for_others else None
+    if may_record_for_others and form.on_behalf_of.data and on_behalf is None:
+        raise service.ActivityError(_("Choose a citizen partner from the list"), "on_behalf_of")
+    return service.ActivityDetails(
+        stage_id=stage_id,
+        kind=form.kind.data or "",
+        occurred_on=form.occurred_on.data,
+        title=form.title.data or "",
+        notes=form.notes.data or "",
+        attendee_ids=attendees,
+        guests=service.parse_guests(form.guests.data or ""),
+        guests_are_citizens=bool(form.guests_are_citizens.data),
+        on_behalf_of_id=on_behalf,
+    )
+
+
+@bp.route("/initiatives/<int:initiative_id>/activities/new", methods=["GET", "POST"])
+@requires("initiative.contribute")
+def new_activity(initiative_id: int):
+    initiative = _load(initiative_id, "initiative.contribute")
+    form = ActivityForm()
+    _activity_choices(form, initiative)
+    may_record_for_others = current_user.is_commissioner_side
+    if not form.is_submitted():
+        wanted = request.args.get("stage", "")
+        stage = next((s for s in queries.open_stages(initiative) if s.kind.value == wanted), None)
+        stage = stage or next((s for s in queries.open_stages(initiative) if s.kind == initiative.current_stage), None)
+        form.stage_id.data = str(stage.id) if stage else None
+        form.attendees.data = [str(current_user.id)] if membership_of(current_user, initiative) else []
+    if form.validate_on_submit():
+        try:
+            activity = service.record_activity(current_user, initiative, _details(form, may_record_for_others))
+        except service.ActivityError as error:
+            add_error(form, str(error), error.field)
+        else:
+            flash(_("Activity recorded. Now say who contributed and which adjustments were provided."), "success")
+            return redirect(url_for("activities.attendance", initiative_id=initiative.id, activity_id=activity.id))
+    if not form.stage_id.choices:
+        flash(_("There is no open stage to record an activity in."), "error")
+    return render_template(
+        "activities/form.html", form=form, initiative=initiative, activity=None, record_for_others=may_record_for_others
+    )
+
+
+@bp.get("/initiatives/<int:initiative_id>/activities/<int:activity_id>")
+@requires("initiative.view")
+def activity(initiative_id: int, activity_id: int):
+    initiative = _load(initiative_id)
+    record = _activity(initiative, activity_id)
+    return render_template(
+        "activities/activity.html",
+        initiative=initiative,
+        activity=record,
+        ratings=queries.ratings(initiative, record),
+        sides={a.id: queries.side_of_attendance(initiative, a) for a in record.attendances},
+        evidence=queries.evidence_for(initiative, Evidence.activity_id == record.id),
+        my_attendance=next((a for a in record.attendances if a.user_id == current_user.id), None),
+        contribute=can(current_user, "initiative.contribute", initiative),
+    )
+
+
+@bp.route("/initiatives/<int:initiative_id>/activities/<int:activity_id>/edit", methods=["GET", "POST"])
+@requires("initiative.contribute")
+def edit_activity(initiative_id: int, activity_id: int):
+    initiative = _load(initiative_id, "initiative.contribute")
+    record = _activity(initiative, activity_id)
+    form = ActivityForm()
+    _activity_choices(form, initiative, record)
+    if not form.is_submitted():
+        form.stage_id.data = str(record.stage_id)
+        form.kind.data = record.kind.value
+        form.occurred_on.data = record.occurred_on
+        form.title.data = record.title
+        form.notes.data = record.notes
+        form.attendees.data = [str(a.user_id) for a in record.attendances if a.user_id]
+        form.guests.data = "\n".join(a.guest_name for a in record.attendances if not a.user_id)
+        form.guests_are_citizens.data = any(a.guest_is_citizen for a in record.attendances if not a.user_id)
+        form.version.data = str(record.version)
+    conflict = None
+    if form.validate_on_submit():
+        try:
+            details = _details(form, False)
+            service.update_activity(current_user, initiative, record, details, _version(form))
+        except service.EditConflict as error:
+            conflict = queries.get_activity(initiative, activity_id)
+            form.version.data = str(conflict.version)
+            add_error(form, _("%(error)s. Check what is saved now, then save again.", error=str(error)), "title")
+            return render_template(
+                "activities/form.html", form=form, initiative=initiative, activity=record, conflict=conflict
+            ), 409
+        except service.ActivityError as error:
+            add_error(form, str(error), error.field)
+        else:
+            flash(_("Changes saved."), "success")
+            return redirect(url_for("activities.activity", initiative_id=initiative.id, activity_id=record.id))
+    return render_template("activities/form.html", form=form, initiative=initiative, activity=record)
+
+
+@bp.route("/initiatives/<int:initiative_id>/activities/<int:activity_id>/attendance", methods=["GET", "POST"])
+@requires("initiative.contribute")
+def attendance(initiative_id: int, activity_id: int):
+    initiative = _load(initiative_id, "initiative.contribute")
+    record = _activity(initiative, activity_id)
+    form = attendance_form_class(record.attendances)()
+    if not form.is_submitted():
+        form.version.data = str(record.version)
+        for row in record.attendances:
+            form[f"contributed_{row.id}"].data = row.contributed
+            form[f"requested_{row.id}"].data = list(row.adjustments_requested or [])
+            form[f"provided_{row.id}"].data = list(row.adjustments_provided or [])
+    if form.validate_on_submit():
+        rows = [
+            service.AttendanceRow(
+                row.id,
+                bool(form[f"contributed_{row.id}"].data),
+                list(form[f"requested_{row.id}"].data or []),
+                list(form[f"provided_{row.id}"].data or []),
+            )
+            for row in record.attendances
+        ]
+        try:
+            service.record_attendance(current_user, record, rows, _version(form))
+        except service.EditConflict as error:
+            current = queries.get_activity(initiative, activity_id)
+            form.version.data = str(current.version)
+            add_error(form, _("%(error)s. Check your answers, then save again.", error=str(error)))
+            return render_template(
+                "activities/attendance.html", form=form, initiative=initiative, activity=current, conflict=True
+            ), 409
+        except service.ActivityError as error:
+            add_error(form, str(error), error.field)
+        else:
+            flash(_("Attendance saved."), "success")
+            return redirect(url_for("activities.activity", initiative_id=initiative.id, activity_id=record.id))
+    return render_template("activities/attendance.html", form=form, initiative=initiative, activity=record)
+
+
+@bp.route("/initiatives/<int:initiative_id>/activities/<int:activity_id>/confirm", methods=["GET", "POST"])
+@requires("activity.confirm")
+def confirm_activity(initiative_id: int, activity_id: int):
+    initiative = _load(initiative_id)
+    record = _activity(initiative, activity_id)
+    authorize("activity.confirm", record)
+    form = ConfirmActivityForm()
+    if not form.is_submitted():
+        form.notes.data = record.notes
+    if form.validate_on_submit():
+        try:
+            service.confirm(
+                current_user,
+                record,
+                correct=form.outcome.data == "correct",
+                notes=form.notes.data or "",
+                note=form.confirmation_note.data or "",
+            )
+        except service.ActivityError as error:
+            add_error(form, str(error), error.field or "outcome")
+        else:
+            flash(_("Thank you. The record now shows that you have checked it."), "success")
+            return redirect(url_for("activities.activity", initiative_id=initiative.id, activity_id=record.id))
+    return render_template("activities/confirm.html", form=form, initiative=initiative, activity=record)
+
+
+@bp.route("/initiatives/<int:initiative_id>/activities/<int:activity_id>/rating", methods=["GET", "POST"])
+@requires("attendance.rate")
+def rate_activity(initiative_id: int, activity_id: int):
+    initiative = _load(initiative_id)
+    record = _activity(initiative, activity_id)
+    mine = next((a for a in record.attendances if a.user_id == current_user.id), None)
+    if mine is None:
+        abort(403)
+    authorize("attendance.rate", mine)
+    form = RatingForm()
+    if not form.is_submitted() and mine.ladder_rating:
+        form.rating.data = str(mine.ladder_rating)
+        form.note.data = mine.rating_note
+    if form.validate_on_submit():
+        rating = _int(form.rating.data)
+        try:
+            service.rate(current_user, mine, rating or 0, form.note.data or "")
+        except service.ActivityError as error:
+            add_error(form, str(error), error.field or "rating")
+        else:
+            flash(_("Your rating has been saved."), "success")
+            return redirect(url_for("activities.activity", initiative_id=initiative.id, activity_id=record.id))
+    return render_template("activities/rate.html", form=form, initiative=initiative, activity=record)
+
+
+# --- decisions --------------------------------------------------------------------------------------
+
+
+def _decision_details(form, attendances) -> service.DecisionDetails:
+    return service.DecisionDetails(
+        what=form.what.data or "",
+        options_considered=form.options_considered.data or "",
+        positions={a.user_id: form[f"position_{a.user_id}"].data for a in attendances if a.user_id is not None},
+        changed_by_partner_input=form.changed.data == "yes",
+        how_changed=form.how_changed.data or "",
+    )
+
+
+@bp.route("/initiatives/<int:initiative_id>/activities/<int:activity_id>/decisions/new", methods=["GET", "POST"])
+@requires("initiative.contribute")
+def new_decision(initiative_id: int, activity_id: int):
+    initiative = _load(initiative_id, "initiative.contribute")
+    record = _activity(initiative, activity_id)
+    form = decision_form_class(record.attendances)()
+    if form.validate_on_submit():
+        try:
+            service.record_decision(current_user, record, _decision_details(form, record.attendances))
+        except service.ActivityError as error:
+            add_error(form, str(error), error.field)
+        else:
+            flash(_("Decision recorded."), "success")
+            return redirect(url_for("activities.activity", initiative_id=initiative.id, activity_id=record.id))
+    return render_template(
+        "activities/decision_form.html", form=form, initiative=initiative, activity=record, decision=None
+    )
+
+
+@bp.route("/initiatives/<int:initiative_id>/decisions/<int:decision_id>/edit", methods=["GET", "POST"])
+@requires("initiative.contribute")
+def edit_decision(initiative_id: int, decision_id: int):
+    initiative = _load(initiative_id, "initiative.contribute")
+    decision = queries.get_decision(initiative, decision_id)
+    if decision is None:
+        abort(404)
+    record = decision.activity
+    form = decision_form_class(record.attendances)()
+    if not form.is_submitted():
+        form.what.data = decision.what
+        form.options_considered.data = decision.options_considered
+        form.changed.data = "yes" if decision.changed_by_partner_input else "no"
+        form.how_changed.data = decision.how_changed
+        form.version.data = str(decision.version)
+        for position in decision.positions:
+            if f"position_{position.user_id}" in form:
+                form[f"position_{position.user_id}"].data = position.position.value
+    if form.validate_on_submit():
+        try:
+            service.update_decision(current_user, decision, _decision_details(form, record.attendances), _version(form))
+        except service.EditConflict as error:
+            current = queries.get_decision(initiative, decision_id)
+            form.version.data = str(current.version)
+            add_error(form, _("%(error)s. Check what is saved now, then save again.", error=str(error)), "what")
+            return render_template(
+                "activities/decision_form.html",
+                form=form,
+                initiative=initiative,
+                activity=record,
+                decision=decision,
+                conflict=current,
+            ), 409
+        except service.ActivityError as error:
+            add_error(form, str(error), error.field)
+        else:
+            flash(_("Decision saved."), "success")
+            return redirect(url_for("activities.activity", initiative_id=initiative.id, activity_id=record.id))
+    return render_template(
+        "activities/decision_form.html", form=form, initiative=initiative, activity=record, decision=decision
+    )
+
+
+# --- you said, we did -------------------------------------------------------------------------------
+
+
+@bp.get("/initiatives/<int:initiative_id>/you-said-we-did")
+@requires("initiative.view")
+def recommendations(initiative_id: int):
+    initiative = _load(initiative_id)
+    items = queries.recommendations_for(initiative)
+    return render_template(
+        "activities/recommendations.html",
+        initiative=initiative,
+        recommendations=items,
+        overdue={r.id for r in items if queries.is_overdue(r, service_today())},
+        respond=can(current_user, "recommendation.respond", initiative),
+        contribute=can(current_user, "initiative.contribute", initiative),
+    )
+
+
+def service_today():
+    from ..initiatives.service import today
+
+    return today()
+
+
+@bp.route("/initiatives/<int:initiative_id>/recommendations/new", methods=["GET", "POST"])
+@requires("initiative.contribute")
+def new_recommendation(initiative_id: int):
+    initiative = _load(initiative_id, "initiative.contribute")
+    form = RecommendationForm()
+    form.activity_id.choices = [SelectChoice("", _("Not linked to an activity"))] + [
+        SelectChoice(str(a.id), f"{a.title} ({a.occurred_on.strftime('%d %B %Y')})")
+        for a in queries.activity_choices(initiative)
+    ]
+    if not form.is_submitted():
+        form.activity_id.data = request.args.get("activity", "")
+    if form.validate_on_submit():
+        try:
+            service.make_recommendation(
+                current_user, initiative, form.text.data or "", _int(form.activity_id.data), None
+            )
+        except service.ActivityError as error:
+            add_error(form, str(error), error.field)
+        else:
+            flash(_("Recommendation saved."), "success")
+            return redirect(url_for("activities.recommendations", initiative_id=initiative.id))
+    return render_template("activities/recommendation_form.html", form=form, initiative=initiative)
+
+
+@bp.route("/initiatives/<int:initiative_id>/recommendations/<int:recommendation_id>/respond", methods=["GET", "POST"])
+@requires("recommendation.respond")
+def respond_recommendation(initiative_id: int, recommendation_id: int):
+    initiative = _load(initiative_id)
+    recommendation = queries.get_recommendation(initiative, recommendation_id)
+    if recommendation is None:
+        abort(404)
+    authorize("recommendation.respond", recommendation)
+    form = RespondForm()
+    if not form.is_submitted():
+        form.response.data = recommendation.response.value if recommendation.response else None
+        form.reason.data = recommendation.response_reason
+        form.action_taken.data = recommendation.action_taken
+        form.review_on.data = recommendation.review_on
+        form.version.data = str(recommendation.version)
+    status = 200
+    if form.validate_on_submit():
+        try:
+            service.respond(
+                current_user,
+                recommendation,
+                response=form.response.data or "",
+                reason=form.reason.data or "",
+                action_taken=form.action_taken.data or "",
+                review_on=form.review_on.data,
+                expected_version=_version(form),
+            )
+        except service.EditConflict as error:
+            recommendation = queries.get_recommendation(initiative, recommendation_id)
+            form.version.data = str(recommendation.version)
+            add_error(form, _("%(error)s. Check what is saved now, then save again.", error=str(error)), "response")
+            status = 409
+        except service.ActivityError as error:
+            add_error(form, str(error), error.field)
+        else:
+            flash(_("Response saved."), "success")
+            return redirect(url_for("activities.recommendations", initiative_id=initiative.id))
+    page = render_template(
+        "activities/respond.html",
+        form=form,
+        initiative=initiative,
+        recommendation=recommendation,
+        conflict=status == 409,
+    )
+    return page, status
+
+
+# --- evidence files ---------------------------------------------------------------------------------
+
+
+@bp.get("/initiatives/<int:initiative_id>/evidence")
+@requires("evidence.view")
+def evidence_list(initiative_id: int):
+    initiative = _load(initiative_id, "evidence.view")
+    return render_template(
+        "activities/evidence_list.html",
+        initiative=initiative,
+        evidence=queries.evidence_for(initiative),
+        contribute=can(current_user, "initiative.contribute", initiative),
+    )
+
+
+# A file slightly over the limit gets a form error that keeps everything else typed; only a far bigger
+# request meets the 413 page. This must run before CSRF protection reads the form, so it goes first.
+UPLOAD_SLACK = 1024 * 1024
+
+
+@bp.record_once
+def _allow_oversize_uploads(state) -> None:
+    def allowance() -> None:
+        limit = current_app.config.get("MAX_CONTENT_LENGTH")
+        if limit and request.method == "POST" and request.endpoint == "activities.upload_evidence":
+            request.max_content_length = limit + current_app.config.get("UPLOAD_SLACK", UPLOAD_SLACK)
+
+    state.app.before_request_funcs.setdefault(None, []).insert(0, allowance)
+
+
+@bp.route("/initiatives/<int:initiative_id>/evidence/new", methods=["GET", "POST"])
+@requires("initiative.contribute")
+def upload_evidence(initiative_id: int):
+    initiative = _load(initiative_id, "initiative.contribute")
+    form = EvidenceForm()
+    if not form.is_submitted():
+        form.activity_id.data = request.args.get("activity", "")
+        form.decision_id.data = request.args.get("decision", "")
+    else:
+        upload = form.file.data
+        has_file = bool(upload and getattr(upload, "filename", ""))
+        valid = form.validate()
+        if not has_file:
+            add_error(form, _("Select a file to upload"), "file")
+        elif valid:
+            try:
+                evidence = service.upload_evidence(
+                    current_user,
+                    initiative,
+                    data=upload.read(),
+                    filename=upload.filename,
+                    consent=form.consent.data or "",
+                    description=form.description.data or "",
+                    activity_id=_int(form.activity_id.data),
+                    decision_id=_int(form.decision_id.data),
+                )
+            except service.ActivityError as error:
+                add_error(form, str(error), error.field if error.field in ("file", "consent") else "file")
+            else:
+                flash(_("%(name)s has been uploaded.", name=evidence.filename), "success")
+                if evidence.activity_id:
+                    return redirect(
+                        url_for("activities.activity", initiative_id=initiative.id, activity_id=evidence.activity_id)
+                    )
+                return redirect(url_for("activities.evidence_list", initiative_id=initiative.id))
+    return render_template("activities/evidence_form.html", form=form, initiative=initiative)
+
+
+@bp.get("/initiatives/<int:initiative_id>/evidence/<int:evidence_id>/download")
+@requires("evidence.view")
+def download_evidence(initiative_id: int, evidence_id: int):
+    initiative = _load(initiative_id, "evidence.view")
+    evidence = queries.get_evidence(initiative, evidence_id)
+    if evidence is None:
+        abort(404)
+    authorize("evidence.view", evidence)
+    path = storage.path_of(evidence.storage_key)
+    if not path.exists():
+        abort(404)
+    # Read whole (files are at most MAX_CONTENT_LENGTH): no file handle outlives the request.
+    response = Response(path.read_bytes(), mimetype=evidence.content_type)
+    fallback = secure_filename(evidence.filename) or "evidence"
+    response.headers["Content-Disposition"] = (
+        f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(evidence.filename, safe='')}"
+    )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response

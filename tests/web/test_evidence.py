@@ -1,0 +1,163 @@
+"""Evidence files: type from content, safe names, sha256, consent, safe downloads, clear rejections."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import zipfile
+
+import pytest
+from activity_fixtures import audit_actions, count, make_activity, team_fixture  # noqa: F401
+from conftest import Page, login
+
+from copro_tracker import storage
+from copro_tracker.activities import filetypes
+from copro_tracker.extensions import db
+from copro_tracker.models import Evidence
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+PDF = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n%%EOF\n"
+EXE = b"MZ\x90\x00\x03" + b"\x00" * 200
+
+
+def _zip(entries: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, data in entries.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+DOCX = _zip({"[Content_Types].xml": b"<Types/>", "word/document.xml": b"<w:document/>"})
+ODT = _zip({"mimetype": b"application/vnd.oasis.opendocument.text", "content.xml": b"<office/>"})
+
+
+@pytest.fixture(autouse=True)
+def evidence_dir(app, tmp_path, monkeypatch):
+    monkeypatch.setitem(app.config, "EVIDENCE_DIR", str(tmp_path / "evidence"))
+
+
+@pytest.mark.parametrize(
+    ("data", "name", "expected"),
+    [
+        (PDF, "minutes.pdf", "application/pdf"),
+        (PNG, "photo.png", "image/png"),
+        (b"\xff\xd8\xff\xe0" + b"0" * 20, "x.jpg", "image/jpeg"),
+        (b"GIF89a" + b"0" * 20, "x.gif", "image/gif"),
+        (DOCX, "plan.docx", filetypes.DOCX.content_type),
+        (ODT, "plan.odt", filetypes.ODT.content_type),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + "WordDocument".encode("utf-16-le"), "old.doc", "application/msword"),
+        ("Notes – café".encode(), "notes.txt", "text/plain"),
+        (b"name,count\nA,1\n", "figures.csv", "text/csv"),
+        (EXE, "minutes.pdf", None),
+        (_zip({"evil.exe": EXE}), "plan.docx", None),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"Workbook", "sheet.doc", None),
+        (b"text with a \x00 nul", "a.txt", None),
+        (b"\xff\xfe not utf8 \x80", "a.txt", None),
+        (b"", "empty.txt", None),
+    ],
+)
+def test_type_is_sniffed_from_content(data, name, expected):
+    kind = filetypes.sniff(data, name)
+    assert (kind.content_type if kind else None) == expected
+
+
+def test_display_names_are_sanitised():
+    assert filetypes.display_name("../../etc/pass\x00wd.pdf", filetypes.PDF) == "passwd.pdf"
+    assert filetypes.display_name("C:\\Users\\me\\Café plan.png", filetypes.PNG) == "Café plan.png"
+    assert filetypes.display_name("report.pdf", filetypes.PNG) == "report.png"
+    assert filetypes.safe_name("Café plan.pdf", filetypes.PDF) == "Cafe_plan.pdf"
+
+
+def _upload(client, team, data, name, **fields):
+    payload = {"file": (io.BytesIO(data), name), "consent": "anonymised", "description": "Workshop notes"}
+    payload.update(fields)
+    return client.post(
+        f"/initiatives/{team.initiative.id}/evidence/new", data=payload, content_type="multipart/form-data"
+    )
+
+
+def test_upload_and_download(client, team):
+    activity = make_activity(team)
+    login(client, team.partner)
+    response = _upload(client, team, PDF, "Minutes – March.pdf", activity_id=str(activity.id))
+    assert response.status_code == 302
+    evidence = db.session.query(Evidence).one()
+    assert evidence.activity_id == activity.id and evidence.content_type == "application/pdf"
+    assert evidence.sha256 == hashlib.sha256(PDF).hexdigest() and evidence.size == len(PDF)
+    assert evidence.filename == "Minutes – March.pdf"
+    assert storage.path_of(evidence.storage_key).read_bytes() == PDF
+    assert "evidence.uploaded" in audit_actions()
+
+    response = client.get(f"/initiatives/{team.initiative.id}/evidence/{evidence.id}/download")
+    assert response.status_code == 200 and response.data == PDF
+    assert response.headers["Content-Type"] == "application/pdf"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    response.close()
+    disposition = response.headers["Content-Disposition"]
+    assert disposition.startswith("attachment;") and "filename*=UTF-8''Minutes%20%E2%80%93%20March.pdf" in disposition
+    page = client.get(f"/initiatives/{team.initiative.id}/activities/{activity.id}")
+    assert "Minutes – March.pdf" in page.get_data(as_text=True)
+
+
+def test_a_png_named_pdf_is_stored_as_png(client, team):
+    login(client, team.commissioner)
+    assert _upload(client, team, PNG, "scan.pdf").status_code == 302
+    evidence = db.session.query(Evidence).one()
+    assert (evidence.content_type, evidence.filename) == ("image/png", "scan.png")
+
+
+@pytest.mark.parametrize(
+    ("data", "name", "message"),
+    [
+        (EXE, "minutes.pdf", "The selected file must be a PDF, Word"),
+        (b"", "empty.txt", "The selected file is empty"),
+    ],
+)
+def test_rejected_uploads_keep_the_rest_of_the_form(client, team, data, name, message):
+    login(client, team.commissioner)
+    response = _upload(client, team, data, name, description="Keep me")
+    assert response.status_code == 200
+    page = Page(response).check()
+    assert page.errors()[0].startswith(message), page.errors()
+    assert page.soup.select_one("textarea#description").text.strip() == "Keep me"
+    assert page.soup.select_one("input[name=consent][value=anonymised][checked]")
+    assert count(Evidence) == 0
+
+
+def test_a_file_just_over_the_limit_gets_a_form_error(client, team, app, monkeypatch):
+    monkeypatch.setitem(app.config, "MAX_CONTENT_LENGTH", 2048)
+    monkeypatch.setitem(app.config, "UPLOAD_SLACK", 2048)  # small, so no request spools to a temporary file
+    login(client, team.commissioner)
+    page = Page(_upload(client, team, b"a" * 3000, "big.txt", description="Keep me")).check()
+    assert page.errors()[0].startswith("The selected file must be smaller than")
+    assert page.soup.select_one("textarea#description").text.strip() == "Keep me"
+    huge = _upload(client, team, b"a" * 5000, "huge.txt")
+    assert huge.status_code == 413
+    assert count(Evidence) == 0
+
+
+def test_missing_consent_and_file_are_explained(client, team):
+    login(client, team.commissioner)
+    response = client.post(
+        f"/initiatives/{team.initiative.id}/evidence/new", data={"description": "x"}, content_type="multipart/form-data"
+    )
+    page = Page(response).check()
+    assert page.errors() == ["Choose how this file can be used in reports", "Select a file to upload"] or set(
+        page.errors()
+    ) == {"Choose how this file can be used in reports", "Select a file to upload"}
+
+
+def test_downloads_only_for_people_who_can_see_the_initiative(client, team, outsider):
+    login(client, team.commissioner)
+    _upload(client, team, PDF, "a.pdf")
+    evidence = db.session.query(Evidence).one()
+    url = f"/initiatives/{team.initiative.id}/evidence/{evidence.id}/download"
+    for who in (outsider, team.nonmember):
+        login(client, who)
+        assert client.get(url).status_code == 404
+    login(client, team.observer)
+    response = client.get(url)
+    assert response.status_code == 200
+    response.close()
+    assert _upload(client, team, PDF, "b.pdf").status_code == 403
