@@ -62,7 +62,7 @@ def create_app(config: str | type[Config] | None = None, **overrides: object) ->
     init_security_headers(app)
     init_error_pages(app)
 
-    from . import activities, admin, auth, initiatives, main
+    from . import activities, admin, auth, initiatives, main, outputs
     from .audit import views as audit_views
 
     app.register_blueprint(main.bp)
@@ -71,6 +71,7 @@ def create_app(config: str | type[Config] | None = None, **overrides: object) ->
     app.register_blueprint(initiatives.bp)
     app.register_blueprint(activities.bp)
     app.register_blueprint(audit_views.bp)
+    app.register_blueprint(outputs.bp)
     app.extensions["invitation_hooks"] = [initiatives.service.attach_invitation]
 
     from .cli import register_cli

@@ -39,8 +39,14 @@ from .organisation import (
     User,
     utcnow,
 )
+from .output import Output, OutputFormat, OutputKind, ReciprocityEntry, ReciprocityKind
 
 __all__ = [
+    "Output",
+    "OutputFormat",
+    "OutputKind",
+    "ReciprocityEntry",
+    "ReciprocityKind",
     "AuditChainHead",
     "AuditCheckpoint",
     "AuditEvent",

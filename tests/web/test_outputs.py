@@ -1,0 +1,94 @@
+"""Outputs (plans and their accessible formats) and payments or recognition for partners."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from conftest import get_page, make_user, post_page
+from initiative_factories import make_initiative
+
+from copro_tracker.extensions import db
+from copro_tracker.models import AuditEvent, OrgRole, Output, ReciprocityEntry
+
+PLAN = {
+    "kind": "information_advice_plan",
+    "title": "Carers' information and advice plan 2027",
+    "document_version": "2",
+    "published_url": "https://northshire.example/carers-plan",
+    "published_on": ["3", "11", "2026"],
+    "formats": ["easy_read", "large_print"],
+}
+
+
+def test_record_and_publish_an_output_with_co_authors(client, commissioner, partner, login_as):
+    initiative = make_initiative(commissioner, partner)
+    login_as(partner)
+    response = client.post(
+        f"/initiatives/{initiative.id}/outputs/new",
+        data={**PLAN, "co_author_ids": [str(commissioner.id), str(partner.id)], "evidence_id": ""},
+    )
+    assert response.status_code == 302
+    output = db.session.scalar(sa.select(Output))
+    assert output.published and output.formats == ["easy_read", "large_print"]
+    assert output.co_author_ids == sorted([commissioner.id, partner.id])
+    page = get_page(client, f"/initiatives/{initiative.id}/outputs")
+    assert "Easy Read, Large print" in page.text() and "Amira Partner" in page.text()
+    assert "output.recorded" in set(db.session.scalars(sa.select(AuditEvent.action)))
+
+
+def test_output_errors_keep_input(client, commissioner, partner, org, login_as):
+    initiative = make_initiative(commissioner, partner)
+    stranger = make_user(org, OrgRole.CITIZEN_PARTNER)
+    login_as(commissioner)
+    page = post_page(
+        client, f"/initiatives/{initiative.id}/outputs/new", {**PLAN, "published_url": "not a url", "title": ""}
+    )
+    assert page.errors() == [
+        "Enter the title of the output",
+        "Enter a web address in the correct format, like https://example.org/plan",
+    ]
+    assert page.soup.select_one("#published_url")["value"] == "not a url"
+    page = post_page(client, f"/initiatives/{initiative.id}/outputs/new", {**PLAN, "co_author_ids": [str(stranger.id)]})
+    assert page.errors() == ["Co-authors must be members of the initiative"]
+    page = post_page(
+        client,
+        f"/initiatives/{initiative.id}/outputs/new",
+        {**PLAN, "published_on": ["", "", ""]},
+    )
+    assert page.errors() == ["Give both the web address and the date it was published, or neither"]
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Output)) == 0
+
+
+def test_recognition_is_private_to_the_person_and_the_leads(client, commissioner, partner, org, login_as):
+    initiative = make_initiative(commissioner, partner)
+    other = make_user(org, OrgRole.CITIZEN_PARTNER, name="George Carer")
+    from copro_tracker.initiatives import service
+
+    service.add_member(commissioner, initiative, other, "member")
+    login_as(commissioner)
+    for person, amount in ((partner, "25.50"), (other, "40")):
+        response = client.post(
+            f"/initiatives/{initiative.id}/recognition",
+            data={
+                "user_id": str(person.id),
+                "kind": "payment",
+                "amount_pounds": amount,
+                "occurred_on": ["1", "10", "2026"],
+            },
+        )
+        assert response.status_code == 302
+    assert sorted(db.session.scalars(sa.select(ReciprocityEntry.amount_pence))) == [2550, 4000]
+    page = post_page(
+        client,
+        f"/initiatives/{initiative.id}/recognition",
+        {
+            "user_id": str(partner.id),
+            "kind": "payment",
+            "amount_pounds": "-3",
+            "occurred_on": ["1", "10", "2026"],
+        },
+    )
+    assert page.errors() == ["Enter an amount in pounds, like 25 or 25.50"]
+    login_as(other)
+    page = get_page(client, f"/initiatives/{initiative.id}/recognition")
+    assert "£40.00" in page.text() and "£25.50" not in page.text()
+    assert client.post(f"/initiatives/{initiative.id}/recognition", data={}).status_code == 403
