@@ -1,0 +1,580 @@
+"""The immutable snapshot of one initiative that every criteria rule reads.
+
+This module is the contract between the database loader (``criteria/facts.py``, which maps ORM rows to
+these values in a fixed number of queries) and the pure rules in ``criteria/rules.py``. Nothing here
+queries anything: a snapshot is plain data, frozen and hashable, so a finding can be recomputed from it
+at any time and two snapshots of the same records compare equal.
+
+Coded fields are ``StrEnum`` members. The loader may pass either members or their string values; both
+are normalised on construction, so an unknown code fails loudly at load time rather than silently
+never matching in a rule. Collections are tuples (lists are converted) so every value stays hashable.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+from functools import cached_property
+from typing import TypeVar
+
+
+class Nation(StrEnum):
+    ENGLAND = "england"
+    WALES = "wales"
+    SCOTLAND = "scotland"
+    NORTHERN_IRELAND = "northern_ireland"
+
+
+class OrgRole(StrEnum):
+    ADMIN = "admin"
+    COMMISSIONER = "commissioner"
+    CITIZEN_PARTNER = "citizen_partner"
+
+
+class PartnerKind(StrEnum):
+    DRAWS_ON_CARE = "draws_on_care"
+    CARER = "carer"
+    COMMUNITY = "community"
+    PROVIDER = "provider"
+    VCSE = "vcse"
+    HEALTHWATCH = "healthwatch"
+    ADVOCATE = "advocate"
+    OFFICER = "officer"
+
+
+class MemberRole(StrEnum):
+    CO_LEAD = "co_lead"
+    MEMBER = "member"
+    OBSERVER = "observer"
+
+
+class StatutoryFunction(StrEnum):
+    PREVENTION = "prevention"
+    INFORMATION_ADVICE = "information_advice"
+    MARKET_SHAPING = "market_shaping"
+    ASSESSMENT = "assessment"
+    STRATEGY = "strategy"
+    ADVOCACY = "advocacy"
+    OTHER = "other"
+
+
+class StageKind(StrEnum):
+    DESIGN = "design"
+    DELIVERY = "delivery"
+    EVALUATION = "evaluation"
+
+
+STAGE_ORDER: tuple[StageKind, ...] = (StageKind.DESIGN, StageKind.DELIVERY, StageKind.EVALUATION)
+
+
+class StageStatus(StrEnum):
+    NOT_STARTED = "not_started"
+    IN_PROGRESS = "in_progress"
+    AWAITING_SIGNOFF = "awaiting_signoff"
+    COMPLETE = "complete"
+
+
+class Verdict(StrEnum):
+    APPROVE = "approve"
+    DISSENT = "dissent"
+
+
+class ActivityKind(StrEnum):
+    WORKSHOP = "workshop"
+    CO_DESIGN_SESSION = "co_design_session"
+    STEERING_GROUP = "steering_group"
+    SURVEY = "survey"
+    CONSULTATION = "consultation"
+    TRAINING = "training"
+    REVIEW = "review"
+    EVALUATION_PANEL = "evaluation_panel"
+    OTHER = "other"
+
+
+class Stance(StrEnum):
+    """A member's recorded position on a decision."""
+
+    AGREED = "agreed"
+    DISSENTED = "dissented"
+    ABSTAINED = "abstained"
+    ABSENT = "absent"
+
+
+class Response(StrEnum):
+    """The answer to a recommendation ("you said, we did")."""
+
+    ACCEPTED = "accepted"
+    ADAPTED = "adapted"
+    REJECTED = "rejected"
+
+
+class ConsentLevel(StrEnum):
+    NAMED = "named"
+    ANONYMISED = "anonymised"
+    AGGREGATE_ONLY = "aggregate_only"
+    DO_NOT_USE = "do_not_use"
+
+
+class LinkKind(StrEnum):
+    """What an evidence file is attached to."""
+
+    INITIATIVE = "initiative"
+    ACTIVITY = "activity"
+    DECISION = "decision"
+    OUTPUT = "output"
+
+
+class OutputKind(StrEnum):
+    PLAN = "plan"
+    STRATEGY = "strategy"
+    INFORMATION_ADVICE_PLAN = "information_advice_plan"
+    MARKET_POSITION_STATEMENT = "market_position_statement"
+    TERMS_OF_REFERENCE = "terms_of_reference"
+    OUTCOMES_FRAMEWORK = "outcomes_framework"
+    EVALUATION_REPORT = "evaluation_report"
+    RESPONSE_STATEMENT = "response_statement"
+    ACCESSIBLE_VERSION = "accessible_version"
+    OTHER = "other"
+
+
+class Format(StrEnum):
+    """Formats an output is available in, beyond the standard English version."""
+
+    EASY_READ = "easy_read"
+    LARGE_PRINT = "large_print"
+    AUDIO = "audio"
+    BSL_VIDEO = "bsl_video"
+    WELSH = "welsh"
+    OTHER_LANGUAGE = "other_language"
+
+
+class ReciprocityKind(StrEnum):
+    PAYMENT = "payment"
+    VOUCHER = "voucher"
+    EXPENSES = "expenses"
+    TIME_CREDIT = "time_credit"
+    TRAINING = "training"
+    DECLINED = "declined"
+
+
+def _set_enum(obj: object, name: str, kind: type[StrEnum], optional: bool = False) -> None:
+    value = getattr(obj, name)
+    if value is None and optional:
+        return
+    if not isinstance(value, kind):
+        # object.__setattr__ because the dataclasses are frozen; this runs once, during construction.
+        object.__setattr__(obj, name, kind(value))
+
+
+def _set_tuple(obj: object, name: str, kind: type[StrEnum] | None = None) -> None:
+    value = getattr(obj, name)
+    if kind is None and type(value) is tuple:
+        return
+    object.__setattr__(obj, name, tuple(kind(v) if kind is not None and not isinstance(v, kind) else v for v in value))
+
+
+@dataclass(frozen=True, slots=True)
+class InitiativeInfo:
+    id: int
+    title: str
+    nation: Nation
+    statutory_functions: tuple[StatutoryFunction, ...] = ()
+    # False for individual-level co-production (one person shaping their own support).
+    collective: bool = True
+    current_stage: StageKind | None = None
+    closed: bool = False
+    # Set when an ICB or NHS trust is a partner: the NHS involvement duties then apply as well.
+    nhs_partnered: bool = False
+
+    def __post_init__(self) -> None:
+        _set_enum(self, "nation", Nation)
+        _set_tuple(self, "statutory_functions", StatutoryFunction)
+        _set_enum(self, "current_stage", StageKind, optional=True)
+
+
+@dataclass(frozen=True, slots=True)
+class Member:
+    """One tenure of one person on the initiative. A person who left and rejoined has two."""
+
+    user_id: int
+    display_name: str
+    org_role: OrgRole
+    partner_kind: PartnerKind | None = None
+    role: MemberRole = MemberRole.MEMBER
+    joined_on: date | None = None
+    # Inclusive: the person still counts as a member on the day they left.
+    left_on: date | None = None
+    communication_needs: tuple[str, ...] = ()
+    communication_needs_other: str = ""
+    # False until someone has asked and recorded the answer; True with no needs means "none stated".
+    needs_recorded: bool = False
+    # None means nobody has asked yet (as opposed to "en", an answer).
+    preferred_language: str | None = None
+
+    def __post_init__(self) -> None:
+        _set_enum(self, "org_role", OrgRole)
+        _set_enum(self, "partner_kind", PartnerKind, optional=True)
+        _set_enum(self, "role", MemberRole)
+        _set_tuple(self, "communication_needs")
+
+    @property
+    def is_citizen_partner(self) -> bool:
+        return self.org_role == OrgRole.CITIZEN_PARTNER
+
+    @property
+    def is_staff(self) -> bool:
+        return self.org_role in (OrgRole.COMMISSIONER, OrgRole.ADMIN)
+
+    @property
+    def needs_none_stated(self) -> bool:
+        return self.needs_recorded and not self.communication_needs and not self.communication_needs_other
+
+    def active_on(self, day: date) -> bool:
+        started = self.joined_on is None or self.joined_on <= day
+        return started and (self.left_on is None or day <= self.left_on)
+
+
+@dataclass(frozen=True, slots=True)
+class SignOff:
+    user_id: int
+    # Carried on the sign-off itself so a gate stays attributable after the signer's tenure ends.
+    org_role: OrgRole
+    verdict: Verdict
+    reason: str = ""
+    on: date | None = None
+
+    def __post_init__(self) -> None:
+        _set_enum(self, "org_role", OrgRole)
+        _set_enum(self, "verdict", Verdict)
+
+    @property
+    def by_citizen_partner(self) -> bool:
+        return self.org_role == OrgRole.CITIZEN_PARTNER
+
+    @property
+    def by_staff(self) -> bool:
+        return self.org_role in (OrgRole.COMMISSIONER, OrgRole.ADMIN)
+
+
+@dataclass(frozen=True, slots=True)
+class Stage:
+    kind: StageKind
+    status: StageStatus = StageStatus.NOT_STARTED
+    opened_on: date | None = None
+    closed_on: date | None = None
+    signoffs: tuple[SignOff, ...] = ()
+
+    def __post_init__(self) -> None:
+        _set_enum(self, "kind", StageKind)
+        _set_enum(self, "status", StageStatus)
+        _set_tuple(self, "signoffs")
+
+    @property
+    def started(self) -> bool:
+        return self.status != StageStatus.NOT_STARTED
+
+    @property
+    def at_gate(self) -> bool:
+        return self.status in (StageStatus.AWAITING_SIGNOFF, StageStatus.COMPLETE)
+
+
+@dataclass(frozen=True, slots=True)
+class Activity:
+    id: int
+    stage: StageKind
+    kind: ActivityKind
+    on: date
+    title: str
+    recorded_by: int | None = None
+    # An assisted contribution: recorded by someone else for this person, who should then confirm it.
+    on_behalf_of: int | None = None
+    on_behalf_confirmed: bool = False
+    # Language codes ("en", "cy", "bsl", ...) the activity was held in, and any interpretation provided.
+    languages: tuple[str, ...] = ()
+    interpretation: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        _set_enum(self, "stage", StageKind)
+        _set_enum(self, "kind", ActivityKind)
+        _set_tuple(self, "languages")
+        _set_tuple(self, "interpretation")
+
+
+@dataclass(frozen=True, slots=True)
+class Attendance:
+    activity_id: int
+    user_id: int | None = None
+    # For people who took part without an account; the loader sets is_citizen_partner for them too.
+    guest_name: str = ""
+    is_citizen_partner: bool = False
+    contributed: bool = False
+    adjustments_requested: tuple[str, ...] = ()
+    adjustments_provided: tuple[str, ...] = ()
+    # The attendee's own TLAP ladder rating of this activity, 1 (coercion) to 7 (co-producing).
+    rating: int | None = None
+
+    def __post_init__(self) -> None:
+        _set_tuple(self, "adjustments_requested")
+        _set_tuple(self, "adjustments_provided")
+        if self.rating is not None and not 1 <= self.rating <= 7:
+            raise ValueError(f"ladder rating must be between 1 and 7, got {self.rating}")
+
+    @property
+    def missing_adjustments(self) -> tuple[str, ...]:
+        return tuple(a for a in self.adjustments_requested if a not in self.adjustments_provided)
+
+
+@dataclass(frozen=True, slots=True)
+class Position:
+    user_id: int
+    stance: Stance
+
+    def __post_init__(self) -> None:
+        _set_enum(self, "stance", Stance)
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    id: int
+    activity_id: int
+    on: date
+    text: str
+    changed_by_partner_input: bool = False
+    how_changed: str = ""
+    positions: tuple[Position, ...] = ()
+
+    def __post_init__(self) -> None:
+        _set_tuple(self, "positions")
+
+    def stance_of(self, user_id: int) -> Stance | None:
+        for position in self.positions:
+            if position.user_id == user_id:
+                return position.stance
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class Recommendation:
+    """Something partners said, and what was done about it ("you said, we did")."""
+
+    id: int
+    text: str
+    raised_on: date | None = None
+    from_user_id: int | None = None
+    activity_id: int | None = None
+    decision_id: int | None = None
+    response: Response | None = None
+    reason: str = ""
+    action: str = ""
+    review_on: date | None = None
+    reviewed_on: date | None = None
+
+    def __post_init__(self) -> None:
+        _set_enum(self, "response", Response, optional=True)
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    id: int
+    name: str
+    consent: ConsentLevel
+    linked_kind: LinkKind = LinkKind.INITIATIVE
+    linked_id: int | None = None
+
+    def __post_init__(self) -> None:
+        _set_enum(self, "consent", ConsentLevel)
+        _set_enum(self, "linked_kind", LinkKind)
+
+
+@dataclass(frozen=True, slots=True)
+class Output:
+    id: int
+    kind: OutputKind
+    title: str
+    co_author_ids: tuple[int, ...] = ()
+    version: str = "1"
+    published_url: str | None = None
+    published_on: date | None = None
+    formats: tuple[Format, ...] = ()
+    evidence_id: int | None = None
+
+    def __post_init__(self) -> None:
+        _set_enum(self, "kind", OutputKind)
+        _set_tuple(self, "co_author_ids")
+        _set_tuple(self, "formats", Format)
+
+    def published_by(self, day: date) -> bool:
+        """True when it has a web address and a publication date on or before ``day``."""
+        return bool(self.published_url) and self.published_on is not None and self.published_on <= day
+
+
+@dataclass(frozen=True, slots=True)
+class ReciprocityEntry:
+    id: int
+    user_id: int
+    kind: ReciprocityKind
+    activity_id: int | None = None
+    amount_pence: int = 0
+    hours: float = 0.0
+    on: date | None = None
+
+    def __post_init__(self) -> None:
+        _set_enum(self, "kind", ReciprocityKind)
+
+
+_Dated = TypeVar("_Dated", Activity, Decision)
+
+
+def _sorted_by_date(items: Iterable[_Dated]) -> tuple[_Dated, ...]:
+    return tuple(sorted(items, key=lambda item: (item.on, item.id)))
+
+
+@dataclass(frozen=True)
+class InitiativeFacts:
+    """Everything the rules may know about one initiative, as at ``as_of``.
+
+    ``reciprocity`` is None when payments and recognition are not recorded in the tracker at all (the
+    rule then asks for a person to confirm), and an empty tuple when they are recorded and there are none.
+    """
+
+    initiative: InitiativeInfo
+    as_of: date
+    members: tuple[Member, ...] = ()
+    stages: tuple[Stage, ...] = ()
+    activities: tuple[Activity, ...] = ()
+    attendance: tuple[Attendance, ...] = ()
+    decisions: tuple[Decision, ...] = ()
+    recommendations: tuple[Recommendation, ...] = ()
+    evidence: tuple[Evidence, ...] = ()
+    outputs: tuple[Output, ...] = ()
+    reciprocity: tuple[ReciprocityEntry, ...] | None = None
+
+    def __post_init__(self) -> None:
+        for name in ("members", "stages", "activities", "attendance", "decisions", "recommendations"):
+            _set_tuple(self, name)
+        _set_tuple(self, "evidence")
+        _set_tuple(self, "outputs")
+        if self.reciprocity is not None:
+            _set_tuple(self, "reciprocity")
+
+    @classmethod
+    def empty(cls, nation: Nation | str = Nation.ENGLAND, as_of: date | None = None) -> InitiativeFacts:
+        """A brand-new initiative with nothing recorded: used to dry-run checks when frameworks load."""
+        return cls(
+            initiative=InitiativeInfo(id=0, title="", nation=Nation(nation)),
+            as_of=as_of or date(2000, 1, 1),
+            stages=tuple(Stage(kind) for kind in STAGE_ORDER),
+        )
+
+    # Indexes are computed on first use and cached on the instance (cached_property writes straight to
+    # __dict__, which a frozen dataclass allows); they never change because the snapshot cannot.
+
+    @cached_property
+    def _members_by_user(self) -> dict[int, Member]:
+        latest: dict[int, Member] = {}
+        for member in self.members:
+            current = latest.get(member.user_id)
+            if current is None or (member.joined_on or date.min) >= (current.joined_on or date.min):
+                latest[member.user_id] = member
+        return latest
+
+    @cached_property
+    def _activities_by_id(self) -> dict[int, Activity]:
+        return {activity.id: activity for activity in self.activities}
+
+    @cached_property
+    def _attendance_by_activity(self) -> dict[int, tuple[Attendance, ...]]:
+        grouped: dict[int, list[Attendance]] = {}
+        for row in self.attendance:
+            grouped.setdefault(row.activity_id, []).append(row)
+        return {key: tuple(rows) for key, rows in grouped.items()}
+
+    @cached_property
+    def _partner_attendance_by_activity(self) -> dict[int, tuple[Attendance, ...]]:
+        return {
+            key: partners
+            for key, rows in self._attendance_by_activity.items()
+            if (partners := tuple(r for r in rows if r.is_citizen_partner))
+        }
+
+    @cached_property
+    def _decisions_by_id(self) -> dict[int, Decision]:
+        return {decision.id: decision for decision in self.decisions}
+
+    @cached_property
+    def _decisions_by_activity(self) -> dict[int, tuple[Decision, ...]]:
+        grouped: dict[int, list[Decision]] = {}
+        for decision in self.decisions:
+            grouped.setdefault(decision.activity_id, []).append(decision)
+        return {key: _sorted_by_date(rows) for key, rows in grouped.items()}
+
+    @cached_property
+    def citizen_partner_ids(self) -> frozenset[int]:
+        """Everyone who has held a citizen-partner membership at any time."""
+        return frozenset(m.user_id for m in self.members if m.is_citizen_partner)
+
+    @cached_property
+    def staff_ids(self) -> frozenset[int]:
+        return frozenset(m.user_id for m in self.members if m.is_staff)
+
+    @property
+    def citizen_partners(self) -> tuple[Member, ...]:
+        """One entry per citizen partner (their latest tenure), in name order."""
+        partners = (m for m in self._members_by_user.values() if m.is_citizen_partner)
+        return tuple(sorted(partners, key=lambda m: (m.display_name, m.user_id)))
+
+    def members_on(self, day: date) -> tuple[Member, ...]:
+        return tuple(m for m in self.members if m.active_on(day))
+
+    @property
+    def current_members(self) -> tuple[Member, ...]:
+        return self.members_on(self.as_of)
+
+    def member(self, user_id: int) -> Member | None:
+        """The person's latest tenure, or None if they were never a member."""
+        return self._members_by_user.get(user_id)
+
+    def name_of(self, user_id: int | None) -> str:
+        member = self.member(user_id) if user_id is not None else None
+        return member.display_name if member else f"member #{user_id}"
+
+    def stage(self, kind: StageKind | str) -> Stage | None:
+        for stage in self.stages:
+            if stage.kind == kind:
+                return stage
+        return None
+
+    @property
+    def started_stages(self) -> tuple[Stage, ...]:
+        """Stages that have started, in design, delivery, evaluation order."""
+        return tuple(s for kind in STAGE_ORDER if (s := self.stage(kind)) is not None and s.started)
+
+    def activity(self, activity_id: int | None) -> Activity | None:
+        return self._activities_by_id.get(activity_id) if activity_id is not None else None
+
+    def activities_in(self, stage: StageKind | str) -> tuple[Activity, ...]:
+        return _sorted_by_date(a for a in self.activities if a.stage == stage)
+
+    def attendance_at(self, activity_id: int) -> tuple[Attendance, ...]:
+        return self._attendance_by_activity.get(activity_id, ())
+
+    def partner_attendance_at(self, activity_id: int) -> tuple[Attendance, ...]:
+        return self._partner_attendance_by_activity.get(activity_id, ())
+
+    def decisions_at(self, activity_id: int) -> tuple[Decision, ...]:
+        return self._decisions_by_activity.get(activity_id, ())
+
+    def decisions_in(self, stage: StageKind | str) -> tuple[Decision, ...]:
+        in_stage = {a.id for a in self.activities if a.stage == stage}
+        return _sorted_by_date(d for d in self.decisions if d.activity_id in in_stage)
+
+    def decision(self, decision_id: int | None) -> Decision | None:
+        return self._decisions_by_id.get(decision_id) if decision_id is not None else None
+
+    def outputs_of(self, *kinds: OutputKind | str) -> tuple[Output, ...]:
+        return tuple(o for o in self.outputs if o.kind in kinds)
+
+    def reciprocity_for(self, user_id: int) -> tuple[ReciprocityEntry, ...]:
+        return tuple(e for e in self.reciprocity or () if e.user_id == user_id)
