@@ -182,7 +182,8 @@ def _perfect_root(level: list[bytes]) -> bytes:
     sha = _sha256
     prefix = NODE_PREFIX
     while len(level) > 1:
-        level = [sha(prefix + left + right).digest() for left, right in zip(level[0::2], level[1::2], strict=True)]
+        pairs = iter(level)
+        level = [sha(prefix + left + right).digest() for left, right in zip(pairs, pairs, strict=False)]
     return level[0]
 
 
@@ -223,6 +224,10 @@ class StreamingMerkle:
 
     def extend(self, leaves: Iterable[bytes]) -> None:
         pending = self._pending
+        if not pending and type(leaves) is list and len(leaves) == _BLOCK:
+            self._push(_perfect_root(leaves))
+            self._size += _BLOCK
+            return
         before = len(pending)
         pending.extend(leaves)
         self._size += len(pending) - before
@@ -232,15 +237,18 @@ class StreamingMerkle:
     def _flush(self) -> None:
         pending = self._pending
         full = len(pending) - len(pending) % _BLOCK
-        stack = self._stack
         for start in range(0, full, _BLOCK):
-            digest = _perfect_root(pending[start : start + _BLOCK])
-            width = _BLOCK
-            while stack and stack[-1][0] == width:
-                digest = node_hash(stack.pop()[1], digest)
-                width *= 2
-            stack.append((width, digest))
+            self._push(_perfect_root(pending[start : start + _BLOCK]))
         del pending[:full]
+
+    def _push(self, digest: bytes) -> None:
+        """Add the root of the next aligned block, merging equal-width subtrees like a binary counter."""
+        stack = self._stack
+        width = _BLOCK
+        while stack and stack[-1][0] == width:
+            digest = node_hash(stack.pop()[1], digest)
+            width *= 2
+        stack.append((width, digest))
 
     def root(self) -> bytes:
         subtrees = [digest for _, digest in self._stack]
