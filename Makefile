@@ -52,7 +52,14 @@ format: $(VENV)/.installed ## Apply ruff fixes and formatting
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-bench: install ## Run the benchmarks in bench/ (writes figures to stdout; see bench/RESULTS.md)
+BENCH_DATABASE_URL ?=
+bench: install ## Run the benchmarks in bench/ (small DB sizes; full-size commands are in bench/RESULTS.md)
 	$(PY) bench/audit_verify.py --events 1000000
+	$(PY) bench/audit_db.py --events 100000 --repeat 3
+	@if [ -n "$(BENCH_DATABASE_URL)" ]; then \
+		$(PY) bench/audit_concurrency.py --url "$(BENCH_DATABASE_URL)" --writers 16 --seconds 20; \
+	else \
+		echo "bench/audit_concurrency.py skipped: set BENCH_DATABASE_URL=postgresql://... (that database is recreated)"; \
+	fi
 
 .PHONY: help install translations extract-messages db run test lint format bench

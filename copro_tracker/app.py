@@ -62,8 +62,9 @@ def create_app(config: str | type[Config] | None = None, **overrides: object) ->
     init_security_headers(app)
     init_error_pages(app)
 
-    from . import activities, admin, auth, initiatives, main, outputs
+    from . import activities, admin, auth, initiatives, main, outputs, reports
     from .audit import views as audit_views
+    from .criteria import views as criteria_views
 
     app.register_blueprint(main.bp)
     app.register_blueprint(auth.bp)
@@ -72,6 +73,8 @@ def create_app(config: str | type[Config] | None = None, **overrides: object) ->
     app.register_blueprint(activities.bp)
     app.register_blueprint(audit_views.bp)
     app.register_blueprint(outputs.bp)
+    app.register_blueprint(criteria_views.bp)
+    app.register_blueprint(reports.bp)
     app.extensions["invitation_hooks"] = [initiatives.service.attach_invitation]
 
     from .criteria.framework import default_library

@@ -1,10 +1,12 @@
-"""Flask commands: demo data, organisations and users. Passwords are prompted for, never arguments."""
+"""Flask commands: demo data, organisations and users. Passwords are prompted for, never arguments.
+
+The `audit` command group lives in audit/cli.py.
+"""
 
 from __future__ import annotations
 
 import click
 from flask import Flask
-from flask.cli import AppGroup
 
 from .auth import service
 from .models import Nation, OrgRole, PartnerKind
@@ -61,6 +63,7 @@ def register_cli(app: Flask) -> None:
             raise click.ClickException(str(error)) from error
         click.echo(f"Created {user.display_name} <{user.email}> as {user.role.value} of {organisation.name}.")
 
-    audit_group = AppGroup("audit", help="Verify and prove the tamper-evident audit trail.")
+    from .audit.cli import audit_group
+
     app.cli.add_command(audit_group)
     app.extensions["audit_cli"] = audit_group

@@ -21,6 +21,8 @@ from .models import (
     DecisionPosition,
     Initiative,
     MemberRole,
+    Output,
+    OutputKind,
     Position,
     Recommendation,
     Response,
@@ -243,6 +245,18 @@ def _carers_plan(org) -> None:
             made_by_id=ruth.id,
             text="Put the carers' assessment form online with a save-and-return option.",
             review_on=date.today() - timedelta(days=2),
+        )
+    )
+    # The plan itself: drafted together, not yet published (so the publishing checks have something to say).
+    db.session.add(
+        Output(
+            organisation_id=org.id,
+            initiative_id=initiative.id,
+            kind=OutputKind.INFORMATION_ADVICE_PLAN,
+            title="Information and advice for carers: our plan (draft)",
+            document_version="0.3",
+            co_author_ids=sorted([lena.id, george.id, ruth.id]),
+            created_by_id=lena.id,
         )
     )
     db.session.commit()

@@ -133,6 +133,14 @@ CONSENT = {
     Consent.AGGREGATE_ONLY: _l("Counted only: it can be counted in totals, but not quoted or shown"),
     Consent.DO_NOT_USE: _l("Do not use: keep it as a record only, never in reports"),
 }
+# Criteria: the automatic check's statuses (the people's assessment uses the first four).
+FINDING_STATUS = {
+    "met": _l("Met"),
+    "partly_met": _l("Partly met"),
+    "not_met": _l("Not met"),
+    "not_applicable": _l("Does not apply"),
+    "needs_attestation": _l("A person needs to confirm"),
+}
 # The Think Local Act Personal (TLAP) ladder of co-production, from least to most shared power.
 LADDER = {
     1: _l("1. Coercion"),

@@ -44,6 +44,14 @@ ROLE_RULES: dict[str, frozenset[OrgRole]] = {
     "recommendation.respond": ANYONE,
     "evidence.view": ANYONE,
     "audit.admin": ADMIN,
+    "criteria.view": ANYONE,
+    "criteria.assess": ANYONE,
+    "criteria.respond": ANYONE,
+    "coverage.view": STAFF,
+    "criteria.library": ADMIN,
+    "report.view": ANYONE,
+    "report.portfolio": STAFF,
+    "report.share": STAFF,
 }
 
 
@@ -104,6 +112,18 @@ def _initiative_of(obj: Any) -> Any:
     return getattr(obj, "initiative", obj)
 
 
+def _assessor(user: Any, initiative: Any) -> bool:
+    # Staff, or a current member on the commissioner side, record the people's assessment of a criterion.
+    membership = membership_of(user, initiative)
+    return user.role in STAFF or (membership is not None and membership.side.value == "commissioner")
+
+
+def _cosigner(user: Any, initiative: Any) -> bool:
+    # Any current citizen-partner member who takes part (observers watch, they do not sign) co-signs or disagrees.
+    membership = membership_of(user, initiative)
+    return membership is not None and membership.side.value == "citizen_partner" and membership.role.value != "observer"
+
+
 OBJECT_RULES: dict[str, Callable[[Any, Any], bool]] = {
     "members.manage": _not_self_admin,
     "initiative.view": lambda u, o: _sees_initiative(u, _initiative_of(o)),
@@ -118,6 +138,11 @@ OBJECT_RULES: dict[str, Callable[[Any, Any], bool]] = {
     "attendance.rate": lambda u, o: o.user_id == u.id,
     "recommendation.respond": lambda u, o: _leads(u, _initiative_of(o)),
     "evidence.view": lambda u, o: _sees_initiative(u, _initiative_of(o)),
+    "criteria.view": lambda u, o: _sees_initiative(u, _initiative_of(o)),
+    "criteria.assess": lambda u, o: _assessor(u, _initiative_of(o)),
+    "criteria.respond": lambda u, o: _cosigner(u, _initiative_of(o)),
+    # "Nothing about us without us": every member who can see an initiative can read its evidence report.
+    "report.view": lambda u, o: _sees_initiative(u, _initiative_of(o)),
 }
 
 

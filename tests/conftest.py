@@ -58,7 +58,12 @@ class IsolatedClient(FlaskClient):
 
 @pytest.fixture(scope="session")
 def app(worker_id: str, tmp_path_factory) -> Iterator[Flask]:
-    app = create_app("testing", SQLALCHEMY_DATABASE_URI=_database_url(worker_id, tmp_path_factory.mktemp("db")))
+    app = create_app(
+        "testing",
+        SQLALCHEMY_DATABASE_URI=_database_url(worker_id, tmp_path_factory.mktemp("db")),
+        # A checkpoint signing key per test run, made on first use, never the developer's instance/ key.
+        AUDIT_KEY_FILE=str(tmp_path_factory.mktemp("audit-key") / "audit-signing-key.pem"),
+    )
     app.test_client_class = IsolatedClient
     app.extensions["outbox"] = []
     with app.app_context():

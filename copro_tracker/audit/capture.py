@@ -1,9 +1,17 @@
 """Automatic audit capture from the SQLAlchemy session.
 
-Every flush that inserts, updates or deletes a domain row appends one event per row to the
-organisation's chain, on the same connection and so in the same transaction: if the change commits,
-its audit event commits; if it rolls back, so does the event. Services only *name* the action
-(`name_action(obj, "stage.signed_off")`); anything unnamed gets `<entity>.created|updated|deleted`.
+Every flush that inserts, updates or deletes a domain row records one event per row; just before the
+session commits (`before_commit`), the transaction's events are appended to each organisation's chain
+on the same connection, so in the same transaction: if the change commits, its audit event commits; if
+it rolls back, so does the event. Services only *name* the action (`name_action(obj,
+"stage.signed_off")`); anything unnamed gets `<entity>.created|updated|deleted`.
+
+One event per row change per transaction: when a service's work reaches the database in several
+flushes (autoflush before a query, an explicit flush, then the commit), later updates of the same row
+are folded into its earlier event (first "before", last "after"; a field changed and changed back
+drops out), unless both flushes were given different semantic names. A row's event therefore shows
+what the transaction did to it, not how SQLAlchemy happened to batch it. Appending at commit time also
+keeps the chain-head lock for only the end of each transaction.
 
 Appends for one organisation are serialised by locking its `audit_chain_head` row (SELECT … FOR
 UPDATE on PostgreSQL; SQLite serialises writers itself), so concurrent writers cannot fork or gap
@@ -19,6 +27,7 @@ from __future__ import annotations
 import enum
 import hashlib
 import secrets
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -32,6 +41,8 @@ from . import ledger
 SKIP_TABLES = frozenset({"audit_event", "audit_chain_head", "audit_value", "audit_checkpoint", "audit_verification"})
 NAMES_KEY = "audit_action_names"
 ACTOR_KEY = "audit_actor_id"
+PENDING_KEY = "audit_pending_events"
+BEFORE_KEY = "audit_unloaded_befores"
 # Columns whose changes are bookkeeping, not events a person would recognise.
 QUIET_COLUMNS = frozenset({"id", "organisation_id", "version", "failed_logins", "last_login_at"})
 
@@ -68,36 +79,98 @@ def _is_secret(column: sa.Column) -> bool:
     return bool(column.info.get("secret")) or column.key.endswith(("password_hash", "token_hash"))
 
 
+class _Text(str):
+    """A string value that is personal free text: it enters the payload only as an erasable reference."""
+
+    __slots__ = ()
+
+
+_SECRET = object()  # stands for a secret column's value: only "it changed" is ever recorded
+
+
+def _plain(column: sa.Column, value: Any) -> Any:
+    """A column value as JSON-able data, captured at flush time (later in-place edits cannot change it)."""
+    if _is_secret(column):
+        return _SECRET
+    if value is None or isinstance(value, bool | int):
+        return value
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, datetime):
+        return value.replace(tzinfo=None).isoformat(timespec="seconds")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float):
+        return str(value)
+    text = value if isinstance(value, str) else ledger.canonical_json(value).decode()
+    return text if column.info.get("audit_plain") else _Text(text)
+
+
 class _Values:
-    """Turns column values into payload-safe JSON: personal free text becomes an erasable reference."""
+    """Turns captured values into payload-safe JSON: personal free text becomes an erasable reference."""
 
     def __init__(self, organisation_id: int) -> None:
         self.organisation_id = organisation_id
         self.rows: list[dict[str, Any]] = []
 
-    def encode(self, column: sa.Column, value: Any) -> Any:
-        if value is None or isinstance(value, bool | int):
+    def encode(self, value: Any) -> Any:
+        if not isinstance(value, _Text):
             return value
-        if isinstance(value, enum.Enum):
-            return value.value
-        if isinstance(value, datetime):
-            return value.replace(tzinfo=None).isoformat(timespec="seconds")
-        if isinstance(value, date):
-            return value.isoformat()
-        if isinstance(value, float):
-            return str(value)
-        text = value if isinstance(value, str) else ledger.canonical_json(value).decode()
-        if column.info.get("audit_plain"):
-            return text
         salt = secrets.token_hex(16)
-        ref = hashlib.sha256(bytes.fromhex(salt) + text.encode()).hexdigest()
-        self.rows.append({"ref": ref, "organisation_id": self.organisation_id, "salt": salt, "value": text})
+        ref = hashlib.sha256(bytes.fromhex(salt) + value.encode()).hexdigest()
+        self.rows.append({"ref": ref, "organisation_id": self.organisation_id, "salt": salt, "value": str(value)})
         return {"ref": ref}
 
+    def changes(self, raw: dict[str, tuple[Any, Any]]) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for key, (before, after) in raw.items():
+            if before is _SECRET or after is _SECRET:
+                out[key] = {"changed": True}
+            else:
+                out[key] = {"before": self.encode(before), "after": self.encode(after)}
+        return out
 
-def _changes(obj: Any, kind: str, values: _Values) -> dict[str, Any]:
+
+def _unknown_befores(obj: Any) -> list[str]:
+    """Attributes being updated whose old value the session never loaded (set while expired, or flag_modified)."""
     state = sa.inspect(obj)
-    out: dict[str, Any] = {}
+    keys = []
+    for column in state.mapper.columns:
+        key = column.key
+        if key in QUIET_COLUMNS or key not in state.attrs:
+            continue
+        history = state.attrs[key].history
+        if history.added and not history.deleted:
+            keys.append(key)
+    return keys
+
+
+def _before_flush(session: Session, flush_context: Any, instances: Any) -> None:
+    """Read from the database the old values the session does not know, so diffs never show a false blank."""
+    known: dict[int, dict[str, Any]] = {}
+    for obj in session.dirty:
+        table = getattr(obj, "__tablename__", None)
+        if table is None or table in SKIP_TABLES or _organisation_id(obj) is None:
+            continue
+        keys = _unknown_befores(obj)
+        state = sa.inspect(obj)
+        if not keys or state.identity is None:
+            continue
+        mapper = state.mapper
+        where = [column == value for column, value in zip(mapper.primary_key, state.identity, strict=True)]
+        row = session.connection().execute(sa.select(*[mapper.columns[key] for key in keys]).where(*where)).first()
+        if row is not None:
+            known[id(obj)] = dict(zip(keys, row, strict=True))
+    session.info[BEFORE_KEY] = known
+
+
+def _changes(obj: Any, kind: str, known: dict[str, Any]) -> dict[str, tuple[Any, Any]]:
+    """Field-level (before, after) for one flushed row, as plain values; secrets as _SECRET.
+
+    `known` holds old values read by _before_flush for attributes the session had not loaded.
+    """
+    state = sa.inspect(obj)
+    out: dict[str, tuple[Any, Any]] = {}
     for column in state.mapper.columns:
         key = column.key
         if key in QUIET_COLUMNS or key not in state.attrs:
@@ -107,7 +180,7 @@ def _changes(obj: Any, kind: str, values: _Values) -> dict[str, Any]:
             history = attr.history
             if not history.has_changes():
                 continue
-            before = history.deleted[0] if history.deleted else None
+            before = history.deleted[0] if history.deleted else known.get(key)
             after = history.added[0] if history.added else attr.value
             if before == after:
                 continue
@@ -117,10 +190,7 @@ def _changes(obj: Any, kind: str, values: _Values) -> dict[str, Any]:
                 continue
         else:
             before, after = attr.value, None
-        if _is_secret(column):
-            out[key] = {"changed": True}
-        else:
-            out[key] = {"before": values.encode(column, before), "after": values.encode(column, after)}
+        out[key] = (_plain(column, before), _plain(column, after))
     return out
 
 
@@ -139,20 +209,30 @@ def _organisation_id(obj: Any) -> int | None:
 
 
 def _lock_head(connection: sa.Connection, organisation_id: int) -> tuple[int, str]:
+    """Create the head row if need be, lock it until the transaction ends and read it: one round trip.
+
+    The no-op DO UPDATE takes the row lock on PostgreSQL (as SELECT ... FOR UPDATE would, waiting for the
+    current holder and then seeing its committed head) and RETURNING reads the head under that lock. On
+    SQLite the write itself takes the database's write lock. Every round trip made while holding the lock
+    is paid by every writer of the organisation, so there is only this one before the inserts.
+    """
     table = AuditChainHead.__table__
     if connection.dialect.name == "postgresql":
         from sqlalchemy.dialects.postgresql import insert as dialect_insert
     else:
         from sqlalchemy.dialects.sqlite import insert as dialect_insert
-    connection.execute(
+    row = connection.execute(
         dialect_insert(table)
         .values(organisation_id=organisation_id, seq=0, hash=ledger.GENESIS_HASH.hex())
-        .on_conflict_do_nothing()
-    )
-    row = connection.execute(
-        sa.select(table.c.seq, table.c.hash).where(table.c.organisation_id == organisation_id).with_for_update()
+        .on_conflict_do_update(index_elements=[table.c.organisation_id], set_={"seq": table.c.seq})
+        .returning(table.c.seq, table.c.hash)
     ).one()
     return row.seq, row.hash
+
+
+def lock_chain_head(connection: sa.Connection, organisation_id: int) -> tuple[int, str]:
+    """Lock the organisation's chain head until the transaction ends; returns its (seq, hash)."""
+    return _lock_head(connection, organisation_id)
 
 
 def append_events(connection: sa.Connection, organisation_id: int, events: list[dict[str, Any]]) -> list[int]:
@@ -199,6 +279,59 @@ def append_events(connection: sa.Connection, organisation_id: int, events: list[
     return [row["seq"] for row in rows]
 
 
+@dataclass
+class _Pending:
+    """An event waiting for the commit: raw changes, so later flushes of the same row can merge into it."""
+
+    organisation_id: int
+    key: tuple[str, int] | None  # (entity type, id) for row events; None for record() events (never merged)
+    kind: str  # insert, update, delete, or "record"
+    action: str
+    named: bool
+    entity_type: str
+    entity_id: int | None
+    initiative_id: int | None
+    actor_id: int | None
+    changes: dict[str, tuple[Any, Any]] = field(default_factory=dict)
+    details: dict[str, Any] = field(default_factory=dict)
+
+    def absorb(self, later: _Pending) -> bool:
+        """Fold a later flush of the same row into this event, if it is the same kind of change."""
+        if self.key is None or later.key != self.key or later.kind != "update" or self.kind == "delete":
+            return False
+        if later.actor_id != self.actor_id or (self.named and later.named and later.action != self.action):
+            return False
+        for name, (before, after) in later.changes.items():
+            first = self.changes[name][0] if name in self.changes else before
+            if self.kind == "insert":
+                if after is None:
+                    self.changes.pop(name, None)
+                else:
+                    self.changes[name] = (None, after)
+            elif first == after and after is not _SECRET:
+                self.changes.pop(name, None)  # changed and changed back: nothing to record
+            else:
+                self.changes[name] = (first, after)
+        if later.named and not self.named:
+            self.action, self.named = later.action, True
+        self.details.update(later.details)
+        return True
+
+
+def _pending(session: Session) -> list[_Pending]:
+    return session.info.setdefault(PENDING_KEY, [])
+
+
+def _add(session: Session, event: _Pending) -> None:
+    pending = _pending(session)
+    for earlier in reversed(pending):
+        if earlier.key == event.key and earlier.organisation_id == event.organisation_id:
+            if earlier.absorb(event):
+                return
+            break
+    pending.append(event)
+
+
 def record(
     session: Session,
     action: str,
@@ -211,26 +344,36 @@ def record(
     initiative_id: int | None = None,
     **details: Any,
 ) -> None:
-    """Append an event that is not a row change (login, export, report, share-link use).
+    """Add an event that is not a row change (login, export, report, share-link use) to this transaction.
 
-    Details must not carry personal free text: pass ids and codes. The caller commits.
+    It is appended to the chain when the session commits (and dropped if it rolls back), in order with
+    the row events. Details must not carry personal free text: pass ids and codes. The caller commits.
     """
     actor = _actor_id(session) if use_current_actor and actor_id is None else actor_id
-    event = {
-        "action": action,
-        "entity_type": entity_type,
-        "entity_id": entity_id,
-        "actor_id": actor,
-        "initiative_id": initiative_id,
-    }
-    append_events(session.connection(), organisation_id, [{**event, "details": details}])
+    _add(
+        session,
+        _Pending(
+            organisation_id=organisation_id,
+            key=None,
+            kind="record",
+            action=action,
+            named=True,
+            entity_type=entity_type,
+            entity_id=entity_id,
+            initiative_id=initiative_id,
+            actor_id=actor,
+            details=details,
+        ),
+    )
+
+
+_DEFAULT_VERB = {"insert": "created", "update": "updated", "delete": "deleted"}
 
 
 def _after_flush(session: Session, flush_context: Any) -> None:
     names: dict[int, tuple[str, dict]] = session.info.get(NAMES_KEY, {})
+    befores: dict[int, dict[str, Any]] = session.info.pop(BEFORE_KEY, None) or {}
     actor = _actor_id(session)
-    by_org: dict[int, list[dict[str, Any]]] = {}
-    value_rows: list[dict[str, Any]] = []
     for kind, objects in (("insert", session.new), ("update", session.dirty), ("delete", session.deleted)):
         for obj in objects:
             table = getattr(obj, "__tablename__", None)
@@ -239,27 +382,52 @@ def _after_flush(session: Session, flush_context: Any) -> None:
             organisation_id = _organisation_id(obj)
             if organisation_id is None:
                 continue
-            values = _Values(organisation_id)
-            changes = _changes(obj, kind, values)
+            changes = _changes(obj, kind, befores.get(id(obj), {}))
             if kind == "update" and not changes and id(obj) not in names:
                 continue
             entity = entity_name(obj)
-            default = {"insert": "created", "update": "updated", "delete": "deleted"}[kind]
-            action, details = names.pop(id(obj), (f"{entity}.{default}", {}))
-            value_rows.extend(values.rows)
-            by_org.setdefault(organisation_id, []).append(
-                {
-                    "action": action,
-                    "entity_type": entity,
-                    "entity_id": obj.id,
-                    "initiative_id": _initiative_id(obj),
-                    "actor_id": actor,
-                    "changes": changes,
-                    "details": details,
-                }
+            named = id(obj) in names
+            action, details = names.pop(id(obj), (f"{entity}.{_DEFAULT_VERB[kind]}", {}))
+            _add(
+                session,
+                _Pending(
+                    organisation_id=organisation_id,
+                    key=(entity, obj.id),
+                    kind=kind,
+                    action=action,
+                    named=named,
+                    entity_type=entity,
+                    entity_id=obj.id,
+                    initiative_id=_initiative_id(obj),
+                    actor_id=actor,
+                    changes=changes,
+                    details=dict(details),
+                ),
             )
-    if not by_org:
+
+
+def _before_commit(session: Session) -> None:
+    """Append everything this transaction did to the chains, just before it commits."""
+    session.flush()  # capture the last changes first; the commit would flush them after this hook
+    pending = session.info.pop(PENDING_KEY, None)
+    if not pending:
         return
+    by_org: dict[int, list[dict[str, Any]]] = {}
+    value_rows: list[dict[str, Any]] = []
+    for event in pending:
+        values = _Values(event.organisation_id)
+        by_org.setdefault(event.organisation_id, []).append(
+            {
+                "action": event.action,
+                "entity_type": event.entity_type,
+                "entity_id": event.entity_id,
+                "initiative_id": event.initiative_id,
+                "actor_id": event.actor_id,
+                "changes": values.changes(event.changes),
+                "details": event.details,
+            }
+        )
+        value_rows.extend(values.rows)
     connection = session.connection()
     if value_rows:
         connection.execute(sa.insert(AuditValue.__table__), value_rows)
@@ -271,12 +439,16 @@ def _after_flush(session: Session, flush_context: Any) -> None:
 def _forget(session: Session, *args: Any) -> None:
     session.info.pop(NAMES_KEY, None)
     session.info.pop(ACTOR_KEY, None)
+    session.info.pop(PENDING_KEY, None)
+    session.info.pop(BEFORE_KEY, None)
 
 
 def install(session_class: type[Session]) -> None:
     """Attach the capture hooks to every session of the given class (once per process)."""
     if sa.event.contains(session_class, "after_flush", _after_flush):
         return
+    sa.event.listen(session_class, "before_flush", _before_flush)
     sa.event.listen(session_class, "after_flush", _after_flush)
+    sa.event.listen(session_class, "before_commit", _before_commit)
     sa.event.listen(session_class, "after_commit", _forget)
     sa.event.listen(session_class, "after_soft_rollback", _forget)

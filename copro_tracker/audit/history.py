@@ -37,6 +37,7 @@ ENTITY_LABELS = {
     "user": "person",
     "account_token": "invitation or reset link",
     "organisation": "organisation",
+    "audit_checkpoint": "audit checkpoint",
     "assessment": "assessment",
     "output": "output",
 }
@@ -64,6 +65,13 @@ ACTION_PHRASES = {
     "user.reactivated": "reactivated a person",
     "user.role_changed": "changed a person's role",
     "audit.exported": "exported audit history",
+    "audit.checkpoint_made": "signed a checkpoint of the audit trail",
+    "audit.verified": "checked the audit trail",
+    "audit.bundle_exported": "exported audit evidence for inspection",
+    "audit.values_erased": "erased personal details from the audit trail",
+    "assessment.recorded": "recorded an assessment of a criterion",
+    "assessment.cosigned": "co-signed an assessment of a criterion",
+    "assessment.disagreed": "recorded disagreement with an assessment of a criterion",
 }
 
 FIELD_LABELS = {

@@ -68,6 +68,7 @@ __all__ = [
     "Checkpoint",
     "EventLike",
     "EventRecord",
+    "EventRow",
     "Failure",
     "FailureKind",
     "MerkleTree",
@@ -557,6 +558,8 @@ FailureKind = Literal[
     "root_mismatch",
     "bad_signature",
     "wrong_organisation",
+    "checkpoint_order",  # checkpoints whose size or time goes backwards (set by the app's service layer)
+    "head_mismatch",  # the stored chain head disagrees with the events (set by the app's service layer)
 ]
 
 
@@ -591,7 +594,27 @@ def build_chain(payloads: Iterable[bytes], *, start_seq: int = 1, prev_hash: byt
     return events
 
 
-def _chain_digests(prev: bytes, batch: list[EventLike]) -> list[bytes]:
+EventRow = tuple[int, str, str, bytes | str]  # (seq, prev_hash, hash, payload), e.g. straight from a DB cursor
+
+
+def _columns(batch: list) -> tuple[Sequence[int], Sequence[str], Sequence[str], Sequence[bytes | str]]:
+    """Split a batch into its seq, prev_hash, hash and payload columns.
+
+    Plain tuples (rows from a database cursor) are transposed by zip in C; attribute access on objects
+    costs several times more per event, which matters at a million events.
+    """
+    if type(batch[0]) is tuple:
+        seqs, prevs, hashes, payloads = zip(*batch, strict=True)
+        return seqs, prevs, hashes, payloads
+    return (
+        [event.seq for event in batch],
+        [event.prev_hash for event in batch],
+        [event.hash for event in batch],
+        [event.payload for event in batch],
+    )
+
+
+def _chain_digests(prev: bytes, payloads: Sequence[bytes | str]) -> list[bytes]:
     """Recompute a run of event hashes, each chained to the previous *recomputed* hash.
 
     Using the recomputed hash (instead of decoding each stored prev_hash) is sound because the caller
@@ -600,29 +623,35 @@ def _chain_digests(prev: bytes, batch: list[EventLike]) -> list[bytes]:
     sha = _sha256
     prefix = _EVENT_PREFIX
     try:
-        return [prev := sha(prefix + prev + event.payload).digest() for event in batch]  # type: ignore[operator]
+        return [prev := sha(prefix + prev + payload).digest() for payload in payloads]  # type: ignore[operator]
     except TypeError:
         pass  # some payloads are str (e.g. straight from a Text column); rare, so handled off the hot path
     digests = []
-    for event in batch:
-        payload = event.payload
+    for payload in payloads:
         prev = sha(prefix + prev + (payload.encode("utf-8") if isinstance(payload, str) else payload)).digest()
         digests.append(prev)
     return digests
 
 
-def _batch_intact(batch: list[EventLike], first_seq: int, prev_hex: str, digests: list[bytes]) -> bool:
+def _batch_intact(
+    seqs: Sequence[int],
+    prevs: Sequence[str],
+    hashes: Sequence[str],
+    first_seq: int,
+    prev_hex: str,
+    digests: list[bytes],
+) -> bool:
     """True when every event in the batch passes every check; a fast, all-or-nothing test.
 
     Hex strings are compared joined with a separator that cannot occur in hex, which is equivalent to
     comparing them one by one (a malformed 63- or 65-character value cannot line up by accident).
     """
-    if [event.seq for event in batch] != list(range(first_seq, first_seq + len(batch))):
+    if list(seqs) != list(range(first_seq, first_seq + len(seqs))):
         return False
     computed = b"".join(digests).hex(",", 32)
     try:
-        stored_hashes = ",".join([event.hash for event in batch])
-        stored_prevs = ",".join([event.prev_hash for event in batch])
+        stored_hashes = ",".join(hashes)
+        stored_prevs = ",".join(prevs)
     except TypeError:
         return False
     # The expected prev_hash column is the previous head followed by every hash but the last.
@@ -654,14 +683,18 @@ def _hash_failure(seq: int) -> Failure:
     return Failure(seq, "hash_mismatch", message)
 
 
-def verify_chain(events: Iterable[EventLike], record_roots_at: Collection[int] = ()) -> VerifyResult:
+def verify_chain(
+    events: Iterable[EventLike] | Iterable[EventRow], record_roots_at: Collection[int] = ()
+) -> VerifyResult:
     """Recompute one organisation's chain from seq 1, stopping at the first broken event.
 
     Checks, per event in order: seq is the previous + 1 ("gap"), prev_hash equals the previous
     event's hash ("prev_hash_mismatch"), hash equals the hash of prev_hash and payload
     ("hash_mismatch"). The result carries the Merkle root of everything verified and, for each size
     in `record_roots_at` that was reached, the root of the first that-many events (pass checkpoint
-    sizes here, then call `verify_against_checkpoint`). Payloads may be bytes or str (UTF-8).
+    sizes here, then call `verify_against_checkpoint`). Payloads may be bytes or str (UTF-8). Events may be
+    objects with the EventLike attributes or plain (seq, prev_hash, hash, payload) tuples, the fastest
+    form (e.g. rows from a database cursor), but not a mixture of the two.
     """
     wanted = sorted({size for size in record_roots_at if size >= 0})
     roots: dict[int, str] = {}
@@ -680,17 +713,17 @@ def verify_chain(events: Iterable[EventLike], record_roots_at: Collection[int] =
         batch = list(islice(source, limit))
         if not batch:
             break
-        digests = _chain_digests(prev_digest, batch)
-        if _batch_intact(batch, size + 1, prev_hex, digests):
+        seqs, prevs, hashes, payloads = _columns(batch)
+        digests = _chain_digests(prev_digest, payloads)
+        if _batch_intact(seqs, prevs, hashes, size + 1, prev_hex, digests):
             tree.extend(digests)
             size += len(batch)
             prev_digest = digests[-1]
-            prev_hex = batch[-1].hash
+            prev_hex = hashes[-1]
             continue
         # Something in this batch is wrong: walk it event by event to name the first problem.
-        for event, digest in zip(batch, digests, strict=True):
+        for seq, prev, stored, digest in zip(seqs, prevs, hashes, digests, strict=True):
             expected = size + 1
-            seq, prev, stored = event.seq, event.prev_hash, event.hash
             if seq != expected:
                 failure = _gap_failure(expected, seq)
             elif prev != prev_hex:

@@ -30,7 +30,9 @@ A UTF-8 JSON object::
         {"seq": <int>, "leaf_hash": "<64 hex>", "proof": ["<64 hex>", ...]}
       ],
       "files": [{"name": "<file name next to the bundle>", "sha256": "<64 hex>"}],   (optional)
-      "report_sha256": "<64 hex>"                                                   (optional)
+      "report_sha256": "<64 hex>",                                                  (optional)
+      "report": {...}     (optional: an evidence report's data; report_sha256 is the SHA-256 of its
+                           canonical JSON, and must be recorded in an event the checkpoint covers)
     }
 
 `events` holds either the whole chain from seq 1 to the checkpoint's tree_size, or only the events an
@@ -417,12 +419,25 @@ def _check_report(
     bundle: Mapping[str, Any], report_path: Path | None, anchored: dict[int, _Event], report: _Report
 ) -> None:
     expected = bundle.get("report_sha256")
+    embedded = bundle.get("report")
     if expected is None:
         if report_path is not None:
             report.fail("A report file was given but the bundle records no report_sha256 to check it against.")
+        if embedded is not None:
+            report.fail("The bundle carries report data but no report_sha256, so the data cannot be checked.")
         return
     if not isinstance(expected, str):
         raise BundleError("'report_sha256' should be a hex string")
+    if embedded is not None:
+        # An evidence report's JSON download embeds its data: report_sha256 is the SHA-256 of its canonical JSON.
+        try:
+            actual_embedded = hashlib.sha256(ledger.canonical_json(embedded)).hexdigest()
+        except (TypeError, ValueError) as error:
+            raise BundleError(f"the embedded report data is not plain JSON: {error}") from error
+        if actual_embedded == expected:
+            report.ok("the report data in the bundle matches its report_sha256.")
+        else:
+            report.fail("The report data in the bundle does not match its report_sha256 (the data was changed).")
     if report_path is not None:
         try:
             actual = _sha256_file(report_path)
@@ -432,11 +447,16 @@ def _check_report(
             report.ok(f"the report {report_path.name!r} matches the bundle's report_sha256.")
         else:
             report.fail(f"The report {report_path.name!r} does not match the bundle's report_sha256 (it was changed).")
-    else:
+    elif embedded is None:
         report.note(f"The bundle records report SHA-256 {expected}; pass --report FILE to check a copy of the report.")
     recorded = [seq for seq, event in sorted(anchored.items()) if expected in event.payload]
     if recorded:
         report.ok(f"the report's SHA-256 is recorded in audit event {recorded[0]}, which the checkpoint covers.")
+    elif embedded is not None:
+        report.fail(
+            "No audit event covered by the checkpoint records the report's SHA-256, so the report data is not "
+            "tied to the signed log (the data or its report_sha256 was changed)."
+        )
 
 
 def verify_bundle(

@@ -1,19 +1,21 @@
 """History pages: per initiative and per record, with filters, CSV export and an "as at" view; and
-the admin's view of the latest checkpoint and verification. Read-only, except that exports are audited."""
+the admin's view of the latest checkpoint and verification, with buttons to make a checkpoint or verify now.
+Read-only otherwise, except that exports are audited."""
 
 from __future__ import annotations
 
 from datetime import date
 
 import sqlalchemy as sa
-from flask import Blueprint, Response, abort, render_template, request
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..extensions import db
 from ..initiatives import queries as initiative_queries
 from ..models import AuditCheckpoint, AuditEvent, AuditVerification
 from ..permissions import authorize, requires
-from . import capture, history
+from . import capture, history, service
 
 bp = Blueprint("audit", __name__)
 
@@ -122,3 +124,45 @@ def admin_audit():
         .order_by(AuditVerification.id.desc())
     )
     return render_template("audit/admin.html", size=size, checkpoint=checkpoint, verification=verification)
+
+
+@bp.post("/admin/audit/checkpoint")
+@requires("audit.admin")
+def make_checkpoint_now():
+    """Sign the organisation's chain now; the checkpoint is audited as `audit.checkpoint_made`."""
+    organisation = current_user.organisation
+    try:
+        row = service.make_checkpoint(organisation)
+    except service.AuditKeyError as error:
+        db.session.rollback()
+        flash(_("No checkpoint was made: %(reason)s", reason=str(error)), "error")
+    except service.AuditIntegrityError as error:
+        db.session.rollback()
+        flash(
+            _("No checkpoint was made, because the audit trail failed its check: %(reason)s", reason=str(error)),
+            "error",
+        )
+    else:
+        flash(
+            _("Checkpoint made: %(size)s entries signed at %(when)s.", size=row.tree_size, when=row.issued_at),
+            "success",
+        )
+    return redirect(url_for("audit.admin_audit"))
+
+
+@bp.post("/admin/audit/verify")
+@requires("audit.admin")
+def verify_now():
+    """Recheck the whole chain and every checkpoint; the result is stored, shown and audited (`audit.verified`)."""
+    organisation = current_user.organisation
+    try:
+        result, failure = service.verify_organisation(organisation)
+    except service.AuditKeyError as error:
+        db.session.rollback()
+        flash(_("The audit trail could not be checked: %(reason)s", reason=str(error)), "error")
+    else:
+        if failure is None:
+            flash(_("The audit trail passed: all %(size)s entries verified.", size=result.size), "success")
+        else:
+            flash(_("The audit trail failed its check: %(reason)s", reason=failure.message), "error")
+    return redirect(url_for("audit.admin_audit"))

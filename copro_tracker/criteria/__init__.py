@@ -4,5 +4,10 @@
 - ``rules``: named pure checks returning a ``Finding``, and ``evaluate`` for a whole criterion.
 - ``framework``: loads and validates ``frameworks/*.yaml`` into a ``Library``.
 
-Nothing in this package may import Flask or SQLAlchemy, except the database loader in ``facts``.
+- ``facts``: loads snapshots from the database in a fixed number of queries.
+- ``service``: people's assessments (record, co-sign or disagree); ``pages``: what the criteria pages show;
+  ``forms`` and ``views``: the blueprint (registered in app.py as ``criteria``).
+
+The pure core (``snapshot``, ``rules``, ``framework``) imports neither Flask nor SQLAlchemy; only the edges
+listed after it touch the database or the web. This file imports nothing, so importing the rules stays pure.
 """

@@ -197,6 +197,8 @@ def attach_invitation(token, user: User) -> None:
     capture.set_actor(db.session, user.id)
     capture.name_action(membership, "membership.joined", invitation_id=token.id)
     db.session.commit()
+    # A new co-lead can be the last thing a gate was waiting for.
+    _refresh_all(initiative, user)
 
 
 def sign_off(actor: User, stage: Stage, decision: str, comment: str) -> SignOff:
@@ -299,8 +301,9 @@ def _refresh_all(initiative: Initiative, actor: User) -> None:
     capture.set_actor(db.session, actor.id)
     for stage in initiative.stages:
         refresh_stage(stage)
-    if db.session.dirty:
-        db.session.commit()
+    # Always commit: it ends the actor set above (a skipped commit left it to misattribute the session's
+    # next write) and keeps any change an autoflush already sent.
+    db.session.commit()
 
 
 def candidates_to_add(initiative: Initiative) -> list[User]:

@@ -12,6 +12,7 @@ from .activity import (
     Recommendation,
     Response,
 )
+from .assessment import Assessment, AssessmentLinkKind, AssessmentStatus
 from .audit import AuditChainHead, AuditCheckpoint, AuditEvent, AuditValue, AuditVerification
 from .initiative import (
     STAGE_ORDER,
@@ -40,8 +41,14 @@ from .organisation import (
     utcnow,
 )
 from .output import Output, OutputFormat, OutputKind, ReciprocityEntry, ReciprocityKind
+from .report import ReportKind, ShareLink
 
 __all__ = [
+    "ReportKind",
+    "ShareLink",
+    "Assessment",
+    "AssessmentLinkKind",
+    "AssessmentStatus",
     "Output",
     "OutputFormat",
     "OutputKind",

@@ -17,6 +17,10 @@ def nav_items() -> list[dict]:
     if not current_user.is_authenticated:
         return []
     items = [(_("Dashboard"), "main.dashboard"), (_("Initiatives"), "initiatives.list_initiatives")]
+    if can(current_user, "coverage.view"):
+        items.append((_("Coverage"), "criteria.coverage"))
+    if can(current_user, "report.portfolio"):
+        items.append((_("Reports"), "reports.index"))
     if can(current_user, "members.view"):
         items.append((_("People"), "admin.members"))
     if can(current_user, "audit.admin"):

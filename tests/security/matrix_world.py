@@ -60,6 +60,12 @@ def build_world() -> World:
     from matrix_activities import extend_world  # local: it imports this module
 
     extend_world(world)
+    from matrix_criteria import extend_world as extend_criteria  # local: it imports this module
+
+    extend_criteria(world)
+    from matrix_reports import extend_world as extend_reports  # local: it imports this module
+
+    extend_reports(world)
     return world
 
 
@@ -113,11 +119,25 @@ def route_specs() -> dict[str, Spec]:
         ),
         **initiative_specs(),
         **_activity_specs(),
+        **criteria_specs(),
+        **report_specs(),
     }
 
 
 def _activity_specs() -> dict[str, Spec]:
     from matrix_activities import specs  # local: it imports this module
+
+    return specs()
+
+
+def criteria_specs() -> dict[str, Spec]:
+    from matrix_criteria import specs  # local: it imports this module
+
+    return specs()
+
+
+def report_specs() -> dict[str, Spec]:
+    from matrix_reports import specs  # local: it imports this module
 
     return specs()
 
@@ -153,6 +173,11 @@ def initiative_specs() -> dict[str, Spec]:
             "GET", lambda w: f"{_i(w)}/history/initiative/{w.extra['initiative'].id}", viewers
         ),
         "audit.admin_audit": Spec("GET", lambda w: "/admin/audit", by_role(200, 403, 403, 403, 200)),
+        # Org-scoped: the outsider (an admin of another organisation) acts on their own organisation's chain.
+        "audit.make_checkpoint_now": Spec(
+            "POST", lambda w: "/admin/audit/checkpoint", by_role(302, 403, 403, 403, 302)
+        ),
+        "audit.verify_now": Spec("POST", lambda w: "/admin/audit/verify", by_role(302, 403, 403, 403, 302)),
         "outputs.list_outputs": Spec("GET", lambda w: f"{_i(w)}/outputs", viewers),
         "outputs.edit_output": Spec("GET", lambda w: f"{_i(w)}/outputs/new", contributors),
         "outputs.recognition": Spec("GET", lambda w: f"{_i(w)}/recognition", viewers),

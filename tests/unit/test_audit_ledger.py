@@ -386,6 +386,28 @@ def test_roots_are_recorded_at_requested_sizes():
     assert 9999 not in result.roots
 
 
+def as_rows(events: list[EventRecord]) -> list[tuple]:
+    """Events as plain (seq, prev_hash, hash, payload) tuples, the form a database cursor returns."""
+    return [(event.seq, event.prev_hash, event.hash, event.payload) for event in events]
+
+
+def test_plain_tuples_verify_exactly_like_event_objects():
+    events = make_chain(2100)
+    sizes = [7, 1024, 2000]
+    assert ledger.verify_chain(as_rows(events), sizes) == ledger.verify_chain(events, sizes)
+    text_rows = [(seq, prev, digest, payload.decode()) for seq, prev, digest, payload in as_rows(events)]
+    assert ledger.verify_chain(text_rows).root == ledger.verify_chain(events).root
+    tampered = list(events)
+    tampered[1500] = dataclasses.replace(tampered[1500], payload=b"{}")
+    del tampered[300]
+    for shape in (tampered, as_rows(tampered)):
+        failure = ledger.verify_chain(shape).failure
+        assert (failure.seq, failure.kind) == (301, "gap")
+    swapped = as_rows(events)
+    swapped[10], swapped[11] = swapped[11], swapped[10]
+    assert ledger.verify_chain(swapped).failure.seq == 11
+
+
 # --- checkpoints -------------------------------------------------------------------------------------
 
 

@@ -247,3 +247,46 @@ def test_overview_query_count_does_not_grow(client, commissioner, partner, org, 
         add_activity(initiative, commissioner, [partner, person])
     large = count_queries(lambda: client.get(f"/initiatives/{initiative.id}"))
     assert small == large
+
+
+def test_accepting_an_invitation_as_co_lead_rechecks_the_gate(client, commissioner, login_as):
+    from copro_tracker.models import Activity, ActivityKind, Attendance
+
+    initiative = make_initiative(commissioner)
+    stage = stage_of(initiative)
+    activity = Activity(
+        organisation_id=initiative.organisation_id,
+        initiative_id=initiative.id,
+        stage_id=stage.id,
+        kind=ActivityKind.WORKSHOP,
+        occurred_on=stage.opened_on,
+        title="Open workshop",
+        recorded_by_id=commissioner.id,
+    )
+    activity.attendances.append(
+        Attendance(
+            organisation_id=initiative.organisation_id, guest_name="Jay", guest_is_citizen=True, contributed=True
+        )
+    )
+    db.session.add(activity)
+    db.session.commit()
+    login_as(commissioner)
+    page = post_page(
+        client,
+        f"/initiatives/{initiative.id}/members/invite",
+        {
+            "display_name": "Nia",
+            "email": "nia@example.org",
+            "role": "citizen_partner",
+            "partner_kind": "carer",
+            "initiative_role": "co_lead",
+        },
+    )
+    link = page.soup.select_one("#invitation-link")["value"]
+    client.post("/sign-out")
+    client.post(
+        link.split("localhost", 1)[1],
+        data={"display_name": "Nia", "password": "meadow lantern quietly 1987", "preferred_language": "en"},
+    )
+    db.session.expire_all()
+    assert stage_of(db.session.get(Initiative, initiative.id)).status == StageStatus.AWAITING_SIGNOFF

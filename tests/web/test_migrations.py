@@ -41,10 +41,18 @@ def test_migrations_match_the_models_and_guard_the_audit_table(fresh_url):
             diff = compare_metadata(MigrationContext.configure(conn), db.metadata)
             assert diff == [], diff
         with db.engine.begin() as conn:
-            conn.execute(sa.text("INSERT INTO organisation (name, slug, nation, created_at) "
-                                 "VALUES ('A', 'a', 'england', '2026-01-01')"))
-            conn.execute(sa.text("INSERT INTO audit_event (organisation_id, seq, occurred_at, action, entity_type, "
-                                 "payload, prev_hash, hash) VALUES (1, 1, '2026-01-01', 'x', 'y', '{}', 'p', 'h')"))
+            conn.execute(
+                sa.text(
+                    "INSERT INTO organisation (name, slug, nation, created_at) "
+                    "VALUES ('A', 'a', 'england', '2026-01-01')"
+                )
+            )
+            conn.execute(
+                sa.text(
+                    "INSERT INTO audit_event (organisation_id, seq, occurred_at, action, entity_type, "
+                    "payload, prev_hash, hash) VALUES (1, 1, '2026-01-01', 'x', 'y', '{}', 'p', 'h')"
+                )
+            )
         for statement in ("UPDATE audit_event SET action = 'rewritten'", "DELETE FROM audit_event"):
             with pytest.raises(sa.exc.DatabaseError, match="append-only"), db.engine.begin() as conn:
                 conn.execute(sa.text(statement))

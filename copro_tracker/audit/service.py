@@ -1,0 +1,613 @@
+"""The audit chain as a whole: the signing key, checkpoints, verification, inclusion proofs, export bundles.
+
+`capture.py` appends events; `ledger.py` is the pure maths; this module reads an organisation's
+stored chain and applies the maths to it. Every public function takes the `Organisation` it works
+on, so callers (the CLI, the admin page, evidence reports) never mix organisations.
+
+Reading the chain
+    Events are streamed in seq order with only the four columns the ledger needs (seq, prev_hash,
+    hash and the payload as raw UTF-8 bytes, converted by the database), as plain tuples read in
+    batches from the DB-API cursor (a server-side cursor on PostgreSQL). A million events never sit in
+    memory, as ORM objects or otherwise; see bench/RESULTS.md for the speed.
+
+Checkpoints and the event that records them
+    `make_checkpoint` signs the chain as it stood when it started: it reads the highest seq N, verifies
+    events 1..N (and that they still reproduce the previous checkpoint's root, so a rewritten or
+    truncated history is never signed over), signs (organisation slug, N, root, time) and stores the
+    checkpoint. Only then does it append `audit.checkpoint_made` (seq N + 1 or later), which
+    therefore is NOT covered by the checkpoint it announces; the next checkpoint covers it. Events
+    that other writers append while it works are likewise left for the next checkpoint.
+
+Verification
+    `verify_organisation` recomputes every event hash and link from seq 1 (ledger.verify_chain),
+    checks each stored checkpoint's signature against the configured key, that its root matches the
+    first `tree_size` events as they are now (which also proves every checkpoint consistent with every
+    earlier one), that checkpoint sizes and times never go backwards, and that the chain-head row agrees
+    with the last event (catching a truncated tail that no checkpoint covers yet). It stores an
+    `AuditVerification` row with a plain-English message and appends `audit.verified`.
+
+Each public function that writes commits once, like the other services (pass commit=False to keep
+the work in the caller's transaction).
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from itertools import chain, islice
+from pathlib import Path
+from typing import Any, NamedTuple
+
+import sqlalchemy as sa
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from flask import current_app
+
+from ..extensions import db
+from ..models import AuditChainHead, AuditCheckpoint, AuditEvent, AuditValue, AuditVerification, Organisation, utcnow
+from . import capture, ledger
+from .ledger import Failure, VerifyResult
+from .verify import build_bundle
+
+__all__ = [
+    "AuditIntegrityError",
+    "AuditKeyError",
+    "chain_size",
+    "checkpoint_record",
+    "covering_checkpoint",
+    "erase_values",
+    "export_bundle",
+    "inclusion_proof",
+    "latest_checkpoint",
+    "make_checkpoint",
+    "signing_key",
+    "value_refs",
+    "verify_organisation",
+]
+
+# Rows fetched per round trip while streaming the chain.
+STREAM_BATCH = 5000
+
+
+class AuditKeyError(RuntimeError):
+    """The checkpoint signing key is missing or unusable; the message says what to do."""
+
+
+class AuditIntegrityError(RuntimeError):
+    """The stored chain does not verify, so it will not be signed over or exported."""
+
+    def __init__(self, failure: Failure) -> None:
+        super().__init__(failure.message)
+        self.failure = failure
+
+
+# --- the signing key ---------------------------------------------------------------------------
+
+
+def signing_key() -> Ed25519PrivateKey:
+    """The Ed25519 key that signs checkpoints.
+
+    AUDIT_SIGNING_KEY (a PEM string) wins; otherwise the PEM file at AUDIT_KEY_FILE, which is created
+    on first use only when AUDIT_CREATE_KEY is true (development and tests). Keep the key outside
+    the database: whoever holds it can sign a rewritten history.
+    """
+    config = current_app.config
+    pem = config.get("AUDIT_SIGNING_KEY")
+    if pem:
+        try:
+            return ledger.load_private_key_pem(pem)
+        except (ValueError, TypeError) as error:
+            raise AuditKeyError(
+                "AUDIT_SIGNING_KEY is not an unencrypted Ed25519 private key in PEM (PKCS#8) form."
+            ) from error
+    path_setting = config.get("AUDIT_KEY_FILE")
+    if not path_setting:
+        raise AuditKeyError("No audit signing key is configured: set AUDIT_SIGNING_KEY or AUDIT_KEY_FILE.")
+    path = Path(path_setting)
+    try:
+        if config.get("AUDIT_CREATE_KEY"):
+            return ledger.load_or_create_private_key(path)
+        return ledger.load_private_key_pem(path.read_bytes())
+    except FileNotFoundError as error:
+        raise AuditKeyError(
+            f"The audit signing key file {path} does not exist. Create it with "
+            "'flask audit public-key --create' (or set AUDIT_SIGNING_KEY), then publish the public key it prints."
+        ) from error
+    except OSError as error:
+        raise AuditKeyError(f"Cannot read or create the audit signing key file {path}: {error}") from error
+    except (ValueError, TypeError) as error:
+        raise AuditKeyError(f"{path} does not hold an unencrypted Ed25519 private key in PEM (PKCS#8) form.") from error
+
+
+# --- reading the chain ---------------------------------------------------------------------------
+
+
+def _payload_bytes() -> sa.ColumnElement[bytes]:
+    """The payload as the exact UTF-8 bytes that were hashed, converted by the database (no Python encode)."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        return sa.func.convert_to(AuditEvent.payload, "UTF8", type_=sa.LargeBinary).label("payload")
+    return sa.cast(AuditEvent.payload, sa.LargeBinary).label("payload")
+
+
+@contextmanager
+def _rows(
+    columns: Sequence[sa.ColumnElement[Any]], organisation_id: int, upto: int | None = None
+) -> Iterator[Iterator[tuple[Any, ...]]]:
+    """Stream one organisation's events in seq order as plain tuples, on the session's connection.
+
+    Straight from the DB-API cursor: a server-side (named) cursor on PostgreSQL, SQLite's own lazy
+    cursor otherwise, read `STREAM_BATCH` rows at a time. Skipping SQLAlchemy's Row objects more than
+    halves the cost per event, which is most of the cost of verifying from the database.
+    """
+    stmt = sa.select(*columns).where(AuditEvent.organisation_id == organisation_id).order_by(AuditEvent.seq)
+    if upto is not None:
+        stmt = stmt.where(AuditEvent.seq <= upto)
+    connection = db.session.connection()
+    dialect = connection.dialect
+    if dialect.name not in ("postgresql", "sqlite"):
+        result = connection.execute(stmt.execution_options(yield_per=STREAM_BATCH))
+        try:
+            yield map(tuple, result)
+        finally:
+            result.close()
+        return
+    compiled = stmt.compile(dialect=dialect)
+    params: Any = compiled.construct_params()
+    if compiled.positional:
+        params = tuple(params[name] for name in compiled.positiontup or ())
+    driver = connection.connection.driver_connection
+    assert driver is not None
+    named = dialect.name == "postgresql"
+    cursor = driver.cursor(name=f"audit_stream_{secrets.token_hex(6)}") if named else driver.cursor()
+    try:
+        cursor.execute(str(compiled), params)
+        yield chain.from_iterable(iter(lambda: cursor.fetchmany(STREAM_BATCH), []))
+    finally:
+        cursor.close()
+
+
+def _event_columns() -> tuple[sa.ColumnElement[Any], ...]:
+    """seq, prev_hash, hash and the payload bytes: a row is then exactly a ledger.EventRow."""
+    return (AuditEvent.seq, AuditEvent.prev_hash, AuditEvent.hash, _payload_bytes())
+
+
+def _verify_stream(organisation_id: int, upto: int | None = None, sizes: Iterable[int] = ()) -> VerifyResult:
+    with _rows(_event_columns(), organisation_id, upto) as rows:
+        return ledger.verify_chain(rows, record_roots_at=list(sizes))
+
+
+def chain_size(organisation: Organisation) -> int:
+    """The highest seq stored for the organisation (0 when it has no events)."""
+    size = db.session.scalar(
+        sa.select(sa.func.max(AuditEvent.seq)).where(AuditEvent.organisation_id == organisation.id)
+    )
+    return size or 0
+
+
+def latest_checkpoint(organisation: Organisation) -> AuditCheckpoint | None:
+    return db.session.scalar(
+        sa.select(AuditCheckpoint)
+        .where(AuditCheckpoint.organisation_id == organisation.id)
+        .order_by(AuditCheckpoint.id.desc())
+        .limit(1)
+    )
+
+
+def checkpoint_record(organisation: Organisation, checkpoint: AuditCheckpoint) -> ledger.Checkpoint:
+    """The signed statement a stored checkpoint row stands for (the slug is part of what was signed)."""
+    if checkpoint.organisation_id != organisation.id:
+        raise ValueError("that checkpoint belongs to a different organisation")
+    return ledger.Checkpoint(organisation.slug, checkpoint.tree_size, checkpoint.root_hash, checkpoint.issued_at)
+
+
+def _root_at(result: VerifyResult, size: int) -> str | None:
+    return result.root if size == result.size else result.roots.get(size)
+
+
+# --- checkpoints -----------------------------------------------------------------------------------
+
+
+def make_checkpoint(organisation: Organisation, *, commit: bool = True) -> AuditCheckpoint:
+    """Sign the organisation's chain as it stood when this started, store the checkpoint, audit it.
+
+    Covers events 1..N, N being the highest seq at the start; the `audit.checkpoint_made` event this
+    appends (and anything other writers append meanwhile) comes after N and is covered by the next
+    checkpoint. Refuses (AuditIntegrityError) to sign a chain that does not verify or no longer
+    reproduces the previous checkpoint's root: signing it would bless the tampering. If another
+    checkpoint covering at least N events was stored meanwhile, that one is returned instead.
+    """
+    key = signing_key()
+    size = chain_size(organisation)
+    previous = latest_checkpoint(organisation)
+    if previous is not None and previous.tree_size > size:
+        raise AuditIntegrityError(
+            Failure(
+                size + 1,
+                "truncated",
+                f"The chain ends at event {size} but the previous checkpoint covers {previous.tree_size} events: "
+                f"events {size + 1} to {previous.tree_size} are missing (the log was truncated or rolled back).",
+            )
+        )
+    sizes = [previous.tree_size] if previous is not None else []
+    result = _verify_stream(organisation.id, size, sizes)
+    if result.failure is not None:
+        raise AuditIntegrityError(result.failure)
+    if previous is not None and _root_at(result, previous.tree_size) != previous.root_hash:
+        raise AuditIntegrityError(
+            Failure(
+                None,
+                "root_mismatch",
+                f"The first {previous.tree_size} events no longer match the checkpoint issued at {previous.issued_at} "
+                "(history up to that checkpoint was rewritten).",
+            )
+        )
+    # Sign under the chain-head lock, held until commit (writers of this organisation wait a moment):
+    # checkpoints are then stored in the order of their sizes and times even when two are made at once.
+    capture.lock_chain_head(db.session.connection(), organisation.id)
+    latest = latest_checkpoint(organisation)
+    if latest is not None and latest.tree_size >= result.size and (previous is None or latest.id != previous.id):
+        if commit:
+            db.session.commit()
+        return latest  # someone else signed at least as much while this one was reading
+    statement = ledger.Checkpoint(organisation.slug, result.size, result.root, ledger.utc_now_iso())
+    row = AuditCheckpoint(
+        organisation_id=organisation.id,
+        tree_size=statement.tree_size,
+        root_hash=statement.root_hash,
+        issued_at=statement.issued_at,
+        signature=ledger.sign_checkpoint(key, statement),
+        key_id=ledger.public_key_id(key),
+    )
+    db.session.add(row)
+    db.session.flush()
+    capture.record(
+        db.session,
+        "audit.checkpoint_made",
+        organisation.id,
+        "audit_checkpoint",
+        row.id,
+        tree_size=row.tree_size,
+        root_hash=row.root_hash,
+        key_id=row.key_id,
+    )
+    if commit:
+        db.session.commit()
+    return row
+
+
+# --- verification ----------------------------------------------------------------------------------
+
+
+def _checkpoint_failures(
+    organisation: Organisation, checkpoints: list[AuditCheckpoint], result: VerifyResult, key: Ed25519PrivateKey
+) -> Iterator[Failure]:
+    public = key.public_key()
+    key_id = ledger.public_key_id(public)
+    earlier: AuditCheckpoint | None = None
+    for row in checkpoints:
+        if earlier is not None and (row.tree_size < earlier.tree_size or row.issued_at < earlier.issued_at):
+            yield Failure(
+                None,
+                "checkpoint_order",
+                f"The checkpoint issued at {row.issued_at} covering {row.tree_size} events comes after one issued at "
+                f"{earlier.issued_at} covering {earlier.tree_size}: checkpoints must never go back in size or time "
+                "(one was inserted or altered).",
+            )
+        statement = checkpoint_record(organisation, row)
+        failure = ledger.verify_against_checkpoint(
+            result, statement, row.signature, public, organisation=organisation.slug
+        )
+        if failure is not None and failure.kind == "bad_signature" and row.key_id != key_id:
+            failure = Failure(
+                None,
+                "bad_signature",
+                f"{failure.message} It names key {row.key_id[:16]}…, not the configured key {key_id[:16]}….",
+            )
+        if failure is not None:
+            yield failure
+        earlier = row
+
+
+def _head_failure(organisation_id: int, head: sa.Row[Any] | None, result: VerifyResult) -> Failure | None:
+    if head is None or head.seq == 0:
+        return None
+    if head.seq > result.size:
+        return Failure(
+            result.size + 1,
+            "truncated",
+            f"The chain ends at event {result.size} but its head records {head.seq} events: events "
+            f"{result.size + 1} to {head.seq} are missing (deleted after they were written).",
+        )
+    stored = db.session.scalar(
+        sa.select(AuditEvent.hash).where(AuditEvent.organisation_id == organisation_id, AuditEvent.seq == head.seq)
+    )
+    if stored != head.hash:
+        return Failure(
+            head.seq,
+            "head_mismatch",
+            f"Event {head.seq}: its hash is not the one the chain head recorded when it was appended "
+            "(the event, or the chain from it onwards, was replaced).",
+        )
+    return None
+
+
+def _summary(organisation: Organisation, result: VerifyResult, checkpoints: list[AuditCheckpoint]) -> str:
+    events = f"{result.size:,} event{'s' if result.size != 1 else ''}"
+    if not checkpoints:
+        signed = "There is no signed checkpoint yet, so the chain is not yet anchored outside the database."
+    elif len(checkpoints) == 1:
+        only = checkpoints[0]
+        signed = f"Its signed checkpoint matches ({only.tree_size:,} events, issued {only.issued_at})."
+    else:
+        last = checkpoints[-1]
+        signed = (
+            f"All {len(checkpoints)} signed checkpoints match (the latest covers {last.tree_size:,} events, "
+            f"issued {last.issued_at})."
+        )
+    return f"All {events} verified: every link and hash is intact. {signed}"
+
+
+def verify_organisation(
+    organisation: Organisation, *, commit: bool = True, record_event: bool = True
+) -> tuple[VerifyResult, Failure | None]:
+    """Verify the chain and every stored checkpoint; store the outcome (and audit it). Returns (result, first failure).
+
+    The chain's own failure comes first (it names a seq), then checkpoint failures in the order the
+    checkpoints were made, then a disagreement with the chain-head row.
+    """
+    key = signing_key()
+    # The head is read before the events: everything it counts is committed, so the stream sees it too.
+    head = db.session.execute(
+        sa.select(AuditChainHead.seq, AuditChainHead.hash).where(AuditChainHead.organisation_id == organisation.id)
+    ).first()
+    checkpoints = list(
+        db.session.scalars(
+            sa.select(AuditCheckpoint)
+            .where(AuditCheckpoint.organisation_id == organisation.id)
+            .order_by(AuditCheckpoint.id)
+        )
+    )
+    result = _verify_stream(organisation.id, sizes=[row.tree_size for row in checkpoints])
+    failure = result.failure
+    if failure is None:
+        failure = next(_checkpoint_failures(organisation, checkpoints, result, key), None)
+    if failure is None:
+        failure = _head_failure(organisation.id, head, result)
+    message = _summary(organisation, result, checkpoints) if failure is None else failure.message
+    db.session.add(
+        AuditVerification(
+            organisation_id=organisation.id, ok=failure is None, events_checked=result.size, message=message
+        )
+    )
+    if record_event:
+        details: dict[str, Any] = {"ok": failure is None, "events_checked": result.size}
+        if failure is not None:
+            details.update(failure_kind=failure.kind, failure_seq=failure.seq)
+        capture.record(db.session, "audit.verified", organisation.id, "organisation", organisation.id, **details)
+    if commit:
+        db.session.commit()
+    return result, failure
+
+
+# --- inclusion proofs -----------------------------------------------------------------------------
+
+
+def _proof_ranges(index: int, size: int) -> list[tuple[int, int]]:
+    """Leaf ranges whose subtree roots form RFC 9162 PATH(index, D[size]), innermost first."""
+    start, end = 0, size
+    outer_first = []
+    while end - start > 1:
+        half = 1 << ((end - start - 1).bit_length() - 1)
+        if index < start + half:
+            outer_first.append((start + half, end))
+            end = start + half
+        else:
+            outer_first.append((start, start + half))
+            start += half
+    return outer_first[::-1]
+
+
+def _leaves(organisation_id: int, size: int) -> Iterator[bytes]:
+    """Stored event hashes 1..size as bytes, refusing a gap (the proof would be for some other tree)."""
+    expected = 1
+    with _rows((AuditEvent.seq, AuditEvent.hash), organisation_id, size) as rows:
+        for seq, digest in rows:
+            if seq != expected:
+                raise AuditIntegrityError(
+                    Failure(expected, "gap", f"Event {expected} is missing, so no proof can be made.")
+                )
+            yield bytes.fromhex(digest)
+            expected += 1
+    if expected != size + 1:
+        raise AuditIntegrityError(
+            Failure(expected, "truncated", f"The chain ends at event {expected - 1} but the checkpoint covers {size}.")
+        )
+
+
+def streamed_inclusion_proof(leaves: Iterable[bytes], index: int, size: int) -> tuple[bytes, list[bytes]]:
+    """(leaf, RFC 9162 inclusion proof) for leaf `index` of `size` leaves read once, in O(log n) memory."""
+    ranges = _proof_ranges(index, size)
+    roots: list[bytes] = [b""] * len(ranges)
+    source = iter(leaves)
+    leaf: bytes | None = None
+    position = 0
+    for slot in sorted(range(len(ranges)), key=lambda i: ranges[i][0]):
+        start, end = ranges[slot]
+        if position < start:  # the one leaf no range covers: the proven leaf itself
+            leaf = next(source)
+            position += 1
+        tree = ledger.StreamingMerkle()
+        remaining = end - start
+        while remaining:
+            chunk = list(islice(source, min(remaining, 1024)))
+            if not chunk:
+                raise ValueError(f"fewer than {size} leaves")
+            tree.extend(chunk)
+            remaining -= len(chunk)
+        roots[slot] = tree.root()
+        position = end
+    if leaf is None:
+        leaf = next(source)
+    for _ in source:  # drain, so a generator's own checks (and cleanup) run
+        pass
+    return leaf, roots
+
+
+def inclusion_proof(organisation: Organisation, seq: int, checkpoint: AuditCheckpoint) -> list[str]:
+    """Hex RFC 9162 inclusion proof of event `seq` in the tree signed by `checkpoint` (leaf index seq - 1).
+
+    Streams the stored hashes once; raises AuditIntegrityError if they no longer reproduce the
+    checkpoint's root, and ValueError if the checkpoint does not cover the event.
+    """
+    statement = checkpoint_record(organisation, checkpoint)
+    if not 1 <= seq <= statement.tree_size:
+        raise ValueError(f"event {seq} is not covered by the checkpoint of events 1 to {statement.tree_size}")
+    leaf, proof = streamed_inclusion_proof(_leaves(organisation.id, statement.tree_size), seq - 1, statement.tree_size)
+    if not ledger.verify_inclusion(leaf, seq - 1, statement.tree_size, proof, bytes.fromhex(statement.root_hash)):
+        raise AuditIntegrityError(
+            Failure(
+                None,
+                "root_mismatch",
+                f"The stored events no longer reproduce the checkpoint issued at {statement.issued_at}.",
+            )
+        )
+    return [node.hex() for node in proof]
+
+
+def covering_checkpoint(organisation: Organisation, size: int, *, commit: bool = True) -> AuditCheckpoint:
+    """The latest checkpoint if it covers events 1..size, else a new one."""
+    latest = latest_checkpoint(organisation)
+    if latest is not None and latest.tree_size >= size:
+        return latest
+    return make_checkpoint(organisation, commit=commit)
+
+
+# --- export ------------------------------------------------------------------------------------------
+
+
+class _Leaf(NamedTuple):
+    """An event the bundle does not carry: only its hash is needed, for the tree."""
+
+    seq: int
+    hash: str
+    prev_hash: str = ""
+    payload: bytes = b""
+
+
+def _bundle_events(organisation_id: int, size: int, cited: list[int] | None) -> Iterator[ledger.EventLike]:
+    if cited is None:
+        with _rows(_event_columns(), organisation_id, size) as rows:
+            for row in rows:
+                yield ledger.EventRecord(*row)
+        return
+    full = {
+        row.seq: ledger.EventRecord(row.seq, row.prev_hash, row.hash, row.payload.encode("utf-8"))
+        for row in db.session.execute(
+            sa.select(AuditEvent.seq, AuditEvent.prev_hash, AuditEvent.hash, AuditEvent.payload).where(
+                AuditEvent.organisation_id == organisation_id, AuditEvent.seq.in_(cited)
+            )
+        )
+    }
+    with _rows((AuditEvent.seq, AuditEvent.hash), organisation_id, size) as rows:
+        for seq, digest in rows:
+            yield full.get(seq) or _Leaf(seq, digest)
+
+
+def export_bundle(
+    organisation: Organisation,
+    cited_seqs: list[int] | None,
+    checkpoint: AuditCheckpoint | None = None,
+    files: Mapping[str, str] | None = None,
+    report_sha256: str | None = None,
+    *,
+    commit: bool = True,
+) -> dict[str, Any]:
+    """A `copro-audit-bundle/1` dict that `python -m copro_tracker.audit.verify` checks offline.
+
+    `cited_seqs` None carries the whole chain up to the checkpoint; a list carries those events with
+    inclusion proofs. Without `checkpoint`, the latest one is used if it covers what is needed (the
+    cited events, or the whole current chain), else a new one is made. `files` maps attached file
+    names to SHA-256 hex. The export itself is audited (`audit.bundle_exported`).
+    """
+    cited = sorted(set(cited_seqs)) if cited_seqs is not None else None
+    if checkpoint is None:
+        needed = (cited[-1] if cited else 0) if cited is not None else chain_size(organisation)
+        checkpoint = covering_checkpoint(organisation, needed, commit=commit)
+    statement = checkpoint_record(organisation, checkpoint)
+    if cited and not 1 <= cited[0] <= cited[-1] <= statement.tree_size:
+        raise ValueError(f"cited events must lie within 1 to {statement.tree_size}, the events the checkpoint covers")
+    key = signing_key()
+    if ledger.public_key_id(key) != checkpoint.key_id:
+        raise AuditKeyError(
+            f"The checkpoint was signed with key {checkpoint.key_id[:16]}…, which is not the configured key; "
+            "make a new checkpoint to export against."
+        )
+    try:
+        bundle = build_bundle(
+            organisation.slug,
+            _bundle_events(organisation.id, statement.tree_size, cited),
+            statement,
+            checkpoint.signature,
+            key.public_key(),
+            cited,
+            files=files,
+            report_sha256=report_sha256,
+        )
+    except ValueError as error:
+        raise AuditIntegrityError(Failure(None, "root_mismatch", f"Cannot export: {error}.")) from error
+    details: dict[str, Any] = {
+        "checkpoint_id": checkpoint.id,
+        "tree_size": statement.tree_size,
+        "events": len(bundle["events"]),
+        "cited": cited is not None,
+    }
+    if report_sha256 is not None:
+        details["report_sha256"] = report_sha256
+    capture.record(db.session, "audit.bundle_exported", organisation.id, "audit_checkpoint", checkpoint.id, **details)
+    if commit:
+        db.session.commit()
+    return bundle
+
+
+# --- right to erasure --------------------------------------------------------------------------------
+
+
+def value_refs(organisation: Organisation, entity_type: str, entity_id: int) -> set[str]:
+    """References to erasable values in the changes recorded for one record (e.g. ("user", person.id))."""
+    payloads = db.session.scalars(
+        sa.select(AuditEvent.payload).where(
+            AuditEvent.organisation_id == organisation.id,
+            AuditEvent.entity_type == entity_type,
+            AuditEvent.entity_id == entity_id,
+        )
+    )
+    refs: set[str] = set()
+    for payload in payloads:
+        for change in json.loads(payload).get("changes", {}).values():
+            for side in ("before", "after"):
+                value = change.get(side) if isinstance(change, dict) else None
+                if isinstance(value, dict) and isinstance(value.get("ref"), str):
+                    refs.add(value["ref"])
+    return refs
+
+
+def erase_values(organisation: Organisation, refs: Iterable[str], *, commit: bool = True) -> int:
+    """Erase values (and their salts) from `audit_value`; the hashed chain is untouched and still verifies.
+
+    Without the salt a reference cannot be tested against guesses, so the history keeps only "a value
+    was here". Returns how many values were erased; the erasure is audited with the count only.
+    """
+    wanted = sorted(set(refs))
+    if not wanted:
+        return 0
+    erased = db.session.execute(
+        sa.update(AuditValue)
+        .where(AuditValue.organisation_id == organisation.id, AuditValue.ref.in_(wanted))
+        .where(AuditValue.erased_at.is_(None))
+        .values(value=None, salt=None, erased_at=utcnow())
+    ).rowcount
+    capture.record(db.session, "audit.values_erased", organisation.id, "organisation", organisation.id, count=erased)
+    if commit:
+        db.session.commit()
+    return erased

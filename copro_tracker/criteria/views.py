@@ -1,0 +1,305 @@
+"""Criteria pages: an initiative's criteria with the automatic check and the people's assessment side by side,
+recording and co-signing assessments, the organisation's coverage matrix and the admin's criteria library.
+
+Routes are thin: form → permission → service (writes) or ``pages`` (what to show) → template.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
+
+from .. import labels
+from ..initiatives import queries
+from ..permissions import authorize, can, requires
+from ..web.forms import add_error
+from . import facts as facts_loader
+from . import pages, rules, service
+from .forms import AssessmentForm, CoverageFilters, RespondForm
+from .framework import CONFIDENCE, Criterion, Framework, Library
+from .rules import Status
+from .snapshot import InitiativeFacts
+
+bp = Blueprint("criteria", __name__)
+REASON_LIMIT = 8
+
+
+def _library() -> Library:
+    return current_app.extensions["criteria_library"]
+
+
+def _nation() -> str:
+    return current_user.organisation.nation.value
+
+
+def _initiative(initiative_id: int, action: str):
+    initiative = queries.get_initiative(initiative_id, current_user.organisation_id)
+    if initiative is None:
+        abort(404)
+    authorize(action, initiative)
+    return initiative
+
+
+def _criterion(criterion_id: str) -> tuple[Framework, Criterion]:
+    """A criterion of a framework that applies to the user's nation; anything else is not found."""
+    library = _library()
+    criterion = library.criterion(criterion_id)
+    if criterion is None:
+        abort(404)
+    framework = next(
+        (f for f in pages.frameworks_with_criteria(library, _nation()) if f.id == criterion.framework_id), None
+    )
+    if framework is None:
+        abort(404)
+    return framework, criterion
+
+
+class _Links:
+    """Where each record named by a finding or an assessment can be seen, and what to call it."""
+
+    def __init__(self, initiative_id: int, facts: InitiativeFacts) -> None:
+        self.initiative_id, self.facts = initiative_id, facts
+        self._cache: dict[tuple[str, object], str | None] = {}
+
+    def href(self, kind: str, ident: object) -> str | None:
+        key = (kind, ident)
+        if key not in self._cache:
+            self._cache[key] = self._href(kind, ident)
+        return self._cache[key]
+
+    def _href(self, kind: str, ident: object) -> str | None:
+        i = self.initiative_id
+        if kind == "decision":
+            decision = self.facts.decision(ident) if isinstance(ident, int) else None
+            kind, ident = "activity", decision.activity_id if decision else None
+            if ident is None:
+                return None
+        if kind == "activity":
+            return url_for("activities.activity", initiative_id=i, activity_id=ident)
+        if kind == "stage":
+            return url_for("initiatives.overview", initiative_id=i, _anchor=f"stage-{ident}")
+        simple = {
+            "member": "initiatives.members",
+            "output": "outputs.list_outputs",
+            "recommendation": "activities.recommendations",
+            "evidence": "activities.evidence_list",
+        }
+        return url_for(simple[kind], initiative_id=i) if kind in simple else None
+
+    def label(self, kind: str, ident: int) -> str:
+        facts = self.facts
+        if kind == "activity" and (activity := facts.activity(ident)):
+            return _("%(title)s (%(date)s)", title=activity.title, date=f"{activity.on.day} {activity.on:%B %Y}")
+        if kind == "decision" and (decision := facts.decision(ident)):
+            return decision.text
+        if kind == "evidence" and (item := next((e for e in facts.evidence if e.id == ident), None)):
+            return item.name
+        if kind == "output" and (item := next((o for o in facts.outputs if o.id == ident), None)):
+            return item.title
+        return _("%(kind)s number %(id)s", kind=LINK_KINDS.get(kind, kind), id=ident)
+
+
+LINK_KINDS = {
+    "activity": _l("Activity"),
+    "decision": _l("Decision"),
+    "evidence": _l("Evidence file"),
+    "output": _l("Output"),
+}
+
+
+@bp.get("/initiatives/<int:initiative_id>/criteria")
+@requires("criteria.view")
+def initiative_criteria(initiative_id: int):
+    page = pages.initiative_page(initiative_id, current_user.organisation_id, _library())
+    if page is None:
+        abort(404)
+    initiative = page.initiative
+    authorize("criteria.view", initiative)
+    return render_template(
+        "criteria/initiative.html",
+        initiative=initiative,
+        page=page,
+        links=_Links(initiative.id, page.facts),
+        may_assess=can(current_user, "criteria.assess", initiative),
+        may_respond=can(current_user, "criteria.respond", initiative),
+        statuses=pages.STATUS_ORDER,
+        # A large initiative can give thousands of reasons: show a few, and all of them for one criterion on request.
+        reason_limit=REASON_LIMIT,
+        expanded=request.args.get("all", ""),
+    )
+
+
+def _link_choices(form: AssessmentForm, facts: InitiativeFacts) -> None:
+    form.link_activity.choices = [
+        SelectChoice(a.id, f"{a.title} ({a.on.day} {a.on:%B %Y})") for a in sorted(facts.activities, key=lambda a: a.on)
+    ]
+    form.link_decision.choices = [SelectChoice(d.id, d.text[:200]) for d in facts.decisions]
+    form.link_evidence.choices = [SelectChoice(e.id, e.name) for e in facts.evidence]
+    form.link_output.choices = [SelectChoice(o.id, o.title) for o in facts.outputs]
+
+
+@bp.route("/initiatives/<int:initiative_id>/criteria/<criterion_id>/assess", methods=["GET", "POST"])
+@requires("criteria.assess")
+def assess(initiative_id: int, criterion_id: str):
+    initiative = _initiative(initiative_id, "criteria.assess")
+    framework, criterion = _criterion(criterion_id)
+    facts = facts_loader.load(initiative)
+    earlier = service.history(initiative, criterion.id)
+    form = AssessmentForm()
+    _link_choices(form, facts)
+    if not form.is_submitted():
+        form.latest_id.data = str(earlier[0].id) if earlier else ""
+        if earlier:
+            # Start from the assessment that counts now: re-assessing usually changes part of it.
+            form.status.data = earlier[0].status.value
+            form.narrative.data = earlier[0].narrative
+            for name in AssessmentForm.LINK_FIELDS:
+                getattr(form, name).data = [
+                    link["id"] for link in earlier[0].links if link["kind"] == name.removeprefix("link_")
+                ]
+    if form.validate_on_submit():
+        latest = form.latest_id.data or ""
+        try:
+            service.record_assessment(
+                current_user,
+                initiative,
+                framework,
+                criterion,
+                status=form.status.data,
+                narrative=form.narrative.data,
+                links=form.links(),
+                expected_latest_id=int(latest) if latest.isdigit() else None,
+            )
+        except service.AssessmentError as error:
+            # A checkbox group with no records is not on the page: put the message on the first question.
+            field = error.field
+            if field in AssessmentForm.LINK_FIELDS and not getattr(form, field).choices:
+                field = None
+            add_error(form, str(error), field)
+            earlier = service.history(initiative, criterion.id)
+            form.latest_id.data = str(earlier[0].id) if earlier else ""
+        else:
+            flash(
+                _(
+                    "Your assessment of %(id)s has been recorded. A citizen partner can now co-sign it or say "
+                    "they disagree.",
+                    id=criterion.id,
+                ),
+                "success",
+            )
+            return redirect(
+                url_for(
+                    "criteria.initiative_criteria", initiative_id=initiative.id, _anchor=f"criterion-{criterion.id}"
+                )
+            )
+    return render_template(
+        "criteria/assess.html",
+        initiative=initiative,
+        framework=framework,
+        criterion=criterion,
+        finding=rules.evaluate(criterion, facts),
+        earlier=earlier,
+        form=form,
+        links=_Links(initiative.id, facts),
+    )
+
+
+@bp.route("/initiatives/<int:initiative_id>/criteria/assessments/<int:assessment_id>/respond", methods=["GET", "POST"])
+@requires("criteria.respond")
+def respond(initiative_id: int, assessment_id: int):
+    initiative = _initiative(initiative_id, "criteria.respond")
+    assessment = service.get_assessment(initiative, assessment_id)
+    if assessment is None:
+        abort(404)
+    library = _library()
+    criterion = library.criterion(assessment.criterion_id)
+    facts = facts_loader.load(initiative)
+    form = RespondForm()
+    if not form.is_submitted():
+        form.version.data = str(assessment.version)
+    if form.validate_on_submit():
+        version = form.version.data or ""
+        try:
+            service.respond(
+                current_user,
+                initiative,
+                assessment,
+                agree=form.decision.data == "cosign",
+                reason=form.reason.data or "",
+                expected_version=int(version) if version.isdigit() else None,
+            )
+        except service.AssessmentError as error:
+            add_error(form, str(error), error.field)
+            assessment = service.get_assessment(initiative, assessment_id)
+        else:
+            flash(
+                _("You have co-signed the assessment of %(id)s.", id=assessment.criterion_id)
+                if assessment.cosigned
+                else _(
+                    "Your disagreement with the assessment of %(id)s has been recorded.", id=assessment.criterion_id
+                ),
+                "success",
+            )
+            return redirect(
+                url_for(
+                    "criteria.initiative_criteria",
+                    initiative_id=initiative.id,
+                    _anchor=f"criterion-{assessment.criterion_id}",
+                )
+            )
+    return render_template(
+        "criteria/respond.html",
+        initiative=initiative,
+        assessment=assessment,
+        criterion=criterion,
+        finding=rules.evaluate(criterion, facts) if criterion else None,
+        form=form,
+        links=_Links(initiative.id, facts),
+    )
+
+
+@bp.get("/coverage")
+@requires("coverage.view")
+def coverage():
+    library, nation = _library(), _nation()
+    frameworks = pages.frameworks_with_criteria(library, nation)
+    filters = CoverageFilters(request.args)
+    filters.framework.choices = [SelectChoice("", _("All frameworks"))] + [
+        SelectChoice(f.id, f.title) for f in frameworks
+    ]
+    filters.status.choices = [SelectChoice("", _("Any status"))] + [
+        SelectChoice(s.value, labels.label(labels.FINDING_STATUS, s.value)) for s in pages.STATUS_ORDER
+    ]
+    framework_id = filters.framework.data if filters.framework.data in {f.id for f in frameworks} else None
+    status = Status(filters.status.data) if filters.status.data in {s.value for s in Status} else None
+    by_statement = filters.show.data == "cqc"
+    result = pages.coverage(
+        current_user.organisation_id,
+        nation,
+        library,
+        framework_id=framework_id,
+        status=status,
+        by_statement=by_statement,
+    )
+    return render_template(
+        "criteria/coverage.html",
+        filters=filters,
+        result=result,
+        by_statement=by_statement,
+        status=status,
+        framework_id=framework_id,
+    )
+
+
+@bp.get("/admin/criteria-library")
+@requires("criteria.library")
+def library():
+    library = _library()
+    nation = _nation()
+    applies = {f.id for f in library.for_nation(nation)}
+    return render_template(
+        "criteria/library.html", library=library, applies=applies, nation=nation, confidence=CONFIDENCE
+    )

@@ -1,0 +1,45 @@
+"""Share links: an expiring, revocable, read-only link to one evidence report, for people without an account
+(an inspector, a scrutiny committee). Only a SHA-256 of the link's secret is stored."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from .organisation import User, _enum, utcnow
+
+
+class ReportKind(enum.StrEnum):
+    """The same codes as copro_tracker.reports.build.ReportKind (the pure core cannot import models)."""
+
+    INITIATIVE = "initiative"
+    PORTFOLIO = "portfolio"
+    QUALITY_STATEMENT = "quality_statement"
+
+
+class ShareLink(db.Model):
+    __tablename__ = "share_link"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisation.id"), index=True)
+    kind: Mapped[ReportKind] = mapped_column(_enum(ReportKind))
+    # Set for an initiative report (also lets the audit trail file the link under the initiative).
+    initiative_id: Mapped[int | None] = mapped_column(sa.ForeignKey("initiative.id"), index=True)
+    # The report's other parameters: statement_id, as_of, date_from, date_to, anonymise_partners (strings).
+    params: Mapped[dict] = mapped_column(sa.JSON, default=dict, info={"audit_plain": True})
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_by_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None]
+    revoked_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
+
+    created_by: Mapped[User] = relationship(foreign_keys=[created_by_id])
+    revoked_by: Mapped[User | None] = relationship(foreign_keys=[revoked_by_id])
+
+    def is_usable(self, now: datetime) -> bool:
+        return self.revoked_at is None and now < self.expires_at

@@ -1,0 +1,247 @@
+"""Load a report's inputs from the database in a fixed number of queries, whatever the size of the data.
+
+`criteria.facts.load_many` brings the snapshot the rules read (about eight queries); this adds one query
+each for the initiatives' own details, evidence file details, people's assessments, response dates,
+the people named, and the audit summary. Nothing here decides what a report says: that is build.py.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import UTC, date, datetime, time, timedelta
+
+import sqlalchemy as sa
+from flask import current_app
+
+from ..criteria import facts as facts_loader
+from ..criteria.framework import Library
+from ..extensions import db
+from ..models import (
+    Assessment,
+    AuditCheckpoint,
+    AuditEvent,
+    Evidence,
+    Initiative,
+    Organisation,
+    OrgRole,
+    Recommendation,
+    User,
+)
+from . import build
+
+
+def library() -> Library:
+    return current_app.extensions["criteria_library"]
+
+
+def end_of(day: date) -> datetime:
+    """The first moment after ``day`` (UTC, naive like the stored timestamps)."""
+    return datetime.combine(day + timedelta(days=1), time.min)
+
+
+def checkpoint_info(organisation: Organisation, row: AuditCheckpoint | None) -> build.CheckpointInfo | None:
+    if row is None:
+        return None
+    return build.CheckpointInfo(
+        organisation=organisation.slug,
+        tree_size=row.tree_size,
+        root_hash=row.root_hash,
+        issued_at=row.issued_at,
+        signature=row.signature,
+        key_id=row.key_id,
+    )
+
+
+def initiative_ids_as_at(organisation: Organisation, as_of: date) -> list[int]:
+    """Every initiative the organisation had by the end of ``as_of``, oldest first."""
+    return list(
+        db.session.scalars(
+            sa.select(Initiative.id)
+            .where(Initiative.organisation_id == organisation.id, Initiative.created_at < end_of(as_of))
+            .order_by(Initiative.id)
+        )
+    )
+
+
+def load_inputs(
+    organisation: Organisation,
+    initiative_ids: list[int],
+    period: build.Period,
+    *,
+    checkpoint: AuditCheckpoint | None = None,
+    anonymise_partners: bool = False,
+    generated_at: datetime | None = None,
+) -> build.ReportInputs:
+    org_id = organisation.id
+    end = end_of(period.as_of)
+    snapshots = facts_loader.load_many(initiative_ids, org_id, period.as_of) if initiative_ids else {}
+    ids = [i for i in initiative_ids if i in snapshots]
+    details = {
+        row.id: build.InitiativeDetails(
+            id=row.id,
+            title=row.title,
+            summary=row.summary or "",
+            service_area=row.service_area or "",
+            level=row.level.value,
+            closed_on=row.closed_on,
+        )
+        for row in db.session.execute(
+            sa.select(
+                Initiative.id,
+                Initiative.title,
+                Initiative.summary,
+                Initiative.service_area,
+                Initiative.level,
+                Initiative.closed_on,
+            ).where(Initiative.organisation_id == org_id, Initiative.id.in_(ids))
+        )
+    }
+    evidence = tuple(
+        build.EvidenceFile(
+            id=row.id,
+            initiative_id=row.initiative_id,
+            filename=row.filename,
+            consent=row.consent.value,
+            sha256=row.sha256,
+            size=row.size,
+            content_type=row.content_type,
+            description=row.description or "",
+            uploaded_by=row.uploaded_by_id,
+            uploaded_on=row.uploaded_at.date(),
+            linked_kind="decision" if row.decision_id else "activity" if row.activity_id else "initiative",
+            linked_id=row.decision_id or row.activity_id or row.initiative_id,
+        )
+        for row in db.session.scalars(
+            sa.select(Evidence)
+            .where(Evidence.organisation_id == org_id, Evidence.initiative_id.in_(ids), Evidence.uploaded_at < end)
+            .order_by(Evidence.id)
+        )
+    )
+    assessments = tuple(
+        _assessment(row, end)
+        for row in db.session.scalars(
+            sa.select(Assessment)
+            .where(
+                Assessment.organisation_id == org_id, Assessment.initiative_id.in_(ids), Assessment.assessed_at < end
+            )
+            .order_by(Assessment.assessed_at, Assessment.id)
+        )
+    )
+    responded_on = {
+        rec_id: when.date()
+        for rec_id, when in db.session.execute(
+            sa.select(Recommendation.id, Recommendation.responded_at).where(
+                Recommendation.organisation_id == org_id,
+                Recommendation.initiative_id.in_(ids),
+                Recommendation.responded_at.is_not(None),
+            )
+        )
+    }
+    wanted = _people_ids(snapshots.values(), evidence, assessments)
+    people = {
+        user.id: build.Person(
+            id=user.id,
+            name=user.display_name,
+            citizen_partner=user.role == OrgRole.CITIZEN_PARTNER,
+            partner_kind=user.partner_kind.value,
+        )
+        for user in db.session.scalars(sa.select(User).where(User.organisation_id == org_id, User.id.in_(wanted)))
+    }
+    return build.ReportInputs(
+        organisation=organisation.name,
+        nation=organisation.nation.value,
+        generated_at=generated_at or datetime.now(UTC).replace(tzinfo=None, microsecond=0),
+        period=period,
+        library=library(),
+        initiatives=tuple((details[i], snapshots[i]) for i in ids),
+        people=people,
+        evidence=evidence,
+        assessments=assessments,
+        responded_on=responded_on,
+        audit=audit_summary(org_id, ids, end),
+        checkpoint=checkpoint_info(organisation, checkpoint),
+        anonymise_partners=anonymise_partners,
+    )
+
+
+def _assessment(row: Assessment, end: datetime) -> build.HumanAssessment:
+    cosigned = row.cosigned_at is not None and row.cosigned_at < end
+    disagreed = row.disagreed_at is not None and row.disagreed_at < end
+    return build.HumanAssessment(
+        initiative_id=row.initiative_id,
+        framework_id=row.framework_id,
+        criterion_id=row.criterion_id,
+        status=row.status.value,
+        narrative=row.narrative or "",
+        assessed_by=row.assessed_by_id,
+        assessed_on=row.assessed_at.date(),
+        cosigned_by=row.cosigned_by_id if cosigned else None,
+        cosigned_on=row.cosigned_at.date() if cosigned else None,
+        disagreed_by=row.disagreed_by_id if disagreed else None,
+        disagreed_on=row.disagreed_at.date() if disagreed else None,
+        disagreement_reason=row.disagreement_reason if disagreed else "",
+    )
+
+
+def _people_ids(snapshots: Iterable, evidence, assessments) -> set[int]:
+    wanted: set[int] = set()
+    for facts in snapshots:
+        wanted.update(m.user_id for m in facts.members)
+        wanted.update(a.user_id for a in facts.attendance if a.user_id is not None)
+        wanted.update(p.user_id for d in facts.decisions for p in d.positions)
+        wanted.update(r.from_user_id for r in facts.recommendations if r.from_user_id is not None)
+        wanted.update(s.user_id for stage in facts.stages for s in stage.signoffs)
+    wanted.update(e.uploaded_by for e in evidence if e.uploaded_by is not None)
+    for item in assessments:
+        wanted.update(i for i in (item.assessed_by, item.cosigned_by, item.disagreed_by) if i is not None)
+    return wanted
+
+
+def _audit_scope(organisation_id: int, initiative_ids: list[int], end: datetime) -> list:
+    return [
+        AuditEvent.organisation_id == organisation_id,
+        AuditEvent.initiative_id.in_(initiative_ids),
+        AuditEvent.occurred_at < end,
+    ]
+
+
+def audit_summary(organisation_id: int, initiative_ids: list[int], end: datetime) -> build.AuditSummary:
+    rows = db.session.execute(
+        sa.select(
+            AuditEvent.action,
+            sa.func.count(),
+            sa.func.min(AuditEvent.occurred_at),
+            sa.func.max(AuditEvent.occurred_at),
+        )
+        .where(*_audit_scope(organisation_id, initiative_ids, end))
+        .group_by(AuditEvent.action)
+        .order_by(sa.func.count().desc(), AuditEvent.action)
+    ).all()
+    return build.AuditSummary(
+        events=sum(r[1] for r in rows),
+        first_at=min((r[2] for r in rows), default=None),
+        last_at=max((r[3] for r in rows), default=None),
+        by_action=tuple((r[0], r[1]) for r in rows),
+    )
+
+
+# Events about reading, not about the records: a report does not rely on earlier reports having been read.
+NOT_CITED = ("report.generated", "share_link.used", "audit.bundle_exported", "audit.checkpoint_made")
+
+
+def cited_seqs(organisation_id: int, initiative_ids: list[int], as_of: date) -> list[int]:
+    """The audit events a report relies on: its initiatives' record changes up to the end of ``as_of``.
+
+    Leaving out the events that only record someone reading a report means repeated views of unchanged
+    records reuse the same signed checkpoint instead of making one each time.
+    """
+    if not initiative_ids:
+        return []
+    return list(
+        db.session.scalars(
+            sa.select(AuditEvent.seq)
+            .where(*_audit_scope(organisation_id, initiative_ids, end_of(as_of)))
+            .where(AuditEvent.action.not_in(NOT_CITED))
+            .order_by(AuditEvent.seq)
+        )
+    )

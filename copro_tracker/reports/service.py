@@ -1,0 +1,366 @@
+"""Producing reports (with a signed checkpoint and an audit event each time) and managing share links.
+
+Every report produced, in any format, through the app or a share link, appends ``report.generated``
+(kind, format, SHA-256 of what was sent, the period, the checkpoint it shows). For HTML, PDF and CSV the
+report shows the newest checkpoint that covers every audit event it relies on (one is made if needed).
+For JSON the event is recorded first, then the bundle is exported against a checkpoint that covers that
+event too, so the verifier can tie the report's data to the signed log.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from flask import current_app
+
+from ..audit import capture
+from ..audit import service as audit_service
+from ..extensions import db
+from ..models import AuditEvent, Initiative, Organisation, ShareLink, User, utcnow
+from ..models import ReportKind as StoredKind
+from . import build, data, render_csv, render_html, render_json, render_pdf
+
+FORMATS = ("html", "pdf", "csv", "json")
+MIMETYPES = {
+    "html": "text/html; charset=utf-8",
+    "pdf": "application/pdf",
+    "csv": "application/zip",
+    "json": "application/json",
+}
+EXTENSIONS = {"pdf": "pdf", "csv": "csv.zip", "json": "json", "html": "html"}
+SHARE_DEFAULT_DAYS = 30
+SHARE_MAX_DAYS = 90
+
+
+class ReportError(ValueError):
+    """A report that cannot be produced as asked; the message is written for the person asking."""
+
+
+class ReportTooLarge(ReportError):
+    pass
+
+
+@dataclass(frozen=True)
+class ReportSpec:
+    kind: build.ReportKind
+    period: build.Period
+    initiative_id: int | None = None
+    statement_id: str | None = None
+    anonymise_partners: bool = False
+
+    def params(self) -> dict[str, str]:
+        out = {
+            "as_of": self.period.as_of.isoformat(),
+            "date_from": self.period.date_from.isoformat() if self.period.date_from else "",
+            "date_to": self.period.date_to.isoformat() if self.period.date_to else "",
+            "anonymise_partners": "yes" if self.anonymise_partners else "",
+        }
+        if self.statement_id:
+            out["statement_id"] = self.statement_id
+        return out
+
+    def query(self) -> dict[str, str]:
+        """The page's query string for these parameters (as_of left out when it is today)."""
+        out = {k: v for k, v in self.params().items() if v and k != "statement_id"}
+        if self.period.as_of == date.today():
+            out.pop("as_of", None)
+        return out
+
+
+@dataclass(frozen=True)
+class Download:
+    body: bytes
+    mimetype: str
+    filename: str
+    sha256: str
+
+
+def parse_spec(
+    kind: build.ReportKind,
+    args: Any,
+    *,
+    initiative_id: int | None = None,
+    statement_id: str | None = None,
+) -> tuple[ReportSpec | None, dict[str, str]]:
+    """Read as_of, date_from, date_to and anonymise_partners from request arguments; errors by field."""
+    errors: dict[str, str] = {}
+    today = date.today()
+
+    def day(name: str, label: str) -> date | None:
+        raw = (args.get(name) or "").strip()
+        if not raw:
+            return None
+        try:
+            return date.fromisoformat(raw)
+        except ValueError:
+            errors[name] = f"{label} must be a real date, like 2026-03-31"
+            return None
+
+    as_of = day("as_of", "The 'as at' date") or today
+    date_from = day("date_from", "The start date")
+    date_to = day("date_to", "The end date")
+    if as_of > today:
+        errors["as_of"] = "The 'as at' date must be today or in the past"
+    if date_from and date_to and date_from > date_to:
+        errors["date_to"] = "The end date must be the same as or after the start date"
+    if date_from and date_from > as_of:
+        errors["date_from"] = "The start date must be on or before the 'as at' date"
+    if errors:
+        return None, errors
+    anonymise = (args.get("anonymise_partners") or "") in ("yes", "on", "1", "true")
+    period = build.Period(as_of=as_of, date_from=date_from, date_to=date_to)
+    return ReportSpec(kind, period, initiative_id, statement_id, anonymise), {}
+
+
+def _ids(organisation: Organisation, spec: ReportSpec) -> list[int]:
+    if spec.kind == build.ReportKind.INITIATIVE:
+        return [spec.initiative_id] if spec.initiative_id is not None else []
+    return data.initiative_ids_as_at(organisation, spec.period.as_of)
+
+
+def _build(spec: ReportSpec, inputs: build.ReportInputs) -> build.Report:
+    if spec.kind == build.ReportKind.INITIATIVE:
+        return build.build_initiative_report(inputs)
+    if spec.kind == build.ReportKind.PORTFOLIO:
+        return build.build_portfolio_report(inputs)
+    return build.build_quality_statement_report(inputs, spec.statement_id or "")
+
+
+def statement_exists(organisation: Organisation, statement_id: str) -> bool:
+    frameworks = data.library().for_nation(organisation.nation.value)
+    cqc = next((f.cqc for f in frameworks if f.cqc is not None), None)
+    return cqc is not None and cqc.statement(statement_id) is not None
+
+
+def prepare(organisation: Organisation, spec: ReportSpec, *, for_pdf: bool = False) -> build.Report:
+    """Load, check the size (for a PDF), make or reuse a covering checkpoint, and build the report."""
+    ids = _ids(organisation, spec)
+    cited = data.cited_seqs(organisation.id, ids, spec.period.as_of)
+    checkpoint = audit_service.covering_checkpoint(organisation, cited[-1] if cited else 0)
+    inputs = data.load_inputs(
+        organisation, ids, spec.period, checkpoint=checkpoint, anonymise_partners=spec.anonymise_partners
+    )
+    report = _build(spec, inputs)
+    if for_pdf:
+        check_pdf_size(report)
+    return report
+
+
+def check_pdf_size(report: build.Report) -> None:
+    config = current_app.config
+    max_activities = config["REPORT_PDF_MAX_ACTIVITIES"]
+    max_rows = config["REPORT_PDF_MAX_ROWS"]
+    if report.activity_count > max_activities:
+        raise ReportTooLarge(
+            f"This report covers {report.activity_count:,} activities. A PDF can cover up to {max_activities:,}, "
+            "because a longer one takes minutes to make."
+        )
+    if report.row_count > max_rows:
+        raise ReportTooLarge(
+            f"This report has {report.row_count:,} rows in its tables. A PDF can have up to {max_rows:,}, "
+            "because a longer one takes minutes to make."
+        )
+
+
+def file_name(report: build.Report, fmt: str) -> str:
+    stem = {
+        build.ReportKind.INITIATIVE: f"initiative-{report.initiative_ids[0] if report.initiative_ids else 0}-report",
+        build.ReportKind.PORTFOLIO: "portfolio-report",
+        build.ReportKind.QUALITY_STATEMENT: f"quality-statement-{dict(report.params).get('statement_id', '')}-report",
+    }[report.kind]
+    return f"{stem.lower()}-as-at-{report.period.as_of.isoformat()}.{EXTENSIONS[fmt]}"
+
+
+def record_generated(
+    organisation: Organisation,
+    report: build.Report,
+    fmt: str,
+    sha256: str,
+    *,
+    share_link: ShareLink | None = None,
+    commit: bool = True,
+) -> None:
+    """Append report.generated (and share_link.used when it came through a link). Non-personal details only."""
+    params = dict(report.params)
+    details: dict[str, Any] = {
+        "kind": report.kind.value,
+        "format": fmt,
+        "sha256": sha256,
+        "as_of": params.get("as_of", ""),
+        "date_from": params.get("date_from", ""),
+        "date_to": params.get("date_to", ""),
+        "anonymise_partners": params.get("anonymise_partners") == "yes",
+        "checkpoint_tree_size": report.checkpoint.tree_size if report.checkpoint else 0,
+    }
+    if "statement_id" in params:
+        details["statement_id"] = params["statement_id"]
+    if report.kind == build.ReportKind.INITIATIVE:
+        entity, entity_id, initiative_id = "initiative", report.initiative_ids[0], report.initiative_ids[0]
+    else:
+        entity, entity_id, initiative_id = "organisation", organisation.id, None
+    if share_link is not None:
+        details["share_link_id"] = share_link.id
+        capture.record(
+            db.session,
+            "share_link.used",
+            organisation.id,
+            "share_link",
+            share_link.id,
+            actor_id=None,
+            use_current_actor=False,
+            initiative_id=share_link.initiative_id,
+            format=fmt,
+        )
+    capture.record(
+        db.session,
+        "report.generated",
+        organisation.id,
+        entity,
+        entity_id,
+        initiative_id=initiative_id,
+        actor_id=None,
+        use_current_actor=share_link is None,
+        **details,
+    )
+    if commit:
+        db.session.commit()
+
+
+def download(
+    organisation: Organisation, spec: ReportSpec, fmt: str, *, share_link: ShareLink | None = None
+) -> Download:
+    """Produce the PDF, CSV zip or JSON bundle, audit it, and return the bytes to send."""
+    if fmt not in ("pdf", "csv", "json"):
+        raise ReportError(f"unknown format {fmt!r}")
+    report = prepare(organisation, spec, for_pdf=fmt == "pdf")
+    if fmt == "pdf":
+        body = render_pdf.render_pdf(render_html.render_print_html(report))
+    elif fmt == "csv":
+        body = render_csv.render_csv_zip(report)
+    else:
+        return _json_bundle(organisation, spec, report, share_link)
+    digest = hashlib.sha256(body).hexdigest()
+    record_generated(organisation, report, fmt, digest, share_link=share_link)
+    return Download(body, MIMETYPES[fmt], file_name(report, fmt), digest)
+
+
+def _json_bundle(
+    organisation: Organisation, spec: ReportSpec, report: build.Report, share_link: ShareLink | None
+) -> Download:
+    payload = render_json.report_data(report)
+    digest = render_json.data_sha256(payload)
+    record_generated(organisation, report, "json", digest, share_link=share_link)
+    # Events reach the chain when the transaction commits; find this one by the hash it records.
+    generated_seq = db.session.scalar(
+        sa.select(AuditEvent.seq)
+        .where(
+            AuditEvent.organisation_id == organisation.id,
+            AuditEvent.action == "report.generated",
+            AuditEvent.payload.contains(digest),
+        )
+        .order_by(AuditEvent.seq.desc())
+        .limit(1)
+    )
+    cited = data.cited_seqs(organisation.id, list(report.initiative_ids), spec.period.as_of)
+    files = {f.bundle_name: f.sha256 for f in report.files}
+    bundle = audit_service.export_bundle(
+        organisation, [*cited, generated_seq], files=files or None, report_sha256=digest
+    )
+    body = render_json.bundle_bytes(bundle, payload)
+    return Download(body, MIMETYPES["json"], file_name(report, "json"), digest)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Share links
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def create_share_link(user: User, spec: ReportSpec, expiry_days: int) -> tuple[ShareLink, str]:
+    """A new link and its secret token (shown once, in the URL; only its hash is stored)."""
+    if not 1 <= expiry_days <= SHARE_MAX_DAYS:
+        raise ReportError(f"A link can last from 1 to {SHARE_MAX_DAYS} days")
+    token = secrets.token_urlsafe(32)
+    now = utcnow()
+    link = ShareLink(
+        organisation_id=user.organisation_id,
+        kind=StoredKind(spec.kind.value),
+        initiative_id=spec.initiative_id,
+        params=spec.params(),
+        token_hash=token_hash(token),
+        created_by_id=user.id,
+        created_at=now,
+        expires_at=now + timedelta(days=expiry_days),
+    )
+    db.session.add(link)
+    capture.name_action(link, "share_link.created", kind=spec.kind.value, expiry_days=expiry_days)
+    db.session.commit()
+    return link, token
+
+
+def revoke_share_link(user: User, link: ShareLink) -> None:
+    if link.revoked_at is not None:
+        return
+    link.revoked_at = utcnow()
+    link.revoked_by_id = user.id
+    capture.name_action(link, "share_link.revoked")
+    db.session.commit()
+
+
+def share_links(organisation_id: int) -> list[ShareLink]:
+    return list(
+        db.session.scalars(
+            sa.select(ShareLink)
+            .where(ShareLink.organisation_id == organisation_id)
+            .order_by(ShareLink.created_at.desc(), ShareLink.id.desc())
+            .limit(200)
+        )
+    )
+
+
+def find_share_link(token: str) -> ShareLink | None:
+    if not token or len(token) > 100:
+        return None
+    return db.session.scalar(sa.select(ShareLink).where(ShareLink.token_hash == token_hash(token)))
+
+
+def link_problem(link: ShareLink | None, now: datetime | None = None) -> str | None:
+    """None when the link works; otherwise "unknown", "revoked" or "expired"."""
+    if link is None:
+        return "unknown"
+    if link.revoked_at is not None:
+        return "revoked"
+    if (now or utcnow()) >= link.expires_at:
+        return "expired"
+    return None
+
+
+def spec_for_link(link: ShareLink) -> ReportSpec:
+    """The report a link stands for. A link made "as at today" keeps showing the records as at that day."""
+    params = link.params or {}
+
+    def day(name: str) -> date | None:
+        value = params.get(name) or ""
+        return date.fromisoformat(value) if value else None
+
+    period = build.Period(
+        as_of=day("as_of") or link.created_at.date(), date_from=day("date_from"), date_to=day("date_to")
+    )
+    return ReportSpec(
+        build.ReportKind(link.kind.value),
+        period,
+        link.initiative_id,
+        params.get("statement_id") or None,
+        params.get("anonymise_partners") == "yes",
+    )
+
+
+def link_initiative(link: ShareLink) -> Initiative | None:
+    return db.session.get(Initiative, link.initiative_id) if link.initiative_id else None

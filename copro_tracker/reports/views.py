@@ -1,0 +1,346 @@
+"""Report pages and downloads, share links, and the public read-only page a share link opens."""
+
+from __future__ import annotations
+
+import hashlib
+
+from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..extensions import db, limiter
+from ..initiatives import queries
+from ..models import Organisation, ShareLink
+from ..permissions import authorize, can, public, requires
+from ..tenancy import get_scoped
+from ..web.forms import add_error
+from . import bp, service
+from .build import ReportKind
+from .forms import ShareLinkForm
+from .render_html import chart_svg, charts_by_table, format_cell
+
+FORMAT_RULE = "<any(pdf, csv, json):fmt>"
+FORMAT_WORDS = {
+    "pdf": "PDF (for printing and reading)",
+    "csv": "Spreadsheet files (CSV, zipped)",
+    "json": "Data with audit proofs (JSON)",
+}
+
+
+@bp.app_template_global("report_charts_by_table")
+def _charts_by_table(section):
+    return charts_by_table(section)
+
+
+@bp.app_template_global("report_chart_svg")
+def _chart_svg(chart):
+    return chart_svg(chart)
+
+
+@bp.app_template_filter("report_cell")
+def _report_cell(value):
+    return format_cell(value)
+
+
+def _share_limit() -> str:
+    return current_app.config["SHARE_LINK_RATE_LIMIT"]
+
+
+def _organisation() -> Organisation:
+    return current_user.organisation
+
+
+def _send(download: service.Download) -> Response:
+    response = Response(download.body, mimetype=download.mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{download.filename}"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _too_large(error: service.ReportTooLarge, html_url: str, csv_url: str):
+    return (
+        render_template("reports/too_large.html", message=str(error), html_url=html_url, csv_url=csv_url),
+        422,
+    )
+
+
+def _download_links(endpoint: str, spec: service.ReportSpec, **values) -> list[dict]:
+    return [
+        {"format": fmt, "text": FORMAT_WORDS[fmt], "href": url_for(endpoint, fmt=fmt, **values, **spec.query())}
+        for fmt in ("pdf", "csv", "json")
+    ]
+
+
+def _page(
+    kind: ReportKind,
+    heading: str,
+    back: tuple[str, str],
+    download_endpoint: str,
+    *,
+    share_values: dict,
+    **values,
+):
+    spec, errors = service.parse_spec(
+        kind, request.args, initiative_id=values.get("initiative_id"), statement_id=values.get("statement_id")
+    )
+    organisation = _organisation()
+    context = {
+        "heading": heading,
+        "back": back,
+        "errors": errors,
+        "args": request.args,
+        "kind": kind.value,
+        "report": None,
+    }
+    if spec is None:
+        return render_template("reports/page.html", **context), 400
+    report = service.prepare(organisation, spec)
+    share_url = None
+    if can(current_user, "report.share"):
+        share_url = url_for("reports.new_share_link", kind=kind.value, **share_values, **spec.query())
+    html = render_template(
+        "reports/page.html",
+        **{
+            **context,
+            "report": report,
+            "spec": spec,
+            "downloads": _download_links(download_endpoint, spec, **values),
+            "share_url": share_url,
+        },
+    )
+    service.record_generated(organisation, report, "html", hashlib.sha256(html.encode("utf-8")).hexdigest())
+    return html
+
+
+def _download(kind: ReportKind, fmt: str, page_endpoint: str, **values):
+    spec, errors = service.parse_spec(
+        kind, request.args, initiative_id=values.get("initiative_id"), statement_id=values.get("statement_id")
+    )
+    if spec is None:
+        abort(400)
+    try:
+        return _send(service.download(_organisation(), spec, fmt))
+    except service.ReportTooLarge as error:
+        db.session.rollback()
+        return _too_large(
+            error,
+            url_for(page_endpoint, **values, **spec.query()),
+            url_for(request.endpoint, fmt="csv", **values, **spec.query()),
+        )
+
+
+# --- initiative report (staff, and members who can see the initiative) --------------------------------
+
+
+def _initiative(initiative_id: int):
+    initiative = queries.get_initiative(initiative_id, current_user.organisation_id) or abort(404)
+    authorize("report.view", initiative)
+    return initiative
+
+
+@bp.get("/initiatives/<int:initiative_id>/report")
+@requires("report.view")
+def initiative_report(initiative_id: int):
+    initiative = _initiative(initiative_id)
+    return _page(
+        ReportKind.INITIATIVE,
+        _("Evidence report: %(title)s", title=initiative.title),
+        (url_for("initiatives.overview", initiative_id=initiative.id), _("Back to the initiative")),
+        "reports.initiative_download",
+        share_values={"initiative": initiative.id},
+        initiative_id=initiative.id,
+    )
+
+
+@bp.get(f"/initiatives/<int:initiative_id>/report/{FORMAT_RULE}")
+@requires("report.view")
+def initiative_download(initiative_id: int, fmt: str):
+    initiative = _initiative(initiative_id)
+    return _download(ReportKind.INITIATIVE, fmt, "reports.initiative_report", initiative_id=initiative.id)
+
+
+# --- organisation reports (staff only) --------------------------------------------------------------
+
+
+@bp.get("/reports")
+@requires("report.portfolio")
+def index():
+    organisation = _organisation()
+    frameworks = current_app.extensions["criteria_library"].for_nation(organisation.nation.value)
+    cqc = next((f.cqc for f in frameworks if f.cqc is not None), None)
+    return render_template(
+        "reports/index.html",
+        cqc=cqc,
+        links=service.share_links(organisation.id),
+        now=service.utcnow(),
+        problem=service.link_problem,
+    )
+
+
+@bp.get("/reports/portfolio")
+@requires("report.portfolio")
+def portfolio():
+    return _page(
+        ReportKind.PORTFOLIO,
+        _("Co-production portfolio"),
+        (url_for("reports.index"), _("Back to reports")),
+        "reports.portfolio_download",
+        share_values={},
+    )
+
+
+@bp.get(f"/reports/portfolio/{FORMAT_RULE}")
+@requires("report.portfolio")
+def portfolio_download(fmt: str):
+    return _download(ReportKind.PORTFOLIO, fmt, "reports.portfolio")
+
+
+def _statement_or_404(statement_id: str) -> str:
+    if not service.statement_exists(_organisation(), statement_id):
+        abort(404)
+    return statement_id
+
+
+@bp.get("/reports/quality-statements/<statement_id>")
+@requires("report.portfolio")
+def quality_statement(statement_id: str):
+    _statement_or_404(statement_id)
+    return _page(
+        ReportKind.QUALITY_STATEMENT,
+        _("CQC quality statement %(id)s", id=statement_id),
+        (url_for("reports.index"), _("Back to reports")),
+        "reports.quality_statement_download",
+        share_values={"statement": statement_id},
+        statement_id=statement_id,
+    )
+
+
+@bp.get(f"/reports/quality-statements/<statement_id>/{FORMAT_RULE}")
+@requires("report.portfolio")
+def quality_statement_download(statement_id: str, fmt: str):
+    _statement_or_404(statement_id)
+    return _download(ReportKind.QUALITY_STATEMENT, fmt, "reports.quality_statement", statement_id=statement_id)
+
+
+# --- share links ----------------------------------------------------------------------------------
+
+
+def _share_spec() -> tuple[service.ReportSpec, str]:
+    """The report a new link is for, from the query string; 404 for anything not in this organisation."""
+    try:
+        kind = ReportKind(request.args.get("kind", ""))
+    except ValueError:
+        abort(404)
+    organisation = _organisation()
+    initiative_id = statement_id = None
+    if kind == ReportKind.INITIATIVE:
+        raw = request.args.get("initiative", "")
+        initiative = queries.get_initiative(int(raw), organisation.id) if raw.isdigit() else None
+        if initiative is None:
+            abort(404)
+        authorize("report.share", initiative)
+        initiative_id, what = initiative.id, _("Evidence report: %(title)s", title=initiative.title)
+    elif kind == ReportKind.QUALITY_STATEMENT:
+        statement_id = _statement_or_404(request.args.get("statement", ""))
+        what = _("CQC quality statement %(id)s", id=statement_id)
+    else:
+        what = _("Co-production portfolio")
+    spec, errors = service.parse_spec(kind, request.args, initiative_id=initiative_id, statement_id=statement_id)
+    if spec is None:
+        abort(400)
+    return spec, what
+
+
+@bp.route("/reports/share-links/new", methods=["GET", "POST"])
+@requires("report.share")
+def new_share_link():
+    spec, what = _share_spec()
+    form = ShareLinkForm()
+    if request.method == "GET":
+        form.anonymise_partners.data = spec.anonymise_partners
+    if form.validate_on_submit():
+        try:
+            chosen = service.ReportSpec(
+                spec.kind, spec.period, spec.initiative_id, spec.statement_id, bool(form.anonymise_partners.data)
+            )
+            link, token = service.create_share_link(current_user, chosen, form.days)
+        except service.ReportError as error:
+            add_error(form, str(error), "expiry_days")
+        else:
+            return render_template(
+                "reports/share_link_created.html",
+                link=link,
+                what=what,
+                url=url_for("reports.shared_report", token=token, _external=True),
+            )
+    return render_template("reports/share_link_form.html", form=form, what=what, spec=spec)
+
+
+@bp.post("/reports/share-links/<int:link_id>/revoke")
+@requires("report.share")
+def revoke_share_link(link_id: int):
+    link = get_scoped(ShareLink, link_id, current_user.organisation_id) or abort(404)
+    service.revoke_share_link(current_user, link)
+    flash(_("The link has been withdrawn. Anyone who opens it now is told it no longer works."), "success")
+    return redirect(url_for("reports.index"))
+
+
+# --- the public, read-only page a share link opens ----------------------------------------------------
+
+
+def _link_or_gone(token: str):
+    link = service.find_share_link(token)
+    problem = service.link_problem(link)
+    if problem is not None:
+        return None, (render_template("reports/link_unusable.html", problem=problem, link=link), 410)
+    return link, None
+
+
+def _shared_headers(response: Response) -> Response:
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+@bp.get("/shared/<token>")
+@public
+@limiter.limit(_share_limit)
+def shared_report(token: str):
+    link, gone = _link_or_gone(token)
+    if gone is not None:
+        return gone
+    organisation = db.session.get(Organisation, link.organisation_id)
+    spec = service.spec_for_link(link)
+    report = service.prepare(organisation, spec)
+    html = render_template(
+        "reports/shared.html",
+        report=report,
+        link=link,
+        downloads=[
+            {"format": fmt, "text": FORMAT_WORDS[fmt], "href": url_for("reports.shared_download", token=token, fmt=fmt)}
+            for fmt in ("pdf", "csv", "json")
+        ],
+    )
+    service.record_generated(
+        organisation, report, "html", hashlib.sha256(html.encode("utf-8")).hexdigest(), share_link=link
+    )
+    return _shared_headers(Response(html, mimetype="text/html"))
+
+
+@bp.get(f"/shared/<token>/{FORMAT_RULE}")
+@public
+@limiter.limit(_share_limit)
+def shared_download(token: str, fmt: str):
+    link, gone = _link_or_gone(token)
+    if gone is not None:
+        return gone
+    organisation = db.session.get(Organisation, link.organisation_id)
+    try:
+        return _shared_headers(_send(service.download(organisation, service.spec_for_link(link), fmt, share_link=link)))
+    except service.ReportTooLarge as error:
+        db.session.rollback()
+        return _too_large(
+            error,
+            url_for("reports.shared_report", token=token),
+            url_for("reports.shared_download", token=token, fmt="csv"),
+        )

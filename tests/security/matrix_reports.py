@@ -1,0 +1,65 @@
+"""The reports blueprint's part of the permission matrix: a share link in the world, and expected statuses.
+
+Initiative reports: staff and every member who can see the initiative ("nothing about us without us").
+Portfolio and quality-statement reports, and share links: staff only. The public share-link pages answer
+410 to a token they do not know, for everyone (the real lifecycle is in tests/web/test_reports.py).
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from matrix_world import Spec, World, by_role, everyone
+
+from copro_tracker.extensions import db
+from copro_tracker.models import ReportKind, ShareLink, utcnow
+
+
+def extend_world(world: World) -> None:
+    initiative = world.extra["initiative"]
+    link = ShareLink(
+        organisation_id=initiative.organisation_id,
+        kind=ReportKind.INITIATIVE,
+        initiative_id=initiative.id,
+        params={"as_of": utcnow().date().isoformat()},
+        token_hash="1" * 64,
+        created_by_id=world.commissioner.id,
+        expires_at=utcnow() + timedelta(days=30),
+    )
+    db.session.add(link)
+    db.session.commit()
+    world.extra["share_link"] = link
+
+
+def _i(w: World) -> str:
+    return f"/initiatives/{w.extra['initiative'].id}"
+
+
+def specs() -> dict[str, Spec]:
+    viewers = by_role(200, 200, 200, 404, 404)
+    staff = by_role(200, 200, 403, 403, 200)
+    # The outsider's organisation is in Wales, where CQC's assessment (and so its statements) does not apply.
+    statement = by_role(200, 200, 403, 403, 404)
+    return {
+        "reports.initiative_report": Spec("GET", lambda w: f"{_i(w)}/report", viewers),
+        "reports.initiative_download": Spec("GET", lambda w: f"{_i(w)}/report/csv", viewers),
+        "reports.index": Spec("GET", lambda w: "/reports", staff),
+        "reports.portfolio": Spec("GET", lambda w: "/reports/portfolio", staff),
+        "reports.portfolio_download": Spec("GET", lambda w: "/reports/portfolio/json", staff),
+        "reports.quality_statement": Spec("GET", lambda w: "/reports/quality-statements/CQC-LA-QS1", statement),
+        "reports.quality_statement_download": Spec(
+            "GET", lambda w: "/reports/quality-statements/CQC-LA-QS1/csv", statement
+        ),
+        "reports.new_share_link": Spec(
+            "GET",
+            lambda w: f"/reports/share-links/new?kind=initiative&initiative={w.extra['initiative'].id}",
+            by_role(200, 200, 403, 403, 404),
+        ),
+        "reports.revoke_share_link": Spec(
+            "POST",
+            lambda w: f"/reports/share-links/{w.extra['share_link'].id}/revoke",
+            by_role(302, 302, 403, 403, 404),
+        ),
+        "reports.shared_report": Spec("GET", lambda w: "/shared/not-a-real-token", everyone(410)),
+        "reports.shared_download": Spec("GET", lambda w: "/shared/not-a-real-token/pdf", everyone(410)),
+    }

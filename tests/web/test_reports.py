@@ -1,0 +1,477 @@
+"""Evidence reports end to end on the demo data: the HTML page, the PDF (parsed with pypdf), the CSV zip, the
+JSON bundle (checked by the offline verifier, in-process and as a subprocess), consent, "as at", the size
+guard, and share links from creation to withdrawal and expiry."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import re
+import subprocess
+import sys
+import zipfile
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from conftest import Page, login
+from pypdf import PdfReader
+
+from copro_tracker.activities import service as activities
+from copro_tracker.audit import ledger
+from copro_tracker.audit import service as audit_service
+from copro_tracker.audit.verify import verify_bundle
+from copro_tracker.extensions import db
+from copro_tracker.models import Activity, AuditEvent, Initiative, ShareLink, User, utcnow
+
+ROOT = Path(__file__).resolve().parents[2]
+DAY_OPS = "Redesigning day opportunities with people with learning disabilities"
+CARERS = "Carers' information and advice plan"
+PDF = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n%%EOF\n"
+
+
+@pytest.fixture(autouse=True)
+def evidence_dir(app, tmp_path, monkeypatch):
+    monkeypatch.setitem(app.config, "EVIDENCE_DIR", str(tmp_path / "evidence"))
+
+
+@pytest.fixture
+def demo(app):
+    result = app.test_cli_runner().invoke(args=["demo"])
+    assert result.exit_code == 0, result.output
+
+    def user(email: str) -> User:
+        return db.session.scalar(sa.select(User).where(User.email == email))
+
+    def initiative(title: str) -> Initiative:
+        return db.session.scalar(sa.select(Initiative).where(Initiative.title == title))
+
+    return {
+        "tom": user("commissioner@northshire.example"),
+        "amira": user("partner@northshire.example"),
+        "ruth": user("ruth.okafor@northshire.example"),
+        "dafydd": user("commissioner@glanyrafon.example"),
+        "day_ops": initiative(DAY_OPS),
+        "carers": initiative(CARERS),
+    }
+
+
+def last_event(action: str) -> AuditEvent:
+    return db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == action).order_by(AuditEvent.id.desc()))
+
+
+def details(event: AuditEvent) -> dict:
+    return json.loads(event.payload)["details"]
+
+
+def csv_tables(body: bytes) -> tuple[dict[str, list[dict]], str]:
+    with zipfile.ZipFile(io.BytesIO(body)) as archive:
+        tables = {
+            name.removesuffix(".csv"): list(csv.DictReader(io.StringIO(archive.read(name).decode("utf-8-sig"))))
+            for name in archive.namelist()
+            if name.endswith(".csv")
+        }
+        return tables, archive.read("README.txt").decode("utf-8")
+
+
+def pdf_text(body: bytes) -> tuple[PdfReader, str]:
+    reader = PdfReader(io.BytesIO(body))
+    return reader, " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
+
+
+def upload(user, initiative, name: str, consent: str, description: str = "") -> int:
+    activity = db.session.scalar(
+        sa.select(Activity).where(Activity.initiative_id == initiative.id).order_by(Activity.id).limit(1)
+    )
+    evidence = activities.upload_evidence(
+        user,
+        initiative,
+        data=PDF + name.encode(),
+        filename=name,
+        consent=consent,
+        description=description,
+        activity_id=activity.id,
+        decision_id=None,
+    )
+    return evidence.id
+
+
+# --- the page ------------------------------------------------------------------------------------------
+
+
+def test_initiative_report_page_shows_the_records_accessibly_and_is_audited(client, demo):
+    login(client, demo["tom"])
+    response = client.get(f"/initiatives/{demo['day_ops'].id}/report")
+    page = Page(response).check()
+    assert response.status_code == 200
+    text = page.text()
+    for expected in (
+        "Amira Hassan",
+        "George Blake",
+        "Co-lead",
+        "What makes a good day?",
+        "Steering group: choosing providers",
+    ):
+        assert expected in text
+    for table in page.soup.select("main table"):
+        assert table.select_one("caption"), "every table has a caption"
+        assert all(th.get("scope") in ("col", "row") for th in table.select("th"))
+    for svg in page.soup.select("main svg"):
+        assert svg["role"] == "img" and svg.select_one("title") and svg.select_one("desc")
+        assert svg.find_parent("div", class_="app-chart-pair").select_one("table"), "a data table beside each chart"
+    event = last_event("report.generated")
+    assert details(event)["format"] == "html" and details(event)["kind"] == "initiative"
+    assert details(event)["sha256"] == hashlib.sha256(response.data).hexdigest()
+    assert event.initiative_id == demo["day_ops"].id
+    assert details(event)["checkpoint_tree_size"] > 0
+
+
+def test_a_citizen_partner_member_reads_the_report_but_not_the_portfolio(client, demo):
+    login(client, demo["amira"])
+    assert client.get(f"/initiatives/{demo['day_ops'].id}/report").status_code == 200
+    assert client.get("/reports/portfolio").status_code == 403
+    assert client.get(f"/initiatives/{demo['carers'].id}/report").status_code == 404
+
+
+def test_as_at_a_past_date_leaves_out_later_activities_and_bad_dates_are_explained(client, demo):
+    login(client, demo["tom"])
+    before = (date.today() - timedelta(days=30)).isoformat()
+    text = Page(client.get(f"/initiatives/{demo['day_ops'].id}/report?as_of={before}")).check().text()
+    assert "What makes a good day?" in text
+    assert "Steering group: choosing providers" not in text
+    response = client.get(f"/initiatives/{demo['day_ops'].id}/report?as_of=31-02-2026&date_from=2026-05-01")
+    assert response.status_code == 400
+    page = Page(response).check()
+    assert page.soup.select_one(".govuk-error-summary a[href='#report-as-of']")
+    assert page.soup.select_one("#report-as-of")
+
+
+# --- PDF ------------------------------------------------------------------------------------------------
+
+
+def test_pdf_is_tagged_has_its_language_and_the_right_content(client, demo):
+    login(client, demo["tom"])
+    response = client.get(f"/initiatives/{demo['carers'].id}/report/pdf")
+    assert response.status_code == 200
+    assert response.mimetype == "application/pdf"
+    assert "attachment;" in response.headers["Content-Disposition"]
+    reader, text = pdf_text(response.data)
+    root = reader.trailer["/Root"]
+    assert root["/Lang"] == "en-GB"
+    assert "/StructTreeRoot" in root and root["/MarkInfo"]["/Marked"]
+    assert reader.metadata.title == f"Evidence report: {CARERS}"
+    for expected in (
+        "Lena Kowalski",
+        "George Blake",
+        "Ruth Okafor",
+        "Where carers look for help",
+        "Disagreed",
+        "Carers from the Polish community have not been asked yet.",
+        "Awaiting sign-off",
+        "Put the carers' assessment form online",
+    ):
+        assert expected in text, expected
+    event = last_event("report.generated")
+    assert details(event)["format"] == "pdf"
+    assert details(event)["sha256"] == hashlib.sha256(response.data).hexdigest()
+
+
+def test_a_pdf_over_the_size_limit_is_refused_with_other_ways_to_get_it(app, client, demo, monkeypatch):
+    monkeypatch.setitem(app.config, "REPORT_PDF_MAX_ACTIVITIES", 2)
+    login(client, demo["tom"])
+    generated = db.session.scalar(sa.select(sa.func.count()).where(AuditEvent.action == "report.generated"))
+    response = client.get(f"/initiatives/{demo['day_ops'].id}/report/pdf")
+    assert response.status_code == 422
+    page = Page(response).check()
+    assert "covers 3 activities" in page.text() and "up to 2" in page.text()
+    hrefs = [a["href"] for a in page.soup.select("main a")]
+    assert f"/initiatives/{demo['day_ops'].id}/report" in hrefs
+    assert f"/initiatives/{demo['day_ops'].id}/report/csv" in hrefs
+    assert db.session.scalar(sa.select(sa.func.count()).where(AuditEvent.action == "report.generated")) == generated
+    monkeypatch.setitem(app.config, "REPORT_PDF_MAX_ACTIVITIES", 300)
+    monkeypatch.setitem(app.config, "REPORT_PDF_MAX_ROWS", 10)
+    too_long = client.get("/reports/portfolio/pdf")
+    assert too_long.status_code == 422
+    assert "rows in its tables. A PDF can have up to 10" in Page(too_long).check().text()
+
+
+# --- CSV ------------------------------------------------------------------------------------------------
+
+
+def test_csv_zip_has_one_file_per_table_with_the_right_rows_and_a_readme(client, demo):
+    login(client, demo["tom"])
+    response = client.get(f"/initiatives/{demo['day_ops'].id}/report/csv")
+    assert response.status_code == 200 and response.mimetype == "application/zip"
+    tables, readme = csv_tables(response.data)
+    for name in (
+        "summary",
+        "members",
+        "stages",
+        "sign_offs",
+        "activities",
+        "attendance",
+        "decisions",
+        "evidence_files",
+    ):
+        assert f"{name}.csv" in readme
+    assert "- partner_rating: Citizen partners' average rating" in readme
+    members = {(r["name"], r["role"]) for r in tables["members"]}
+    assert {("Tom Evans", "Co-lead"), ("Amira Hassan", "Co-lead"), ("George Blake", "Member")} <= members
+    activities_rows = tables["activities"]
+    assert [r["title"] for r in activities_rows] == [
+        "What makes a good day?",
+        "Choosing the outcomes",
+        "Steering group: choosing providers",
+    ]
+    first = activities_rows[0]
+    assert (first["attended"], first["partners_attended"], first["partner_rating"], first["staff_rating"]) == (
+        "5",
+        "3",
+        "5.5",
+        "6.0",
+    )
+    assert len(tables["attendance"]) == 5 + 3 + 3
+    stages = {r["stage"]: r["status"] for r in tables["stages"]}
+    assert stages == {"Design": "Complete", "Delivery": "Awaiting sign-off", "Evaluation": "Not started"}
+    decision = tables["decisions"][0]
+    assert decision["agreed"] == "Tom Evans, Amira Hassan, George Blake"
+    assert decision["abstained"] == "Lena Kowalski"
+    assert tables["you_said_we_did"][0]["response"] == "Adapted"
+    event = last_event("report.generated")
+    assert details(event)["sha256"] == hashlib.sha256(response.data).hexdigest()
+
+
+# --- JSON bundle ---------------------------------------------------------------------------------------
+
+
+def test_json_bundle_verifies_offline_and_tampering_fails(client, demo, tmp_path):
+    evidence_id = upload(demo["tom"], demo["day_ops"], "minutes.pdf", "named")
+    login(client, demo["tom"])
+    response = client.get(f"/initiatives/{demo['day_ops'].id}/report/json")
+    assert response.status_code == 200 and response.mimetype == "application/json"
+    bundle = json.loads(response.data)
+    public_pem = ledger.public_key_pem(audit_service.signing_key())
+    checks = verify_bundle(bundle, public_pem)
+    assert all(c.ok for c in checks), "\n".join(c.line for c in checks)
+    assert any("report data in the bundle matches" in c.message for c in checks)
+    assert bundle["report"]["title"] == f"Evidence report: {DAY_OPS}"
+    assert bundle["report_sha256"] == details(last_event("report.generated"))["sha256"]
+    # Every listed evidence file is in the bundle with its hash; the file itself can be checked beside it.
+    stored = db.session.get(activities.Evidence, evidence_id)
+    assert bundle["files"] == [{"name": f"evidence-{evidence_id}-minutes.pdf", "sha256": stored.sha256}]
+    (tmp_path / f"evidence-{evidence_id}-minutes.pdf").write_bytes(PDF + b"minutes.pdf")
+    (tmp_path / "key.pem").write_text(public_pem)
+    path = tmp_path / "bundle.json"
+    path.write_bytes(response.data)
+
+    def run(target: Path) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "copro_tracker.audit.verify",
+                str(target),
+                "--public-key",
+                str(tmp_path / "key.pem"),
+            ],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            timeout=60,
+        )
+
+    passed = run(path)
+    assert passed.returncode == 0, passed.stdout
+    assert "RESULT: PASSED" in passed.stdout and "matches its SHA-256" in passed.stdout
+
+    forged = json.loads(response.data)
+    forged["report"]["sections"][0]["tables"][0]["rows"][0][1] = "A different initiative"
+    (tmp_path / "forged.json").write_text(json.dumps(forged))
+    failed = run(tmp_path / "forged.json")
+    assert failed.returncode == 1 and "does not match its report_sha256" in failed.stdout
+
+    rewritten = json.loads(response.data)
+    event = rewritten["events"][0]
+    event["payload"] = event["payload"].replace('"v":1', '"v":2')
+    (tmp_path / "rewritten.json").write_text(json.dumps(rewritten))
+    assert run(tmp_path / "rewritten.json").returncode == 1
+
+
+# --- consent --------------------------------------------------------------------------------------------
+
+
+def test_consent_is_honoured_in_every_format(client, demo):
+    tom, day_ops = demo["tom"], demo["day_ops"]
+    upload(tom, day_ops, "agreed-minutes.pdf", "named", "Minutes everyone agreed")
+    anonymised = upload(demo["amira"], day_ops, "amira-story.pdf", "anonymised", "Amira's own story")
+    upload(tom, day_ops, "attendance-sheet.pdf", "aggregate_only")
+    upload(tom, day_ops, "health-notes.pdf", "do_not_use")
+    login(client, tom)
+    page = Page(client.get(f"/initiatives/{day_ops.id}/report")).check()
+    evidence = page.soup.select_one("#section-evidence").find_parent("section").get_text(" ")
+    assert "agreed-minutes.pdf" in evidence and "Minutes everyone agreed" in evidence
+    assert f"Anonymised file {anonymised}" in evidence and "Citizen partner A" in evidence
+    assert "1 more file is held that may only be counted" in evidence
+    for hidden in ("amira-story.pdf", "Amira's own story", "attendance-sheet.pdf", "health-notes.pdf"):
+        assert hidden not in page.html
+    tables, _ = csv_tables(client.get(f"/initiatives/{day_ops.id}/report/csv").data)
+    assert [r["file"] for r in tables["evidence_files"]] == ["agreed-minutes.pdf", f"Anonymised file {anonymised}"]
+    bundle = json.loads(client.get(f"/initiatives/{day_ops.id}/report/json").data)
+    assert [f["name"] for f in bundle["files"]] == [
+        f"evidence-{anonymised - 1}-agreed-minutes.pdf",
+        f"evidence-{anonymised}.pdf",
+    ]
+    assert "health-notes" not in json.dumps(bundle) and "amira-story" not in json.dumps(bundle)
+
+
+def test_partners_names_can_be_replaced_throughout(client, demo):
+    login(client, demo["tom"])
+    page = Page(client.get(f"/initiatives/{demo['day_ops'].id}/report?anonymise_partners=yes")).check()
+    body = page.soup.select_one("main").get_text(" ")
+    assert "Amira Hassan" not in body and "George Blake" not in body
+    assert "Citizen partner A" in body and "Citizen partner B" in body
+    assert "Tom Evans" in body
+
+
+# --- portfolio and quality statement -------------------------------------------------------------------
+
+
+def test_portfolio_lists_gaps_first_and_suppresses_small_numbers(client, demo):
+    login(client, demo["tom"])
+    page = Page(client.get("/reports/portfolio")).check()
+    headings = [h.get_text(strip=True) for h in page.soup.select("main section > h2")]
+    assert headings[0] == "Gaps"
+    text = page.text()
+    assert DAY_OPS in text and CARERS in text
+    assert "Shaping the home care market" not in text  # another organisation's
+    assert "fewer than 5" in text
+    tables, _ = csv_tables(client.get("/reports/portfolio/csv").data)
+    assert {r["initiative"] for r in tables["initiatives"]} == {DAY_OPS, CARERS}
+    gap_counts = [int(r["gaps_in_initiative"]) for r in tables["gaps"]]
+    assert gap_counts == sorted(gap_counts, reverse=True)
+    assert any(r["gap"] == "Design stage: a member disagreed at the sign-off" for r in tables["gaps"])
+    involved = next(r for r in tables["participation_summary"] if r["measure"] == "Citizen partners involved")
+    # Amira, George, Ruth and one guest took part: four people, so the figure is suppressed.
+    assert involved["value"] == "fewer than 5"
+
+
+def test_quality_statement_report_covers_every_initiative_and_is_english_only(client, demo):
+    login(client, demo["tom"])
+    page = Page(client.get("/reports/quality-statements/CQC-LA-QS9")).check()
+    text = page.text()
+    assert "CQC quality statement CQC-LA-QS9" in text
+    assert DAY_OPS in text and CARERS in text
+    tables, _ = csv_tables(client.get("/reports/quality-statements/CQC-LA-QS9/csv").data)
+    assert {r["initiative"] for r in tables["statement_by_initiative"]} == {DAY_OPS, CARERS}
+    assert client.get("/reports/quality-statements/CQC-LA-QS99").status_code == 404
+    login(client, demo["dafydd"])  # Glanyrafon is in Wales
+    assert client.get("/reports/quality-statements/CQC-LA-QS9").status_code == 404
+
+
+# --- share links -----------------------------------------------------------------------------------------
+
+
+def _create_link(client, initiative_id: int, days: str = "7", **extra) -> tuple[str, ShareLink]:
+    response = client.post(
+        f"/reports/share-links/new?kind=initiative&initiative={initiative_id}", data={"expiry_days": days, **extra}
+    )
+    page = Page(response).check()
+    assert response.status_code == 200, page.errors()
+    url = page.soup.select_one("main .app-report-hash a")["href"]
+    token = re.fullmatch(r"http://localhost/shared/([A-Za-z0-9_-]+)", url).group(1)
+    link = db.session.scalar(sa.select(ShareLink).order_by(ShareLink.id.desc()))
+    return token, link
+
+
+def test_share_link_lifecycle(app, client, demo):
+    login(client, demo["tom"])
+    form = Page(client.get(f"/reports/share-links/new?kind=initiative&initiative={demo['day_ops'].id}")).check()
+    assert form.soup.select_one("#expiry_days")["value"] == "30"
+    token, link = _create_link(client, demo["day_ops"].id)
+    assert link.token_hash == hashlib.sha256(token.encode()).hexdigest() and token not in json.dumps(link.params)
+    assert timedelta(days=6, hours=23) < link.expires_at - utcnow() <= timedelta(days=7)
+    assert last_event("share_link.created").entity_id == link.id
+
+    visitor = app.test_client()
+    response = visitor.get(f"/shared/{token}")
+    assert response.status_code == 200
+    assert response.headers["Cache-Control"] == "no-store"
+    page = Page(response).check()
+    banner = page.text(".govuk-notification-banner")
+    assert "Tom Evans of Northshire County Council shared this read-only report" in banner
+    assert "This link stops working on" in banner
+    assert "Amira Hassan" in page.text() and "What makes a good day?" in page.text()
+    assert not page.soup.select("main form"), "read-only: nothing to submit"
+    used = last_event("share_link.used")
+    assert used.entity_id == link.id and used.actor_id is None and used.initiative_id == demo["day_ops"].id
+    generated = last_event("report.generated")
+    assert details(generated)["share_link_id"] == link.id and generated.actor_id is None
+
+    bundle = json.loads(visitor.get(f"/shared/{token}/json").data)
+    assert all(c.ok for c in verify_bundle(bundle))
+    assert details(last_event("share_link.used"))["format"] == "json"
+
+    assert client.post(f"/reports/share-links/{link.id}/revoke").status_code == 302
+    assert last_event("share_link.revoked").entity_id == link.id
+    gone = visitor.get(f"/shared/{token}")
+    assert gone.status_code == 410
+    assert "withdrew the link" in Page(gone).check().text()
+    assert visitor.get(f"/shared/{token}/pdf").status_code == 410
+    assert "Withdrawn" in Page(client.get("/reports")).check().text()
+
+
+def test_expired_and_unknown_links_get_a_clear_page(app, client, demo):
+    login(client, demo["tom"])
+    token, link = _create_link(client, demo["carers"].id, "1")
+    link.expires_at = utcnow() - timedelta(minutes=1)
+    db.session.commit()
+    visitor = app.test_client()
+    expired = visitor.get(f"/shared/{token}")
+    assert expired.status_code == 410 and "The link expired on" in Page(expired).check().text()
+    unknown = visitor.get("/shared/" + "x" * 43)
+    assert unknown.status_code == 410 and "We do not recognise this link" in Page(unknown).check().text()
+    assert visitor.get("/shared/" + "x" * 500).status_code == 410
+
+
+def test_share_link_form_explains_mistakes(client, demo):
+    login(client, demo["tom"])
+    url = f"/reports/share-links/new?kind=initiative&initiative={demo['day_ops'].id}"
+    for value, message in (
+        ("91", "Enter a whole number of days from 1 to 90"),
+        ("abc", "Enter a whole number of days from 1 to 90"),
+        ("0", "Enter a whole number of days from 1 to 90"),
+        ("", "Enter how many days the link should work for"),
+    ):
+        page = Page(client.post(url, data={"expiry_days": value})).check()
+        assert page.errors() == [message]
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(ShareLink)) == 0
+
+
+def test_share_link_can_hide_partners_names(app, client, demo):
+    login(client, demo["tom"])
+    token, link = _create_link(client, demo["day_ops"].id, anonymise_partners="y")
+    assert link.params["anonymise_partners"] == "yes"
+    body = Page(app.test_client().get(f"/shared/{token}")).check().soup.select_one("main").get_text(" ")
+    assert "Amira Hassan" not in body and "Citizen partner A" in body
+
+
+def test_another_organisation_cannot_share_or_withdraw_our_reports(client, demo):
+    login(client, demo["tom"])
+    _, link = _create_link(client, demo["day_ops"].id)
+    login(client, demo["dafydd"])
+    url = f"/reports/share-links/new?kind=initiative&initiative={demo['day_ops'].id}"
+    assert client.get(url).status_code == 404
+    assert client.post(url, data={"expiry_days": "7"}).status_code == 404
+    assert client.post(f"/reports/share-links/{link.id}/revoke").status_code == 404
+    assert db.session.get(ShareLink, link.id).revoked_at is None
+
+
+def test_share_links_are_rate_limited(app, client, demo, monkeypatch):
+    monkeypatch.setitem(app.config, "SHARE_LINK_RATE_LIMIT", "2 per minute")
+    login(client, demo["tom"])
+    token, _ = _create_link(client, demo["carers"].id)
+    visitor = app.test_client()
+    assert [visitor.get(f"/shared/{token}").status_code for _ in range(3)] == [200, 200, 429]
