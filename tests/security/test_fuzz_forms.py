@@ -1,4 +1,4 @@
-"""Hypothesis over the activity and decision forms: never a 500, never a partial write."""
+"""Hypothesis over the initiative, activity and decision forms: never a 500, never a partial write."""
 
 from __future__ import annotations
 
@@ -99,3 +99,40 @@ def test_decision_form_fuzz(client, team, what, options, positions, changed, how
     decision = db.session.scalar(sa.select(Decision).where(Decision.activity_id == activity.id).limit(1))
     if decision is not None:
         _check(client, f"/initiatives/{team.initiative.id}/decisions/{decision.id}/edit", data)
+
+
+@FUZZ
+@given(
+    title=st.one_of(junk, st.text(min_size=195, max_size=210)),
+    summary=junk,
+    service_area=st.one_of(junk, st.text(min_size=115, max_size=130)),
+    functions=st.lists(st.one_of(st.sampled_from(["prevention", "advocacy", "other"]), junk), max_size=3),
+    level=st.one_of(st.sampled_from(["collective", "individual"]), junk),
+    version=number_ish,
+    edit=st.booleans(),
+)
+def test_initiative_form_fuzz(client, team, title, summary, service_area, functions, level, version, edit):
+    from copro_tracker.models import Initiative, Membership, Stage
+
+    login(client, team.commissioner)
+    data = {
+        "title": title,
+        "summary": summary,
+        "service_area": service_area,
+        "statutory_functions": functions,
+        "level": level,
+        "version": version,
+    }
+    url = f"/initiatives/{team.initiative.id}/edit" if edit else "/initiatives/new"
+    before = tuple(
+        db.session.scalar(sa.select(sa.func.count()).select_from(m))
+        for m in (Initiative, Membership, Stage, AuditEvent)
+    )
+    response = client.post(url, data=data)
+    assert response.status_code in (200, 302, 409), response.status_code
+    if response.status_code != 302:
+        after = tuple(
+            db.session.scalar(sa.select(sa.func.count()).select_from(m))
+            for m in (Initiative, Membership, Stage, AuditEvent)
+        )
+        assert after == before, "an error page must not leave a partial write"
