@@ -6,14 +6,11 @@ request by the `*_form_class` functions, so each attendee gets a properly labell
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
-    DateField,
     HiddenField,
     RadioField,
     SelectField,
@@ -29,7 +26,7 @@ from .. import labels
 from ..web.govuk import (
     GovCheckboxesInput,
     GovCheckboxInput,
-    GovDateInput,
+    GovDateField,
     GovFileInput,
     GovRadioInput,
     GovSelect,
@@ -39,40 +36,6 @@ from ..web.govuk import (
 )
 
 YES_NO = [SelectChoice("yes", str(_l("Yes"))), SelectChoice("no", str(_l("No")))]
-
-
-class GovDateField(DateField):
-    """A day/month/year date with messages that say exactly what is wrong."""
-
-    def __init__(self, label=None, *, missing: str, invalid: str, required: bool = True, **kwargs) -> None:
-        super().__init__(label, format="%d %m %Y", widget=GovDateInput(), **kwargs)
-        self.missing, self.invalid, self.required = missing, invalid, required
-
-    def process_formdata(self, valuelist: list[str]) -> None:
-        if not valuelist:
-            self.raw_data = None  # the widget then shows the field's data, not a broken triple
-            return
-        parts = [str(v).strip() for v in valuelist[:3]] + [""] * (3 - min(len(valuelist), 3))
-        self.raw_data = parts  # the widget always needs exactly day, month and year
-        self.data = None
-        if not any(parts):
-            return
-        if not all(parts):
-            missing = [name for name, part in zip(("a day", "a month", "a year"), parts, strict=True) if not part]
-            raise ValueError(f"{self.invalid}: it must include {' and '.join(missing)}")
-        try:
-            day, month, year = (int(p) for p in parts)
-            if not 1900 <= year <= 2200:
-                raise ValueError
-            self.data = date(year, month, day)
-        except (ValueError, OverflowError) as error:
-            raise ValueError(f"{self.invalid}: it must be a real date, like 27 3 2025") from error
-
-    def pre_validate(self, form) -> None:
-        if self.data is None and not self.process_errors:
-            if self.required:
-                raise StopValidation(str(self.missing))
-            raise StopValidation
 
 
 class ActivityForm(FlaskForm):

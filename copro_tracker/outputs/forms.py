@@ -17,9 +17,9 @@ from wtforms import (
 from wtforms.validators import URL, InputRequired, Length, NumberRange, Optional
 
 from .. import labels
-from ..activities.forms import GovDateField
 from ..web.govuk import (
     GovCheckboxesInput,
+    GovDateField,
     GovRadioInput,
     GovSelect,
     GovSubmitInput,

@@ -7,6 +7,7 @@ renders every widget and the error summary to catch a break early.
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -27,9 +28,11 @@ from govuk_frontend_wtf.wtforms_widgets import (
 )
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 from wtforms import DateField, Form
+from wtforms.validators import StopValidation
 
 __all__ = [
     "GovCharacterCount",
+    "GovDateField",
     "GovCheckboxInput",
     "GovCheckboxesInput",
     "GovDateInput",
@@ -76,3 +79,37 @@ def error_summary(form: Form) -> dict[str, Any]:
             # Checkbox and radio groups have no element with the field's id; link to the first option.
             item["href"] = f"#{field.id}"
     return params
+
+
+class GovDateField(DateField):
+    """A day/month/year date with messages that say exactly what is wrong."""
+
+    def __init__(self, label=None, *, missing: str, invalid: str, required: bool = True, **kwargs) -> None:
+        super().__init__(label, format="%d %m %Y", widget=GovDateInput(), **kwargs)
+        self.missing, self.invalid, self.required = missing, invalid, required
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        if not valuelist:
+            self.raw_data = None  # the widget then shows the field's data, not a broken triple
+            return
+        parts = [str(v).strip() for v in valuelist[:3]] + [""] * (3 - min(len(valuelist), 3))
+        self.raw_data = parts  # the widget always needs exactly day, month and year
+        self.data = None
+        if not any(parts):
+            return
+        if not all(parts):
+            missing = [name for name, part in zip(("a day", "a month", "a year"), parts, strict=True) if not part]
+            raise ValueError(f"{self.invalid}: it must include {' and '.join(missing)}")
+        try:
+            day, month, year = (int(p) for p in parts)
+            if not 1900 <= year <= 2200:
+                raise ValueError
+            self.data = date(year, month, day)
+        except (ValueError, OverflowError) as error:
+            raise ValueError(f"{self.invalid}: it must be a real date, like 27 3 2025") from error
+
+    def pre_validate(self, form) -> None:
+        if self.data is None and not self.process_errors:
+            if self.required:
+                raise StopValidation(str(self.missing))
+            raise StopValidation
