@@ -62,6 +62,11 @@ def create_app(config: str | type[Config] | None = None, **overrides: object) ->
     init_security_headers(app)
     init_error_pages(app)
 
+    from .web.routing import DatabaseIdConverter
+
+    # Every <int:...> in a URL is a database id: one too large for the column is simply not found.
+    app.url_map.converters["int"] = DatabaseIdConverter
+
     from . import activities, admin, auth, initiatives, main, outputs, reports
     from .audit import views as audit_views
     from .criteria import views as criteria_views

@@ -16,6 +16,18 @@ from .extensions import db
 
 M = TypeVar("M")
 
+# Ids are 32-bit integers in the database; PostgreSQL rejects a larger value with an error, not "no row".
+MAX_ID = 2**31 - 1
+
+
+def parse_id(value: object) -> int | None:
+    """A database id from untrusted input (form field, query string), or None if it cannot be one."""
+    text = str(value).strip() if value is not None else ""
+    if not (text.isascii() and text.isdigit()) or len(text) > 10:
+        return None
+    number = int(text)
+    return number if 1 <= number <= MAX_ID else None
+
 
 def scoped(model: type[M], organisation_id: int, *criteria: Any) -> sa.Select[tuple[M]]:
     column = model.organisation_id  # type: ignore[attr-defined]
@@ -23,6 +35,8 @@ def scoped(model: type[M], organisation_id: int, *criteria: Any) -> sa.Select[tu
 
 
 def get_scoped(model: type[M], ident: int, organisation_id: int) -> M | None:
+    if parse_id(ident) is None:
+        return None
     return db.session.scalar(scoped(model, organisation_id, model.id == ident))  # type: ignore[attr-defined]
 
 

@@ -15,6 +15,7 @@ from ..extensions import db
 from ..initiatives import queries as initiative_queries
 from ..models import AuditCheckpoint, AuditEvent, AuditVerification
 from ..permissions import authorize, requires
+from ..tenancy import parse_id
 from . import capture, history, service
 
 bp = Blueprint("audit", __name__)
@@ -41,7 +42,7 @@ def _filters() -> tuple[history.Filters, list[str]]:
     actor = request.args.get("person", "")
     return (
         history.Filters(
-            actor_id=int(actor) if actor.isdigit() else None,
+            actor_id=parse_id(actor),
             since=since,
             until=until,
             action=request.args.get("action") or None,

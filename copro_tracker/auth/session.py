@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 
 from ..extensions import db, login_manager
 from ..models import User
+from ..tenancy import parse_id
 
 
 def init_login(app: Flask) -> None:
@@ -21,7 +22,7 @@ def init_login(app: Flask) -> None:
     @login_manager.user_loader
     def load_user(user_id: str) -> User | None:
         ident, _, version = user_id.partition(":")
-        if not ident.isdigit() or not version.isdigit():
+        if parse_id(ident) is None or not version.isdigit() or len(version) > 9:
             return None
         user = db.session.get(User, int(ident))
         if user is None or not user.active or user.session_version != int(version):

@@ -29,6 +29,7 @@ from ..models import (
     utcnow,
 )
 from ..permissions import can
+from ..tenancy import parse_id
 from .framework import Criterion, Framework
 
 LINK_ORDER = tuple(AssessmentLinkKind)
@@ -123,8 +124,11 @@ def check_links(initiative: Initiative, links: Iterable[tuple[str, int]]) -> lis
     """Links as stored: each record must exist in this initiative; sorted, without repeats."""
     wanted: dict[AssessmentLinkKind, set[int]] = {}
     for kind, ident in links:
+        number = parse_id(ident)
         try:
-            wanted.setdefault(AssessmentLinkKind(kind), set()).add(int(ident))
+            if number is None:
+                raise ValueError(ident)
+            wanted.setdefault(AssessmentLinkKind(kind), set()).add(number)
         except (ValueError, TypeError) as error:
             raise AssessmentError("Choose records from this initiative's lists", "links") from error
     for kind, ids in wanted.items():

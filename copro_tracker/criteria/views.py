@@ -15,6 +15,7 @@ from wtforms.fields.choices import SelectChoice
 from .. import labels
 from ..initiatives import queries
 from ..permissions import authorize, can, requires
+from ..tenancy import parse_id
 from ..web.forms import add_error
 from . import facts as facts_loader
 from . import pages, rules, service
@@ -171,7 +172,7 @@ def assess(initiative_id: int, criterion_id: str):
                 status=form.status.data,
                 narrative=form.narrative.data,
                 links=form.links(),
-                expected_latest_id=int(latest) if latest.isdigit() else None,
+                expected_latest_id=parse_id(latest),
             )
         except service.AssessmentError as error:
             # A checkbox group with no records is not on the page: put the message on the first question.
@@ -229,7 +230,7 @@ def respond(initiative_id: int, assessment_id: int):
                 assessment,
                 agree=form.decision.data == "cosign",
                 reason=form.reason.data or "",
-                expected_version=int(version) if version.isdigit() else None,
+                expected_version=parse_id(version),
             )
         except service.AssessmentError as error:
             add_error(form, str(error), error.field)

@@ -12,7 +12,7 @@ from .. import labels
 from ..initiatives import queries
 from ..models import Output
 from ..permissions import authorize, can, requires
-from ..tenancy import get_scoped
+from ..tenancy import get_scoped, parse_id
 from ..web.forms import add_error
 from . import bp, service
 from .forms import OutputForm, ReciprocityForm
@@ -71,7 +71,7 @@ def edit_output(initiative_id: int, output_id: int | None = None):
                 published_url=form.published_url.data or "",
                 published_on=form.published_on.data,
                 formats=form.formats.data or [],
-                evidence_id=int(form.evidence_id.data) if (form.evidence_id.data or "").isdigit() else None,
+                evidence_id=parse_id(form.evidence_id.data),
             )
         except service.OutputError as error:
             add_error(form, str(error), error.field)
@@ -108,7 +108,7 @@ def recognition(initiative_id: int):
             pence = _pence(form.amount_pounds.data or "")
             if pence is None:
                 add_error(form, _("Enter an amount in pounds, like 25 or 25.50"), "amount_pounds")
-            elif not (form.user_id.data or "").isdigit():
+            elif parse_id(form.user_id.data) is None:
                 add_error(form, _("Choose who it was for"), "user_id")
             else:
                 try:

@@ -12,7 +12,7 @@ from ..extensions import db, limiter
 from ..initiatives import queries
 from ..models import Organisation, ShareLink
 from ..permissions import authorize, can, public, requires
-from ..tenancy import get_scoped
+from ..tenancy import get_scoped, parse_id
 from ..web.forms import add_error
 from . import bp, service
 from .build import ReportKind
@@ -235,7 +235,7 @@ def _share_spec() -> tuple[service.ReportSpec, str]:
     initiative_id = statement_id = None
     if kind == ReportKind.INITIATIVE:
         raw = request.args.get("initiative", "")
-        initiative = queries.get_initiative(int(raw), organisation.id) if raw.isdigit() else None
+        initiative = queries.get_initiative(parse_id(raw), organisation.id) if parse_id(raw) else None
         if initiative is None:
             abort(404)
         authorize("report.share", initiative)
