@@ -13,6 +13,7 @@ from ..auth import service as accounts
 from ..auth.forms import ConfirmForm, InviteForm
 from ..models import OrgRole, PartnerKind, StageKind
 from ..permissions import authorize, can, membership_of, requires
+from ..tenancy import parse_id
 from ..web.forms import add_error
 from ..web.govuk import GovRadioInput
 from . import bp, queries, service
@@ -69,7 +70,7 @@ def edit_initiative(initiative_id: int):
             service.update(
                 current_user,
                 initiative,
-                expected_version=int(form.version.data or 0),
+                expected_version=parse_id(form.version.data) or 0,
                 title=form.title.data,
                 summary=form.summary.data,
                 service_area=form.service_area.data or "",

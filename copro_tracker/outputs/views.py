@@ -63,7 +63,7 @@ def edit_output(initiative_id: int, output_id: int | None = None):
                 current_user,
                 initiative,
                 output,
-                expected_version=int(form.version.data) if form.version.data else None,
+                expected_version=parse_id(form.version.data),
                 kind=form.kind.data,
                 title=form.title.data,
                 document_version=form.document_version.data or "1",

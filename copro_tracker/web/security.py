@@ -6,12 +6,22 @@ import secrets
 
 from flask import Flask, Response, g, request
 from flask_login import current_user
+from werkzeug.datastructures import ImmutableMultiDict
 
 
 def init_security_headers(app: Flask) -> None:
     @app.before_request
     def make_nonce() -> None:
         g.csp_nonce = secrets.token_urlsafe(16)
+
+    @app.before_request
+    def drop_nul_characters() -> None:
+        # No one can type a NUL, PostgreSQL text columns refuse it, and SQLite would store it silently:
+        # remove it from every submitted form value once, here, rather than in each form or service.
+        if request.method == "POST" and any("\x00" in value for value in request.form.values()):
+            request.form = ImmutableMultiDict(
+                [(key, value.replace("\x00", "")) for key, value in request.form.items(multi=True)]
+            )
 
     @app.after_request
     def set_headers(response: Response) -> Response:

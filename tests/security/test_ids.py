@@ -44,3 +44,23 @@ def test_huge_ids_in_query_strings_and_forms_are_harmless(client, commissioner, 
         data={"user_id": "2147483648", "kind": "payment", "amount_pounds": "1", "occurred_on": ["1", "10", "2026"]},
     )
     assert response.status_code == 200 and "Choose who it was for" in response.get_data(as_text=True)
+
+
+def test_nul_characters_in_forms_are_dropped_before_they_reach_the_database(client, commissioner, login_as):
+    import sqlalchemy as sa
+
+    from copro_tracker.extensions import db
+    from copro_tracker.models import Initiative
+
+    login_as(commissioner)
+    response = client.post(
+        "/initiatives/new",
+        data={
+            "title": "Day\x00 services",
+            "summary": "A\x00B",
+            "statutory_functions": ["prevention"],
+            "level": "collective",
+        },
+    )
+    assert response.status_code == 302
+    assert db.session.scalar(sa.select(Initiative.title)) == "Day services"
