@@ -40,6 +40,9 @@ def test_every_report_kind_and_a_shared_link_are_accessible(page: Page, app: Fla
     follow(page.get_by_role("button", name="Create the link"))
     on_page(page, "Link created")
     url = page.locator("main .app-report-hash a").get_attribute("href")
+    follow(page.get_by_role("link", name="See all share links"))
+    on_page(page, "Evidence reports")
+    expect(page.get_by_role("button", name=re.compile("^Withdraw the link to Initiative report"))).to_be_visible()
     # The share link is opened signed out, in this page, so axe checks it too.
     follow(page.locator(".app-account-bar").get_by_role("button", name="Sign out"))
     page.goto(url.replace("http://localhost", ""))

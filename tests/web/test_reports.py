@@ -293,6 +293,12 @@ def test_json_bundle_verifies_offline_and_tampering_fails(client, demo, tmp_path
     failed = run(tmp_path / "forged.json")
     assert failed.returncode == 1 and "does not match its report_sha256" in failed.stdout
 
+    # Changing the data and its report_sha256 together still fails: no signed event records that hash.
+    forged["report_sha256"] = hashlib.sha256(ledger.canonical_json(forged["report"])).hexdigest()
+    (tmp_path / "forged-hash.json").write_text(json.dumps(forged))
+    failed = run(tmp_path / "forged-hash.json")
+    assert failed.returncode == 1 and "not tied to the signed log" in failed.stdout
+
     rewritten = json.loads(response.data)
     event = rewritten["events"][0]
     event["payload"] = event["payload"].replace('"v":1', '"v":2')
