@@ -126,6 +126,33 @@ class LiveServer:
     errors: list[str] = field(default_factory=list)
 
 
+def _buffered(app: Flask):
+    """Read each response fully and close it before sending it.
+
+    When Chromium abandons a request mid-response (a held navigation, a cancelled asset), Werkzeug's
+    development server can leave a static file's response unclosed until garbage collection, which
+    -W error turns into a random failure of whichever test is running. Buffering closes the file at once."""
+
+    def wsgi(environ, start_response):
+        captured: list = []
+
+        def capture(status, headers, exc_info=None):
+            captured[:] = [status, headers, exc_info]
+            return lambda data: None
+
+        iterable = app(environ, capture)
+        try:
+            body = b"".join(iterable)
+        finally:
+            close = getattr(iterable, "close", None)
+            if close is not None:
+                close()
+        start_response(*captured)
+        return [body]
+
+    return wsgi
+
+
 @pytest.fixture(scope="session")
 def live_server(app: Flask) -> Iterator[LiveServer]:
     """The session's app served over real HTTP from a daemon thread.
@@ -133,7 +160,7 @@ def live_server(app: Flask) -> Iterator[LiveServer]:
     Each request runs in the server's own thread, so it pushes its own app context and gets its own database session
     and connection, as in production; it sees whatever the test thread has committed (the database is a file SQLite
     or PostgreSQL, never :memory:)."""
-    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_QuietHandler)
+    server = make_server("127.0.0.1", 0, _buffered(app), threaded=True, request_handler=_QuietHandler)
     live = LiveServer(url=f"http://127.0.0.1:{server.server_port}")
 
     def record(sender: Flask, exception: BaseException, **extra: object) -> None:
