@@ -12,9 +12,9 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..extensions import db
-from ..initiatives import queries as initiative_queries
+from ..initiatives.access import load_initiative
 from ..models import AuditCheckpoint, AuditEvent, AuditVerification
-from ..permissions import authorize, requires
+from ..permissions import requires
 from ..tenancy import parse_id
 from . import capture, history, service
 
@@ -54,8 +54,7 @@ def _filters() -> tuple[history.Filters, list[str]]:
 @bp.get("/initiatives/<int:initiative_id>/history")
 @requires("initiative.view")
 def initiative_history(initiative_id: int):
-    initiative = initiative_queries.get_initiative(initiative_id, current_user.organisation_id) or abort(404)
-    authorize("initiative.view", initiative)
+    initiative = load_initiative(initiative_id)
     filters, problems = _filters()
     rows = history.events(current_user.organisation_id, initiative.id, filters)
     entries = history.describe(current_user.organisation_id, rows)
@@ -90,8 +89,7 @@ def initiative_history(initiative_id: int):
 @bp.get("/initiatives/<int:initiative_id>/history/<entity_type>/<int:entity_id>")
 @requires("initiative.view")
 def record_history(initiative_id: int, entity_type: str, entity_id: int):
-    initiative = initiative_queries.get_initiative(initiative_id, current_user.organisation_id) or abort(404)
-    authorize("initiative.view", initiative)
+    initiative = load_initiative(initiative_id)
     filters = history.Filters(entity_type=entity_type, entity_id=entity_id)
     rows = history.events(current_user.organisation_id, initiative.id, filters)
     if not rows:

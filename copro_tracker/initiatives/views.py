@@ -17,15 +17,8 @@ from ..tenancy import parse_id
 from ..web.forms import add_error
 from ..web.govuk import GovRadioInput
 from . import bp, queries, service
+from .access import load_initiative
 from .forms import AddMemberForm, InitiativeForm, MemberRoleForm, ReopenForm, SignOffForm, role_choices
-
-
-def _load(initiative_id: int, action: str = "initiative.view"):
-    initiative = queries.get_initiative(initiative_id, current_user.organisation_id)
-    if initiative is None:
-        abort(404)
-    authorize(action, initiative)
-    return initiative
 
 
 def _stage(initiative, kind: str):
@@ -61,7 +54,7 @@ def new_initiative():
 @bp.route("/initiatives/<int:initiative_id>/edit", methods=["GET", "POST"])
 @requires("initiative.edit")
 def edit_initiative(initiative_id: int):
-    initiative = _load(initiative_id, "initiative.edit")
+    initiative = load_initiative(initiative_id, "initiative.edit")
     form = InitiativeForm(obj=initiative)
     if not form.is_submitted():
         form.version.data = str(initiative.version)
@@ -91,7 +84,7 @@ def edit_initiative(initiative_id: int):
 @bp.get("/initiatives/<int:initiative_id>")
 @requires("initiative.view")
 def overview(initiative_id: int):
-    initiative = _load(initiative_id)
+    initiative = load_initiative(initiative_id)
     activities = queries.activities_for(initiative)
     return render_template(
         "initiatives/overview.html",
@@ -105,7 +98,7 @@ def overview(initiative_id: int):
 @bp.route("/initiatives/<int:initiative_id>/members", methods=["GET", "POST"])
 @requires("initiative.view")
 def members(initiative_id: int):
-    initiative = _load(initiative_id)
+    initiative = load_initiative(initiative_id)
     form = AddMemberForm()
     manage = can(current_user, "initiative.manage_members", initiative)
     candidates = service.candidates_to_add(initiative) if manage else []
@@ -140,7 +133,7 @@ def members(initiative_id: int):
 @bp.post("/initiatives/<int:initiative_id>/members/<int:membership_id>/role")
 @requires("initiative.manage_members")
 def change_member_role(initiative_id: int, membership_id: int):
-    initiative = _load(initiative_id, "initiative.manage_members")
+    initiative = load_initiative(initiative_id, "initiative.manage_members")
     membership = service.get_membership(initiative, membership_id) or abort(404)
     form = MemberRoleForm()
     if form.validate_on_submit():
@@ -158,7 +151,7 @@ def change_member_role(initiative_id: int, membership_id: int):
 @bp.post("/initiatives/<int:initiative_id>/members/<int:membership_id>/remove")
 @requires("initiative.manage_members")
 def remove_member(initiative_id: int, membership_id: int):
-    initiative = _load(initiative_id, "initiative.manage_members")
+    initiative = load_initiative(initiative_id, "initiative.manage_members")
     membership = service.get_membership(initiative, membership_id) or abort(404)
     if ConfirmForm().validate_on_submit():
         service.remove_member(current_user, initiative, membership)
@@ -178,7 +171,7 @@ class InitiativeInviteForm(InviteForm):
 @bp.route("/initiatives/<int:initiative_id>/members/invite", methods=["GET", "POST"])
 @requires("initiative.manage_members")
 def invite_member(initiative_id: int):
-    initiative = _load(initiative_id, "initiative.manage_members")
+    initiative = load_initiative(initiative_id, "initiative.manage_members")
     authorize("people.invite")
     form = InitiativeInviteForm()
     form.role.choices = [c for c in form.role.choices if c.value != OrgRole.ADMIN.value]
@@ -216,7 +209,7 @@ def invite_member(initiative_id: int):
 @bp.route("/initiatives/<int:initiative_id>/stages/<kind>/sign-off", methods=["GET", "POST"])
 @requires("stage.sign_off")
 def sign_off(initiative_id: int, kind: str):
-    initiative = _load(initiative_id, "stage.sign_off")
+    initiative = load_initiative(initiative_id, "stage.sign_off")
     stage = _stage(initiative, kind)
     form = SignOffForm()
     if form.validate_on_submit():
@@ -241,7 +234,7 @@ def sign_off(initiative_id: int, kind: str):
 @bp.route("/initiatives/<int:initiative_id>/stages/<kind>/reopen", methods=["GET", "POST"])
 @requires("stage.reopen")
 def reopen_stage(initiative_id: int, kind: str):
-    initiative = _load(initiative_id, "stage.reopen")
+    initiative = load_initiative(initiative_id, "stage.reopen")
     stage = _stage(initiative, kind)
     form = ReopenForm()
     if form.validate_on_submit():

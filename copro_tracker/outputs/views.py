@@ -9,19 +9,13 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from .. import labels
-from ..initiatives import queries
+from ..initiatives.access import load_initiative
 from ..models import Output
 from ..permissions import authorize, can, requires
 from ..tenancy import get_scoped, parse_id
 from ..web.forms import add_error
 from . import bp, service
 from .forms import OutputForm, ReciprocityForm
-
-
-def _initiative(initiative_id: int, action: str):
-    initiative = queries.get_initiative(initiative_id, current_user.organisation_id) or abort(404)
-    authorize(action, initiative)
-    return initiative
 
 
 def _members(initiative):
@@ -31,7 +25,7 @@ def _members(initiative):
 @bp.get("/initiatives/<int:initiative_id>/outputs")
 @requires("initiative.view")
 def list_outputs(initiative_id: int):
-    initiative = _initiative(initiative_id, "initiative.view")
+    initiative = load_initiative(initiative_id, "initiative.view")
     names = {u.id: u.display_name for u in _members(initiative)}
     return render_template(
         "outputs/list.html", initiative=initiative, outputs=service.outputs_for(initiative), names=names
@@ -42,7 +36,7 @@ def list_outputs(initiative_id: int):
 @bp.route("/initiatives/<int:initiative_id>/outputs/<int:output_id>/edit", methods=["GET", "POST"])
 @requires("initiative.contribute")
 def edit_output(initiative_id: int, output_id: int | None = None):
-    initiative = _initiative(initiative_id, "initiative.contribute")
+    initiative = load_initiative(initiative_id, "initiative.contribute")
     output = None
     if output_id is not None:
         output = get_scoped(Output, output_id, current_user.organisation_id)
@@ -96,7 +90,7 @@ def _pence(raw: str) -> int | None:
 @bp.route("/initiatives/<int:initiative_id>/recognition", methods=["GET", "POST"])
 @requires("initiative.view")
 def recognition(initiative_id: int):
-    initiative = _initiative(initiative_id, "initiative.view")
+    initiative = load_initiative(initiative_id, "initiative.view")
     sees_all = can(current_user, "initiative.edit", initiative)
     form = ReciprocityForm()
     form.user_id.choices = [labels.SelectChoice("", _("Choose a person"))] + [
