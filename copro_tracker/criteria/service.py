@@ -124,13 +124,14 @@ def check_links(initiative: Initiative, links: Iterable[tuple[str, int]]) -> lis
     """Links as stored: each record must exist in this initiative; sorted, without repeats."""
     wanted: dict[AssessmentLinkKind, set[int]] = {}
     for kind, ident in links:
-        number = parse_id(ident)
         try:
-            if number is None:
-                raise ValueError(ident)
-            wanted.setdefault(AssessmentLinkKind(kind), set()).add(number)
+            link_kind = AssessmentLinkKind(kind)
         except (ValueError, TypeError) as error:
-            raise AssessmentError("Choose records from this initiative's lists", "links") from error
+            raise AssessmentError("Choose records from this initiative's lists") from error
+        number = parse_id(ident)
+        if number is None:
+            raise AssessmentError("Choose records from this initiative's lists", f"link_{link_kind.value}")
+        wanted.setdefault(link_kind, set()).add(number)
     for kind, ids in wanted.items():
         if _ids_in_initiative(initiative, kind, ids) != ids:
             raise AssessmentError("Choose records from this initiative's lists", f"link_{kind.value}")

@@ -10,7 +10,7 @@ from wtforms import Form
 
 def add_error(form: Form, message: str, field: str | None = None) -> None:
     """Attach a message to a field so it appears inline and in the error summary, linked to the field."""
-    target = getattr(form, field, None) if field else None
+    target = form._fields.get(field) if field else None
     if target is None:
         target = next(f for f in form if f.type not in ("CSRFTokenField", "SubmitField", "HiddenField"))
     target.errors = [*list(target.errors or []), message]
