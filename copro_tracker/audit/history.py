@@ -6,7 +6,6 @@ Reads only; the chain itself is never changed here. Personal values are looked u
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from collections.abc import Iterable
@@ -16,7 +15,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from .. import labels
+from .. import csv_export, labels
 from ..extensions import db
 from ..models import AuditEvent, AuditValue, User
 
@@ -260,7 +259,7 @@ def as_at(organisation_id: int, entity_type: str, entity_id: int, when: date) ->
 
 def to_csv(entries: list[Entry]) -> str:
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = csv_export.writer(buffer)
     writer.writerow(["seq", "time_utc", "who", "action", "record", "record_id", "summary", "field", "before", "after"])
     for entry in entries:
         base = [

@@ -2,39 +2,25 @@
 
 The zip is byte-for-byte reproducible (fixed timestamps, files in report order), so its SHA-256,
 recorded in the audit trail, identifies the content. Cells that a spreadsheet would run as a formula
-(starting with =, +, -, @, tab or carriage return) are prefixed with an apostrophe.
+are defused by the app's one CSV writer (`copro_tracker.csv_export`).
 """
 
 from __future__ import annotations
 
-import csv
 import io
 import zipfile
-from datetime import date
 
-from .build import Cell, Report, Table
+from .. import csv_export
+from .build import Report, Table
 
 _FIXED_TIME = (2000, 1, 1, 0, 0, 0)
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _cell(value: Cell) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, int):
-        return str(value)
-    text = str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
 
 
 def table_csv(table: Table) -> str:
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
+    writer = csv_export.writer(out)
     writer.writerow([c.key for c in table.columns])
-    for row in table.rows:
-        writer.writerow([_cell(v) for v in row])
+    writer.writerows(table.rows)
     return out.getvalue()
 
 

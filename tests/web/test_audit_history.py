@@ -49,6 +49,27 @@ def test_filters_and_csv_export_is_audited(client, commissioner, partner, login_
     assert "audit.exported" in set(db.session.scalars(sa.select(AuditEvent.action)))
 
 
+def test_history_csv_defuses_cells_a_spreadsheet_would_run_as_formulas(client, commissioner, login_as):
+    initiative = make_initiative(commissioner, title='=HYPERLINK("http://x","y")')
+    login_as(commissioner)
+    form = {
+        "title": "@SUM(1)",
+        "summary": "+cmd|' /C calc'!A0",
+        "service_area": "-2+3",
+        "statutory_functions": ["prevention"],
+        "level": "collective",
+        "version": str(initiative.version),
+    }
+    assert client.post(f"/initiatives/{initiative.id}/edit", data=form).status_code == 302
+    response = client.get(f"/initiatives/{initiative.id}/history?download=csv")
+    rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
+    cells = {cell for row in rows for cell in row.values()}
+    assert '\'=HYPERLINK("http://x","y")' in cells
+    assert {"'@SUM(1)", "'+cmd|' /C calc'!A0", "'-2+3"} <= cells
+    dangerous = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+    assert not [c for c in cells if c.startswith(dangerous)]
+
+
 def test_as_at_view_shows_the_record_on_a_past_date(client, commissioner, login_as):
     initiative = make_initiative(commissioner)
     login_as(commissioner)
