@@ -5,6 +5,17 @@ another is stored as what its content is (a "report.pdf" that is really a PNG is
 downloads as "report.png"). Anything not on the list, such as a program renamed "minutes.pdf", is
 refused. Plain text and CSV cannot be told apart by content alone: content decides that a file is
 text (valid UTF-8, no NUL bytes), and only then does a ".csv" name make it CSV.
+
+Word (.docx) and OpenDocument files are zip archives, and a zip can hold a "bomb": a few hundred
+kilobytes that inflate to gigabytes, to exhaust the server's memory or the reader's. So an archive is
+checked in two steps, and refused with `ArchiveRefused` (its message is for the person uploading):
+first its index (the central directory) is read without inflating anything: the number of entries,
+each entry's declared size, their total and each entry's compression ratio; then, only for an archive
+about to be accepted, every entry is inflated in small chunks and discarded, with a hard count of the
+bytes actually produced, so an index that understates sizes cannot push the count past the caps, and
+an entry that does not match its index (size or checksum) is refused as damaged. Only the two methods
+office suites write are read (stored and deflate); zipfile inflates those within a bounded buffer per
+read, where bzip2 and LZMA could produce gigabytes from one small read.
 """
 
 from __future__ import annotations
@@ -13,6 +24,7 @@ import io
 import re
 import unicodedata
 import zipfile
+import zlib
 from dataclasses import dataclass
 
 from werkzeug.utils import secure_filename
@@ -39,22 +51,107 @@ ALLOWED_DESCRIPTION = "PDF, Word (.docx or .doc), OpenDocument text (.odt), PNG,
 
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
+# Generous for real documents (a long report with images has a few hundred entries, a few MB of XML,
+# and XML deflates about 5 to 20 to one); far below what a bomb needs to do harm.
+MAX_ARCHIVE_ENTRIES = 1_000
+MAX_UNPACKED_BYTES = 100 * 1024 * 1024  # each entry, and all entries together
+MAX_RATIO = 200
+RATIO_APPLIES_FROM = 1024 * 1024  # tiny entries (an empty styles part) may pack tighter; they cannot harm
+_MIMETYPE_BYTES = 256  # an ODT's `mimetype` entry is the 39-byte media type; more is not an ODT
+_CHUNK = 64 * 1024
+_READABLE_METHODS = {zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED}
+
+_SAVE_AGAIN = "so it was not saved. Save your document again, or as a PDF, and upload that copy"
+TOO_MANY_PARTS = (
+    f"The selected file contains more than {MAX_ARCHIVE_ENTRIES:,} separate parts, far more than a real document, "
+    + _SAVE_AGAIN
+)
+TOO_BIG_UNPACKED = (
+    f"The selected file unpacks to more than {MAX_UNPACKED_BYTES // (1024 * 1024)} MB, too much to be a document "
+    "we can check safely, " + _SAVE_AGAIN
+)
+TOO_TIGHTLY_PACKED = (
+    f"Part of the selected file unpacks to more than {MAX_RATIO} times its stored size, which real documents "
+    "never do (it is how a \u201czip bomb\u201d attacks a server), " + _SAVE_AGAIN
+)
+DAMAGED = (
+    "The selected file is damaged: its contents do not match its own index, so it was not saved. "
+    "Save your document again and upload the new copy"
+)
+
+
+class ArchiveRefused(Exception):
+    """A zip-based upload that is, or behaves like, an archive bomb. The message is shown on the form."""
+
+
+def _check_index(infos: list[zipfile.ZipInfo]) -> None:
+    """Refuse from the central directory alone, before a single byte is inflated."""
+    if len(infos) > MAX_ARCHIVE_ENTRIES:
+        raise ArchiveRefused(TOO_MANY_PARTS)
+    total = 0
+    for info in infos:
+        total += info.file_size
+        if info.file_size > MAX_UNPACKED_BYTES or total > MAX_UNPACKED_BYTES:
+            raise ArchiveRefused(TOO_BIG_UNPACKED)
+        if info.file_size > RATIO_APPLIES_FROM and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+            raise ArchiveRefused(TOO_TIGHTLY_PACKED)
+
+
+def _inflate(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int, keep: int = 0) -> tuple[bytes, int]:
+    """Inflate one entry in chunks, keeping only its first `keep` bytes; refuse past `limit` bytes produced.
+
+    `limit` is never more than the entry's declared size, so the declared sizes (already checked against
+    the caps) bound the work even if the reader underneath were to believe the data over the index."""
+    kept = bytearray()
+    produced = 0
+    try:
+        with archive.open(info) as entry:
+            while chunk := entry.read(_CHUNK):
+                produced += len(chunk)
+                if produced > limit:
+                    raise ArchiveRefused(DAMAGED if produced > info.file_size else TOO_BIG_UNPACKED)
+                if len(kept) < keep:
+                    kept += chunk[: keep - len(kept)]
+    except (zipfile.BadZipFile, EOFError, zlib.error, OSError, ValueError, NotImplementedError, RuntimeError) as error:
+        # The checksum or length disagrees with the index, or a header is broken.
+        raise ArchiveRefused(DAMAGED) from error
+    if produced != info.file_size:
+        raise ArchiveRefused(DAMAGED)
+    return bytes(kept), produced
+
+
+def _inflate_all(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> None:
+    budget = MAX_UNPACKED_BYTES
+    for info in infos:
+        _, produced = _inflate(archive, info, min(info.file_size, budget))
+        budget -= produced
+
 
 def _zip_type(data: bytes) -> FileType | None:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-        names = set(archive.namelist())
-        if "mimetype" in names and archive.read("mimetype").strip() == ODT.content_type.encode():
-            return ODT
-        if "[Content_Types].xml" in names and "word/document.xml" in names:
-            return DOCX
-    except (zipfile.BadZipFile, OSError, ValueError, KeyError, RuntimeError, NotImplementedError):
+        infos = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, RuntimeError, NotImplementedError):
         return None
-    return None
+    _check_index(infos)
+    if any(info.compress_type not in _READABLE_METHODS or info.flag_bits & 0x1 for info in infos):
+        return None  # another compression method or encrypted: not what an office suite writes
+    by_name = {info.filename: info for info in infos}
+    kind = None
+    mimetype = by_name.get("mimetype")
+    if mimetype is not None and mimetype.file_size <= _MIMETYPE_BYTES:
+        head, _ = _inflate(archive, mimetype, mimetype.file_size, keep=_MIMETYPE_BYTES)
+        if head.strip() == ODT.content_type.encode():
+            kind = ODT
+    if kind is None and "[Content_Types].xml" in by_name and "word/document.xml" in by_name:
+        kind = DOCX
+    if kind is not None:
+        _inflate_all(archive, infos)
+    return kind
 
 
 def sniff(data: bytes, filename: str = "") -> FileType | None:
-    """The allowed type the content really is, or None."""
+    """The allowed type the content really is, or None. Raises ArchiveRefused for an archive bomb."""
     if not data:
         return None
     if data.startswith(b"%PDF-"):

@@ -418,7 +418,10 @@ def upload_evidence(
     limit = current_app.config.get("MAX_CONTENT_LENGTH")
     if limit and len(data) > limit:
         raise ActivityError(f"The selected file must be smaller than {limit // (1024 * 1024)} MB", "file")
-    kind = filetypes.sniff(data, filename)
+    try:
+        kind = filetypes.sniff(data, filename)
+    except filetypes.ArchiveRefused as refused:
+        raise ActivityError(str(refused), "file") from refused
     if kind is None:
         raise ActivityError(f"The selected file must be a {filetypes.ALLOWED_DESCRIPTION}", "file")
     if consent not in {c.value for c in Consent}:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
+import struct
+import tracemalloc
 import zipfile
 
 import pytest
@@ -30,6 +33,60 @@ def _zip(entries: dict[str, bytes]) -> bytes:
 
 DOCX = _zip({"[Content_Types].xml": b"<Types/>", "word/document.xml": b"<w:document/>"})
 ODT = _zip({"mimetype": b"application/vnd.oasis.opendocument.text", "content.xml": b"<office/>"})
+BOMB_MB = 200
+
+
+@functools.cache
+def _bomb(kind: str, megabytes: int = BOMB_MB) -> bytes:
+    """A small archive one of whose entries inflates to `megabytes` of spaces, built without holding them.
+
+    Spaces, not zeros, because trailing spaces are what a careless ODT check strips off the `mimetype`."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        if kind == "docx":
+            archive.writestr("[Content_Types].xml", b"<Types/>")
+            big = "word/document.xml"
+        else:
+            big = "mimetype"
+        with archive.open(big, "w") as entry:
+            if kind == "odt":
+                entry.write(b"application/vnd.oasis.opendocument.text")
+            chunk = b" " * (1024 * 1024)
+            for _ in range(megabytes):
+                entry.write(chunk)
+        if kind == "odt":
+            archive.writestr("content.xml", b"<office/>")
+    return buffer.getvalue()
+
+
+def _understated(data: bytes, declared: int) -> bytes:
+    """The same archive with every entry's uncompressed size rewritten, in both headers, as `declared`."""
+    out = bytearray(data)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        offsets = [info.header_offset for info in archive.infolist()]
+        position = archive.start_dir
+    for offset in offsets:
+        struct.pack_into("<I", out, offset + 22, declared)
+    while out[position : position + 4] == b"PK\x01\x02":
+        struct.pack_into("<I", out, position + 24, declared)
+        name, extra, comment = struct.unpack_from("<HHH", out, position + 28)
+        position += 46 + name + extra + comment
+    return bytes(out)
+
+
+@pytest.fixture
+def inflated(monkeypatch) -> list[int]:
+    """Counts every byte any zip entry reader hands back, wherever in the app it is read."""
+    total = [0]
+    original = zipfile.ZipExtFile.read
+
+    def counting(self, n=-1):
+        data = original(self, n)
+        total[0] += len(data)
+        return data
+
+    monkeypatch.setattr(zipfile.ZipExtFile, "read", counting)
+    return total
 
 
 @pytest.fixture(autouse=True)
@@ -60,6 +117,30 @@ def evidence_dir(app, tmp_path, monkeypatch):
 def test_type_is_sniffed_from_content(data, name, expected):
     kind = filetypes.sniff(data, name)
     assert (kind.content_type if kind else None) == expected
+
+
+def test_archive_limits_are_checked_before_and_while_inflating(inflated):
+    document = {"[Content_Types].xml": b"<Types/>", "word/document.xml": b"<w:document/>"}
+    parts = {f"word/media/image{i}.png": b"x" for i in range(filetypes.MAX_ARCHIVE_ENTRIES - 1)}
+    with pytest.raises(filetypes.ArchiveRefused, match="more than 1,000 separate parts"):
+        filetypes.sniff(_zip(document | parts), "plan.docx")
+    parts.popitem()
+    assert filetypes.sniff(_zip(document | parts), "plan.docx") == filetypes.DOCX  # exactly at the limit
+    # Ratio alone: 4 MB of spaces is under the size cap but packs about a thousand to one.
+    with pytest.raises(filetypes.ArchiveRefused, match="200 times"):
+        filetypes.sniff(_bomb("docx", 4), "plan.docx")
+    # Sizes that lie: the index says 13 bytes, the data inflates to 200 MB. Never read past what was declared.
+    inflated[0] = 0
+    with pytest.raises(filetypes.ArchiveRefused, match="damaged"):
+        filetypes.sniff(_understated(_bomb("docx"), 13), "plan.docx")
+    assert inflated[0] <= 13 + len(b"<Types/>")
+    # Methods whose decompressors cannot be bounded per read (bzip2 packs runs a million to one) are not documents.
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_BZIP2) as archive:
+        archive.writestr("[Content_Types].xml", b"<Types/>")
+        archive.writestr("word/document.xml", b"<w:document/>")
+    assert filetypes.sniff(buffer.getvalue(), "plan.docx") is None
+    assert inflated[0] <= 13 + len(b"<Types/>")
 
 
 def test_display_names_are_sanitised():
@@ -123,6 +204,42 @@ def test_rejected_uploads_keep_the_rest_of_the_form(client, team, data, name, me
     assert page.soup.select_one("textarea#description").text.strip() == "Keep me"
     assert page.soup.select_one("input[name=consent][value=anonymised][checked]")
     assert count(Evidence) == 0
+
+
+@pytest.mark.parametrize(("kind", "name"), [("odt", "minutes.odt"), ("docx", "plan.docx")])
+def test_archive_bombs_are_refused_with_a_form_error_and_nothing_stored(client, team, kind, name, inflated):
+    bomb = _bomb(kind)
+    assert len(bomb) < 400 * 1024  # a small upload, far under the size limit
+    login(client, team.commissioner)
+    tracemalloc.start()
+    try:
+        response = _upload(client, team, bomb, name, description="Keep me")
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    page = Page(response).check()
+    assert response.status_code == 200
+    assert page.errors() == [
+        (
+            "The selected file unpacks to more than 100 MB, too much to be a document we can check safely, "
+            "so it was not saved. Save your document again, or as a PDF, and upload that copy"
+        )
+    ]
+    assert page.soup.select_one("textarea#description").text.strip() == "Keep me"
+    assert page.soup.select_one("input[name=consent][value=anonymised][checked]")
+    assert count(Evidence) == 0
+    evidence_dir = storage.path_of("ab" * 24).parents[1]
+    assert not evidence_dir.exists() or not any(p.is_file() for p in evidence_dir.rglob("*"))
+    assert inflated[0] <= 1024 * 1024  # the 200 MB were never inflated
+    assert peak < 50 * 1024 * 1024
+
+
+def test_an_archive_that_lies_about_its_sizes_is_refused(client, team, inflated):
+    login(client, team.commissioner)
+    page = Page(_upload(client, team, _understated(_bomb("docx"), 13), "plan.docx")).check()
+    assert page.errors()[0].startswith("The selected file is damaged")
+    assert count(Evidence) == 0
+    assert inflated[0] <= 64 * 1024
 
 
 def test_a_file_just_over_the_limit_gets_a_form_error(client, team, app, monkeypatch):
