@@ -5,7 +5,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from flask import Flask, request, session
+import sqlalchemy as sa
+from flask import Flask, g, request, session
 from flask_login import current_user
 from flask_sqlalchemy.session import Session as FlaskSession
 
@@ -20,8 +21,13 @@ def select_locale() -> str:
     chosen = session.get("lang")
     if chosen in ("en", "cy"):
         return chosen
-    if current_user and current_user.is_authenticated:
-        return current_user.preferred_language
+    # The person's own choice lives in the database: an error page about the database must not ask it.
+    if not g.get("database_unavailable"):
+        try:
+            if current_user and current_user.is_authenticated:
+                return current_user.preferred_language
+        except sa.exc.SQLAlchemyError:
+            g.database_unavailable = True
     return request.accept_languages.best_match(["en", "cy"]) or "en"
 
 

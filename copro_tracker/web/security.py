@@ -40,6 +40,9 @@ def init_security_headers(app: Flask) -> None:
         if app.config.get("SESSION_COOKIE_SECURE"):
             response.headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
         # Pages for signed-in people hold personal social-care data: never keep them in a cache.
+        # (An error page about the database sets no-store itself and must not load the person from it.)
+        if g.get("database_unavailable"):
+            return response
         if request.endpoint != "static" and current_user and current_user.is_authenticated:
             response.headers["Cache-Control"] = "no-store"
         return response
