@@ -1,7 +1,8 @@
 """Configuration classes, read from the environment.
 
 `create_app()` picks one by name (FLASK_CONFIG or the argument). Production refuses to start
-without SECRET_KEY and DATABASE_URL rather than falling back to an insecure default.
+without SECRET_KEY, DATABASE_URL and BASE_URL, or with a rate-limit store that each worker keeps to
+itself, rather than falling back to an insecure default.
 """
 
 from __future__ import annotations
@@ -9,9 +10,13 @@ from __future__ import annotations
 import os
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent
 INSTANCE = ROOT / "instance"
+# Rate-limit stores every worker and server share. memory:// counts per process, so N workers allow
+# N times the limit.
+SHARED_RATE_LIMIT_STORES = ("redis://", "rediss://", "redis+unix://", "redis+sentinel://", "redis+cluster://")
 
 
 def database_url(value: str | None) -> str | None:
@@ -23,6 +28,9 @@ def database_url(value: str | None) -> str | None:
 
 class Config:
     SERVICE_NAME = "Co-production Tracker"
+    # The public address people reach the service at. Every link in an email or shown for sharing is
+    # built from it, never from the Host header a request happens to carry (web/urls.py).
+    BASE_URL: str | None = os.environ.get("BASE_URL")
     SECRET_KEY: str | None = os.environ.get("SECRET_KEY")
     SQLALCHEMY_DATABASE_URI: str | None = database_url(os.environ.get("DATABASE_URL"))
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
@@ -73,12 +81,20 @@ class Config:
 
     @classmethod
     def validate(cls, cfg: dict) -> None:
+        """Refuse to start on a missing or unsafe setting, naming it; derive settings that follow from others."""
         missing = [name for name in cls.REQUIRED if not cfg.get(name)]
         if missing:
             raise RuntimeError(f"Refusing to start: set {', '.join(missing)} in the environment.")
+        base = urlsplit(cfg.get("BASE_URL") or "")
+        if base.scheme not in ("http", "https") or not base.hostname or base.query or base.fragment:
+            raise RuntimeError(
+                f"Refusing to start: BASE_URL must be the service's public address, like "
+                f"https://copro.example.gov.uk (got {cfg.get('BASE_URL')!r})."
+            )
 
 
 class DevelopmentConfig(Config):
+    BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")  # where `make run` serves
     SECRET_KEY = os.environ.get("SECRET_KEY", "development-only-not-secret")
     SQLALCHEMY_DATABASE_URI = database_url(os.environ.get("DATABASE_URL")) or f"sqlite:///{INSTANCE / 'copro.sqlite'}"
     SESSION_COOKIE_SECURE = False
@@ -88,6 +104,7 @@ class DevelopmentConfig(Config):
 
 class TestingConfig(Config):
     TESTING = True
+    BASE_URL = "http://127.0.0.1:5000"
     SECRET_KEY = "test-only-not-secret"  # noqa: S105
     SQLALCHEMY_DATABASE_URI = database_url(os.environ.get("TEST_DATABASE_URL")) or "sqlite://"
     SESSION_COOKIE_SECURE = False
@@ -100,7 +117,40 @@ class TestingConfig(Config):
 
 
 class ProductionConfig(Config):
-    REQUIRED = ("SECRET_KEY", "SQLALCHEMY_DATABASE_URI")
+    REQUIRED = ("SECRET_KEY", "SQLALCHEMY_DATABASE_URI", "BASE_URL", "RATELIMIT_STORAGE_URI")
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI")
+
+    # The __Host- prefix makes browsers refuse the cookie unless it is Secure, for Path=/ and has no
+    # Domain, so a sibling subdomain cannot plant or overwrite it.
+    SESSION_COOKIE_NAME = "__Host-session"
+    SESSION_COOKIE_SECURE = True
+    SESSION_COOKIE_PATH = "/"
+    SESSION_COOKIE_DOMAIN = None
+    # Sign-in never sets Flask-Login's remember cookie; if it ever does, the same rules hold.
+    REMEMBER_COOKIE_NAME = "__Host-remember"
+    REMEMBER_COOKIE_SECURE = True
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_PATH = "/"
+    REMEMBER_COOKIE_DOMAIN = None
+
+    @classmethod
+    def validate(cls, cfg: dict) -> None:
+        super().validate(cfg)
+        base = urlsplit(cfg["BASE_URL"])
+        if base.scheme != "https":
+            raise RuntimeError(
+                f"Refusing to start: BASE_URL must start with https:// in production (got {cfg['BASE_URL']!r}); "
+                "the session cookie is only ever sent over HTTPS."
+            )
+        if not cfg["RATELIMIT_STORAGE_URI"].startswith(SHARED_RATE_LIMIT_STORES):
+            raise RuntimeError(
+                "Refusing to start: RATELIMIT_STORAGE_URI must be a store every worker shares, like "
+                f"redis://127.0.0.1:6379/0 (got {cfg['RATELIMIT_STORAGE_URI']!r}); "
+                "with memory:// each worker counts separately and the sign-in limits multiply."
+            )
+        # A request for any other host is refused (400), so nothing can be built from a forged Host header.
+        if cfg.get("TRUSTED_HOSTS") is None:
+            cfg["TRUSTED_HOSTS"] = [base.hostname]
 
 
 CONFIGS: dict[str, type[Config]] = {

@@ -60,12 +60,13 @@ def create_app(config: str | type[Config] | None = None, **overrides: object) ->
 
     from .web.errors import init_error_pages
     from .web.govuk import init_templating
-    from .web.security import init_security_headers
+    from .web.security import init_security_headers, refuse_untrusted_hosts
     from .web.templating import init_template_helpers
 
     init_templating(app, ROOT / "templates")
     init_template_helpers(app)
     init_security_headers(app)
+    refuse_untrusted_hosts(app)
     init_error_pages(app)
 
     from .web.routing import DatabaseIdConverter

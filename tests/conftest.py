@@ -220,6 +220,15 @@ def get_page(client: FlaskClient, url: str, status: int = 200) -> Page:
     return Page(response).check()
 
 
+def link_path(link: str) -> str:
+    """The path of a link the app emailed or showed for sharing, after checking it points at BASE_URL."""
+    from flask import current_app
+
+    base = current_app.config["BASE_URL"].rstrip("/")
+    assert link.startswith(base + "/"), (link, base)
+    return link[len(base) :]
+
+
 def post_page(client: FlaskClient, url: str, data: dict, status: int = 200) -> Page:
     response = client.post(url, data=data)
     assert response.status_code == status, (url, response.status_code, response.headers.get("Location"))

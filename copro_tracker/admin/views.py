@@ -10,6 +10,7 @@ from ..models import AccountToken, OrgRole, PartnerKind, TokenPurpose, User
 from ..permissions import authorize, requires
 from ..tenancy import get_scoped_or_404
 from ..web.forms import add_error
+from ..web.urls import external_url
 from . import bp
 
 
@@ -74,7 +75,7 @@ def reset_link(user_id: int):
     if not ConfirmForm().validate_on_submit() or not person.active:
         return redirect(url_for("admin.member", user_id=person.id))
     _token, secret = service.issue_password_reset(person, actor=current_user)
-    link = url_for("auth.reset_password", token=secret, _external=True)
+    link = external_url("auth.reset_password", token=secret)
     hours = current_app.config["RESET_HOURS"]
     return render_template("admin/reset_link.html", person=person, link=link, hours=hours)
 

@@ -11,6 +11,7 @@ from ..extensions import limiter
 from ..models import OrgRole, PartnerKind, TokenPurpose
 from ..permissions import public, requires
 from ..web.forms import add_error, safe_next
+from ..web.urls import external_url
 from . import bp, service
 from .forms import (
     AcceptInvitationForm,
@@ -78,7 +79,7 @@ def invite():
         except service.AccountError as error:
             add_error(form, str(error), error.field)
         else:
-            link = url_for("auth.accept_invitation", token=secret, _external=True)
+            link = external_url("auth.accept_invitation", token=secret)
             emailed = mail.send(
                 token.email,
                 _("You are invited to %(service)s", service=current_app.config["SERVICE_NAME"]),
@@ -146,7 +147,7 @@ def forgotten_password():
                     "Open this link to choose a new password. It works once, for %(hours)s hours:\n%(link)s\n\n"
                     "If you did not ask for this, you can ignore this email.",
                     hours=current_app.config["RESET_HOURS"],
-                    link=url_for("auth.reset_password", token=secret, _external=True),
+                    link=external_url("auth.reset_password", token=secret),
                 ),
             )
         sent = True

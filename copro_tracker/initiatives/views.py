@@ -16,6 +16,7 @@ from ..permissions import authorize, can, membership_of, requires
 from ..tenancy import parse_id
 from ..web.forms import add_error
 from ..web.govuk import GovRadioInput
+from ..web.urls import external_url
 from . import bp, queries, service
 from .access import load_initiative
 from .forms import AddMemberForm, InitiativeForm, MemberRoleForm, ReopenForm, SignOffForm, role_choices
@@ -189,7 +190,7 @@ def invite_member(initiative_id: int):
         except accounts.AccountError as error:
             add_error(form, str(error), error.field)
         else:
-            link = url_for("auth.accept_invitation", token=secret, _external=True)
+            link = external_url("auth.accept_invitation", token=secret)
             emailed = mail.send(
                 token.email,
                 _("You are invited to join %(title)s", title=initiative.title),

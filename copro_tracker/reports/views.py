@@ -14,6 +14,7 @@ from ..models import Organisation, ShareLink
 from ..permissions import authorize, can, public, requires
 from ..tenancy import get_scoped, parse_id
 from ..web.forms import add_error
+from ..web.urls import external_url
 from . import bp, service
 from .build import ReportKind
 from .forms import ShareLinkForm
@@ -271,7 +272,7 @@ def new_share_link():
                 "reports/share_link_created.html",
                 link=link,
                 what=what,
-                url=url_for("reports.shared_report", token=token, _external=True),
+                url=external_url("reports.shared_report", token=token),
             )
     return render_template("reports/share_link_form.html", form=form, what=what, spec=spec)
 

@@ -1,4 +1,5 @@
-"""Security headers with a per-request CSP nonce, and no caching of signed-in pages."""
+"""Security headers with a per-request CSP nonce, no caching of signed-in pages, and refusal of requests
+for hosts the service does not serve."""
 
 from __future__ import annotations
 
@@ -7,6 +8,37 @@ import secrets
 from flask import Flask, Response, g, request
 from flask_login import current_user
 from werkzeug.datastructures import ImmutableMultiDict
+from werkzeug.exceptions import SecurityError
+from werkzeug.wrappers import Response as WerkzeugResponse
+from werkzeug.wsgi import get_host
+
+
+def refuse_untrusted_hosts(app: Flask) -> None:
+    """Answer 400 to a request whose Host is not in TRUSTED_HOSTS, before Flask sees it.
+
+    Flask checks TRUSTED_HOSTS too, but only when it routes: by then the CSRF check and the error page
+    (which builds links from the Host) have already run. Refusing here keeps the bad Host out of
+    everything: no session, no audit, no link.
+    """
+    trusted = app.config.get("TRUSTED_HOSTS")
+    if not trusted:
+        return
+    inner = app.wsgi_app
+
+    def wsgi(environ, start_response):
+        try:
+            get_host(environ, trusted_hosts=trusted)
+        except SecurityError:
+            response = WerkzeugResponse(
+                "Sorry, this service is not available at this address.\n",
+                status=400,
+                mimetype="text/plain",
+                headers={"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"},
+            )
+            return response(environ, start_response)
+        return inner(environ, start_response)
+
+    app.wsgi_app = wsgi
 
 
 def init_security_headers(app: Flask) -> None:

@@ -168,12 +168,16 @@ def live_server(app: Flask) -> Iterator[LiveServer]:
         live.errors.append(f"{request.method} {request.full_path.rstrip('?')}\n{text}")
 
     got_request_exception.connect(record, app, weak=False)
+    # The live server is the public address here: links to pass on (invitations, share links) point at it.
+    base_url = app.config["BASE_URL"]
+    app.config["BASE_URL"] = live.url
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
     thread.start()
     try:
         yield live
     finally:
         got_request_exception.disconnect(record, app)
+        app.config["BASE_URL"] = base_url
         server.shutdown()
         thread.join(timeout=10)
         server.server_close()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from conftest import Page, get_page, make_user, post_page
+from conftest import Page, get_page, link_path, make_user, post_page
 from initiative_factories import add_activity, make_initiative, stage_of
 
 from copro_tracker.extensions import db
@@ -224,7 +224,7 @@ def test_invite_straight_into_an_initiative(client, commissioner, login_as):
     link = page.soup.select_one("#invitation-link")["value"]
     client.post("/sign-out")
     client.post(
-        link.split("localhost", 1)[1],
+        link_path(link),
         data={"display_name": "Nia", "password": "meadow lantern quietly 1987", "preferred_language": "en"},
     )
     db.session.expire_all()
@@ -285,7 +285,7 @@ def test_accepting_an_invitation_as_co_lead_rechecks_the_gate(client, commission
     link = page.soup.select_one("#invitation-link")["value"]
     client.post("/sign-out")
     client.post(
-        link.split("localhost", 1)[1],
+        link_path(link),
         data={"display_name": "Nia", "password": "meadow lantern quietly 1987", "preferred_language": "en"},
     )
     db.session.expire_all()

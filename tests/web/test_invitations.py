@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import sqlalchemy as sa
-from conftest import PASSWORD, get_page, post_page
+from conftest import PASSWORD, get_page, link_path, post_page
 
 from copro_tracker.extensions import db
 from copro_tracker.models import AccountToken, User, utcnow
@@ -30,7 +30,7 @@ def test_commissioner_invites_and_the_person_accepts(client, app, commissioner):
     assert "pass this link on" in page.text()  # no SMTP configured: shown to the inviter
     client.post("/sign-out")
 
-    path = link.split("localhost", 1)[1]
+    path = link_path(link)
     form = get_page(client, path)
     assert form.soup.select_one("#display_name")["value"] == "Nia Newcomer"
     response = client.post(
@@ -61,7 +61,7 @@ def test_accepting_with_none_stated_is_allowed(client, commissioner):
     client.post("/sign-in", data={"email": commissioner.email, "password": PASSWORD})
     _page, link = invite(client)
     client.post("/sign-out")
-    path = link.split("localhost", 1)[1]
+    path = link_path(link)
     response = client.post(path, data={"display_name": "Nia", "password": NEW_PASSWORD, "preferred_language": "en"})
     assert response.status_code == 302
     user = db.session.scalar(sa.select(User).where(User.email == "new.partner@example.org"))
@@ -72,7 +72,7 @@ def test_weak_password_on_invitation_keeps_everything_typed(client, commissioner
     client.post("/sign-in", data={"email": commissioner.email, "password": PASSWORD})
     _page, link = invite(client)
     client.post("/sign-out")
-    path = link.split("localhost", 1)[1]
+    path = link_path(link)
     page = post_page(
         client,
         path,
@@ -98,7 +98,7 @@ def test_expired_invitation_is_refused(client, commissioner):
     token.expires_at = utcnow() - timedelta(minutes=1)
     db.session.commit()
     client.post("/sign-out")
-    assert client.get(link.split("localhost", 1)[1]).status_code == 410
+    assert client.get(link_path(link)).status_code == 410
 
 
 def test_invite_form_errors_are_specific(client, commissioner, partner):
@@ -147,7 +147,7 @@ def test_forgotten_password_by_email(client, app, partner, monkeypatch):
     post_page(client, "/forgotten-password", {"email": "nobody@example.org"})
     (message,) = app.extensions["outbox"]  # nothing sent for an unknown address
     link = next(line for line in message.get_content().splitlines() if "/reset-password/" in line)
-    path = link.split("localhost", 1)[1]
+    path = link_path(link)
     page = post_page(client, path, {"password": "short"})
     assert page.errors() == ["Password must be at least 10 characters"]
     assert client.post(path, data={"password": NEW_PASSWORD}).status_code == 302
@@ -163,7 +163,7 @@ def test_admin_makes_a_reset_link_when_there_is_no_email(client, app, admin, par
     page = post_page(client, f"/people/{partner.id}/reset-link", {})
     link = page.soup.select_one("#reset-link")["value"]
     client.post("/sign-out")
-    assert client.post(link.split("localhost", 1)[1], data={"password": NEW_PASSWORD}).status_code == 302
+    assert client.post(link_path(link), data={"password": NEW_PASSWORD}).status_code == 302
     assert other_device.get("/dashboard").status_code == 302  # reset ends old sessions
     actions = set(db.session.scalars(sa.select(AuditEvent.action)))
     assert {"password_reset.issued", "password_reset.used", "user.password_reset"} <= actions

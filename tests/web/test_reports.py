@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from conftest import Page, login
+from conftest import Page, link_path, login
 from pypdf import PdfReader
 
 from copro_tracker.activities import service as activities
@@ -387,7 +387,7 @@ def _create_link(client, initiative_id: int, days: str = "7", **extra) -> tuple[
     page = Page(response).check()
     assert response.status_code == 200, page.errors()
     url = page.soup.select_one("main .app-report-hash a")["href"]
-    token = re.fullmatch(r"http://localhost/shared/([A-Za-z0-9_-]+)", url).group(1)
+    token = re.fullmatch(r"/shared/([A-Za-z0-9_-]+)", link_path(url)).group(1)
     link = db.session.scalar(sa.select(ShareLink).order_by(ShareLink.id.desc()))
     return token, link
 
