@@ -43,6 +43,7 @@ ROLE_RULES: dict[str, frozenset[OrgRole]] = {
     "attendance.rate": ANYONE,
     "recommendation.respond": ANYONE,
     "evidence.view": ANYONE,
+    "reciprocity.approve": ANYONE,
     "audit.admin": ADMIN,
     "criteria.view": ANYONE,
     "criteria.assess": ANYONE,
@@ -137,6 +138,8 @@ OBJECT_RULES: dict[str, Callable[[Any, Any], bool]] = {
     # Each attendee rates for themselves; nobody rates on another's behalf.
     "attendance.rate": lambda u, o: o.user_id == u.id,
     "recommendation.respond": lambda u, o: _leads(u, _initiative_of(o)),
+    # Recording a payment or other recognition approves it, and nobody approves what they are given.
+    "reciprocity.approve": lambda u, o: o.user_id != u.id and _leads(u, _initiative_of(o)),
     "evidence.view": lambda u, o: _sees_initiative(u, _initiative_of(o)),
     "criteria.view": lambda u, o: _sees_initiative(u, _initiative_of(o)),
     "criteria.assess": lambda u, o: _assessor(u, _initiative_of(o)),

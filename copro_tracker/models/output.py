@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
+from .initiative import Initiative
 from .organisation import User, _enum, utcnow
 
 
@@ -88,6 +89,7 @@ class ReciprocityEntry(db.Model):
     approved_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
+    initiative: Mapped[Initiative] = relationship()
     user: Mapped[User] = relationship(foreign_keys=[user_id])
     approved_by: Mapped[User | None] = relationship(foreign_keys=[approved_by_id])
 

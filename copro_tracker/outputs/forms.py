@@ -82,7 +82,11 @@ class OutputForm(FlaskForm):
 
 class ReciprocityForm(FlaskForm):
     user_id = SelectField(
-        _l("Who"), widget=GovSelect(), validate_choice=False, validators=[InputRequired(_l("Choose who it was for"))]
+        _l("Who"),
+        widget=GovSelect(),
+        description=_l("Anything you were given yourself is recorded by another lead, who approves it"),
+        validate_choice=False,
+        validators=[InputRequired(_l("Choose who it was for"))],
     )
     kind = RadioField(
         _l("What was offered?"),

@@ -10,6 +10,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from ..audit import capture
 from ..extensions import db
 from ..models import Evidence, Initiative, Output, ReciprocityEntry, User
+from ..permissions import can
 
 
 class OutputError(ValueError):
@@ -92,7 +93,7 @@ def record_reciprocity(
         raise OutputError("Choose a member of the initiative", "user_id")
     entry = ReciprocityEntry(
         organisation_id=initiative.organisation_id,
-        initiative_id=initiative.id,
+        initiative=initiative,
         user_id=user_id,
         kind=kind,
         amount_pence=amount_pence,
@@ -101,6 +102,14 @@ def record_reciprocity(
         occurred_on=occurred_on,
         approved_by_id=actor.id,
     )
+    if not can(actor, "reciprocity.approve", entry):
+        if user_id == actor.id:
+            raise OutputError(
+                "You cannot record a payment or other recognition for yourself. "
+                "Ask another lead of this initiative to record and approve it",
+                "user_id",
+            )
+        raise OutputError("Only a lead of this initiative can record and approve payments or recognition", "user_id")
     db.session.add(entry)
     capture.name_action(entry, "reciprocity.recorded")
     db.session.commit()

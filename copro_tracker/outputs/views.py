@@ -93,8 +93,9 @@ def recognition(initiative_id: int):
     initiative = load_initiative(initiative_id, "initiative.view")
     sees_all = can(current_user, "initiative.edit", initiative)
     form = ReciprocityForm()
+    # Yourself is not offered: what you are given is recorded, and so approved, by another lead.
     form.user_id.choices = [labels.SelectChoice("", _("Choose a person"))] + [
-        labels.SelectChoice(str(u.id), u.display_name) for u in _members(initiative)
+        labels.SelectChoice(str(u.id), u.display_name) for u in _members(initiative) if u.id != current_user.id
     ]
     if form.is_submitted():
         authorize("initiative.edit", initiative)

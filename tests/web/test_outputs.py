@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import date
+
+import pytest
 import sqlalchemy as sa
 from conftest import get_page, make_user, post_page
 from initiative_factories import make_initiative
 
 from copro_tracker.extensions import db
 from copro_tracker.models import AuditEvent, OrgRole, Output, ReciprocityEntry
+from copro_tracker.outputs import service as outputs_service
 
 PLAN = {
     "kind": "information_advice_plan",
@@ -92,3 +96,61 @@ def test_recognition_is_private_to_the_person_and_the_leads(client, commissioner
     page = get_page(client, f"/initiatives/{initiative.id}/recognition")
     assert "£40.00" in page.text() and "£25.50" not in page.text()
     assert client.post(f"/initiatives/{initiative.id}/recognition", data={}).status_code == 403
+
+
+def test_nobody_records_or_approves_a_payment_to_themselves(client, commissioner, partner, login_as):
+    """A citizen-partner co-lead may record recognition for others, never for themselves: the person
+    recording is the approver, and a payment needs approval by someone other than the person paid."""
+    initiative = make_initiative(commissioner, partner)
+    login_as(partner)
+    to_self = {
+        "user_id": str(partner.id),
+        "kind": "payment",
+        "amount_pounds": "500",
+        "occurred_on": ["1", "10", "2026"],
+        "note": "Keep me",
+    }
+    page = post_page(client, f"/initiatives/{initiative.id}/recognition", to_self)
+    assert page.errors() == [
+        (
+            "You cannot record a payment or other recognition for yourself. "
+            "Ask another lead of this initiative to record and approve it"
+        )
+    ]
+    assert page.soup.select_one("textarea#note").text.strip() == "Keep me"
+    assert page.soup.select_one("input#amount_pounds")["value"] == "500"
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(ReciprocityEntry)) == 0
+    login_as(commissioner)
+    for_commissioner = {**to_self, "user_id": str(commissioner.id)}
+    assert post_page(client, f"/initiatives/{initiative.id}/recognition", for_commissioner).errors()
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(ReciprocityEntry)) == 0
+    # Another lead records it, and is named as its approver.
+    response = client.post(f"/initiatives/{initiative.id}/recognition", data=to_self)
+    assert response.status_code == 302
+    entry = db.session.scalars(sa.select(ReciprocityEntry)).one()
+    assert (entry.user_id, entry.approved_by_id, entry.amount_pence) == (partner.id, commissioner.id, 50000)
+
+
+def test_the_service_refuses_self_approval_whatever_the_form_says(commissioner, partner):
+    initiative = make_initiative(commissioner, partner)
+    with pytest.raises(outputs_service.OutputError) as refused:
+        outputs_service.record_reciprocity(
+            partner,
+            initiative,
+            user_id=partner.id,
+            kind="payment",
+            amount_pence=100,
+            hours=0,
+            note="",
+            occurred_on=date(2026, 10, 1),
+        )
+    assert refused.value.field == "user_id"
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(ReciprocityEntry)) == 0
+
+
+def test_the_form_does_not_offer_yourself(client, commissioner, partner, login_as):
+    initiative = make_initiative(commissioner, partner)
+    login_as(partner)
+    page = get_page(client, f"/initiatives/{initiative.id}/recognition")
+    offered = {option["value"] for option in page.soup.select("select#user_id option")}
+    assert offered == {"", str(commissioner.id)}
