@@ -34,6 +34,16 @@ class Config:
     SECRET_KEY: str | None = os.environ.get("SECRET_KEY")
     SQLALCHEMY_DATABASE_URI: str | None = database_url(os.environ.get("DATABASE_URL"))
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    # Nothing a request does may wait long: a held lock gives up after DB_LOCK_TIMEOUT_MS (PostgreSQL
+    # lock_timeout, SQLite busy_timeout), any one statement after DB_STATEMENT_TIMEOUT_MS, and the person
+    # sees "the service is busy, try again" (503) with nothing saved. Both stay well under gunicorn's worker
+    # timeout (gunicorn.conf.py, 30 s), so the database gives up before the worker is killed mid-request.
+    # They apply to web requests; the command line (migrations, backups, verify) may take longer.
+    DB_LOCK_TIMEOUT_MS = int(os.environ.get("DB_LOCK_TIMEOUT_MS", "5000"))
+    DB_STATEMENT_TIMEOUT_MS = int(os.environ.get("DB_STATEMENT_TIMEOUT_MS", "15000"))
+    # A transaction a stuck worker leaves open would hold its locks until the worker dies: end it sooner.
+    DB_IDLE_IN_TRANSACTION_TIMEOUT_MS = int(os.environ.get("DB_IDLE_IN_TRANSACTION_TIMEOUT_MS", "20000"))
+    DB_CONNECT_TIMEOUT_S = int(os.environ.get("DB_CONNECT_TIMEOUT_S", "5"))
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"

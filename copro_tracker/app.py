@@ -44,6 +44,7 @@ def create_app(config: str | type[Config] | None = None, **overrides: object) ->
     app.config.update(overrides)
     config.validate(app.config)
     Path(app.instance_path).mkdir(exist_ok=True)
+    _engine_options(app)
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
@@ -57,6 +58,7 @@ def create_app(config: str | type[Config] | None = None, **overrides: object) ->
     init_login(app)
     capture.install(FlaskSession)
     _configure_sqlite(app)
+    _install_request_timeouts()
 
     from .web.errors import init_error_pages
     from .web.govuk import init_templating
@@ -115,5 +117,47 @@ def _configure_sqlite(app: Flask) -> None:
             cursor.execute("PRAGMA foreign_keys=ON")
             if engine.url.database not in (None, "", ":memory:"):
                 cursor.execute("PRAGMA journal_mode=WAL")
-                cursor.execute("PRAGMA busy_timeout=5000")
+            # Writers wait this long for each other, then the request answers "busy, try again".
+            cursor.execute(f"PRAGMA busy_timeout={int(app.config['DB_LOCK_TIMEOUT_MS'])}")
             cursor.close()
+
+
+def _engine_options(app: Flask) -> None:
+    """A PostgreSQL that does not answer is given up on after DB_CONNECT_TIMEOUT_S, not the OS's minutes."""
+    url = app.config.get("SQLALCHEMY_DATABASE_URI") or ""
+    options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})  # never mutate the class's dict
+    if str(url).startswith("postgresql"):
+        connect_args = dict(options.get("connect_args") or {})
+        connect_args.setdefault("connect_timeout", app.config["DB_CONNECT_TIMEOUT_S"])
+        options["connect_args"] = connect_args
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+
+
+def _set_request_timeouts(_session, _transaction, connection) -> None:
+    """PostgreSQL lock, statement and idle-in-transaction timeouts for each transaction a web request opens.
+
+    Set with set_config(..., is_local => true), so they end with the transaction and never reach the
+    command line's work on a pooled connection. SQLite's equivalent (busy_timeout) is set per connection.
+    """
+    from flask import current_app, has_request_context
+
+    if connection.dialect.name != "postgresql" or not has_request_context():
+        return
+    config = current_app.config
+    connection.exec_driver_sql(
+        "SELECT set_config('lock_timeout', %(lock)s, true), set_config('statement_timeout', %(statement)s, true), "
+        "set_config('idle_in_transaction_session_timeout', %(idle)s, true)",
+        {
+            "lock": str(int(config["DB_LOCK_TIMEOUT_MS"])),
+            "statement": str(int(config["DB_STATEMENT_TIMEOUT_MS"])),
+            "idle": str(int(config["DB_IDLE_IN_TRANSACTION_TIMEOUT_MS"])),
+        },
+    )
+
+
+def _install_request_timeouts() -> None:
+    import sqlalchemy as sa
+
+    # One listener for the session class, however many apps a process makes (tests make several).
+    if not sa.event.contains(FlaskSession, "after_begin", _set_request_timeouts):
+        sa.event.listen(FlaskSession, "after_begin", _set_request_timeouts)

@@ -1,0 +1,33 @@
+"""gunicorn settings for production: `gunicorn -c gunicorn.conf.py` (FLASK_CONFIG=production).
+
+Run it under a supervisor that stops the whole process group (README, "Running in production"), so a
+restart never meets workers orphaned by a killed master still holding the port.
+"""
+
+import os
+
+wsgi_app = "copro_tracker:create_app()"
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
+# Sync workers: each request holds one worker; the database's own timeouts keep any one from waiting long.
+worker_class = "sync"
+workers = int(os.environ.get("WEB_CONCURRENCY", str((os.cpu_count() or 1) * 2 + 1)))
+
+# A worker silent this long is killed. Kept above the database's statement timeout (15 s), lock
+# timeout (5 s) and connect timeout (5 s), so a slow or locked request ends with the app's own "busy"
+# page and a rolled-back transaction, not a killed worker and a bare 500.
+timeout = 30
+# On restart or reload, requests in flight get this long to finish before their worker is stopped.
+graceful_timeout = 25
+keepalive = 5
+# Replace each worker after about a thousand requests (the jitter stops them all restarting at once):
+# memory a worker gained from a large report or upload is returned to the system.
+max_requests = 1000
+max_requests_jitter = 200
+
+accesslog = "-"
+errorlog = "-"
+# The proxy in front terminates TLS and sets X-Forwarded-*; trust it only from this machine.
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+# gunicorn's runtime control socket is one fixed path per user: two instances on one machine would share
+# it. Nothing here uses it; restarts go through the supervisor.
+control_socket_disable = True
