@@ -56,6 +56,12 @@ BENCH_DATABASE_URL ?=
 bench: install ## Run the benchmarks in bench/ (small DB sizes; full-size commands are in bench/RESULTS.md)
 	$(PY) bench/audit_verify.py --events 1000000
 	$(PY) bench/audit_db.py --events 100000 --repeat 3
+	$(PY) bench/generate.py --url sqlite:////tmp/copro-bench-small.sqlite --scale small
+	@if command -v wrk >/dev/null; then \
+		$(PY) bench/http_pages.py --url sqlite:////tmp/copro-bench-small.sqlite --duration 3 --repeat 1; \
+	else \
+		echo "bench/http_pages.py skipped: install wrk (apt-get install -y wrk)"; \
+	fi
 	@if [ -n "$(BENCH_DATABASE_URL)" ]; then \
 		$(PY) bench/audit_concurrency.py --url "$(BENCH_DATABASE_URL)" --writers 16 --seconds 20; \
 	else \

@@ -8,8 +8,16 @@ from zxcvbn import zxcvbn
 MIN_LENGTH = 10
 MAX_LENGTH = 128
 MIN_SCORE = 3
-# Hashing a throwaway value when the email is unknown keeps login timing the same either way.
-_DUMMY_HASH = generate_password_hash("not-a-real-password-0000", method="scrypt")
+
+
+# Checked when the email is unknown, so login takes the same time either way. A fixed hash of a
+# throwaway password rather than one made at import: scrypt is slow on purpose (~0.3 s), and every
+# process start (each gunicorn worker, each CLI command) paid for it. tests/web/test_auth.py checks it
+# uses the same scrypt parameters as hash_password, so the timing stays equal if werkzeug's change.
+DUMMY_HASH = (
+    "scrypt:32768:8:1$DZQKZkUqtWoGCNqM$f032afd68945e753dde03d78584f276cbdb2ca76ee433f86919dfc22335bc97"
+    "23ca7637aa5ef3d591735d1344db50d99f5c2a63bb9ddacc32ade463c70e8db6e"
+)
 
 
 def hash_password(password: str) -> str:
@@ -17,7 +25,7 @@ def hash_password(password: str) -> str:
 
 
 def check_password(stored_hash: str | None, password: str) -> bool:
-    return check_password_hash(stored_hash or _DUMMY_HASH, password) and stored_hash is not None
+    return check_password_hash(stored_hash or DUMMY_HASH, password) and stored_hash is not None
 
 
 def password_problems(password: str, user_inputs: list[str] | tuple[str, ...] = ()) -> list[str]:

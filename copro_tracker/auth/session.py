@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import joinedload
 
 from ..extensions import db, login_manager
 from ..models import User
@@ -24,7 +25,8 @@ def init_login(app: Flask) -> None:
         ident, _, version = user_id.partition(":")
         if parse_id(ident) is None or not version.isdigit() or len(version) > 9:
             return None
-        user = db.session.get(User, int(ident))
+        # The organisation comes in the same statement: every page's header shows its name.
+        user = db.session.get(User, int(ident), options=[joinedload(User.organisation)])
         if user is None or not user.active or user.session_version != int(version):
             return None
         return user

@@ -4,37 +4,38 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from flask import Flask, request, url_for
+from flask import Flask, g, request, url_for
 from flask_babel import get_locale
-from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from .. import labels
 from ..permissions import can
 
+# The service navigation: (text, endpoint, the role-level action that shows it, or None for everyone).
+_NAV = (
+    (_l("Dashboard"), "main.dashboard", None),
+    (_l("Initiatives"), "initiatives.list_initiatives", None),
+    (_l("Coverage"), "criteria.coverage", "coverage.view"),
+    (_l("Reports"), "reports.index", "report.portfolio"),
+    (_l("People"), "admin.members", "members.view"),
+    (_l("Audit trail"), "audit.admin_audit", "audit.admin"),
+    (_l("Your profile"), "auth.profile", None),
+)
+
 
 def nav_items() -> list[dict]:
-    if not current_user.is_authenticated:
-        return []
-    items = [(_("Dashboard"), "main.dashboard"), (_("Initiatives"), "initiatives.list_initiatives")]
-    if can(current_user, "coverage.view"):
-        items.append((_("Coverage"), "criteria.coverage"))
-    if can(current_user, "report.portfolio"):
-        items.append((_("Reports"), "reports.index"))
-    if can(current_user, "members.view"):
-        items.append((_("People"), "admin.members"))
-    if can(current_user, "audit.admin"):
-        items.append((_("Audit trail"), "audit.admin_audit"))
-    items.append((_("Your profile"), "auth.profile"))
-    current = request.endpoint or ""
-    return [
-        {
-            "text": text,
-            "href": url_for(endpoint),
-            "active": current.startswith(endpoint.rsplit(".", 1)[0] + ".") and current == endpoint,
-        }
-        for text, endpoint in items
-    ]
+    """The signed-in person's navigation, worked out once per request (layouts may ask more than once)."""
+    if "nav_items" in g:
+        return g.nav_items
+    items: list[dict] = []
+    if current_user.is_authenticated:
+        current = request.endpoint or ""
+        for text, endpoint, action in _NAV:
+            if action is None or can(current_user, action):
+                items.append({"text": str(text), "href": url_for(endpoint), "active": current == endpoint})
+    g.nav_items = items
+    return items
 
 
 def format_date(value: date | datetime | None) -> str:
