@@ -36,17 +36,9 @@ from config import database_url
 from copro_tracker import create_app
 from copro_tracker.activities import service as activities
 from copro_tracker.audit import capture, service
+from copro_tracker.codes import Nation, OrgRole, PartnerKind
 from copro_tracker.extensions import db
-from copro_tracker.models import (
-    AuditEvent,
-    Initiative,
-    Nation,
-    Organisation,
-    OrgRole,
-    PartnerKind,
-    Recommendation,
-    User,
-)
+from copro_tracker.models import AuditEvent, Initiative, Organisation, Recommendation, User
 
 
 @dataclass

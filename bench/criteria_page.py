@@ -34,6 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import sqlalchemy as sa
 
 from copro_tracker import create_app
+from copro_tracker.codes import Nation, OrgRole, PartnerKind, StageKind, StageStatus
 from copro_tracker.criteria import facts, rules
 from copro_tracker.extensions import db
 from copro_tracker.initiatives import service as initiatives
@@ -45,16 +46,11 @@ from copro_tracker.models import (
     DecisionPosition,
     Evidence,
     Initiative,
-    Nation,
     Organisation,
-    OrgRole,
     Output,
-    PartnerKind,
     ReciprocityEntry,
     Recommendation,
     Stage,
-    StageKind,
-    StageStatus,
     User,
 )
 

@@ -34,21 +34,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import sqlalchemy as sa
 
 from copro_tracker import create_app
+from copro_tracker.codes import MemberRole, Nation, OrgRole, PartnerKind
 from copro_tracker.extensions import db
 from copro_tracker.initiatives import service as initiatives
-from copro_tracker.models import (
-    Activity,
-    Attendance,
-    Decision,
-    DecisionPosition,
-    MemberRole,
-    Nation,
-    Organisation,
-    OrgRole,
-    PartnerKind,
-    Stage,
-    User,
-)
+from copro_tracker.models import Activity, Attendance, Decision, DecisionPosition, Organisation, Stage, User
 from copro_tracker.reports import build, data, render_html, render_pdf
 
 KINDS = ["workshop", "co_design_session", "steering_group", "review", "evaluation_panel"]

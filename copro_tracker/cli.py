@@ -9,7 +9,7 @@ import click
 from flask import Flask
 
 from .auth import service
-from .models import Nation, OrgRole, PartnerKind
+from .codes import Nation, OrgRole, PartnerKind
 
 
 def register_cli(app: Flask) -> None:

@@ -8,9 +8,10 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 
 from .auth import service
+from .codes import CommunicationNeed, Nation, OrgRole, PartnerKind
 from .demo_initiatives import load_demo_initiatives
 from .extensions import db
-from .models import CommunicationNeed, Nation, Organisation, OrgRole, PartnerKind, User
+from .models import Organisation, User
 
 DEMO_PASSWORD = "together-we-decide-2026"  # noqa: S105 - printed for the demo on purpose
 

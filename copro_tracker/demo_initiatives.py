@@ -11,25 +11,10 @@ from datetime import date, timedelta
 
 import sqlalchemy as sa
 
+from .codes import ActivityKind, MemberRole, OutputKind, Position, Response, StageKind
 from .extensions import db
 from .initiatives import service as initiatives
-from .models import (
-    Activity,
-    ActivityKind,
-    Attendance,
-    Decision,
-    DecisionPosition,
-    Initiative,
-    MemberRole,
-    Output,
-    OutputKind,
-    Position,
-    Recommendation,
-    Response,
-    Stage,
-    StageKind,
-    User,
-)
+from .models import Activity, Attendance, Decision, DecisionPosition, Initiative, Output, Recommendation, Stage, User
 
 
 def _user(email: str) -> User:

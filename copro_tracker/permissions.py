@@ -15,7 +15,7 @@ from typing import Any
 from flask import abort
 from flask_login import current_user
 
-from .models import OrgRole
+from .codes import OrgRole
 
 ADMIN = frozenset({OrgRole.ADMIN})
 STAFF = frozenset({OrgRole.ADMIN, OrgRole.COMMISSIONER})

@@ -9,20 +9,10 @@ import pytest
 import sqlalchemy as sa
 from conftest import make_user
 
+from copro_tracker.codes import ActivityKind, OrgRole, Position
 from copro_tracker.extensions import db
 from copro_tracker.initiatives import service as initiatives
-from copro_tracker.models import (
-    Activity,
-    ActivityKind,
-    Attendance,
-    AuditEvent,
-    Decision,
-    DecisionPosition,
-    Initiative,
-    OrgRole,
-    Position,
-    User,
-)
+from copro_tracker.models import Activity, Attendance, AuditEvent, Decision, DecisionPosition, Initiative, User
 
 
 @dataclass

@@ -20,8 +20,9 @@ from flask.testing import FlaskClient
 from config import database_url
 from copro_tracker import create_app
 from copro_tracker.auth import passwords
+from copro_tracker.codes import Nation, OrgRole, PartnerKind
 from copro_tracker.extensions import db, limiter
-from copro_tracker.models import Nation, Organisation, OrgRole, PartnerKind, User
+from copro_tracker.models import Organisation, User
 from copro_tracker.models.audit import SQLITE_TRIGGERS
 
 PASSWORD = "correct horse battery staple 42"

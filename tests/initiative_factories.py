@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
+from copro_tracker.codes import ActivityKind, MemberRole, StageKind
 from copro_tracker.extensions import db
 from copro_tracker.initiatives import service
-from copro_tracker.models import Activity, ActivityKind, Attendance, MemberRole, Stage, StageKind, User
+from copro_tracker.models import Activity, Attendance, Stage, User
 
 
 def make_initiative(lead: User, partner_co_lead: User | None = None, title: str = "Redesigning day opportunities"):

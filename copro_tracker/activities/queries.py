@@ -8,6 +8,7 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
 
+from ..codes import Side, StageStatus
 from ..extensions import db
 from ..models import (
     Activity,
@@ -18,9 +19,7 @@ from ..models import (
     Initiative,
     Membership,
     Recommendation,
-    Side,
     Stage,
-    StageStatus,
 )
 from ..tenancy import scoped
 

@@ -17,22 +17,17 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from .. import storage
 from ..audit import capture
+from ..codes import ActivityKind, CommunicationNeed, ConsentLevel, Position, Response, Side
 from ..extensions import db
 from ..initiatives.service import refresh_stage
 from ..models import (
     Activity,
-    ActivityKind,
     Attendance,
-    CommunicationNeed,
-    Consent,
     Decision,
     DecisionPosition,
     Evidence,
     Initiative,
-    Position,
     Recommendation,
-    Response,
-    Side,
     Stage,
     User,
     utcnow,
@@ -424,7 +419,7 @@ def upload_evidence(
         raise ActivityError(str(refused), "file") from refused
     if kind is None:
         raise ActivityError(f"The selected file must be a {filetypes.ALLOWED_DESCRIPTION}", "file")
-    if consent not in {c.value for c in Consent}:
+    if consent not in {c.value for c in ConsentLevel}:
         raise ActivityError("Choose how this file may be used in reports", "consent")
     activity_id, decision_id = _belongs(initiative, activity_id, decision_id)
     stored = storage.save(data)
@@ -439,7 +434,7 @@ def upload_evidence(
         sha256=stored.sha256,
         storage_key=stored.key,
         description=_text(description),
-        consent=Consent(consent),
+        consent=ConsentLevel(consent),
         uploaded_by_id=actor.id,
     )
     db.session.add(evidence)

@@ -12,7 +12,8 @@ from werkzeug.utils import secure_filename
 from wtforms.fields.choices import SelectChoice
 
 from .. import labels, storage
-from ..models import Evidence, Side
+from ..codes import Side
+from ..models import Evidence
 from ..permissions import authorize, can, membership_of, requires
 from ..web.forms import add_error
 from . import bp, queries, service
@@ -65,7 +66,7 @@ def _activity_choices(form: ActivityForm, initiative, activity=None) -> None:
     form.stage_id.choices = [SelectChoice(str(s.id), labels.label(labels.STAGE, s.kind)) for s in stages]
     members = [m for m in initiative.memberships if m.left_on is None]
     form.attendees.choices = [
-        SelectChoice(str(m.user_id), f"{m.user.display_name} ({labels.label(labels.ROLE, m.side)})") for m in members
+        SelectChoice(str(m.user_id), f"{m.user.display_name} ({labels.label(labels.SIDE, m.side)})") for m in members
     ]
     partners = [m for m in members if m.side == Side.CITIZEN_PARTNER]
     form.on_behalf_of.choices = [SelectChoice("", _("No, I am recording this myself"))] + [

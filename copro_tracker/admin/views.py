@@ -6,7 +6,8 @@ from flask_login import current_user
 
 from ..auth import service
 from ..auth.forms import ConfirmForm, MemberRoleForm
-from ..models import AccountToken, OrgRole, PartnerKind, TokenPurpose, User
+from ..codes import OrgRole, PartnerKind, TokenPurpose
+from ..models import AccountToken, User
 from ..permissions import authorize, requires
 from ..tenancy import get_scoped_or_404
 from ..web.forms import add_error

@@ -12,8 +12,9 @@ import sqlalchemy as sa
 from flask import current_app
 
 from ..audit import capture
+from ..codes import OrgRole, PartnerKind, TokenPurpose
 from ..extensions import db
-from ..models import AccountToken, Organisation, OrgRole, PartnerKind, TokenPurpose, User, utcnow
+from ..models import AccountToken, Organisation, User, utcnow
 from ..tenancy import scoped
 from . import passwords, tokens
 

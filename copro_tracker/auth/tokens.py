@@ -7,8 +7,9 @@ import secrets
 
 import sqlalchemy as sa
 
+from ..codes import TokenPurpose
 from ..extensions import db
-from ..models import AccountToken, TokenPurpose
+from ..models import AccountToken
 
 
 def new_secret() -> tuple[str, str]:

@@ -7,8 +7,8 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from .. import mail
+from ..codes import OrgRole, PartnerKind, TokenPurpose
 from ..extensions import limiter
-from ..models import OrgRole, PartnerKind, TokenPurpose
 from ..permissions import public, requires
 from ..web.forms import add_error, safe_next
 from ..web.urls import external_url

@@ -22,6 +22,7 @@ from datetime import date
 
 import sqlalchemy as sa
 
+from ..codes import Side
 from ..extensions import db
 from ..models import (
     Activity,
@@ -35,15 +36,11 @@ from ..models import (
     Output,
     ReciprocityEntry,
     Recommendation,
-    Side,
     SignOff,
     Stage,
     User,
 )
 from . import snapshot as s
-
-# The model's codes differ from the snapshot's in one place; everything else is identical by design.
-_FUNCTION_CODES = {"strategy_plan": "strategy"}
 
 
 def _role_for_side(side: Side) -> s.OrgRole:
@@ -308,7 +305,7 @@ def _facts(
             id=initiative.id,
             title=initiative.title,
             nation=nation.value,
-            statutory_functions=tuple(_FUNCTION_CODES.get(f, f) for f in initiative.statutory_functions or ()),
+            statutory_functions=tuple(initiative.statutory_functions or ()),
             collective=initiative.level.value == "collective",
             current_stage=initiative.current_stage.value if initiative.current_stage else None,
             closed=initiative.closed_on is not None,
@@ -387,7 +384,7 @@ def _facts(
                 text=d.what,
                 changed_by_partner_input=d.changed_by_partner_input,
                 how_changed=d.how_changed,
-                positions=tuple(s.Position(user_id=p.user_id, stance=p.position.value) for p in positions[d.id]),
+                positions=tuple(s.MemberPosition(user_id=p.user_id, stance=p.position.value) for p in positions[d.id]),
             )
             for d in decisions
         ),

@@ -9,7 +9,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 
 from .. import labels
-from ..models import AssessmentStatus
+from ..codes import AssessmentStatus
 from ..web.govuk import GovCheckboxesInput, GovRadioInput, GovSelect, GovSubmitInput, GovTextArea
 
 

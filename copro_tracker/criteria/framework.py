@@ -21,8 +21,9 @@ from typing import Any, Union, get_args, get_origin, get_type_hints
 
 import yaml
 
+from ..codes import Nation, StatutoryFunction
 from .rules import RULES, AppliesTo
-from .snapshot import InitiativeFacts, Nation, StatutoryFunction
+from .snapshot import InitiativeFacts
 
 FRAMEWORKS_DIR = Path(__file__).resolve().parent / "frameworks"
 ALL_NATIONS = "all"

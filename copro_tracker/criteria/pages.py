@@ -17,6 +17,7 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
+from ..codes import STATUS_ORDER, worst_status
 from ..extensions import db
 from ..models import Assessment, Initiative
 from ..tenancy import scoped
@@ -25,17 +26,6 @@ from . import rules, service
 from .framework import Criterion, Framework, Library, QualityStatement
 from .rules import Finding, Status
 from .snapshot import InitiativeFacts
-
-# Worst first: the order gaps are listed in, and the order of the status filter.
-STATUS_ORDER = (
-    Status.NOT_MET,
-    Status.PARTLY_MET,
-    Status.NEEDS_ATTESTATION,
-    Status.MET,
-    Status.NOT_APPLICABLE,
-)
-GAPS = (Status.NOT_MET, Status.PARTLY_MET)
-_RANK = {status: index for index, status in enumerate(STATUS_ORDER)}
 
 
 def differs(finding: Finding, assessment: Assessment | None) -> bool:
@@ -103,11 +93,8 @@ class InitiativePage:
 
 
 def _summary_status(statuses: Iterable[Status]) -> Status:
-    """The worst status among those that apply (as ``rules.combine`` grades a criterion's checks)."""
-    applicable = [s for s in statuses if s is not Status.NOT_APPLICABLE]
-    if not applicable:
-        return Status.NOT_APPLICABLE
-    return min(applicable, key=_RANK.__getitem__)
+    """The worst status among those that apply (the same grading as ``rules.combine``)."""
+    return worst_status(statuses) or Status.NOT_APPLICABLE
 
 
 def frameworks_with_criteria(library: Library, nation: str) -> list[Framework]:

@@ -19,46 +19,44 @@ import inspect
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from enum import StrEnum
 from functools import lru_cache
 from typing import Protocol
 
-from .snapshot import (
+from ..codes import (
+    LADDER_RUNGS,
+    LIVED_EXPERIENCE_KINDS,
+    NATION_LABELS,
     STAGE_ORDER,
+    CommunicationNeed,
+    FindingStatus,
+    Language,
+    MemberRole,
+    Nation,
+    OutputFormat,
+    OutputKind,
+    PartnerKind,
+    Position,
+    ReciprocityKind,
+    Response,
+    SignOffDecision,
+    StageKind,
+    StageStatus,
+    StatutoryFunction,
+    worst_status,
+)
+from .snapshot import (
     Activity,
     Decision,
-    Format,
     InitiativeFacts,
     InitiativeInfo,
     Member,
-    MemberRole,
-    Nation,
     Output,
-    OutputKind,
-    PartnerKind,
-    ReciprocityKind,
     Recommendation,
-    Response,
     Stage,
-    StageKind,
-    StageStatus,
-    Stance,
-    StatutoryFunction,
-    Verdict,
 )
 
-
-class Status(StrEnum):
-    MET = "met"
-    PARTLY_MET = "partly_met"
-    NOT_MET = "not_met"
-    NOT_APPLICABLE = "not_applicable"
-    NEEDS_ATTESTATION = "needs_attestation"
-
-
-# How bad a status is when findings are combined. A known gap (partly met) outranks "a person must
-# confirm", because confirming cannot close a gap the records already show.
-_SEVERITY = {Status.MET: 0, Status.NEEDS_ATTESTATION: 1, Status.PARTLY_MET: 2, Status.NOT_MET: 3}
+# Rules and their callers say ``Status``: it is the code list ``codes.FindingStatus``, not a copy of it.
+Status = FindingStatus
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,12 +134,12 @@ OUTPUT_WORDS = {
     OutputKind.OTHER: "output",
 }
 FORMAT_WORDS = {
-    Format.EASY_READ: "Easy Read",
-    Format.LARGE_PRINT: "large print",
-    Format.AUDIO: "audio",
-    Format.BSL_VIDEO: "British Sign Language video",
-    Format.WELSH: "Welsh",
-    Format.OTHER_LANGUAGE: "another language",
+    OutputFormat.EASY_READ: "Easy Read",
+    OutputFormat.LARGE_PRINT: "large print",
+    OutputFormat.AUDIO: "audio",
+    OutputFormat.BSL_VIDEO: "British Sign Language video",
+    OutputFormat.WELSH: "Welsh",
+    OutputFormat.OTHER_LANGUAGE: "another language",
 }
 PARTNER_KIND_WORDS = {
     PartnerKind.DRAWS_ON_CARE: "people who draw on care and support",
@@ -158,29 +156,26 @@ FUNCTION_WORDS = {
     StatutoryFunction.INFORMATION_ADVICE: "information and advice",
     StatutoryFunction.MARKET_SHAPING: "market shaping and commissioning",
     StatutoryFunction.ASSESSMENT: "assessment",
-    StatutoryFunction.STRATEGY: "a strategy or plan",
+    StatutoryFunction.STRATEGY_PLAN: "a strategy or plan",
     StatutoryFunction.ADVOCACY: "advocacy",
     StatutoryFunction.OTHER: "other work",
 }
-NATION_WORDS = {
-    Nation.ENGLAND: "England",
-    Nation.WALES: "Wales",
-    Nation.SCOTLAND: "Scotland",
-    Nation.NORTHERN_IRELAND: "Northern Ireland",
-}
-# Adjustment and communication-need codes share one vocabulary (copro_tracker.models.CommunicationNeed).
+# Adjustments and communication needs share one code list (codes.CommunicationNeed).
 NEED_WORDS = {
-    "easy_read": "Easy Read documents",
-    "large_print": "large print",
-    "bsl_interpreter": "a British Sign Language interpreter",
-    "hearing_loop": "a hearing loop",
-    "screen_reader": "documents that work with a screen reader",
-    "extra_time": "extra time to read and respond",
-    "supporter_present": "a supporter with them",
+    CommunicationNeed.EASY_READ: "Easy Read documents",
+    CommunicationNeed.LARGE_PRINT: "large print",
+    CommunicationNeed.BSL_INTERPRETER: "a British Sign Language interpreter",
+    CommunicationNeed.HEARING_LOOP: "a hearing loop",
+    CommunicationNeed.SCREEN_READER: "documents that work with a screen reader",
+    CommunicationNeed.EXTRA_TIME: "extra time to read and respond",
+    CommunicationNeed.SUPPORTER_PRESENT: "a supporter with them",
 }
 # Needs that mean an output must exist in a particular format for that person to use it.
-NEED_FORMATS = {"easy_read": Format.EASY_READ, "large_print": Format.LARGE_PRINT, "bsl_interpreter": Format.BSL_VIDEO}
-LIVED_EXPERIENCE_KINDS = (PartnerKind.DRAWS_ON_CARE, PartnerKind.CARER)
+NEED_FORMATS = {
+    CommunicationNeed.EASY_READ: OutputFormat.EASY_READ,
+    CommunicationNeed.LARGE_PRINT: OutputFormat.LARGE_PRINT,
+    CommunicationNeed.BSL_INTERPRETER: OutputFormat.BSL_VIDEO,
+}
 
 
 @lru_cache(maxsize=4096)
@@ -297,7 +292,7 @@ def _not_applicable(text: str, refs: Sequence[EvidenceRef] = ()) -> Finding:
 
 
 def _check_rung(name: str, value: int | None) -> None:
-    if value is not None and not 1 <= value <= 7:
+    if value is not None and value not in LADDER_RUNGS:
         raise ValueError(f"{name} must be a ladder rung from 1 to 7, got {value}")
 
 
@@ -377,7 +372,7 @@ def _grade_stage(
                 counted.append((activity, None, row.user_id, row.rating))
             elif row.contributed and row.user_id is not None:
                 for decision in facts.decisions_at(activity.id):
-                    if decision.stance_of(row.user_id) in (Stance.AGREED, Stance.DISSENTED, Stance.ABSTAINED):
+                    if decision.stance_of(row.user_id) in (Position.AGREED, Position.DISSENTED, Position.ABSTAINED):
                         counted.append((activity, decision, row.user_id, row.rating))
     what = "contributed to a recorded decision" if require_decision else "took part in an activity"
     if not counted:
@@ -576,7 +571,7 @@ def partner_positions_recorded(facts: InitiativeFacts, *, stages: tuple[StageKin
             recorded = [
                 p.user_id
                 for p in decision.positions
-                if p.user_id in facts.citizen_partner_ids and p.stance is not Stance.ABSENT
+                if p.user_id in facts.citizen_partner_ids and p.stance is not Position.ABSENT
             ]
             missing = [uid for uid in present if decision.stance_of(uid) is None]
             refs = [_decision_ref(decision), *([_activity_ref(activity)] if activity else [])]
@@ -593,7 +588,7 @@ def partner_positions_recorded(facts: InitiativeFacts, *, stages: tuple[StageKin
             else:
                 tally.add("none", f"{label}: no citizen partner's position is recorded.", refs)
             for position in decision.positions:
-                if position.stance is Stance.DISSENTED and position.user_id in facts.citizen_partner_ids:
+                if position.stance is Position.DISSENTED and position.user_id in facts.citizen_partner_ids:
                     tally.note(
                         f"{label}: a citizen partner disagreed, and this is kept on the record.",
                         [_decision_ref(decision), _member_ref(facts, position.user_id)],
@@ -798,7 +793,7 @@ def assisted_contributions_confirmed(facts: InitiativeFacts) -> Finding:
 def accessible_formats(
     facts: InitiativeFacts,
     *,
-    formats: tuple[Format, ...] = (),
+    formats: tuple[OutputFormat, ...] = (),
     kinds: tuple[OutputKind, ...] = (),
     from_needs: bool = True,
 ) -> Finding:
@@ -813,14 +808,14 @@ def accessible_formats(
     Each output-and-format pair is one item.
     """
     # A dict keeps the order formats were first asked for, so reasons read the same way every time.
-    required: dict[Format, None] = dict.fromkeys(formats)
+    required: dict[OutputFormat, None] = dict.fromkeys(formats)
     if from_needs:
         for member in _partners_on_record(facts):
             for need in member.communication_needs:
                 if need in NEED_FORMATS:
                     required.setdefault(NEED_FORMATS[need])
-            if member.preferred_language == "cy":
-                required.setdefault(Format.WELSH)
+            if member.preferred_language == Language.WELSH:
+                required.setdefault(OutputFormat.WELSH)
     in_scope = [
         o
         for o in facts.outputs
@@ -887,7 +882,7 @@ def welsh_language_offer(
     """
     nation = facts.initiative.nation
     if nation not in nations:
-        return _not_applicable(f"The Welsh language duties do not apply in {NATION_WORDS[nation]}.")
+        return _not_applicable(f"The Welsh language duties do not apply in {NATION_LABELS[nation]}.")
     tally = _Tally()
     welsh_speakers = set()
     partners = _partners_on_record(facts)
@@ -900,7 +895,7 @@ def welsh_language_offer(
             )
         else:
             tally.count("ok")
-            if member.preferred_language == "cy":
+            if member.preferred_language == Language.WELSH:
                 welsh_speakers.add(member.user_id)
     if partners and tally.none == 0:
         verb = "has" if len(partners) == 1 else "have"
@@ -911,7 +906,7 @@ def welsh_language_offer(
             continue
         at = _at(activity)
         refs = [_activity_ref(activity), *(_member_ref(facts, uid) for uid in present)]
-        if "cy" in activity.languages or "cy" in activity.interpretation:
+        if Language.WELSH in activity.languages or Language.WELSH in activity.interpretation:
             tally.add("ok", f"{_cap(at)}: held in Welsh or with Welsh interpretation.", refs)
         else:
             tally.add(
@@ -924,7 +919,7 @@ def welsh_language_offer(
         for output in facts.outputs:
             if not output.published_by(facts.as_of) or output.kind is OutputKind.ACCESSIBLE_VERSION:
                 continue
-            if Format.WELSH in output.formats:
+            if OutputFormat.WELSH in output.formats:
                 tally.add("ok", f"{_quote(output.title)} is published in Welsh.", [_output_ref(output)])
             else:
                 tally.add("none", f"{_quote(output.title)} is not published in Welsh yet.", [_output_ref(output)])
@@ -1215,7 +1210,7 @@ def dual_signoff(facts: InitiativeFacts) -> Finding:
             outcome = "none" if len(missing) == 2 else "partial"
             tally.add(outcome, f"{name} was closed without sign-off from {_join(missing)}.", refs)
         for signoff in stage.signoffs:
-            if signoff.verdict is not Verdict.DISSENT:
+            if signoff.verdict is not SignOffDecision.DISSENT:
                 continue
             who = "a citizen partner" if signoff.by_citizen_partner else "a commissioner"
             said = f": {_quote(signoff.reason, 200)}" if signoff.reason.strip() else ", without giving a reason"
@@ -1430,7 +1425,7 @@ def combine(findings: Iterable[Finding]) -> Finding:
     applicable = [f for f in findings if f.status is not Status.NOT_APPLICABLE]
     if not applicable:
         return Finding(Status.NOT_APPLICABLE, tuple(dict.fromkeys(r for f in findings for r in f.reasons)))
-    worst = max(applicable, key=lambda f: _SEVERITY[f.status]).status
+    worst = worst_status(f.status for f in applicable)
     # Two checks can look at the same record (the same rule with different parameters): say it once.
     return Finding(worst, tuple(dict.fromkeys(r for f in applicable for r in f.reasons)))
 

@@ -15,19 +15,9 @@ from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..audit import capture
+from ..codes import AssessmentLinkKind, AssessmentStatus
 from ..extensions import db
-from ..models import (
-    Activity,
-    Assessment,
-    AssessmentLinkKind,
-    AssessmentStatus,
-    Decision,
-    Evidence,
-    Initiative,
-    Output,
-    User,
-    utcnow,
-)
+from ..models import Activity, Assessment, Decision, Evidence, Initiative, Output, User, utcnow
 from ..permissions import can
 from ..tenancy import parse_id
 from .framework import Criterion, Framework

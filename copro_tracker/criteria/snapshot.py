@@ -19,144 +19,26 @@ from enum import StrEnum
 from functools import cached_property
 from typing import TypeVar
 
-
-class Nation(StrEnum):
-    ENGLAND = "england"
-    WALES = "wales"
-    SCOTLAND = "scotland"
-    NORTHERN_IRELAND = "northern_ireland"
-
-
-class OrgRole(StrEnum):
-    ADMIN = "admin"
-    COMMISSIONER = "commissioner"
-    CITIZEN_PARTNER = "citizen_partner"
-
-
-class PartnerKind(StrEnum):
-    DRAWS_ON_CARE = "draws_on_care"
-    CARER = "carer"
-    COMMUNITY = "community"
-    PROVIDER = "provider"
-    VCSE = "vcse"
-    HEALTHWATCH = "healthwatch"
-    ADVOCATE = "advocate"
-    OFFICER = "officer"
-
-
-class MemberRole(StrEnum):
-    CO_LEAD = "co_lead"
-    MEMBER = "member"
-    OBSERVER = "observer"
-
-
-class StatutoryFunction(StrEnum):
-    PREVENTION = "prevention"
-    INFORMATION_ADVICE = "information_advice"
-    MARKET_SHAPING = "market_shaping"
-    ASSESSMENT = "assessment"
-    STRATEGY = "strategy"
-    ADVOCACY = "advocacy"
-    OTHER = "other"
-
-
-class StageKind(StrEnum):
-    DESIGN = "design"
-    DELIVERY = "delivery"
-    EVALUATION = "evaluation"
-
-
-STAGE_ORDER: tuple[StageKind, ...] = (StageKind.DESIGN, StageKind.DELIVERY, StageKind.EVALUATION)
-
-
-class StageStatus(StrEnum):
-    NOT_STARTED = "not_started"
-    IN_PROGRESS = "in_progress"
-    AWAITING_SIGNOFF = "awaiting_signoff"
-    COMPLETE = "complete"
-
-
-class Verdict(StrEnum):
-    APPROVE = "approve"
-    DISSENT = "dissent"
-
-
-class ActivityKind(StrEnum):
-    WORKSHOP = "workshop"
-    CO_DESIGN_SESSION = "co_design_session"
-    STEERING_GROUP = "steering_group"
-    SURVEY = "survey"
-    CONSULTATION = "consultation"
-    TRAINING = "training"
-    REVIEW = "review"
-    EVALUATION_PANEL = "evaluation_panel"
-    OTHER = "other"
-
-
-class Stance(StrEnum):
-    """A member's recorded position on a decision."""
-
-    AGREED = "agreed"
-    DISSENTED = "dissented"
-    ABSTAINED = "abstained"
-    ABSENT = "absent"
-
-
-class Response(StrEnum):
-    """The answer to a recommendation ("you said, we did")."""
-
-    ACCEPTED = "accepted"
-    ADAPTED = "adapted"
-    REJECTED = "rejected"
-
-
-class ConsentLevel(StrEnum):
-    NAMED = "named"
-    ANONYMISED = "anonymised"
-    AGGREGATE_ONLY = "aggregate_only"
-    DO_NOT_USE = "do_not_use"
-
-
-class LinkKind(StrEnum):
-    """What an evidence file is attached to."""
-
-    INITIATIVE = "initiative"
-    ACTIVITY = "activity"
-    DECISION = "decision"
-    OUTPUT = "output"
-
-
-class OutputKind(StrEnum):
-    PLAN = "plan"
-    STRATEGY = "strategy"
-    INFORMATION_ADVICE_PLAN = "information_advice_plan"
-    MARKET_POSITION_STATEMENT = "market_position_statement"
-    TERMS_OF_REFERENCE = "terms_of_reference"
-    OUTCOMES_FRAMEWORK = "outcomes_framework"
-    EVALUATION_REPORT = "evaluation_report"
-    RESPONSE_STATEMENT = "response_statement"
-    ACCESSIBLE_VERSION = "accessible_version"
-    OTHER = "other"
-
-
-class Format(StrEnum):
-    """Formats an output is available in, beyond the standard English version."""
-
-    EASY_READ = "easy_read"
-    LARGE_PRINT = "large_print"
-    AUDIO = "audio"
-    BSL_VIDEO = "bsl_video"
-    WELSH = "welsh"
-    OTHER_LANGUAGE = "other_language"
-
-
-class ReciprocityKind(StrEnum):
-    PAYMENT = "payment"
-    VOUCHER = "voucher"
-    EXPENSES = "expenses"
-    TIME_CREDIT = "time_credit"
-    TRAINING = "training"
-    DECLINED = "declined"
+from ..codes import (
+    LADDER_RUNGS,
+    STAGE_ORDER,
+    ActivityKind,
+    ConsentLevel,
+    EvidenceLinkKind,
+    MemberRole,
+    Nation,
+    OrgRole,
+    OutputFormat,
+    OutputKind,
+    PartnerKind,
+    Position,
+    ReciprocityKind,
+    Response,
+    SignOffDecision,
+    StageKind,
+    StageStatus,
+    StatutoryFunction,
+)
 
 
 def _set_enum(obj: object, name: str, kind: type[StrEnum], optional: bool = False) -> None:
@@ -241,13 +123,13 @@ class SignOff:
     user_id: int
     # Carried on the sign-off itself so a gate stays attributable after the signer's tenure ends.
     org_role: OrgRole
-    verdict: Verdict
+    verdict: SignOffDecision
     reason: str = ""
     on: date | None = None
 
     def __post_init__(self) -> None:
         _set_enum(self, "org_role", OrgRole)
-        _set_enum(self, "verdict", Verdict)
+        _set_enum(self, "verdict", SignOffDecision)
 
     @property
     def by_citizen_partner(self) -> bool:
@@ -318,7 +200,7 @@ class Attendance:
     def __post_init__(self) -> None:
         _set_tuple(self, "adjustments_requested")
         _set_tuple(self, "adjustments_provided")
-        if self.rating is not None and not 1 <= self.rating <= 7:
+        if self.rating is not None and self.rating not in LADDER_RUNGS:
             raise ValueError(f"ladder rating must be between 1 and 7, got {self.rating}")
 
     @property
@@ -327,12 +209,12 @@ class Attendance:
 
 
 @dataclass(frozen=True, slots=True)
-class Position:
+class MemberPosition:
     user_id: int
-    stance: Stance
+    stance: Position
 
     def __post_init__(self) -> None:
-        _set_enum(self, "stance", Stance)
+        _set_enum(self, "stance", Position)
 
 
 @dataclass(frozen=True, slots=True)
@@ -343,12 +225,12 @@ class Decision:
     text: str
     changed_by_partner_input: bool = False
     how_changed: str = ""
-    positions: tuple[Position, ...] = ()
+    positions: tuple[MemberPosition, ...] = ()
 
     def __post_init__(self) -> None:
         _set_tuple(self, "positions")
 
-    def stance_of(self, user_id: int) -> Stance | None:
+    def stance_of(self, user_id: int) -> Position | None:
         for position in self.positions:
             if position.user_id == user_id:
                 return position.stance
@@ -380,12 +262,12 @@ class Evidence:
     id: int
     name: str
     consent: ConsentLevel
-    linked_kind: LinkKind = LinkKind.INITIATIVE
+    linked_kind: EvidenceLinkKind = EvidenceLinkKind.INITIATIVE
     linked_id: int | None = None
 
     def __post_init__(self) -> None:
         _set_enum(self, "consent", ConsentLevel)
-        _set_enum(self, "linked_kind", LinkKind)
+        _set_enum(self, "linked_kind", EvidenceLinkKind)
 
 
 @dataclass(frozen=True, slots=True)
@@ -397,13 +279,13 @@ class Output:
     version: str = "1"
     published_url: str | None = None
     published_on: date | None = None
-    formats: tuple[Format, ...] = ()
+    formats: tuple[OutputFormat, ...] = ()
     evidence_id: int | None = None
 
     def __post_init__(self) -> None:
         _set_enum(self, "kind", OutputKind)
         _set_tuple(self, "co_author_ids")
-        _set_tuple(self, "formats", Format)
+        _set_tuple(self, "formats", OutputFormat)
 
     def published_by(self, day: date) -> bool:
         """True when it has a web address and a publication date on or before ``day``."""

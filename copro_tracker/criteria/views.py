@@ -8,11 +8,10 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
-from .. import labels
+from .. import codes, labels
 from ..initiatives import queries
 from ..permissions import authorize, can, requires
 from ..tenancy import parse_id
@@ -100,15 +99,7 @@ class _Links:
             return item.name
         if kind == "output" and (item := next((o for o in facts.outputs if o.id == ident), None)):
             return item.title
-        return _("%(kind)s number %(id)s", kind=LINK_KINDS.get(kind, kind), id=ident)
-
-
-LINK_KINDS = {
-    "activity": _l("Activity"),
-    "decision": _l("Decision"),
-    "evidence": _l("Evidence file"),
-    "output": _l("Output"),
-}
+        return _("%(kind)s number %(id)s", kind=labels.label(labels.ASSESSMENT_LINK, kind), id=ident)
 
 
 @bp.get("/initiatives/<int:initiative_id>/criteria")
@@ -126,7 +117,7 @@ def initiative_criteria(initiative_id: int):
         links=_Links(initiative.id, page.facts),
         may_assess=can(current_user, "criteria.assess", initiative),
         may_respond=can(current_user, "criteria.respond", initiative),
-        statuses=pages.STATUS_ORDER,
+        statuses=codes.STATUS_ORDER,
         # A large initiative can give thousands of reasons: show a few, and all of them for one criterion on request.
         reason_limit=REASON_LIMIT,
         expanded=request.args.get("all", ""),
@@ -272,7 +263,7 @@ def coverage():
         SelectChoice(f.id, f.title) for f in frameworks
     ]
     filters.status.choices = [SelectChoice("", _("Any status"))] + [
-        SelectChoice(s.value, labels.label(labels.FINDING_STATUS, s.value)) for s in pages.STATUS_ORDER
+        SelectChoice(s.value, labels.label(labels.FINDING_STATUS, s.value)) for s in codes.STATUS_ORDER
     ]
     framework_id = filters.framework.data if filters.framework.data in {f.id for f in frameworks} else None
     status = Status(filters.status.data) if filters.status.data in {s.value for s in Status} else None

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from ..models import MemberRole, Side, SignOffDecision, StageKind
+from ..codes import MemberRole, Side, SignOffDecision, StageKind
 
 
 @dataclass(frozen=True)

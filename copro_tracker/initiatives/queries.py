@@ -7,8 +7,9 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
+from ..codes import Side, StageKind
 from ..extensions import db
-from ..models import Activity, Attendance, Initiative, Membership, Side, Stage, StageKind, User
+from ..models import Activity, Attendance, Initiative, Membership, Stage, User
 from ..permissions import STAFF
 from ..tenancy import scoped
 from .gates import AttendanceFact, Gate, MemberFact, SignOffFact, co_leads_missing, evaluate_gate

@@ -8,21 +8,9 @@ import sqlalchemy as sa
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..audit import capture
+from ..codes import STAGE_ORDER, Level, MemberRole, SignOffDecision, StageKind, StageStatus
 from ..extensions import db
-from ..models import (
-    STAGE_ORDER,
-    Initiative,
-    Level,
-    MemberRole,
-    Membership,
-    SignOff,
-    SignOffDecision,
-    Stage,
-    StageKind,
-    StageReopening,
-    StageStatus,
-    User,
-)
+from ..models import Initiative, Membership, SignOff, Stage, StageReopening, User
 from ..permissions import membership_of
 from ..tenancy import get_scoped
 from . import queries

@@ -11,7 +11,7 @@ from wtforms import RadioField
 from .. import labels, mail
 from ..auth import service as accounts
 from ..auth.forms import ConfirmForm, InviteForm
-from ..models import OrgRole, PartnerKind, StageKind
+from ..codes import OrgRole, PartnerKind, StageKind
 from ..permissions import authorize, can, membership_of, requires
 from ..tenancy import parse_id
 from ..web.forms import add_error

@@ -9,21 +9,10 @@ import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..auth.service import pending_invitations
+from ..codes import MemberRole, OrgRole, StageStatus
 from ..extensions import db
 from ..initiatives.gates import AttendanceFact, Gate, MemberFact, SignOffFact, evaluate_gate
-from ..models import (
-    AccountToken,
-    Activity,
-    Attendance,
-    Initiative,
-    MemberRole,
-    Membership,
-    OrgRole,
-    Recommendation,
-    Stage,
-    StageStatus,
-    User,
-)
+from ..models import AccountToken, Activity, Attendance, Initiative, Membership, Recommendation, Stage, User
 from ..permissions import STAFF, can, membership_of
 from ..tenancy import scoped
 

@@ -2,58 +2,35 @@
 
 from .activity import (
     Activity,
-    ActivityKind,
     Attendance,
-    Consent,
     Decision,
     DecisionPosition,
     Evidence,
-    Position,
     Recommendation,
-    Response,
 )
-from .assessment import Assessment, AssessmentLinkKind, AssessmentStatus
+from .assessment import Assessment
 from .audit import AuditChainHead, AuditCheckpoint, AuditEvent, AuditValue, AuditVerification
 from .initiative import (
-    STAGE_ORDER,
     Initiative,
-    Level,
-    MemberRole,
     Membership,
-    Side,
     SignOff,
-    SignOffDecision,
     Stage,
-    StageKind,
     StageReopening,
-    StageStatus,
-    StatutoryFunction,
 )
 from .organisation import (
     AccountToken,
-    CommunicationNeed,
-    Nation,
     Organisation,
-    OrgRole,
-    PartnerKind,
-    TokenPurpose,
     User,
     utcnow,
 )
-from .output import Output, OutputFormat, OutputKind, ReciprocityEntry, ReciprocityKind
-from .report import ReportKind, ShareLink
+from .output import Output, ReciprocityEntry
+from .report import ShareLink
 
 __all__ = [
-    "ReportKind",
     "ShareLink",
     "Assessment",
-    "AssessmentLinkKind",
-    "AssessmentStatus",
     "Output",
-    "OutputFormat",
-    "OutputKind",
     "ReciprocityEntry",
-    "ReciprocityKind",
     "AuditChainHead",
     "AuditCheckpoint",
     "AuditEvent",
@@ -61,34 +38,17 @@ __all__ = [
     "AuditVerification",
     "AccountToken",
     "Activity",
-    "ActivityKind",
     "Attendance",
-    "CommunicationNeed",
-    "Consent",
     "Decision",
     "DecisionPosition",
     "Evidence",
     "Initiative",
-    "Level",
-    "MemberRole",
     "Membership",
-    "Nation",
-    "OrgRole",
     "Organisation",
-    "PartnerKind",
-    "Position",
     "Recommendation",
-    "Response",
-    "STAGE_ORDER",
-    "Side",
     "SignOff",
-    "SignOffDecision",
     "Stage",
-    "StageKind",
     "StageReopening",
-    "StageStatus",
-    "StatutoryFunction",
-    "TokenPurpose",
     "User",
     "utcnow",
 ]

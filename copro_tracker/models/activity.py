@@ -3,46 +3,15 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..codes import ActivityKind, ConsentLevel, Position, Response
 from ..extensions import db
 from .initiative import Initiative, Stage
 from .organisation import User, _enum, utcnow
-
-
-class ActivityKind(enum.StrEnum):
-    WORKSHOP = "workshop"
-    CO_DESIGN_SESSION = "co_design_session"
-    STEERING_GROUP = "steering_group"
-    SURVEY = "survey"
-    TRAINING = "training"
-    REVIEW = "review"
-    EVALUATION_PANEL = "evaluation_panel"
-    OTHER = "other"
-
-
-class Position(enum.StrEnum):
-    AGREED = "agreed"
-    DISSENTED = "dissented"
-    ABSTAINED = "abstained"
-    ABSENT = "absent"
-
-
-class Response(enum.StrEnum):
-    ACCEPTED = "accepted"
-    ADAPTED = "adapted"
-    REJECTED = "rejected"
-
-
-class Consent(enum.StrEnum):
-    NAMED = "named"
-    ANONYMISED = "anonymised"
-    AGGREGATE_ONLY = "aggregate_only"
-    DO_NOT_USE = "do_not_use"
 
 
 class Activity(db.Model):
@@ -198,7 +167,7 @@ class Evidence(db.Model):
     sha256: Mapped[str] = mapped_column(sa.String(64), info={"audit_plain": True})
     storage_key: Mapped[str] = mapped_column(sa.String(100), info={"audit_plain": True})
     description: Mapped[str] = mapped_column(sa.Text, default="")
-    consent: Mapped[Consent] = mapped_column(_enum(Consent))
+    consent: Mapped[ConsentLevel] = mapped_column(_enum(ConsentLevel))
     uploaded_by_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id"))
     uploaded_at: Mapped[datetime] = mapped_column(default=utcnow)
 

@@ -8,30 +8,14 @@ recomputed from the records and shown beside this, and neither overwrites the ot
 
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..codes import AssessmentStatus
 from ..extensions import db
 from .organisation import User, _enum, utcnow
-
-
-class AssessmentStatus(enum.StrEnum):
-    MET = "met"
-    PARTLY_MET = "partly_met"
-    NOT_MET = "not_met"
-    NOT_APPLICABLE = "not_applicable"
-
-
-class AssessmentLinkKind(enum.StrEnum):
-    """Records an assessment may point to as its evidence."""
-
-    ACTIVITY = "activity"
-    DECISION = "decision"
-    EVIDENCE = "evidence"
-    OUTPUT = "output"
 
 
 class Assessment(db.Model):

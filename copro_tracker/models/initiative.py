@@ -2,63 +2,14 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..codes import Level, MemberRole, Side, SignOffDecision, StageKind, StageStatus
 from ..extensions import db
 from .organisation import User, _enum, utcnow
-
-
-class StatutoryFunction(enum.StrEnum):
-    PREVENTION = "prevention"
-    INFORMATION_ADVICE = "information_advice"
-    MARKET_SHAPING = "market_shaping"
-    ASSESSMENT = "assessment"
-    STRATEGY_PLAN = "strategy_plan"
-    ADVOCACY = "advocacy"
-    OTHER = "other"
-
-
-class Level(enum.StrEnum):
-    COLLECTIVE = "collective"
-    INDIVIDUAL = "individual"
-
-
-class StageKind(enum.StrEnum):
-    DESIGN = "design"
-    DELIVERY = "delivery"
-    EVALUATION = "evaluation"
-
-
-STAGE_ORDER = (StageKind.DESIGN, StageKind.DELIVERY, StageKind.EVALUATION)
-
-
-class StageStatus(enum.StrEnum):
-    NOT_STARTED = "not_started"
-    IN_PROGRESS = "in_progress"
-    AWAITING_SIGNOFF = "awaiting_signoff"
-    COMPLETE = "complete"
-
-
-class MemberRole(enum.StrEnum):
-    CO_LEAD = "co_lead"
-    MEMBER = "member"
-    OBSERVER = "observer"
-
-
-class Side(enum.StrEnum):
-    """Which side of the partnership a member sits on, fixed when they join (tenure is history)."""
-
-    COMMISSIONER = "commissioner"
-    CITIZEN_PARTNER = "citizen_partner"
-
-
-class SignOffDecision(enum.StrEnum):
-    APPROVE = "approve"
-    DISSENT = "dissent"
 
 
 class Initiative(db.Model):

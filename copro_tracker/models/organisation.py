@@ -8,50 +8,12 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..codes import Nation, OrgRole, PartnerKind, TokenPurpose
 from ..extensions import db
 
 
 def utcnow() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
-
-
-class Nation(enum.StrEnum):
-    ENGLAND = "england"
-    WALES = "wales"
-    SCOTLAND = "scotland"
-    NORTHERN_IRELAND = "northern_ireland"
-
-
-class OrgRole(enum.StrEnum):
-    ADMIN = "admin"
-    COMMISSIONER = "commissioner"
-    CITIZEN_PARTNER = "citizen_partner"
-
-
-class PartnerKind(enum.StrEnum):
-    DRAWS_ON_CARE = "draws_on_care"
-    CARER = "carer"
-    COMMUNITY = "community"
-    PROVIDER = "provider"
-    VCSE = "vcse"
-    HEALTHWATCH = "healthwatch"
-    ADVOCATE = "advocate"
-    OFFICER = "officer"
-
-
-class CommunicationNeed(enum.StrEnum):
-    EASY_READ = "easy_read"
-    LARGE_PRINT = "large_print"
-    BSL_INTERPRETER = "bsl_interpreter"
-    HEARING_LOOP = "hearing_loop"
-    SCREEN_READER = "screen_reader"
-    EXTRA_TIME = "extra_time"
-    SUPPORTER_PRESENT = "supporter_present"
-
-
-class TokenPurpose(enum.StrEnum):
-    INVITATION = "invitation"
-    PASSWORD_RESET = "password_reset"  # noqa: S105 - a purpose name, not a secret
 
 
 def _enum(kind: type[enum.StrEnum], length: int = 32) -> sa.Enum:

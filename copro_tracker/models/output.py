@@ -3,46 +3,15 @@ versions) and what people were offered for their time (reciprocity). The criteri
 
 from __future__ import annotations
 
-import enum
 from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..codes import OutputKind, ReciprocityKind
 from ..extensions import db
 from .initiative import Initiative
 from .organisation import User, _enum, utcnow
-
-
-class OutputKind(enum.StrEnum):
-    PLAN = "plan"
-    STRATEGY = "strategy"
-    INFORMATION_ADVICE_PLAN = "information_advice_plan"
-    MARKET_POSITION_STATEMENT = "market_position_statement"
-    TERMS_OF_REFERENCE = "terms_of_reference"
-    OUTCOMES_FRAMEWORK = "outcomes_framework"
-    EVALUATION_REPORT = "evaluation_report"
-    RESPONSE_STATEMENT = "response_statement"
-    ACCESSIBLE_VERSION = "accessible_version"
-    OTHER = "other"
-
-
-class OutputFormat(enum.StrEnum):
-    EASY_READ = "easy_read"
-    LARGE_PRINT = "large_print"
-    AUDIO = "audio"
-    BSL_VIDEO = "bsl_video"
-    WELSH = "welsh"
-    OTHER_LANGUAGE = "other_language"
-
-
-class ReciprocityKind(enum.StrEnum):
-    PAYMENT = "payment"
-    VOUCHER = "voucher"
-    EXPENSES = "expenses"
-    TIME_CREDIT = "time_credit"
-    TRAINING = "training"
-    DECLINED = "declined"
 
 
 class Output(db.Model):

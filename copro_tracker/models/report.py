@@ -3,22 +3,14 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..codes import ReportKind
 from ..extensions import db
 from .organisation import User, _enum, utcnow
-
-
-class ReportKind(enum.StrEnum):
-    """The same codes as copro_tracker.reports.build.ReportKind (the pure core cannot import models)."""
-
-    INITIATIVE = "initiative"
-    PORTFOLIO = "portfolio"
-    QUALITY_STATEMENT = "quality_statement"
 
 
 class ShareLink(db.Model):

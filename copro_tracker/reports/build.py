@@ -46,39 +46,43 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from enum import StrEnum
 
+from ..codes import (
+    ACTIVITY_KIND_LABELS,
+    CONSENT_LABELS,
+    EVIDENCE_LINK_LABELS,
+    FINDING_STATUS_LABELS,
+    GAPS,
+    LADDER_RUNGS,
+    MEMBER_ROLE_LABELS,
+    NATION_LABELS,
+    POSITION_LABELS,
+    RESPONSE_LABELS,
+    STAGE_LABELS,
+    STAGE_ORDER,
+    STAGE_STATUS_LABELS,
+    ConsentLevel,
+    ReportKind,
+    StageKind,
+    StageStatus,
+    status_rank,
+)
 from ..criteria.framework import Criterion, Framework, Library
 from ..criteria.rules import (
     FUNCTION_WORDS,
-    NATION_WORDS,
     NEED_WORDS,
     PARTNER_KIND_WORDS,
     RUNG_WORDS,
     Finding,
     evaluate_all,
 )
-from ..criteria.rules import Status as FindingStatus
-from ..criteria.snapshot import (
-    STAGE_ORDER,
-    ConsentLevel,
-    InitiativeFacts,
-    Stage,
-    StageKind,
-    StageStatus,
-)
+from ..criteria.snapshot import InitiativeFacts, Stage
 
 REPORT_FORMAT = "copro-report/1"
 SMALL_NUMBER = 5
 SUPPRESSED = "fewer than 5"
 
 Cell = str | int | date | None
-
-
-class ReportKind(StrEnum):
-    INITIATIVE = "initiative"
-    PORTFOLIO = "portfolio"
-    QUALITY_STATEMENT = "quality_statement"
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -357,45 +361,7 @@ def _section_data(section: Section) -> dict:
 
 
 # ---------------------------------------------------------------------------------------------------
-# Words (the pure core cannot use Flask-Babel; these match copro_tracker.labels in meaning)
-
-STAGE_WORDS = {StageKind.DESIGN: "Design", StageKind.DELIVERY: "Delivery", StageKind.EVALUATION: "Evaluation"}
-STAGE_STATUS_WORDS = {
-    StageStatus.NOT_STARTED: "Not started",
-    StageStatus.IN_PROGRESS: "In progress",
-    StageStatus.AWAITING_SIGNOFF: "Awaiting sign-off",
-    StageStatus.COMPLETE: "Complete",
-}
-ROLE_WORDS = {"co_lead": "Co-lead", "member": "Member", "observer": "Observer"}
-ACTIVITY_WORDS = {
-    "workshop": "Workshop",
-    "co_design_session": "Co-design session",
-    "steering_group": "Steering group",
-    "survey": "Survey",
-    "consultation": "Consultation",
-    "training": "Training",
-    "review": "Review",
-    "evaluation_panel": "Evaluation panel",
-    "other": "Other",
-}
-STANCE_WORDS = {"agreed": "Agreed", "dissented": "Disagreed", "abstained": "Did not take a side", "absent": "Absent"}
-RESPONSE_WORDS = {"accepted": "Accepted", "adapted": "Adapted", "rejected": "Not accepted"}
-CONSENT_WORDS = {
-    ConsentLevel.NAMED: "Named",
-    ConsentLevel.ANONYMISED: "Anonymised",
-    ConsentLevel.AGGREGATE_ONLY: "Counted only",
-    ConsentLevel.DO_NOT_USE: "Do not use",
-}
-FINDING_WORDS = {
-    "met": "Met",
-    "partly_met": "Partly met",
-    "not_met": "Not met",
-    "not_applicable": "Does not apply",
-    "needs_attestation": "A person needs to confirm",
-}
-# Worst first: gaps are listed before what is in order.
-GAP_ORDER = {"not_met": 0, "partly_met": 1, "needs_attestation": 2, "met": 3, "not_applicable": 4}
-LINK_WORDS = {"initiative": "The initiative", "activity": "Activity", "decision": "Decision", "output": "Output"}
+# Words come from the labels kept beside the codes (copro_tracker.codes); only the pseudonym prefixes are here.
 SIDE_WORDS = {True: "Citizen partner", False: "Staff member"}
 
 
@@ -573,7 +539,7 @@ def _assessment_words(names: Names, item: HumanAssessment | None) -> tuple[str, 
     """(status, who assessed, citizen partner's response) for a table row."""
     if item is None:
         return "Not assessed yet", "", ""
-    status = FINDING_WORDS.get(item.status, item.status)
+    status = FINDING_STATUS_LABELS.get(item.status, item.status)
     by = names.person(item.assessed_by)
     if item.assessed_on:
         by = f"{by}, {_day(item.assessed_on)}"
@@ -635,7 +601,7 @@ def _evidence_section(names: Names, facts_by_id: Mapping[int, InitiativeFacts], 
                 name,
                 *((facts.initiative.title,) if several else ()),
                 _linked_to(facts, item),
-                CONSENT_WORDS[item.consent],
+                CONSENT_LABELS[item.consent],
                 item.content_type,
                 item.size,
                 item.uploaded_on,
@@ -672,7 +638,7 @@ def _linked_to(facts: InitiativeFacts, item: EvidenceFile) -> str:
         return f"Activity: {activity.title} ({_day(activity.on)})"
     if item.linked_kind == "decision" and (decision := facts.decision(item.linked_id)):
         return f"Decision: {_quote(decision.text, 80)}"
-    return LINK_WORDS.get(item.linked_kind, item.linked_kind)
+    return EVIDENCE_LINK_LABELS.get(item.linked_kind, item.linked_kind)
 
 
 def _audit_section(inputs: ReportInputs, scope: str) -> Section:
@@ -759,7 +725,7 @@ def _participation_tables(
     stages = _stage_participation(facts_list, period)
     stage_rows = tuple(
         (
-            STAGE_WORDS[kind],
+            STAGE_LABELS[kind],
             stages[kind]["activities"],
             count(stages[kind]["attendances"]),
             count(stages[kind]["contributed"]),
@@ -787,11 +753,11 @@ def _participation_tables(
         "Citizen partner attendances by stage",
         (
             f"A bar chart of citizen partner attendances in each stage. The most were in the "
-            f"{STAGE_WORDS[busiest].lower()} stage. The table beside it has the numbers."
+            f"{STAGE_LABELS[busiest].lower()} stage. The table beside it has the numbers."
             if any(attendances)
             else "A bar chart of citizen partner attendances in each stage: none are recorded yet."
         ),
-        tuple(STAGE_WORDS[k] for k in STAGE_ORDER),
+        tuple(STAGE_LABELS[k] for k in STAGE_ORDER),
         (
             Series("Attendances", tuple(bar(n) for n in attendances)),
             Series("Contributed", tuple(bar(stages[k]["contributed"]) for k in STAGE_ORDER)),
@@ -800,7 +766,7 @@ def _participation_tables(
     )
     partners, staff = _rating_counts(facts_list, period)
     rating_rows = tuple(
-        (f"{rung}. {RUNG_WORDS[rung].capitalize()}", count(partners[rung]), count(staff[rung])) for rung in range(1, 8)
+        (f"{rung}. {RUNG_WORDS[rung].capitalize()}", count(partners[rung]), count(staff[rung])) for rung in LADDER_RUNGS
     )
     rating_table = Table(
         "ladder_ratings",
@@ -827,7 +793,7 @@ def _participation_tables(
         "chart_ladder_ratings",
         "Ladder ratings",
         summary,
-        tuple(str(rung) for rung in range(1, 8)),
+        tuple(str(rung) for rung in LADDER_RUNGS),
         (
             Series("Citizen partners", tuple(bar(partners[r]) for r in range(1, 8))),
             Series("Staff", tuple(bar(staff[r]) for r in range(1, 8))),
@@ -903,7 +869,7 @@ def _initiative_summary(details, facts: InitiativeFacts, period, activities, eva
     else:
         current = [s for s in facts.stages if stage_status_as_at(s, period.as_of) != StageStatus.NOT_STARTED]
         shown = current[-1] if current else None
-        status = f"{STAGE_WORDS[shown.kind]} stage" if shown else "Not started"
+        status = f"{STAGE_LABELS[shown.kind]} stage" if shown else "Not started"
     partners = {
         row.user_id if row.user_id is not None else ("guest", row.guest_name)
         for a in activities
@@ -945,7 +911,7 @@ def _members_section(facts: InitiativeFacts, names: Names, period: Period) -> Se
             (
                 names.person(member.user_id),
                 "Citizen partner" if member.is_citizen_partner else "Commissioner side",
-                ROLE_WORDS[member.role.value],
+                MEMBER_ROLE_LABELS[member.role.value],
                 PARTNER_KIND_WORDS[member.partner_kind].capitalize() if member.partner_kind else "",
                 member.joined_on,
                 left if left else "Still a member",
@@ -983,14 +949,14 @@ def _stages_section(facts: InitiativeFacts, names: Names, period: Period) -> Sec
         dissent = sum(s.verdict.value == "dissent" for s in signoffs)
         closed = stage.closed_on if stage.closed_on and stage.closed_on <= period.as_of else None
         opened = stage.opened_on if stage.opened_on and stage.opened_on <= period.as_of else None
-        stage_rows.append((STAGE_WORDS[kind], STAGE_STATUS_WORDS[status], opened, closed, len(signoffs), dissent))
+        stage_rows.append((STAGE_LABELS[kind], STAGE_STATUS_LABELS[status], opened, closed, len(signoffs), dissent))
         for s in signoffs:
             if not period.covers(s.on):
                 continue
             sign_rows.append(
                 (
                     names.person(s.user_id),
-                    STAGE_WORDS[kind],
+                    STAGE_LABELS[kind],
                     "Citizen partner" if s.by_citizen_partner else "Commissioner side",
                     "Disagreed" if s.verdict.value == "dissent" else "Approved",
                     s.reason,
@@ -1049,8 +1015,8 @@ def _activities_section(facts: InitiativeFacts, names: Names, period: Period, ac
             (
                 activity.title,
                 activity.on,
-                STAGE_WORDS[activity.stage],
-                ACTIVITY_WORDS.get(activity.kind.value, activity.kind.value),
+                STAGE_LABELS[activity.stage],
+                ACTIVITY_KIND_LABELS.get(activity.kind.value, activity.kind.value),
                 len(attendance),
                 len(partner_rows),
                 sum(r.contributed for r in partner_rows),
@@ -1147,7 +1113,7 @@ def _decisions_section(facts: InitiativeFacts, names: Names, period: Period) -> 
                 activity.title if activity else "",
                 _yes(decision.changed_by_partner_input),
                 decision.how_changed,
-                *(", ".join(by_stance.get(stance, [])) for stance in STANCE_WORDS),
+                *(", ".join(by_stance.get(stance, [])) for stance in POSITION_LABELS),
             )
         )
     table = Table(
@@ -1159,7 +1125,7 @@ def _decisions_section(facts: InitiativeFacts, names: Names, period: Period) -> 
             ("activity", "Made at"),
             ("changed_by_partners", "Changed by partners' input"),
             ("how_changed", "How it changed"),
-            *((f"{stance}", label) for stance, label in STANCE_WORDS.items()),
+            *((f"{stance}", label) for stance, label in POSITION_LABELS.items()),
         ),
         tuple(rows),
     )
@@ -1185,7 +1151,7 @@ def _recommendations_section(facts: InitiativeFacts, names: Names, inputs: Repor
                 item.text,
                 names.person(item.from_user_id),
                 item.raised_on,
-                RESPONSE_WORDS[item.response.value] if answered else "",
+                RESPONSE_LABELS[item.response.value] if answered else "",
                 item.reason if answered else "",
                 item.action if answered else "",
                 item.review_on,
@@ -1279,12 +1245,12 @@ def _criteria_section(names: Names, evaluated: Sequence[_Evaluated]) -> Section:
     for framework_id, items in by_framework.items():
         framework = frameworks[framework_id]
         rows = []
-        for item in sorted(items, key=lambda e: GAP_ORDER.get(e.finding.status.value, 9)):
+        for item in sorted(items, key=lambda e: status_rank(e.finding.status)):
             status, by, response = _assessment_words(names, item.assessment)
             rows.append(
                 (
                     f"{item.criterion.id}: {item.criterion.title}",
-                    FINDING_WORDS[item.finding.status.value],
+                    FINDING_STATUS_LABELS[item.finding.status],
                     _reasons(item.finding),
                     status,
                     by,
@@ -1317,7 +1283,7 @@ def _cqc_section(
 ) -> Section:
     cqc = next((f.cqc for f in inputs.library.for_nation(inputs.nation) if f.cqc is not None), None)
     if cqc is None:
-        nation = NATION_WORDS.get(inputs.nation, inputs.nation)
+        nation = NATION_LABELS.get(inputs.nation, inputs.nation)
         return Section(
             "cqc",
             "CQC quality statements",
@@ -1399,7 +1365,7 @@ def build_portfolio_report(inputs: ReportInputs) -> Report:
         else:
             latest = current[-1] if current else None
             stage_words = (
-                f"{STAGE_WORDS[latest.kind]}: {STAGE_STATUS_WORDS[stage_status_as_at(latest, period.as_of)].lower()}"
+                f"{STAGE_LABELS[latest.kind]}: {STAGE_STATUS_LABELS[stage_status_as_at(latest, period.as_of)].lower()}"
                 if latest
                 else "Not started"
             )
@@ -1474,9 +1440,9 @@ def build_portfolio_report(inputs: ReportInputs) -> Report:
 def _initiative_gaps(facts: InitiativeFacts, items: Sequence[_Evaluated], inputs: ReportInputs) -> list[str]:
     period = inputs.period
     gaps = []
-    for item in sorted(items, key=lambda e: GAP_ORDER.get(e.finding.status.value, 9)):
-        if item.finding.status in (FindingStatus.NOT_MET, FindingStatus.PARTLY_MET):
-            gaps.append(f"{FINDING_WORDS[item.finding.status.value]}: {item.criterion.id} {item.criterion.title}")
+    for item in sorted(items, key=lambda e: status_rank(e.finding.status)):
+        if item.finding.status in GAPS:
+            gaps.append(f"{FINDING_STATUS_LABELS[item.finding.status]}: {item.criterion.id} {item.criterion.title}")
     on_day = facts.members_on(period.as_of)
     if not any(m.is_citizen_partner and m.role.value == "co_lead" for m in on_day):
         gaps.append("No citizen partner co-lead")
@@ -1497,7 +1463,7 @@ def _initiative_gaps(facts: InitiativeFacts, items: Sequence[_Evaluated], inputs
         gaps.append(f"Recommendations waiting for an answer: {len(waiting)}")
     for stage in facts.stages:
         if any(s.verdict.value == "dissent" and (s.on is None or s.on <= period.as_of) for s in stage.signoffs):
-            gaps.append(f"{STAGE_WORDS[stage.kind]} stage: a member disagreed at the sign-off")
+            gaps.append(f"{STAGE_LABELS[stage.kind]} stage: a member disagreed at the sign-off")
     return gaps
 
 
@@ -1619,11 +1585,11 @@ def build_quality_statement_report(inputs: ReportInputs, statement_id: str) -> R
                 (
                     details.title,
                     f"{item.criterion.id}: {item.criterion.title}",
-                    FINDING_WORDS[item.finding.status.value],
+                    FINDING_STATUS_LABELS[item.finding.status],
                     _reasons(item.finding),
                     status,
                     response,
-                    GAP_ORDER.get(item.finding.status.value, 9),
+                    status_rank(item.finding.status),
                 )
             )
     rows.sort(key=lambda r: (r[-1], r[0], r[1]))

@@ -13,20 +13,11 @@ from datetime import UTC, date, datetime, time, timedelta
 import sqlalchemy as sa
 from flask import current_app
 
+from ..codes import OrgRole
 from ..criteria import facts as facts_loader
 from ..criteria.framework import Library
 from ..extensions import db
-from ..models import (
-    Assessment,
-    AuditCheckpoint,
-    AuditEvent,
-    Evidence,
-    Initiative,
-    Organisation,
-    OrgRole,
-    Recommendation,
-    User,
-)
+from ..models import Assessment, AuditCheckpoint, AuditEvent, Evidence, Initiative, Organisation, Recommendation, User
 from . import build
 
 

@@ -20,9 +20,9 @@ from flask import current_app
 
 from ..audit import capture
 from ..audit import service as audit_service
+from ..codes import ReportKind as StoredKind
 from ..extensions import db
 from ..models import AuditEvent, Initiative, Organisation, ShareLink, User, utcnow
-from ..models import ReportKind as StoredKind
 from . import build, data, render_csv, render_html, render_json, render_pdf
 
 FORMATS = ("html", "pdf", "csv", "json")

@@ -17,8 +17,9 @@ from flask import Flask
 from flask_babel import force_locale, gettext
 from playwright.sync_api import Locator, Page, expect
 
+from copro_tracker.codes import CommunicationNeed, OrgRole
 from copro_tracker.extensions import db
-from copro_tracker.models import CommunicationNeed, OrgRole, User
+from copro_tracker.models import User
 
 pytestmark = pytest.mark.browser
 

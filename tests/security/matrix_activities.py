@@ -14,18 +14,9 @@ from flask import current_app
 from matrix_world import Spec, World, by_role
 
 from copro_tracker import storage
+from copro_tracker.codes import ActivityKind, ConsentLevel, Position
 from copro_tracker.extensions import db
-from copro_tracker.models import (
-    Activity,
-    ActivityKind,
-    Attendance,
-    Consent,
-    Decision,
-    DecisionPosition,
-    Evidence,
-    Position,
-    Recommendation,
-)
+from copro_tracker.models import Activity, Attendance, Decision, DecisionPosition, Evidence, Recommendation
 
 
 def extend_world(world: World) -> None:
@@ -72,7 +63,7 @@ def extend_world(world: World) -> None:
         size=stored.size,
         sha256=stored.sha256,
         storage_key=stored.key,
-        consent=Consent.ANONYMISED,
+        consent=ConsentLevel.ANONYMISED,
         uploaded_by_id=world.commissioner.id,
     )
     db.session.add(evidence)

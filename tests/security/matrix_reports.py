@@ -11,8 +11,9 @@ from datetime import timedelta
 
 from matrix_world import Spec, World, by_role, everyone
 
+from copro_tracker.codes import ReportKind
 from copro_tracker.extensions import db
-from copro_tracker.models import ReportKind, ShareLink, utcnow
+from copro_tracker.models import ShareLink, utcnow
 
 
 def extend_world(world: World) -> None:

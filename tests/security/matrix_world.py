@@ -9,8 +9,9 @@ from datetime import timedelta
 from conftest import make_org, make_user
 from initiative_factories import make_initiative
 
+from copro_tracker.codes import Nation, OrgRole, PartnerKind, TokenPurpose
 from copro_tracker.extensions import db
-from copro_tracker.models import AccountToken, Nation, OrgRole, PartnerKind, TokenPurpose, User, utcnow
+from copro_tracker.models import AccountToken, User, utcnow
 
 ROLES = ("admin", "commissioner", "partner_member", "partner_nonmember", "outsider", "anonymous")
 

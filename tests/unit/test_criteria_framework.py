@@ -13,6 +13,22 @@ from typing import Any
 import pytest
 import yaml
 
+from copro_tracker.codes import (
+    ActivityKind,
+    MemberRole,
+    Nation,
+    OrgRole,
+    OutputFormat,
+    OutputKind,
+    PartnerKind,
+    Position,
+    ReciprocityKind,
+    Response,
+    SignOffDecision,
+    StageKind,
+    StageStatus,
+    StatutoryFunction,
+)
 from copro_tracker.criteria.framework import (
     FRAMEWORKS_DIR,
     Framework,
@@ -24,31 +40,17 @@ from copro_tracker.criteria.framework import (
 from copro_tracker.criteria.rules import RULES, Status, evaluate, evaluate_all
 from copro_tracker.criteria.snapshot import (
     Activity,
-    ActivityKind,
     Attendance,
     Decision,
-    Format,
     InitiativeFacts,
     InitiativeInfo,
     Member,
-    MemberRole,
-    Nation,
-    OrgRole,
+    MemberPosition,
     Output,
-    OutputKind,
-    PartnerKind,
-    Position,
     ReciprocityEntry,
-    ReciprocityKind,
     Recommendation,
-    Response,
     SignOff,
     Stage,
-    StageKind,
-    StageStatus,
-    Stance,
-    StatutoryFunction,
-    Verdict,
 )
 
 
@@ -198,7 +200,7 @@ def _rich_facts(nation: str) -> InitiativeFacts:
             Activity(2, "delivery", "survey", date(2025, 4, 10), "Survey", on_behalf_of=3),
         ),
         attendance=(Attendance(1, 2, is_citizen_partner=True, contributed=True, rating=6), Attendance(2, 3, "", True)),
-        decisions=(Decision(1, 1, date(2025, 1, 10), "Venue", True, "Moved", (Position(2, "agreed"),)),),
+        decisions=(Decision(1, 1, date(2025, 1, 10), "Venue", True, "Moved", (MemberPosition(2, "agreed"),)),),
         recommendations=(Recommendation(1, "Evenings", response="accepted", action="Done"),),
         outputs=(
             Output(
@@ -280,7 +282,7 @@ def _random_facts(rng: random.Random) -> InitiativeFacts:
                     SignOff(
                         rng.choice(anyone),
                         rng.choice(list(OrgRole)),
-                        rng.choice(list(Verdict)),
+                        rng.choice(list(SignOffDecision)),
                         rng.choice(["", "why"]),
                     )
                     for _ in range(rng.randint(0, 2))
@@ -310,7 +312,7 @@ def _random_facts(rng: random.Random) -> InitiativeFacts:
                 f"D{i}",
                 rng.random() < 0.5,
                 rng.choice(["", "how"]),
-                tuple(Position(rng.choice(anyone), rng.choice(list(Stance))) for _ in range(rng.randint(0, 3))),
+                tuple(MemberPosition(rng.choice(anyone), rng.choice(list(Position))) for _ in range(rng.randint(0, 3))),
             )
             for i in range(rng.randint(0, 4))
         ),
@@ -334,7 +336,7 @@ def _random_facts(rng: random.Random) -> InitiativeFacts:
                 tuple(rng.sample(anyone, 2)),
                 published_url=some(lambda: "u"),
                 published_on=some(day),
-                formats=tuple(rng.sample(list(Format), rng.randint(0, 3))),
+                formats=tuple(rng.sample(list(OutputFormat), rng.randint(0, 3))),
             )
             for i in range(rng.randint(0, 3))
         ),

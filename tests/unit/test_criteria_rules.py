@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from copro_tracker.codes import Nation, OutputFormat, OutputKind, StageKind
 from copro_tracker.criteria import rules
 from copro_tracker.criteria.rules import (
     RULES,
@@ -30,19 +31,15 @@ from copro_tracker.criteria.snapshot import (
     Activity,
     Attendance,
     Decision,
-    Format,
     InitiativeFacts,
     InitiativeInfo,
     Member,
-    Nation,
+    MemberPosition,
     Output,
-    OutputKind,
-    Position,
     ReciprocityEntry,
     Recommendation,
     SignOff,
     Stage,
-    StageKind,
 )
 
 START = date(2025, 1, 1)
@@ -91,7 +88,7 @@ def came(activity_id: int, user_id: int | None = 2, is_partner: bool = True, **k
 
 
 def decided(decision_id: int, activity_id: int, stances: dict[int, str] | None = None, **kw: object) -> Decision:
-    positions = tuple(Position(uid, s) for uid, s in (stances if stances is not None else {2: "agreed"}).items())
+    positions = tuple(MemberPosition(uid, s) for uid, s in (stances if stances is not None else {2: "agreed"}).items())
     on = kw.pop("on", day(activity_id))
     text = kw.pop("text", f"Decision {decision_id}")
     return Decision(decision_id, activity_id, on, text, positions=positions, **kw)  # type: ignore[arg-type]
@@ -547,13 +544,13 @@ def test_accessible_formats_from_partner_needs() -> None:
 def test_accessible_formats_params_and_not_applicable() -> None:
     facts = make(outputs=(_published(1, "strategy"), _published(2, "accessible_version", formats=("easy_read",))))
     assert RULES["accessible_formats"](facts).status is Status.NOT_APPLICABLE  # nobody needs a format
-    wanted = RULES["accessible_formats"](facts, formats=(Format.LARGE_PRINT,))
+    wanted = RULES["accessible_formats"](facts, formats=(OutputFormat.LARGE_PRINT,))
     assert wanted.status is Status.NOT_MET and refs(wanted, "output") == {1}
     only_versions = RULES["accessible_formats"](
-        facts, formats=(Format.EASY_READ,), kinds=(OutputKind.ACCESSIBLE_VERSION,)
+        facts, formats=(OutputFormat.EASY_READ,), kinds=(OutputKind.ACCESSIBLE_VERSION,)
     )
     assert only_versions.status is Status.MET
-    assert RULES["accessible_formats"](make(), formats=(Format.AUDIO,)).status is Status.NOT_APPLICABLE
+    assert RULES["accessible_formats"](make(), formats=(OutputFormat.AUDIO,)).status is Status.NOT_APPLICABLE
 
 
 # ---------------------------------------------------------------------------------------------------

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from copro_tracker.codes import MemberRole, Side, SignOffDecision, StageKind
 from copro_tracker.initiatives.gates import AttendanceFact, MemberFact, SignOffFact, evaluate_gate
-from copro_tracker.models import MemberRole, Side, SignOffDecision, StageKind
 
 C, P = Side.COMMISSIONER, Side.CITIZEN_PARTNER
 LEADS = [MemberFact(1, C, MemberRole.CO_LEAD, True), MemberFact(2, P, MemberRole.CO_LEAD, True)]

@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from copro_tracker.models import MemberRole, OrgRole
+from copro_tracker.codes import MemberRole, OrgRole
 from copro_tracker.permissions import can, membership_of
 
 

@@ -9,6 +9,7 @@ from datetime import date, datetime
 import pytest
 
 from copro_tracker.audit import ledger
+from copro_tracker.codes import FINDING_STATUS_LABELS, status_rank
 from copro_tracker.criteria.framework import default_library
 from copro_tracker.criteria.snapshot import (
     Activity,
@@ -18,7 +19,7 @@ from copro_tracker.criteria.snapshot import (
     InitiativeFacts,
     InitiativeInfo,
     Member,
-    Position,
+    MemberPosition,
     Recommendation,
     SignOff,
     Stage,
@@ -96,7 +97,7 @@ def make_facts(initiative_id: int = 10, title: str = "Day opportunities", *, par
             "Evening and weekend sessions",
             True,
             "Partners said family are free at weekends.",
-            (Position(TOM, "agreed"), Position(AMIRA, "agreed"), Position(GEORGE, "dissented")),
+            (MemberPosition(TOM, "agreed"), MemberPosition(AMIRA, "agreed"), MemberPosition(GEORGE, "dissented")),
         ),
     )
     recommendations = (
@@ -282,7 +283,9 @@ def test_portfolio_lists_gaps_first_and_worst_initiative_first():
         activities=(Activity(900, "design", "workshop", date(2026, 1, 3), "Staff-only meeting", TOM),),
         attendance=(Attendance(900, TOM, contributed=True),),
         decisions=(
-            Decision(901, 900, date(2026, 1, 3), "Decided without partners", positions=(Position(TOM, "agreed"),)),
+            Decision(
+                901, 900, date(2026, 1, 3), "Decided without partners", positions=(MemberPosition(TOM, "agreed"),)
+            ),
         ),
     )
     inputs = make_inputs((InitiativeDetails(10, "Well run"), good), (InitiativeDetails(11, "Struggling"), poor))
@@ -315,7 +318,7 @@ def test_criteria_tables_list_gaps_first_with_the_human_assessment_beside():
     )
     report = build.build_initiative_report(make_inputs(assessments=(assessment,)))
     table = report.table(f"criteria_{framework.id}")
-    order = [build.GAP_ORDER[k] for k in (_status_key(v) for v in table.column("automatic_check"))]
+    order = [status_rank(k) for k in (_status_key(v) for v in table.column("automatic_check"))]
     assert order == sorted(order)
     row = next(r for r in table.as_dicts() if r["criterion"].startswith(criterion.id + ":"))
     assert row["people_assessment"] == "Partly met"
@@ -324,7 +327,7 @@ def test_criteria_tables_list_gaps_first_with_the_human_assessment_beside():
 
 
 def _status_key(words: str) -> str:
-    return {v: k for k, v in build.FINDING_WORDS.items()}[words]
+    return {v: k for k, v in FINDING_STATUS_LABELS.items()}[words]
 
 
 # --- as at and date ranges ----------------------------------------------------------------------------
@@ -395,7 +398,7 @@ def test_both_sides_ratings_are_shown_side_by_side():
 def test_quality_statement_report_lists_gaps_first_and_rejects_unknown_statements():
     report = build.build_quality_statement_report(make_inputs(), "CQC-LA-QS9")
     checks = report.table("statement_evidence").column("automatic_check")
-    order = [build.GAP_ORDER[_status_key(v)] for v in checks]
+    order = [status_rank(_status_key(v)) for v in checks]
     assert order == sorted(order)
     assert report.table("statement").rows[0][1].startswith("CQC-LA-QS9")
     with pytest.raises(LookupError):

@@ -5,8 +5,9 @@ from __future__ import annotations
 from activity_fixtures import QueryCounter, audit_actions, count, make_activity, make_decision, team_fixture  # noqa: F401
 from conftest import get_page, login, make_user, post_page
 
+from copro_tracker.codes import OrgRole, Position, StageStatus
 from copro_tracker.extensions import db
-from copro_tracker.models import Activity, Attendance, OrgRole, Position, StageStatus
+from copro_tracker.models import Activity, Attendance
 
 
 def _form(team, **overrides):

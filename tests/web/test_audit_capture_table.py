@@ -24,19 +24,10 @@ from initiative_factories import add_activity, make_initiative, stage_of
 from copro_tracker.activities import service as activities
 from copro_tracker.audit import ledger
 from copro_tracker.auth import service as accounts
+from copro_tracker.codes import OrgRole, PartnerKind, StageKind, StageStatus
 from copro_tracker.extensions import db
 from copro_tracker.initiatives import service as initiatives
-from copro_tracker.models import (
-    AccountToken,
-    AuditEvent,
-    AuditValue,
-    Initiative,
-    OrgRole,
-    PartnerKind,
-    StageKind,
-    StageStatus,
-    User,
-)
+from copro_tracker.models import AccountToken, AuditEvent, AuditValue, Initiative, User
 from copro_tracker.outputs import service as outputs
 
 NEW_PASSWORD = "a different long passphrase for the tests 97"

@@ -21,8 +21,9 @@ from initiative_factories import make_initiative
 
 from copro_tracker.activities import service as activities
 from copro_tracker.audit import capture, service
+from copro_tracker.codes import OrgRole
 from copro_tracker.extensions import db
-from copro_tracker.models import AuditCheckpoint, AuditEvent, Initiative, Organisation, OrgRole, Recommendation, User
+from copro_tracker.models import AuditCheckpoint, AuditEvent, Initiative, Organisation, Recommendation, User
 
 
 @dataclass(frozen=True)

@@ -19,8 +19,9 @@ from flask import Flask
 from initiative_factories import make_initiative
 
 from copro_tracker.audit import ledger, service
+from copro_tracker.codes import OrgRole
 from copro_tracker.extensions import db
-from copro_tracker.models import AuditChainHead, AuditCheckpoint, AuditEvent, AuditValue, AuditVerification, OrgRole
+from copro_tracker.models import AuditChainHead, AuditCheckpoint, AuditEvent, AuditValue, AuditVerification
 from copro_tracker.models.audit import SQLITE_TRIGGERS
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -7,8 +7,9 @@ import re
 import sqlalchemy as sa
 from conftest import PASSWORD, Page, get_page, post_page
 
+from copro_tracker.codes import OrgRole
 from copro_tracker.extensions import db
-from copro_tracker.models import OrgRole, User
+from copro_tracker.models import User
 from copro_tracker.models.audit import AuditEvent
 
 

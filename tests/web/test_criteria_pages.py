@@ -13,23 +13,18 @@ from hypothesis import strategies as st
 from initiative_factories import add_activity, make_initiative, stage_of
 from query_counter import count_queries
 
+from copro_tracker.codes import ActivityKind, Nation, OrgRole, PartnerKind, Position, StageKind
 from copro_tracker.extensions import db
 from copro_tracker.initiatives import service as initiatives
 from copro_tracker.models import (
     Activity,
-    ActivityKind,
     Assessment,
     Attendance,
     AuditEvent,
     Decision,
     DecisionPosition,
-    Nation,
-    OrgRole,
     Output,
-    PartnerKind,
-    Position,
     Recommendation,
-    StageKind,
 )
 
 

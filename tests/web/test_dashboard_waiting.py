@@ -7,9 +7,10 @@ from datetime import date, timedelta
 from activity_fixtures import QueryCounter, make_activity, make_team, team_fixture  # noqa: F401
 from conftest import get_page, login, make_user
 
+from copro_tracker.codes import OrgRole, StageStatus
 from copro_tracker.extensions import db
 from copro_tracker.initiatives import service as initiatives
-from copro_tracker.models import Attendance, Initiative, OrgRole, Recommendation, StageStatus
+from copro_tracker.models import Attendance, Initiative, Recommendation
 
 
 def _waiting(page) -> str:

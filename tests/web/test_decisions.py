@@ -7,8 +7,9 @@ from datetime import date, timedelta
 from activity_fixtures import audit_actions, count, make_activity, make_decision, team_fixture  # noqa: F401
 from conftest import Page, get_page, login, post_page
 
+from copro_tracker.codes import Position
 from copro_tracker.extensions import db
-from copro_tracker.models import Decision, DecisionPosition, Position, Recommendation
+from copro_tracker.models import Decision, DecisionPosition, Recommendation
 
 
 def _decision(team, **overrides):
@@ -127,8 +128,9 @@ def test_you_said_we_did(client, team):
 def test_members_who_do_not_lead_cannot_respond(client, team, org):
     from conftest import make_user
 
+    from copro_tracker.codes import OrgRole
     from copro_tracker.initiatives import service as initiatives
-    from copro_tracker.models import Initiative, OrgRole
+    from copro_tracker.models import Initiative
 
     plain = make_user(org, OrgRole.CITIZEN_PARTNER, name="Pat Plain")
     initiatives.add_member(team.commissioner, db.session.get(Initiative, team.initiative.id), plain, "member")

@@ -6,8 +6,9 @@ import sqlalchemy as sa
 from conftest import Page, get_page, link_path, make_user, post_page
 from initiative_factories import add_activity, make_initiative, stage_of
 
+from copro_tracker.codes import OrgRole, StageKind, StageStatus
 from copro_tracker.extensions import db
-from copro_tracker.models import AuditEvent, Initiative, Membership, OrgRole, StageKind, StageStatus
+from copro_tracker.models import AuditEvent, Initiative, Membership
 
 FORM = {
     "title": "Carers' information and advice plan",
@@ -250,7 +251,8 @@ def test_overview_query_count_does_not_grow(client, commissioner, partner, org, 
 
 
 def test_accepting_an_invitation_as_co_lead_rechecks_the_gate(client, commissioner, login_as):
-    from copro_tracker.models import Activity, ActivityKind, Attendance
+    from copro_tracker.codes import ActivityKind
+    from copro_tracker.models import Activity, Attendance
 
     initiative = make_initiative(commissioner)
     stage = stage_of(initiative)

@@ -9,8 +9,9 @@ import sqlalchemy as sa
 from conftest import get_page, make_user, post_page
 from initiative_factories import make_initiative
 
+from copro_tracker.codes import OrgRole
 from copro_tracker.extensions import db
-from copro_tracker.models import AuditEvent, OrgRole, Output, ReciprocityEntry
+from copro_tracker.models import AuditEvent, Output, ReciprocityEntry
 from copro_tracker.outputs import service as outputs_service
 
 PLAN = {

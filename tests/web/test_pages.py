@@ -7,7 +7,7 @@ from conftest import Page, get_page, make_user
 from flask import abort
 
 from copro_tracker import create_app
-from copro_tracker.models import OrgRole
+from copro_tracker.codes import OrgRole
 from copro_tracker.permissions import public
 
 

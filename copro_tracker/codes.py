@@ -1,0 +1,546 @@
+"""Every coded value the tracker uses, defined once, with its plain-English label.
+
+Models store these codes, forms offer them, the criteria snapshot and rules read them, reports and the
+audit history print them. Nothing else in the package may define its own copy of a code list:
+``tests/unit/test_codes.py`` fails if a model column, a label table or a second enumeration drifts from
+what is here.
+
+This module is pure (no Flask, no database), so the domain core can import it. Labels are English; the
+web layer translates them where they are shown (``copro_tracker.labels``). ``N_`` only marks a string
+for message extraction (``pybabel extract -k N_``); it returns the text unchanged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from enum import StrEnum
+
+
+def N_(text: str) -> str:
+    return text
+
+
+# ---------------------------------------------------------------------------------------------------
+# Organisations and people
+
+
+class Nation(StrEnum):
+    ENGLAND = "england"
+    WALES = "wales"
+    SCOTLAND = "scotland"
+    NORTHERN_IRELAND = "northern_ireland"
+
+
+NATION_LABELS = {
+    Nation.ENGLAND: N_("England"),
+    Nation.WALES: N_("Wales"),
+    Nation.SCOTLAND: N_("Scotland"),
+    Nation.NORTHERN_IRELAND: N_("Northern Ireland"),
+}
+
+
+class OrgRole(StrEnum):
+    """A person's role in their organisation: what they may do in the tracker (permissions.py)."""
+
+    ADMIN = "admin"
+    COMMISSIONER = "commissioner"
+    CITIZEN_PARTNER = "citizen_partner"
+
+
+ORG_ROLE_LABELS = {
+    OrgRole.ADMIN: N_("Organisation admin"),
+    OrgRole.COMMISSIONER: N_("Commissioner"),
+    OrgRole.CITIZEN_PARTNER: N_("Citizen partner"),
+}
+
+
+class PartnerKind(StrEnum):
+    DRAWS_ON_CARE = "draws_on_care"
+    CARER = "carer"
+    COMMUNITY = "community"
+    PROVIDER = "provider"
+    VCSE = "vcse"
+    HEALTHWATCH = "healthwatch"
+    ADVOCATE = "advocate"
+    OFFICER = "officer"
+
+
+PARTNER_KIND_LABELS = {
+    PartnerKind.DRAWS_ON_CARE: N_("Person who draws on care and support"),
+    PartnerKind.CARER: N_("Unpaid carer"),
+    PartnerKind.COMMUNITY: N_("Community member"),
+    PartnerKind.PROVIDER: N_("Care provider"),
+    PartnerKind.VCSE: N_("Voluntary or community organisation"),
+    PartnerKind.HEALTHWATCH: N_("Healthwatch"),
+    PartnerKind.ADVOCATE: N_("Advocate"),
+    PartnerKind.OFFICER: N_("Council or ICB officer"),
+}
+# People with lived experience of care: the partners most guidance means by "people who use services".
+LIVED_EXPERIENCE_KINDS = (PartnerKind.DRAWS_ON_CARE, PartnerKind.CARER)
+
+
+class CommunicationNeed(StrEnum):
+    """What a person needs to take part. Attendance records requested/provided adjustments in the same codes."""
+
+    EASY_READ = "easy_read"
+    LARGE_PRINT = "large_print"
+    BSL_INTERPRETER = "bsl_interpreter"
+    HEARING_LOOP = "hearing_loop"
+    SCREEN_READER = "screen_reader"
+    EXTRA_TIME = "extra_time"
+    SUPPORTER_PRESENT = "supporter_present"
+
+
+COMMUNICATION_NEED_LABELS = {
+    CommunicationNeed.EASY_READ: N_("Easy Read documents"),
+    CommunicationNeed.LARGE_PRINT: N_("Large print"),
+    CommunicationNeed.BSL_INTERPRETER: N_("British Sign Language (BSL) interpreter"),
+    CommunicationNeed.HEARING_LOOP: N_("Hearing loop"),
+    CommunicationNeed.SCREEN_READER: N_("Documents that work with a screen reader"),
+    CommunicationNeed.EXTRA_TIME: N_("Extra time to read and respond"),
+    CommunicationNeed.SUPPORTER_PRESENT: N_("A supporter with me"),
+}
+
+
+class Language(StrEnum):
+    """A person's preferred language for the tracker and for meetings and documents."""
+
+    ENGLISH = "en"
+    WELSH = "cy"
+
+
+LANGUAGE_LABELS = {Language.ENGLISH: N_("English"), Language.WELSH: N_("Welsh (Cymraeg)")}
+
+
+class TokenPurpose(StrEnum):
+    INVITATION = "invitation"
+    PASSWORD_RESET = "password_reset"  # noqa: S105 - a purpose name, not a secret
+
+
+TOKEN_PURPOSE_LABELS = {TokenPurpose.INVITATION: N_("Invitation"), TokenPurpose.PASSWORD_RESET: N_("Password reset")}
+
+
+# ---------------------------------------------------------------------------------------------------
+# Initiatives, membership and stages
+
+
+class StatutoryFunction(StrEnum):
+    PREVENTION = "prevention"
+    INFORMATION_ADVICE = "information_advice"
+    MARKET_SHAPING = "market_shaping"
+    ASSESSMENT = "assessment"
+    STRATEGY_PLAN = "strategy_plan"
+    ADVOCACY = "advocacy"
+    OTHER = "other"
+
+
+STATUTORY_FUNCTION_LABELS = {
+    StatutoryFunction.PREVENTION: N_("Prevention"),
+    StatutoryFunction.INFORMATION_ADVICE: N_("Information and advice"),
+    StatutoryFunction.MARKET_SHAPING: N_("Market shaping and commissioning"),
+    StatutoryFunction.ASSESSMENT: N_("Assessment"),
+    StatutoryFunction.STRATEGY_PLAN: N_("Local strategy or plan"),
+    StatutoryFunction.ADVOCACY: N_("Advocacy"),
+    StatutoryFunction.OTHER: N_("Other"),
+}
+
+
+class Level(StrEnum):
+    COLLECTIVE = "collective"
+    INDIVIDUAL = "individual"
+
+
+LEVEL_LABELS = {
+    Level.COLLECTIVE: N_("Collective: designing or improving services for many people"),
+    Level.INDIVIDUAL: N_("Individual: one person's own care and support"),
+}
+
+
+class StageKind(StrEnum):
+    DESIGN = "design"
+    DELIVERY = "delivery"
+    EVALUATION = "evaluation"
+
+
+STAGE_ORDER: tuple[StageKind, ...] = (StageKind.DESIGN, StageKind.DELIVERY, StageKind.EVALUATION)
+STAGE_LABELS = {
+    StageKind.DESIGN: N_("Design"),
+    StageKind.DELIVERY: N_("Delivery"),
+    StageKind.EVALUATION: N_("Evaluation"),
+}
+
+
+class StageStatus(StrEnum):
+    NOT_STARTED = "not_started"
+    IN_PROGRESS = "in_progress"
+    AWAITING_SIGNOFF = "awaiting_signoff"
+    COMPLETE = "complete"
+
+
+STAGE_STATUS_LABELS = {
+    StageStatus.NOT_STARTED: N_("Not started"),
+    StageStatus.IN_PROGRESS: N_("In progress"),
+    StageStatus.AWAITING_SIGNOFF: N_("Awaiting sign-off"),
+    StageStatus.COMPLETE: N_("Complete"),
+}
+
+
+class MemberRole(StrEnum):
+    CO_LEAD = "co_lead"
+    MEMBER = "member"
+    OBSERVER = "observer"
+
+
+MEMBER_ROLE_LABELS = {
+    MemberRole.CO_LEAD: N_("Co-lead"),
+    MemberRole.MEMBER: N_("Member"),
+    MemberRole.OBSERVER: N_("Observer"),
+}
+
+
+class Side(StrEnum):
+    """Which side of the partnership a member sits on in an initiative, fixed when they join."""
+
+    COMMISSIONER = "commissioner"
+    CITIZEN_PARTNER = "citizen_partner"
+
+
+SIDE_LABELS = {Side.COMMISSIONER: N_("Commissioner"), Side.CITIZEN_PARTNER: N_("Citizen partner")}
+
+
+class SignOffDecision(StrEnum):
+    APPROVE = "approve"
+    DISSENT = "dissent"
+
+
+SIGN_OFF_LABELS = {SignOffDecision.APPROVE: N_("Approved"), SignOffDecision.DISSENT: N_("Disagreed")}
+
+
+# ---------------------------------------------------------------------------------------------------
+# Activities, decisions and follow-through
+
+
+class ActivityKind(StrEnum):
+    WORKSHOP = "workshop"
+    CO_DESIGN_SESSION = "co_design_session"
+    STEERING_GROUP = "steering_group"
+    SURVEY = "survey"
+    TRAINING = "training"
+    REVIEW = "review"
+    EVALUATION_PANEL = "evaluation_panel"
+    OTHER = "other"
+
+
+ACTIVITY_KIND_LABELS = {
+    ActivityKind.WORKSHOP: N_("Workshop"),
+    ActivityKind.CO_DESIGN_SESSION: N_("Co-design session"),
+    ActivityKind.STEERING_GROUP: N_("Steering group meeting"),
+    ActivityKind.SURVEY: N_("Survey"),
+    ActivityKind.TRAINING: N_("Training"),
+    ActivityKind.REVIEW: N_("Review"),
+    ActivityKind.EVALUATION_PANEL: N_("Evaluation panel"),
+    ActivityKind.OTHER: N_("Something else"),
+}
+
+# The Think Local Act Personal (TLAP) ladder of co-production, from least (1) to most (7) shared power.
+LADDER_RUNGS: tuple[int, ...] = (1, 2, 3, 4, 5, 6, 7)
+LADDER_LABELS = {
+    1: N_("Coercion"),
+    2: N_("Educating"),
+    3: N_("Informing"),
+    4: N_("Consulting"),
+    5: N_("Engaging"),
+    6: N_("Co-designing"),
+    7: N_("Co-production"),
+}
+LADDER_HINTS = {
+    1: N_("People were made to attend or go along with something already decided. Their views were not asked."),
+    2: N_("People were told about a plan so they would understand and accept it."),
+    3: N_("People were given information about what is happening, but could not change it."),
+    4: N_("People were asked for their views, but others decided what to do with them."),
+    5: N_("People had more say and their views shaped some choices, but others still had the final word."),
+    6: N_("People helped design the work, but were not involved in carrying it out or deciding on it."),
+    7: N_("People shared power as equals: they decided, designed and did the work together."),
+}
+
+
+def is_ladder_rung(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value in LADDER_RUNGS
+
+
+class Position(StrEnum):
+    """A member's recorded position on a decision."""
+
+    AGREED = "agreed"
+    DISSENTED = "dissented"
+    ABSTAINED = "abstained"
+    ABSENT = "absent"
+
+
+POSITION_LABELS = {
+    Position.AGREED: N_("Agreed"),
+    Position.DISSENTED: N_("Disagreed"),
+    Position.ABSTAINED: N_("Did not take a side"),
+    Position.ABSENT: N_("Not there for this decision"),
+}
+
+
+class Response(StrEnum):
+    """The answer to a recommendation ("you said, we did")."""
+
+    ACCEPTED = "accepted"
+    ADAPTED = "adapted"
+    REJECTED = "rejected"
+
+
+RESPONSE_LABELS = {
+    Response.ACCEPTED: N_("Accepted"),
+    Response.ADAPTED: N_("Adapted"),
+    Response.REJECTED: N_("Not accepted"),
+}
+RESPONSE_HINTS = {
+    Response.ACCEPTED: N_("we will do it"),
+    Response.ADAPTED: N_("we will do part of it, or do it differently"),
+}
+
+
+class ConsentLevel(StrEnum):
+    """How an evidence file may be used in reports."""
+
+    NAMED = "named"
+    ANONYMISED = "anonymised"
+    AGGREGATE_ONLY = "aggregate_only"
+    DO_NOT_USE = "do_not_use"
+
+
+CONSENT_LABELS = {
+    ConsentLevel.NAMED: N_("Named"),
+    ConsentLevel.ANONYMISED: N_("Anonymised"),
+    ConsentLevel.AGGREGATE_ONLY: N_("Counted only"),
+    ConsentLevel.DO_NOT_USE: N_("Do not use"),
+}
+CONSENT_HINTS = {
+    ConsentLevel.NAMED: N_("it can be used in reports with people's names"),
+    ConsentLevel.ANONYMISED: N_("it can be used, with names and details that identify people removed"),
+    ConsentLevel.AGGREGATE_ONLY: N_("it can be counted in totals, but not quoted or shown"),
+    ConsentLevel.DO_NOT_USE: N_("keep it as a record only, never in reports"),
+}
+
+
+class EvidenceLinkKind(StrEnum):
+    """What an evidence file is attached to."""
+
+    INITIATIVE = "initiative"
+    ACTIVITY = "activity"
+    DECISION = "decision"
+    OUTPUT = "output"
+
+
+EVIDENCE_LINK_LABELS = {
+    EvidenceLinkKind.INITIATIVE: N_("The initiative"),
+    EvidenceLinkKind.ACTIVITY: N_("Activity"),
+    EvidenceLinkKind.DECISION: N_("Decision"),
+    EvidenceLinkKind.OUTPUT: N_("Output"),
+}
+
+
+# ---------------------------------------------------------------------------------------------------
+# Outputs and reciprocity
+
+
+class OutputKind(StrEnum):
+    PLAN = "plan"
+    STRATEGY = "strategy"
+    INFORMATION_ADVICE_PLAN = "information_advice_plan"
+    MARKET_POSITION_STATEMENT = "market_position_statement"
+    TERMS_OF_REFERENCE = "terms_of_reference"
+    OUTCOMES_FRAMEWORK = "outcomes_framework"
+    EVALUATION_REPORT = "evaluation_report"
+    RESPONSE_STATEMENT = "response_statement"
+    ACCESSIBLE_VERSION = "accessible_version"
+    OTHER = "other"
+
+
+OUTPUT_KIND_LABELS = {
+    OutputKind.PLAN: N_("A plan"),
+    OutputKind.STRATEGY: N_("A strategy"),
+    OutputKind.INFORMATION_ADVICE_PLAN: N_("Information and advice plan"),
+    OutputKind.MARKET_POSITION_STATEMENT: N_("Market position statement"),
+    OutputKind.TERMS_OF_REFERENCE: N_("Terms of reference"),
+    OutputKind.OUTCOMES_FRAMEWORK: N_("Outcomes framework"),
+    OutputKind.EVALUATION_REPORT: N_("Evaluation report"),
+    OutputKind.RESPONSE_STATEMENT: N_('"You said, we did" response'),
+    OutputKind.ACCESSIBLE_VERSION: N_("Accessible version of another document"),
+    OutputKind.OTHER: N_("Something else"),
+}
+
+
+class OutputFormat(StrEnum):
+    """Formats an output is available in, beyond the standard English version."""
+
+    EASY_READ = "easy_read"
+    LARGE_PRINT = "large_print"
+    AUDIO = "audio"
+    BSL_VIDEO = "bsl_video"
+    WELSH = "welsh"
+    OTHER_LANGUAGE = "other_language"
+
+
+OUTPUT_FORMAT_LABELS = {
+    OutputFormat.EASY_READ: N_("Easy Read"),
+    OutputFormat.LARGE_PRINT: N_("Large print"),
+    OutputFormat.AUDIO: N_("Audio"),
+    OutputFormat.BSL_VIDEO: N_("British Sign Language video"),
+    OutputFormat.WELSH: N_("Welsh"),
+    OutputFormat.OTHER_LANGUAGE: N_("Other languages"),
+}
+
+
+class ReciprocityKind(StrEnum):
+    PAYMENT = "payment"
+    VOUCHER = "voucher"
+    EXPENSES = "expenses"
+    TIME_CREDIT = "time_credit"
+    TRAINING = "training"
+    DECLINED = "declined"
+
+
+RECIPROCITY_KIND_LABELS = {
+    ReciprocityKind.PAYMENT: N_("Payment"),
+    ReciprocityKind.VOUCHER: N_("Voucher"),
+    ReciprocityKind.EXPENSES: N_("Expenses (travel, care cover)"),
+    ReciprocityKind.TIME_CREDIT: N_("Time credits"),
+    ReciprocityKind.TRAINING: N_("Training or learning"),
+    ReciprocityKind.DECLINED: N_("Offered, but they chose not to take it"),
+}
+
+
+# ---------------------------------------------------------------------------------------------------
+# Criteria: the automatic finding and the people's assessment
+
+
+class FindingStatus(StrEnum):
+    """The automatic check's result. The people's assessment (AssessmentStatus) uses all but the last."""
+
+    MET = "met"
+    PARTLY_MET = "partly_met"
+    NOT_MET = "not_met"
+    NOT_APPLICABLE = "not_applicable"
+    NEEDS_ATTESTATION = "needs_attestation"
+
+
+class AssessmentStatus(StrEnum):
+    """What people conclude about a criterion. Same codes as FindingStatus, so the two compare directly."""
+
+    MET = "met"
+    PARTLY_MET = "partly_met"
+    NOT_MET = "not_met"
+    NOT_APPLICABLE = "not_applicable"
+
+
+FINDING_STATUS_LABELS = {
+    FindingStatus.MET: N_("Met"),
+    FindingStatus.PARTLY_MET: N_("Partly met"),
+    FindingStatus.NOT_MET: N_("Not met"),
+    FindingStatus.NOT_APPLICABLE: N_("Does not apply"),
+    FindingStatus.NEEDS_ATTESTATION: N_("A person needs to confirm"),
+}
+# The same words: an assessment's status and the finding's status mean the same thing.
+ASSESSMENT_STATUS_LABELS = {status: FINDING_STATUS_LABELS[FindingStatus(status)] for status in AssessmentStatus}
+# Worst first: the order gaps are listed in (criteria page, reports) and the order of status filters.
+STATUS_ORDER: tuple[FindingStatus, ...] = (
+    FindingStatus.NOT_MET,
+    FindingStatus.PARTLY_MET,
+    FindingStatus.NEEDS_ATTESTATION,
+    FindingStatus.MET,
+    FindingStatus.NOT_APPLICABLE,
+)
+GAPS: tuple[FindingStatus, ...] = (FindingStatus.NOT_MET, FindingStatus.PARTLY_MET)
+_STATUS_RANK = {status: index for index, status in enumerate(STATUS_ORDER)}
+
+
+def status_rank(status: str) -> int:
+    """Position in STATUS_ORDER (0 is the worst); accepts a FindingStatus, an AssessmentStatus or its code."""
+    return _STATUS_RANK[FindingStatus(status)]
+
+
+def worst_status(statuses: Iterable[str]) -> FindingStatus | None:
+    """The worst of the given statuses, ignoring "does not apply"; None when nothing applies.
+
+    A known gap (partly met) is worse than "a person must confirm", because confirming cannot close a
+    gap the records already show.
+    """
+    applicable = [FindingStatus(s) for s in statuses if s != FindingStatus.NOT_APPLICABLE]
+    return min(applicable, key=status_rank) if applicable else None
+
+
+class AssessmentLinkKind(StrEnum):
+    """Records an assessment may point to as its evidence."""
+
+    ACTIVITY = "activity"
+    DECISION = "decision"
+    EVIDENCE = "evidence"
+    OUTPUT = "output"
+
+
+ASSESSMENT_LINK_LABELS = {
+    AssessmentLinkKind.ACTIVITY: N_("Activity"),
+    AssessmentLinkKind.DECISION: N_("Decision"),
+    AssessmentLinkKind.EVIDENCE: N_("Evidence file"),
+    AssessmentLinkKind.OUTPUT: N_("Output"),
+}
+
+
+# ---------------------------------------------------------------------------------------------------
+# Reports
+
+
+class ReportKind(StrEnum):
+    INITIATIVE = "initiative"
+    PORTFOLIO = "portfolio"
+    QUALITY_STATEMENT = "quality_statement"
+
+
+REPORT_KIND_LABELS = {
+    ReportKind.INITIATIVE: N_("One initiative"),
+    ReportKind.PORTFOLIO: N_("All initiatives"),
+    ReportKind.QUALITY_STATEMENT: N_("One CQC quality statement"),
+}
+
+
+# Every code list and its label table: the drift tests walk this, and labels.py translates from it.
+LABELS: Mapping[type[StrEnum], Mapping] = {
+    Nation: NATION_LABELS,
+    OrgRole: ORG_ROLE_LABELS,
+    PartnerKind: PARTNER_KIND_LABELS,
+    CommunicationNeed: COMMUNICATION_NEED_LABELS,
+    Language: LANGUAGE_LABELS,
+    TokenPurpose: TOKEN_PURPOSE_LABELS,
+    StatutoryFunction: STATUTORY_FUNCTION_LABELS,
+    Level: LEVEL_LABELS,
+    StageKind: STAGE_LABELS,
+    StageStatus: STAGE_STATUS_LABELS,
+    MemberRole: MEMBER_ROLE_LABELS,
+    Side: SIDE_LABELS,
+    SignOffDecision: SIGN_OFF_LABELS,
+    ActivityKind: ACTIVITY_KIND_LABELS,
+    Position: POSITION_LABELS,
+    Response: RESPONSE_LABELS,
+    ConsentLevel: CONSENT_LABELS,
+    EvidenceLinkKind: EVIDENCE_LINK_LABELS,
+    OutputKind: OUTPUT_KIND_LABELS,
+    OutputFormat: OUTPUT_FORMAT_LABELS,
+    ReciprocityKind: RECIPROCITY_KIND_LABELS,
+    FindingStatus: FINDING_STATUS_LABELS,
+    AssessmentStatus: ASSESSMENT_STATUS_LABELS,
+    AssessmentLinkKind: ASSESSMENT_LINK_LABELS,
+    ReportKind: REPORT_KIND_LABELS,
+}
+
+
+def label(code: object) -> str:
+    """The English label of a code (a member of any code list above); raises KeyError for an unknown one."""
+    for kind, table in LABELS.items():
+        if isinstance(code, kind):
+            return table[code]
+    raise KeyError(code)
