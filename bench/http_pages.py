@@ -7,13 +7,14 @@ filled by bench/generate.py:
     .venv/bin/python bench/http_pages.py --url sqlite:////tmp/copro-bench.sqlite
     .venv/bin/python bench/http_pages.py --url sqlite:////tmp/copro-bench.sqlite --pages dashboard coverage
 
-Serves the app (FLASK_CONFIG=production) and bench/hello_app.py, each with gunicorn, 2 sync workers, on
-loopback ports only. Signs in as the benchmark commissioner with a real POST to /sign-in (CSRF token
-included) and replays that session cookie. Then for each page, --repeat times: wrk on hello, then wrk on
-the page (`wrk -t2 -c16 -d10s --latency` by default), so both see the same machine load. Prints per
-page the median req/s, p50 and p99 of the repetitions, the number of non-2xx responses (a small Lua
-script counts them: wrk's own counter lets redirects through) and the ratio page req/s / hello req/s,
-taken per pair and then the median.
+Serves the app (FLASK_CONFIG=development, debug off: production's HTTPS-only settings do not fit
+loopback) and bench/hello_app.py, each with gunicorn, 2 sync workers, on loopback ports only. Signs in
+as the benchmark commissioner with a real POST to /sign-in (CSRF token included) and replays that
+session cookie. Then for each page, --repeat times: wrk on hello, then wrk on the page
+(`wrk -t2 -c16 -d10s --latency` by default), so both see the same machine load. Prints per page the
+median req/s, p50 and p99 of the repetitions, the number of non-2xx responses (a small Lua script
+counts them: wrk's own counter lets redirects through) and the ratio page req/s / hello req/s, taken
+per pair and then the median.
 
 Every load loop is bounded: wrk runs for --duration seconds; start-up waits at most 60 s.
 """
@@ -98,21 +99,20 @@ def page_paths(url: str) -> dict[str, str]:
     }
 
 
-def _cookie(headers: list[tuple[str, str]], name: str) -> str | None:
+def _cookie(headers: list[tuple[str, str]]) -> str | None:
     for key, value in headers:
-        if key.lower() == "set-cookie" and value.startswith(f"{name}="):
+        if key.lower() == "set-cookie" and "session=" in value.split(";", 1)[0]:
             return value.split(";", 1)[0]
     return None
 
 
 def sign_in(port: int) -> str:
     """POST the sign-in form like a browser; return the `Cookie` header value of the signed-in session."""
-    name = "copro_session"
     conn = http.client.HTTPConnection(HOST, port, timeout=30)
     conn.request("GET", "/sign-in")
     response = conn.getresponse()
     page = response.read().decode()
-    cookie = _cookie(response.getheaders(), name)
+    cookie = _cookie(response.getheaders())
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page) or re.search(
         r'name="csrf_token" value="([^"]+)"', page
     )
@@ -128,7 +128,7 @@ def sign_in(port: int) -> str:
     )
     response = conn.getresponse()
     response.read()
-    signed_in = _cookie(response.getheaders(), name)
+    signed_in = _cookie(response.getheaders())
     if response.status != 302 or signed_in is None:
         _fail(f"Signing in failed (HTTP {response.status}); is this a bench/generate.py database?")
     return signed_in
@@ -149,7 +149,7 @@ def _wait_ready(port: int, process: subprocess.Popen, path: str = "/") -> None:
     _fail(f"gunicorn on port {port} did not answer within 60 s")
 
 
-def serve(app: str, port: int, env: dict[str, str], workers: int) -> subprocess.Popen:
+def serve(app: str, port: int, env: dict[str, str], workers: int, config: Path) -> subprocess.Popen:
     gunicorn = ROOT / ".venv" / "bin" / "gunicorn"
     command = [
         str(gunicorn if gunicorn.exists() else shutil.which("gunicorn") or "gunicorn"),
@@ -159,6 +159,9 @@ def serve(app: str, port: int, env: dict[str, str], workers: int) -> subprocess.
         "sync",
         "--bind",
         f"{HOST}:{port}",
+        # Not the production gunicorn.conf.py: its access log and worker recycling would be measured too.
+        "--config",
+        str(config),
         "--log-level",
         "warning",
         "--chdir",
@@ -191,6 +194,9 @@ def run_wrk(url: str, args: argparse.Namespace, script: str, cookie: str | None)
         [*command, url], capture_output=True, text=True, timeout=args.duration + 60, check=True
     ).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    if re.search(r"^\s+0 requests in", output, re.M):
+        # Nothing finished within the run: every request took longer than --duration seconds.
+        return {"rps": 0.0, "p50": float("inf"), "p99": float("inf"), "non2xx": 0}
     p50 = _ms(re.search(r"^\s+50%\s+(\S+)", output, re.M).group(1))
     p99 = _ms(re.search(r"^\s+99%\s+(\S+)", output, re.M).group(1))
     bad = int(re.search(r"non2xx: (\d+)", output).group(1))
@@ -214,9 +220,12 @@ def main() -> None:
     script = folder / "statuses.lua"
     script.write_text(COUNT_STATUSES)
     env = dict(os.environ)
+    # The development configuration: production insists on HTTPS, a shared rate-limit store and a public
+    # host name, none of which a loopback benchmark has; the code each request runs is the same.
     env.update(
-        FLASK_CONFIG="production",
+        FLASK_CONFIG="development",
         SECRET_KEY="bench-only-not-secret",
+        BASE_URL=f"http://{HOST}:{APP_PORT}",
         DATABASE_URL=args.url,
         AUDIT_KEY_FILE=str(folder / "audit-signing-key.pem"),
         RATELIMIT_STORAGE_URI="memory://",
@@ -225,8 +234,10 @@ def main() -> None:
 
     ledger.load_or_create_private_key(folder / "audit-signing-key.pem")
     paths = page_paths(args.url)
-    hello = serve("bench.hello_app:app", HELLO_PORT, env, args.workers)
-    app = serve("copro_tracker:create_app()", APP_PORT, env, args.workers)
+    config = folder / "gunicorn.conf.py"
+    config.write_text("")
+    hello = serve("bench.hello_app:app", HELLO_PORT, env, args.workers, config)
+    app = serve("copro_tracker:create_app()", APP_PORT, env, args.workers, config)
     try:
         _wait_ready(HELLO_PORT, hello)
         _wait_ready(APP_PORT, app, "/sign-in")
