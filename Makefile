@@ -41,7 +41,22 @@ run: db ## Install, migrate, load demo data and serve on http://127.0.0.1:5000
 	@echo "Serving on http://127.0.0.1:5000 (Ctrl+C to stop)"
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
-test: install ## Run the whole test suite (SQLite; set TEST_DATABASE_URL for PostgreSQL)
+CHROMIUM := /usr/bin/chromium
+# The browser tests are the accessibility checks: without Chromium `make test` stops rather than passing without them.
+chromium: ## Make sure Debian's Chromium is there for the browser tests (apt-get installs it when run as root)
+	@if [ -x $(CHROMIUM) ]; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "Installing Debian's chromium for the browser tests"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-liberation; \
+	else \
+		echo "The browser tests need Debian's Chromium at $(CHROMIUM). Install it, then run make test again:"; \
+		echo "    sudo apt-get install -y chromium fonts-liberation"; \
+		echo "(To run only the other tests: make test PYTEST_ARGS='-m \"not browser\"')"; \
+		exit 1; \
+	fi
+
+# `-m "not browser"` in PYTEST_ARGS deselects the browser tests explicitly, and then Chromium is not needed.
+test: install $(if $(findstring not browser,$(PYTEST_ARGS)),,chromium) ## Run the whole test suite, browser tests included (SQLite; set TEST_DATABASE_URL for PostgreSQL)
 	PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 $(VENV)/bin/pytest $(if $(filter 0,$(PYTEST_WORKERS)),,-n $(PYTEST_WORKERS)) $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed ## ruff check and format check
@@ -68,4 +83,4 @@ bench: install ## Run the benchmarks in bench/ (small DB sizes; full-size comman
 		echo "bench/audit_concurrency.py skipped: set BENCH_DATABASE_URL=postgresql://... (that database is recreated)"; \
 	fi
 
-.PHONY: help install translations extract-messages db run test lint format bench
+.PHONY: help chromium install translations extract-messages db run test lint format bench
