@@ -104,8 +104,15 @@ class Entry:
     changes: list[Change] = field(default_factory=list)
 
 
+# Events that record someone reading or taking away records (downloads, exports, share-link opens), not
+# a change to them. History pages show changes by default and these behind the "Show" filter.
+DISCLOSURE_ACTIONS = frozenset({"report.generated", "share_link.used", "audit.bundle_exported", "audit.exported"})
+SHOW_CHOICES = ("changes", "disclosures", "all")
+
+
 @dataclass(frozen=True)
 class Filters:
+    show: str = "all"  # one of SHOW_CHOICES
     actor_id: int | None = None
     since: date | None = None
     until: date | None = None
@@ -130,12 +137,23 @@ def _query(organisation_id: int, initiative_id: int | None, filters: Filters) ->
         stmt = stmt.where(AuditEvent.entity_type == filters.entity_type)
     if filters.entity_id is not None:
         stmt = stmt.where(AuditEvent.entity_id == filters.entity_id)
+    if filters.show == "changes":
+        stmt = stmt.where(AuditEvent.action.not_in(sorted(DISCLOSURE_ACTIONS)))
+    elif filters.show == "disclosures":
+        stmt = stmt.where(AuditEvent.action.in_(sorted(DISCLOSURE_ACTIONS)))
     return stmt
 
 
-def events(organisation_id: int, initiative_id: int | None, filters: Filters, limit: int = 500) -> list[AuditEvent]:
-    stmt = _query(organisation_id, initiative_id, filters).order_by(AuditEvent.seq.desc()).limit(limit)
+def events(
+    organisation_id: int, initiative_id: int | None, filters: Filters, limit: int = 500, offset: int = 0
+) -> list[AuditEvent]:
+    stmt = _query(organisation_id, initiative_id, filters).order_by(AuditEvent.seq.desc()).limit(limit).offset(offset)
     return list(db.session.scalars(stmt))
+
+
+def count(organisation_id: int, initiative_id: int | None, filters: Filters) -> int:
+    stmt = _query(organisation_id, initiative_id, filters).with_only_columns(sa.func.count()).order_by(None)
+    return db.session.scalar(stmt) or 0
 
 
 def action_names(organisation_id: int, initiative_id: int | None) -> list[str]:

@@ -16,9 +16,12 @@ from ..initiatives.access import load_initiative
 from ..models import AuditCheckpoint, AuditEvent, AuditVerification
 from ..permissions import requires
 from ..tenancy import parse_id
+from ..web.paging import pagination, paging
 from . import capture, history, service
 
 bp = Blueprint("audit", __name__)
+
+HISTORY_PAGE_SIZE = 50
 
 
 def _date_arg(name: str) -> tuple[date | None, str | None]:
@@ -40,8 +43,10 @@ def _filters() -> tuple[history.Filters, list[str]]:
     if bad_until:
         problems.append("'To' must be a real date, like 2026-03-31")
     actor = request.args.get("person", "")
+    show = request.args.get("show", "")
     return (
         history.Filters(
+            show=show if show in history.SHOW_CHOICES else "changes",
             actor_id=parse_id(actor),
             since=since,
             until=until,
@@ -56,9 +61,9 @@ def _filters() -> tuple[history.Filters, list[str]]:
 def initiative_history(initiative_id: int):
     initiative = load_initiative(initiative_id)
     filters, problems = _filters()
-    rows = history.events(current_user.organisation_id, initiative.id, filters)
-    entries = history.describe(current_user.organisation_id, rows)
     if request.args.get("download") == "csv":
+        rows = history.events(current_user.organisation_id, initiative.id, filters)
+        entries = history.describe(current_user.organisation_id, rows)
         capture.record(
             db.session,
             "audit.exported",
@@ -75,10 +80,15 @@ def initiative_history(initiative_id: int):
             mimetype="text/csv",
             headers={"Content-Disposition": f'attachment; filename="initiative-{initiative.id}-history.csv"'},
         )
+    page = paging(history.count(current_user.organisation_id, initiative.id, filters), HISTORY_PAGE_SIZE)
+    rows = history.events(current_user.organisation_id, initiative.id, filters, page.size, page.offset)
     return render_template(
         "audit/history.html",
         initiative=initiative,
-        entries=entries,
+        entries=history.describe(current_user.organisation_id, rows),
+        page=page,
+        pages=pagination(page, _("Pages of the history")),
+        show=filters.show,
         problems=problems,
         people=history.actors(current_user.organisation_id, initiative.id),
         actions=history.action_names(current_user.organisation_id, initiative.id),

@@ -137,11 +137,22 @@ def statement_exists(organisation: Organisation, statement_id: str) -> bool:
     return cqc is not None and cqc.statement(statement_id) is not None
 
 
-def prepare(organisation: Organisation, spec: ReportSpec, *, for_pdf: bool = False) -> build.Report:
-    """Load, check the size (for a PDF), make or reuse a covering checkpoint, and build the report."""
+def prepare(
+    organisation: Organisation, spec: ReportSpec, *, for_pdf: bool = False, read_only: bool = False
+) -> build.Report:
+    """Load, check the size (for a PDF), make or reuse a covering checkpoint, and build the report.
+
+    `read_only` (the report viewed as a page) writes nothing: it shows the latest checkpoint if that
+    covers what the report cites, else none. Downloads make one when needed.
+    """
     ids = _ids(organisation, spec)
     cited = data.cited_seqs(organisation.id, ids, spec.period.as_of)
-    checkpoint = audit_service.covering_checkpoint(organisation, cited[-1] if cited else 0)
+    needed = cited[-1] if cited else 0
+    if read_only:
+        latest = audit_service.latest_checkpoint(organisation)
+        checkpoint = latest if latest is not None and latest.tree_size >= needed else None
+    else:
+        checkpoint = audit_service.covering_checkpoint(organisation, needed)
     inputs = data.load_inputs(
         organisation, ids, spec.period, checkpoint=checkpoint, anonymise_partners=spec.anonymise_partners
     )

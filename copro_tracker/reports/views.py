@@ -95,7 +95,8 @@ def _page(
     }
     if spec is None:
         return render_template("reports/page.html", **context), 400
-    report = service.prepare(organisation, spec)
+    # Reading a report is not a disclosure and appends nothing; downloads and share-link opens are recorded.
+    report = service.prepare(organisation, spec, read_only=True)
     share_url = None
     if can(current_user, "report.share"):
         share_url = url_for("reports.new_share_link", kind=kind.value, **share_values, **spec.query())
@@ -109,7 +110,6 @@ def _page(
             "share_url": share_url,
         },
     )
-    service.record_generated(organisation, report, "html", hashlib.sha256(html.encode("utf-8")).hexdigest())
     return html
 
 
