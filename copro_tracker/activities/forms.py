@@ -57,6 +57,7 @@ class ActivityForm(FlaskForm):
         description=_l("For example, 27 3 2025"),
         missing=_l("Enter the date the activity happened"),
         invalid=_l("The date the activity happened must be a real date"),
+        past_only=True,
     )
     title = StringField(
         _l("Title"),

@@ -18,12 +18,12 @@ from ..web.govuk import (
 )
 
 
-def email_field(label: str = _l("Email address")) -> StringField:
+def email_field(label: str = _l("Email address"), missing: str = _l("Enter your email address")) -> StringField:
     return StringField(
         label,
         widget=GovTextInput(),
         validators=[
-            InputRequired(_l("Enter your email address")),
+            InputRequired(missing),
             Length(max=254, message=_l("Email address must be 254 characters or fewer")),
             Email(
                 _l("Enter an email address in the correct format, like name@example.org"), check_deliverability=False
@@ -126,7 +126,8 @@ class InviteForm(FlaskForm):
             Length(max=120, message=_l("Name must be 120 characters or fewer")),
         ],
     )
-    email = email_field()
+    # The person inviting types someone else's address.
+    email = email_field(missing=_l("Enter the person's email address"))
     role = RadioField(
         _l("Role in the organisation"),
         widget=GovRadioInput(),

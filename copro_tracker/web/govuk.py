@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from flask_babel import gettext as _
 from govuk_frontend_wtf.main import WTFormsHelpers, wtforms_errors
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCharacterCount,
@@ -82,11 +83,31 @@ def error_summary(form: Form) -> dict[str, Any]:
 
 
 class GovDateField(DateField):
-    """A day/month/year date with messages that say exactly what is wrong."""
+    """A day/month/year date with messages that say exactly what is wrong, once.
 
-    def __init__(self, label=None, *, missing: str, invalid: str, required: bool = True, **kwargs) -> None:
+    `invalid` names the date ("The date the activity happened must be a real date"); the other messages reuse its
+    subject, the words before "must". `past_only` refuses dates after today, for things that have already happened."""
+
+    EARLIEST_YEAR = 1900
+
+    def __init__(
+        self,
+        label=None,
+        *,
+        missing: str,
+        invalid: str,
+        required: bool = True,
+        past_only: bool = False,
+        future: str | None = None,
+        **kwargs,
+    ) -> None:
         super().__init__(label, format="%d %m %Y", widget=GovDateInput(), **kwargs)
         self.missing, self.invalid, self.required = missing, invalid, required
+        self.past_only, self.future = past_only, future
+
+    def _subject(self) -> str:
+        text = str(self.invalid)
+        return text.split(" must ", 1)[0] if " must " in text else text
 
     def process_formdata(self, valuelist: list[str]) -> None:
         if not valuelist:
@@ -97,19 +118,28 @@ class GovDateField(DateField):
         self.data = None
         if not any(parts):
             return
+        subject = self._subject()
         if not all(parts):
-            missing = [name for name, part in zip(("a day", "a month", "a year"), parts, strict=True) if not part]
-            raise ValueError(f"{self.invalid}: it must include {' and '.join(missing)}")
+            names = (_("a day"), _("a month"), _("a year"))
+            missing = [name for name, part in zip(names, parts, strict=True) if not part]
+            raise ValueError(_("%(subject)s must include %(parts)s", subject=subject, parts=_(" and ").join(missing)))
+        if not all(p.isdigit() for p in parts):
+            raise ValueError(_("%(subject)s must be a real date, like 27 3 2025", subject=subject))
+        day, month, year = (int(p) for p in parts)
+        if year < 100:
+            raise ValueError(_("%(subject)s must include the whole year, like 2025", subject=subject))
+        if year < self.EARLIEST_YEAR:
+            raise ValueError(_("%(subject)s must be in %(year)s or later", subject=subject, year=self.EARLIEST_YEAR))
         try:
-            day, month, year = (int(p) for p in parts)
-            if not 1900 <= year <= 2200:
-                raise ValueError
             self.data = date(year, month, day)
         except (ValueError, OverflowError) as error:
-            raise ValueError(f"{self.invalid}: it must be a real date, like 27 3 2025") from error
+            raise ValueError(_("%(subject)s must be a real date, like 27 3 2025", subject=subject)) from error
 
     def pre_validate(self, form) -> None:
         if self.data is None and not self.process_errors:
             if self.required:
                 raise StopValidation(str(self.missing))
             raise StopValidation
+        if self.past_only and self.data is not None and self.data > date.today():
+            message = self.future or _("%(subject)s must be today or in the past", subject=self._subject())
+            raise StopValidation(str(message))

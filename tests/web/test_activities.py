@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
+import pytest
 from activity_fixtures import QueryCounter, audit_actions, count, make_activity, make_decision, team_fixture  # noqa: F401
 from conftest import get_page, login, make_user, post_page
 
@@ -72,7 +75,7 @@ def test_activity_form_errors_are_specific_and_keep_input(client, team):
     login(client, team.commissioner)
     url = f"/initiatives/{team.initiative.id}/activities/new"
     page = post_page(client, url, _form(team, occurred_on=["31", "2", "2025"], title=""))
-    assert "The date the activity happened must be a real date: it must be a real date, like 27 3 2025" in page.errors()
+    assert "The date the activity happened must be a real date, like 27 3 2025" in page.errors()
     assert "Enter a title for the activity" in page.errors()
     assert page.soup.select_one("input#occurred_on-day")["value"] == "31"
     assert page.soup.select_one("textarea#notes").text.strip() == "Mapped what people want from a day."
@@ -80,11 +83,30 @@ def test_activity_form_errors_are_specific_and_keep_input(client, team):
     page = post_page(client, url, _form(team, occurred_on=["", "", ""]))
     assert page.errors() == ["Enter the date the activity happened"]
     page = post_page(client, url, _form(team, occurred_on=["12", "", "2025"]))
-    assert page.errors() == ["The date the activity happened must be a real date: it must include a month"]
+    assert page.errors() == ["The date the activity happened must include a month"]
     page = post_page(client, url, _form(team, attendees=[str(team.nonmember.id)]))
     assert page.errors() == ["Choose attendees from the list of current members"]
     page = post_page(client, url, _form(team, attendees=[], guests=""))
     assert page.errors() == ["Choose at least one person who took part, or add a guest"]
+    assert count(Activity) == 0
+
+
+@pytest.mark.parametrize(
+    ("when", "message"),
+    [
+        (["1", "1", "1850"], "The date the activity happened must be in 1900 or later"),
+        (["1", "1", "25"], "The date the activity happened must include the whole year, like 2025"),
+        (["1", "x", "2025"], "The date the activity happened must be a real date, like 27 3 2025"),
+        ("tomorrow", "The date the activity happened must be today or in the past"),
+    ],
+)
+def test_activity_dates_too_early_too_late_or_garbled_say_so_once(client, team, when, message):
+    if when == "tomorrow":
+        tomorrow = date.today() + timedelta(days=1)
+        when = [str(tomorrow.day), str(tomorrow.month), str(tomorrow.year)]
+    login(client, team.commissioner)
+    page = post_page(client, f"/initiatives/{team.initiative.id}/activities/new", _form(team, occurred_on=when))
+    assert page.errors() == [message]
     assert count(Activity) == 0
 
 
