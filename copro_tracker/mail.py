@@ -7,23 +7,56 @@ being sent; in development they are also logged so the demo can be followed with
 from __future__ import annotations
 
 import smtplib
+from collections.abc import Callable
 from email.message import EmailMessage
 
-from flask import current_app
+from flask import after_this_request, current_app
 
 
 def mail_configured() -> bool:
     return bool(current_app.config.get("MAIL_SERVER"))
 
 
-def send(to: str, subject: str, body: str) -> bool:
-    """Send one message. Returns True when it was handed to a mail server (or the test outbox)."""
-    cfg = current_app.config
+def build(to: str, subject: str, body: str) -> EmailMessage:
     message = EmailMessage()
-    message["From"] = cfg["MAIL_FROM"]
+    message["From"] = current_app.config["MAIL_FROM"]
     message["To"] = to
     message["Subject"] = subject
     message.set_content(body)
+    return message
+
+
+def send(to: str, subject: str, body: str) -> bool:
+    """Send one message. Returns True when it was handed to a mail server (or the test outbox)."""
+    return deliver(build(to, subject, body))
+
+
+def after_response(job: Callable[[], None]) -> None:
+    """Run `job` once the response has been sent, in an app context of its own.
+
+    A stand-in for the job queue: work whose cost would tell the person something (an email that is
+    sent only when an account exists) happens after they have their answer. Errors are logged, never
+    shown: the response has already gone.
+    """
+    app = current_app._get_current_object()
+
+    def run() -> None:
+        with app.app_context():
+            try:
+                job()
+            except Exception:
+                app.logger.exception("Work deferred until after the response failed")
+
+    @after_this_request
+    def defer(response):
+        response.call_on_close(run)
+        return response
+
+
+def deliver(message: EmailMessage) -> bool:
+    """Hand a built message to the mail server (or the test outbox). Returns True when it was accepted."""
+    cfg = current_app.config
+    to, subject, body = message["To"], message["Subject"], message.get_content()
     if cfg.get("MAIL_LOG_LINKS"):
         current_app.logger.info("Email to %s: %s\n%s", to, subject, body)
     if not cfg.get("MAIL_SERVER"):

@@ -49,6 +49,9 @@ class IsolatedClient(FlaskClient):
     exactly as in production, even though the test itself holds an app context for its own queries."""
 
     def open(self, *args, **kwargs):
+        # Read and close each response at once, as a server does once it has sent it: work deferred
+        # until the response is closed (mail.after_response) has happened when the request returns.
+        kwargs.setdefault("buffered", True)
         db.session.commit()
         try:
             return contextvars.Context().run(super().open, *args, **kwargs)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from werkzeug.security import check_password_hash, generate_password_hash
 from zxcvbn import zxcvbn
 
@@ -28,6 +30,31 @@ def check_password(stored_hash: str | None, password: str) -> bool:
     return check_password_hash(stored_hash or DUMMY_HASH, password) and stored_hash is not None
 
 
+CONTEXT_HINT = "Avoid your name, your email address, your organisation's name, this service's name and the year"
+
+
+def context_words(*texts: str | None, year: int) -> list[str]:
+    """What an attacker who knows the person tries first: each text whole, word by word and run together,
+    an email's local part, and the year (e.g. "northshire2026" for someone at Northshire).
+
+    zxcvbn only matches a user input as a whole token, so "Northshire County Council" must also be given
+    as "northshire", "county", "council" and "northshirecountycouncil".
+    """
+    words = {str(year)}
+    for text in texts:
+        if not text:
+            continue
+        text = text.strip().lower()
+        words.add(text)
+        if "@" in text:
+            words.add(text.split("@", 1)[0])
+        parts = [part for part in re.split(r"[^0-9a-z]+", text) if len(part) >= 3]
+        words.update(parts)
+        words.add("".join(parts))
+    words.discard("")
+    return sorted(words)
+
+
 def password_problems(password: str, user_inputs: list[str] | tuple[str, ...] = ()) -> list[str]:
     """Plain-English reasons the password is not acceptable (empty list when it is)."""
     if len(password) < MIN_LENGTH:
@@ -41,5 +68,7 @@ def password_problems(password: str, user_inputs: list[str] | tuple[str, ...] = 
     problems = ["Password is too easy to guess"]
     if feedback.get("warning"):
         problems.append(feedback["warning"])
+    if any(match.get("dictionary_name") == "user_inputs" for match in result.get("sequence", [])):
+        problems.append(CONTEXT_HINT)
     problems.extend(feedback.get("suggestions") or [])
     return [" – ".join(problems)]

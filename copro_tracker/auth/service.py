@@ -6,11 +6,15 @@ audit capture sees that commit.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
+from email.message import EmailMessage
+from functools import partial
 
 import sqlalchemy as sa
 from flask import current_app
 
+from .. import mail
 from ..audit import capture
 from ..codes import OrgRole, PartnerKind, TokenPurpose
 from ..extensions import db
@@ -45,17 +49,14 @@ def authenticate(email: str, password: str) -> User:
     if user is None:
         passwords.check_password(None, password)
         raise AccountError(GENERIC_LOGIN_ERROR)
-    if user.locked_until and user.locked_until > now:
+    attempt = _reserve_attempt(user.id, now)
+    if attempt is None:
         passwords.check_password(None, password)
         capture.record(db.session, "auth.login_blocked", user.organisation_id, "user", user.id, actor_id=user.id)
         db.session.commit()
         raise AccountError(GENERIC_LOGIN_ERROR)
+    locked = attempt.locked_until is not None
     if not passwords.check_password(user.password_hash, password) or not user.active:
-        user.failed_logins += 1
-        locked = user.failed_logins >= current_app.config["LOCKOUT_THRESHOLD"]
-        if locked:
-            user.locked_until = now + timedelta(minutes=current_app.config["LOCKOUT_MINUTES"])
-            user.failed_logins = 0
         capture.record(
             db.session, "auth.login_failed", user.organisation_id, "user", user.id, actor_id=user.id, locked=locked
         )
@@ -69,11 +70,50 @@ def authenticate(email: str, password: str) -> User:
     return user
 
 
+def _reserve_attempt(user_id: int, now) -> sa.Row | None:
+    """Count this sign-in attempt before its password is checked, in one SQL statement; None when locked.
+
+    Reading the counter, checking the (slow, on purpose) password and writing the counter back let N
+    concurrent guesses all be checked before any of them locked the account. Here the database counts:
+    each attempt increments the counter atomically, and the attempt that reaches the threshold locks the
+    account in the same statement, before its own password is checked (a right password then unlocks it).
+    So at most LOCKOUT_THRESHOLD passwords are ever checked per lock period, however many arrive at once.
+    The attempt is committed at once so that concurrent attempts see it while this one checks its password.
+    """
+    threshold = current_app.config["LOCKOUT_THRESHOLD"]
+    reaches = User.failed_logins + 1 >= threshold
+    until = now + timedelta(minutes=current_app.config["LOCKOUT_MINUTES"])
+    row = db.session.execute(
+        sa.update(User)
+        .where(User.id == user_id, sa.or_(User.locked_until.is_(None), User.locked_until <= now))
+        .values(
+            failed_logins=sa.case((reaches, 0), else_=User.failed_logins + 1),
+            locked_until=sa.case((reaches, until), else_=None),
+        )
+        .returning(User.failed_logins, User.locked_until),
+        execution_options={"synchronize_session": False},
+    ).first()
+    db.session.commit()
+    return row
+
+
 def end_sessions(user: User, action: str) -> None:
     """Bump the session version: every cookie issued before now stops working."""
     user.session_version += 1
     capture.name_action(user, action)
     db.session.commit()
+
+
+def password_problems(password: str, organisation: Organisation, *personal: str | None) -> list[str]:
+    """The password policy with the words an attacker would try first for this person fed to zxcvbn."""
+    words = passwords.context_words(
+        organisation.name,
+        organisation.slug,
+        current_app.config["SERVICE_NAME"],
+        *personal,
+        year=utcnow().year,
+    )
+    return passwords.password_problems(password, words)
 
 
 def invite(
@@ -133,7 +173,9 @@ def accept_invitation(
         raise AccountError("This invitation link has expired or has already been used")
     if find_user_by_email(token.email):
         raise AccountError("Someone with this email address already has an account")
-    problems = passwords.password_problems(password, [token.email, display_name])
+    problems = password_problems(
+        password, db.session.get(Organisation, token.organisation_id), token.email, display_name
+    )
     if problems:
         raise AccountError(problems[0], "password")
     user = User(
@@ -165,8 +207,10 @@ def after_accept_invitation(token: AccountToken, user: User) -> None:
         hook(token, user)
 
 
-def issue_password_reset(user: User, actor: User | None) -> tuple[AccountToken, str]:
-    raw, hashed = tokens.new_secret()
+def issue_password_reset(
+    user: User, actor: User | None, secret: tuple[str, str] | None = None
+) -> tuple[AccountToken, str]:
+    raw, hashed = secret or tokens.new_secret()
     token = AccountToken(
         organisation_id=user.organisation_id,
         purpose=TokenPurpose.PASSWORD_RESET,
@@ -184,12 +228,36 @@ def issue_password_reset(user: User, actor: User | None) -> tuple[AccountToken, 
     return token, raw
 
 
+def request_password_reset(email: str, compose: Callable[[str], tuple[str, str]]) -> None:
+    """Someone asked for a reset link by email: send one if the address has an active account.
+
+    The request does the same work either way, so its timing cannot tell anyone whether an account
+    exists: find the address, make a secret and its hash, and build the email with `compose(secret)`
+    (subject, body). Only after the response has gone is the link stored and the email sent, and only
+    for a real, active account; for anyone else the built message is dropped.
+    """
+    user = find_user_by_email(email)
+    secret = tokens.new_secret()
+    subject, body = compose(secret[0])
+    message = mail.build(user.email if user else normalise_email(email), subject, body)
+    user_id = user.id if user is not None and user.active else None
+    mail.after_response(partial(_issue_and_send_reset, user_id, secret, message))
+
+
+def _issue_and_send_reset(user_id: int | None, secret: tuple[str, str], message: EmailMessage) -> None:
+    user = db.session.get(User, user_id) if user_id is not None else None
+    if user is None or not user.active:
+        return
+    issue_password_reset(user, actor=None, secret=secret)
+    mail.deliver(message)
+
+
 def reset_password(raw: str, password: str) -> User:
     token = usable_token(raw, TokenPurpose.PASSWORD_RESET)
     if token is None or token.user is None or not token.user.active:
         raise AccountError("This password reset link has expired or has already been used")
     user = token.user
-    problems = passwords.password_problems(password, [user.email, user.display_name])
+    problems = password_problems(password, user.organisation, user.email, user.display_name)
     if problems:
         raise AccountError(problems[0], "password")
     user.password_hash = passwords.hash_password(password)
@@ -200,19 +268,43 @@ def reset_password(raw: str, password: str) -> User:
     capture.set_actor(db.session, user.id)
     capture.name_action(user, "user.password_reset")
     capture.name_action(token, "password_reset.used")
+    _revoke_reset_links(user, except_for=token)
     db.session.commit()
     return user
+
+
+def _revoke_reset_links(user: User, except_for: AccountToken | None = None) -> None:
+    """A password change makes every reset link still outstanding for this person useless.
+
+    A link sent earlier (and perhaps seen by someone else) must not outlive the password it was for.
+    Call it after naming the change's other audit events: its query flushes them.
+    """
+    now = utcnow()
+    outstanding = db.session.scalars(
+        sa.select(AccountToken).where(
+            AccountToken.user_id == user.id,
+            AccountToken.purpose == TokenPurpose.PASSWORD_RESET,
+            AccountToken.used_at.is_(None),
+            AccountToken.revoked_at.is_(None),
+            AccountToken.expires_at > now,
+        )
+    )
+    for token in outstanding:
+        if token is not except_for:
+            token.revoked_at = now
+            capture.name_action(token, "password_reset.revoked")
 
 
 def change_password(user: User, current: str, new: str) -> None:
     if not passwords.check_password(user.password_hash, current):
         raise AccountError("Your current password is not right", "current_password")
-    problems = passwords.password_problems(new, [user.email, user.display_name])
+    problems = password_problems(new, user.organisation, user.email, user.display_name)
     if problems:
         raise AccountError(problems[0], "password")
     user.password_hash = passwords.hash_password(new)
     user.session_version += 1
     capture.name_action(user, "user.password_changed")
+    _revoke_reset_links(user)
     db.session.commit()
 
 
@@ -310,7 +402,7 @@ def create_user(
     if find_user_by_email(email):
         raise AccountError("Someone with this email address already has an account", "email")
     if check_strength:
-        problems = passwords.password_problems(password, [email, display_name])
+        problems = password_problems(password, organisation, email, display_name)
         if problems:
             raise AccountError(problems[0], "password")
     user = User(

@@ -137,21 +137,22 @@ def forgotten_password():
     form = ForgottenPasswordForm()
     sent = False
     if form.validate_on_submit():
-        user = service.find_user_by_email(form.email.data)
-        if user is not None and user.active and mail.mail_configured():
-            _token, secret = service.issue_password_reset(user, actor=None)
-            mail.send(
-                user.email,
-                _("Reset your %(service)s password", service=current_app.config["SERVICE_NAME"]),
-                _(
-                    "Open this link to choose a new password. It works once, for %(hours)s hours:\n%(link)s\n\n"
-                    "If you did not ask for this, you can ignore this email.",
-                    hours=current_app.config["RESET_HOURS"],
-                    link=external_url("auth.reset_password", token=secret),
-                ),
-            )
+        if mail.mail_configured():
+            service.request_password_reset(form.email.data, _reset_email)
         sent = True
     return render_template("auth/forgotten_password.html", form=form, sent=sent, mail_configured=mail.mail_configured())
+
+
+def _reset_email(secret: str) -> tuple[str, str]:
+    return (
+        _("Reset your %(service)s password", service=current_app.config["SERVICE_NAME"]),
+        _(
+            "Open this link to choose a new password. It works once, for %(hours)s hours:\n%(link)s\n\n"
+            "If you did not ask for this, you can ignore this email.",
+            hours=current_app.config["RESET_HOURS"],
+            link=external_url("auth.reset_password", token=secret),
+        ),
+    )
 
 
 @bp.route("/reset-password/<token>", methods=["GET", "POST"])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from urllib.parse import urlsplit
 
 from flask import request, url_for
@@ -16,10 +17,21 @@ def add_error(form: Form, message: str, field: str | None = None) -> None:
     target.errors = [*list(target.errors or []), message]
 
 
-def safe_next(default_endpoint: str = "main.dashboard") -> str:
-    """Only follow a ?next= that stays on this site (no open redirects)."""
-    target = request.args.get("next", "")
+def is_local_path(target: str) -> bool:
+    """A path on this site and nothing else.
+
+    Control characters (CR/LF would split the Location header) and backslashes (browsers read "/\\host"
+    as "//host") make a target unsafe, however the rest of it looks.
+    """
+    if not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return False
+    if any(unicodedata.category(ch).startswith("C") for ch in target):
+        return False
     parts = urlsplit(target)
-    if target.startswith("/") and not target.startswith("//") and not parts.netloc and not parts.scheme:
-        return target
-    return url_for(default_endpoint)
+    return not parts.netloc and not parts.scheme
+
+
+def safe_next(default_endpoint: str = "main.dashboard") -> str:
+    """Only follow a ?next= that stays on this site (no open redirects); anything else goes to the default."""
+    target = request.args.get("next", "")
+    return target if is_local_path(target) else url_for(default_endpoint)

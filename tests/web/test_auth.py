@@ -155,3 +155,76 @@ def test_security_headers_on_every_page(client, commissioner):
     assert client.get("/dashboard").headers["Cache-Control"] == "no-store"
     cookie = client.get_cookie("copro_session")
     assert cookie.http_only and cookie.same_site == "Lax"
+
+
+def test_control_characters_in_next_go_to_the_dashboard_not_a_500(client, app, commissioner, monkeypatch):
+    monkeypatch.setitem(app.config, "PROPAGATE_EXCEPTIONS", False)  # see the 500 a person would see
+    for target in ("/profile%0d%0aSet-Cookie:%20x=1", "/profile%0aX", "/pro%09file", "/%5Cevil.example"):
+        client.post("/sign-out")
+        response = client.post(f"/sign-in?next={target}", data={"email": commissioner.email, "password": PASSWORD})
+        assert response.status_code == 302, target
+        assert response.headers["Location"].endswith("/dashboard"), target
+    response = client.get("/language/cy?next=/sign-in%0d%0aX:%20y")
+    assert response.status_code == 302 and response.headers["Location"].endswith("/")
+
+
+def test_concurrent_wrong_guesses_check_no_more_passwords_than_the_threshold(app, commissioner, monkeypatch):
+    import threading
+    import time
+
+    from copro_tracker.auth import passwords, service
+
+    checked = []
+    real_check = passwords.check_password
+
+    def slow_check(stored_hash, password):
+        if stored_hash is not None:
+            checked.append(password)
+            time.sleep(0.05)  # widen the window between reading the counter and writing it back
+        return real_check(stored_hash, password)
+
+    monkeypatch.setattr(passwords, "check_password", slow_check)
+    start = threading.Barrier(10)
+    refused = []
+    email = commissioner.email  # read here: the threads must not touch the test's own session
+
+    def guess(n: int) -> None:
+        with app.app_context():
+            start.wait()
+            try:
+                service.authenticate(email, f"wrong guess number {n}")
+            except service.AccountError:
+                refused.append(n)
+
+    threads = [threading.Thread(target=guess, args=(n,)) for n in range(10)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(refused) == 10
+    assert len(checked) <= app.config["LOCKOUT_THRESHOLD"]
+    db.session.expire_all()
+    assert db.session.get(User, commissioner.id).locked_until is not None
+
+
+def test_right_password_at_the_threshold_signs_in_and_unlocks(client, app, commissioner):
+    for _ in range(app.config["LOCKOUT_THRESHOLD"] - 1):
+        sign_in(client, commissioner.email, "wrong password attempt")
+    assert sign_in(client, commissioner.email).status_code == 302
+    db.session.expire_all()
+    user = db.session.get(User, commissioner.id)
+    assert user.locked_until is None and user.failed_logins == 0
+
+
+def test_organisation_service_and_year_words_make_a_password_too_easy(client, commissioner):
+    from copro_tracker.auth.passwords import CONTEXT_HINT, password_problems
+    from copro_tracker.models import utcnow
+
+    weak = f"northshire{utcnow().year}"
+    assert password_problems(weak) == []  # strong to zxcvbn alone: the context is what makes it weak
+    sign_in(client, commissioner.email)
+    for password in (weak, f"Northshire-{utcnow().year}", "tomcommissioner2026"):
+        page = post_page(client, "/profile/password", {"current_password": PASSWORD, "password": password})
+        (error,) = page.errors()
+        assert error.startswith("Password is too easy to guess"), password
+        assert CONTEXT_HINT in error and "Add another word or two" in error, error

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import sqlalchemy as sa
-from conftest import PASSWORD, get_page, link_path, post_page
+from conftest import PASSWORD, Page, get_page, link_path, post_page
 
 from copro_tracker.extensions import db
 from copro_tracker.models import AccountToken, User, utcnow
@@ -189,3 +189,69 @@ def test_admin_cannot_demote_themselves(client, admin):
         client.post(f"/people/{admin.id}", data={"role": "commissioner", "partner_kind": "officer"}).status_code == 403
     )
     assert client.post(f"/people/{admin.id}/deactivate").status_code == 403
+
+
+def test_forgotten_password_does_the_same_work_whether_or_not_the_account_exists(client, app, partner, monkeypatch):
+    from collections import Counter
+
+    from copro_tracker import mail
+    from copro_tracker.auth import tokens
+
+    monkeypatch.setitem(app.config, "MAIL_SERVER", "smtp.example.org")
+    calls: Counter = Counter()
+
+    def counted(name, real):
+        def wrapper(*args, **kwargs):
+            calls[name] += 1
+            return real(*args, **kwargs)
+
+        return wrapper
+
+    for module, name in ((tokens, "new_secret"), (tokens, "digest"), (mail, "build"), (mail, "deliver")):
+        monkeypatch.setattr(module, name, counted(name, getattr(module, name)))
+
+    def ask(email: str):
+        calls.clear()
+        response = client.post("/forgotten-password", data={"email": email}, buffered=False)
+        during, page = dict(calls), Page(response).check()
+        response.close()  # the server has sent the response: deferred work runs now
+        return during, page.text(), dict(calls)
+
+    known = ask(partner.email)
+    unknown = ask("nobody@example.org")
+    assert known[0] == unknown[0] == {"new_secret": 1, "digest": 1, "build": 1}
+    assert known[1] == unknown[1]
+    assert known[2]["deliver"] == 1 and "deliver" not in unknown[2]
+    (message,) = app.extensions["outbox"]
+    assert message["To"] == partner.email
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(AccountToken)) == 1
+
+
+def test_any_password_change_revokes_every_outstanding_reset_link(client, app, admin, partner, monkeypatch):
+    monkeypatch.setitem(app.config, "MAIL_SERVER", "smtp.example.org")
+
+    def emailed_link() -> str:
+        client.post("/forgotten-password", data={"email": partner.email})
+        body = app.extensions["outbox"][-1].get_content()
+        return link_path(next(line for line in body.splitlines() if "/reset-password/" in line))
+
+    first, second = emailed_link(), emailed_link()
+    assert client.post(first, data={"password": NEW_PASSWORD}).status_code == 302
+    assert client.get(second).status_code == 410  # reset: the other link is dead
+
+    third = emailed_link()
+    client.post("/sign-in", data={"email": admin.email, "password": PASSWORD})
+    fourth = link_path(
+        post_page(client, f"/people/{partner.id}/reset-link", {}).soup.select_one("#reset-link")["value"]
+    )
+    client.post("/sign-out")
+    client.post("/sign-in", data={"email": partner.email, "password": NEW_PASSWORD})
+    response = client.post(
+        "/profile/password", data={"current_password": NEW_PASSWORD, "password": "orchard violin pebble 7731"}
+    )
+    assert response.status_code == 302
+    client.post("/sign-out")
+    assert client.get(third).status_code == 410  # change: the emailed link is dead
+    assert client.get(fourth).status_code == 410  # and so is the one the admin made
+    actions = list(db.session.scalars(sa.select(AuditEvent.action)))
+    assert actions.count("password_reset.revoked") == 3
