@@ -2,9 +2,11 @@
 
 A library that loads is one the app can trust: each file has the expected shape, framework and criterion
 ids are unique across all files, every check names a registered rule with parameters its signature
-accepts (and runs cleanly on an empty initiative), every CQC quality statement referred to exists, and no
-paragraph number appears anywhere but ``locator``. Any problem raises ``FrameworkError``; each line of its
-message reads ``<file>: criterion <ID>: <problem>`` so whoever edits the YAML can go straight to it.
+accepts (and runs cleanly on an empty initiative), every CQC quality statement referred to exists, no
+paragraph or subsection number appears anywhere but a criterion's ``locators``, and every locator marked
+verified says what was read, where (the address of the official text) and when. Any problem raises
+``FrameworkError``; each line of its message reads ``<file>: criterion <ID>: <problem>`` so whoever edits
+the YAML can go straight to it.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import re
 import types
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from enum import StrEnum
 from functools import cache, cached_property
 from pathlib import Path
@@ -37,6 +40,10 @@ CONFIDENCE = {
 _FRAMEWORK_ID = re.compile(r"^[a-z][a-z0-9_]*$")
 _CRITERION_ID = re.compile(r"^[A-Z][A-Z0-9]*(?:-[A-Z0-9][A-Za-z0-9.]*)+$")
 _PARAGRAPH = re.compile(r"\bpara(?:graph)?s?\.?\s*\d", re.IGNORECASE)
+# A subsection such as 4(5) or a dotted paragraph such as 3.2: what a ``source`` line must never carry,
+# because it is shown whether or not anyone has checked it.
+_PINPOINT = re.compile(r"\w\(\w|\b\d+\.\d+\b")
+_ADDRESS = re.compile(r"^https?://[^\s/]+\.[^\s]+$")
 
 
 class FrameworkError(ValueError):
@@ -59,12 +66,35 @@ class Check:
 
 
 @dataclass(frozen=True, slots=True)
+class Locator:
+    """An exact place in an instrument (section, regulation, paragraph, standard) and how it was checked.
+
+    Whether it is shown is decided in one place, ``citations.cite``: only a locator verified against the
+    version now in force. The others are kept so the library knows what is still to be checked.
+    """
+
+    instrument: str
+    # None when not even a candidate number is known (the wording was seen without one).
+    locator: str | None
+    verified: bool
+    # True when the version seen is the one in force now; a number confirmed only for an older text
+    # (for example the 2014 guidance) is verified but not current, and is not shown.
+    current_version: bool = False
+    version_seen: str | None = None
+    checked_on: date | None = None
+    # What was read, in words that finish "checked against ...", for example "the Act".
+    checked_against: str | None = None
+    source_url: str | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Criterion:
     id: str
     title: str
+    # The instrument(s) and chapter or section: always shown, so never a paragraph or subsection number.
     source: str
-    # None when the exact paragraph or section is unconfirmed: the UI then shows ``source`` only.
-    locator: str | None
+    locators: tuple[Locator, ...]
     summary: str
     checks: tuple[Check, ...]
     needs_attestation: bool
@@ -231,7 +261,7 @@ _CRITERION_KEYS = {
     "id",
     "title",
     "source",
-    "locator",
+    "locators",
     "summary",
     "checks",
     "needs_attestation",
@@ -406,14 +436,9 @@ class _Loader:
             if not _CRITERION_ID.match(criterion_id):
                 raise _Invalid(f"id {criterion_id!r} must look like X-STAGE or CA-STG-2.A (capitals, hyphens)")
             title, source, summary = _text(data, "title"), _text(data, "source"), _text(data, "summary")
-            if "locator" in data and data["locator"] is not None and not isinstance(data["locator"], str):
-                raise _Invalid("'locator' must be text or null")
-            locator = _text(data, "locator", optional=True)
             confidence = data["confidence"]
             if not isinstance(confidence, str) or confidence not in CONFIDENCE:
                 raise _Invalid(f"'confidence' must be one of {', '.join(CONFIDENCE)}; got {confidence!r}")
-            if confidence == "R" and locator is not None:
-                raise _Invalid("'locator' must be null when confidence is R: an unverified location is never shown")
             needs_attestation = data["needs_attestation"]
             if not isinstance(needs_attestation, bool):
                 raise _Invalid("'needs_attestation' must be true or false")
@@ -424,7 +449,13 @@ class _Loader:
                 raise _Invalid("'attestation' is given but needs_attestation is false")
             for key, text in (("title", title), ("source", source), ("summary", summary), ("attestation", attestation)):
                 if text and _PARAGRAPH.search(text):
-                    raise _Invalid(f"'{key}' mentions a paragraph number; only 'locator' may hold one")
+                    raise _Invalid(f"'{key}' mentions a paragraph number; only 'locators' may hold one")
+            assert source is not None
+            if _PINPOINT.search(source):
+                raise _Invalid(
+                    "'source' holds a subsection or paragraph number; put it in 'locators' with its provenance"
+                )
+            locators = _locators(data["locators"], source)
             checks = self._checks(data["checks"], nation)
             cqc_statements = _strings(data, "cqc_statements")
             related = _strings(data, "related")
@@ -439,7 +470,7 @@ class _Loader:
             id=criterion_id,
             title=title,
             source=source,
-            locator=locator,
+            locators=locators,
             summary=summary,
             checks=checks,
             needs_attestation=needs_attestation,
@@ -590,6 +621,74 @@ class _Loader:
                 for other in criterion.related:
                     if other == criterion.id or (other not in seen_criteria and other not in self.rejected):
                         self.problem(framework.file, criterion.id, f"'related' names unknown criterion {other!r}")
+
+
+_LOCATOR_KEYS = {"instrument", "verified"}
+_LOCATOR_OPTIONAL = {
+    "locator",
+    "current_version",
+    "version_seen",
+    "checked_on",
+    "checked_against",
+    "source_url",
+    "note",
+}
+# What a verified locator must also say: without them nobody can repeat the check.
+_PROVENANCE = (
+    ("source_url", "the address of the official text it was checked against"),
+    ("checked_on", "the date it was checked"),
+    ("version_seen", "which version of the text was seen"),
+    ("checked_against", "what was read, in words that finish 'checked against ...'"),
+    ("current_version", "whether that version is the one in force now (true or false)"),
+)
+
+
+def _locators(raw: object, source: str) -> tuple[Locator, ...]:
+    if not isinstance(raw, list):
+        raise _Invalid("'locators' must be a list (use [] when the criterion cites no exact place)")
+    locators = []
+    for number, item in enumerate(raw, start=1):
+        data = _mapping(item, f"locator {number}")
+        where = f"locator {number}"
+        if isinstance(data.get("locator"), str):
+            where += f" ({data['locator']})"
+        _keys(data, _LOCATOR_KEYS, _LOCATOR_OPTIONAL, where)
+        try:
+            instrument = _text(data, "instrument")
+            assert instrument is not None
+            locator = _text(data, "locator", optional=True)
+            verified = data["verified"]
+            if not isinstance(verified, bool):
+                raise _Invalid("'verified' must be true or false")
+            current = data.get("current_version", False)
+            if not isinstance(current, bool):
+                raise _Invalid("'current_version' must be true or false")
+            checked_on = data.get("checked_on")
+            if checked_on is not None and (not isinstance(checked_on, date) or hasattr(checked_on, "hour")):
+                raise _Invalid(f"'checked_on' must be a date written YYYY-MM-DD; got {checked_on!r}")
+            address = _text(data, "source_url", optional=True)
+            if address is not None and not _ADDRESS.match(address):
+                raise _Invalid(f"'source_url' must be a web address starting https://; got {address!r}")
+            version_seen = _text(data, "version_seen", optional=True)
+            checked_against = _text(data, "checked_against", optional=True)
+            note = _text(data, "note", optional=True)
+        except _Invalid as exc:
+            raise _Invalid(f"{where}: {exc}") from None
+        if verified:
+            if locator is None:
+                raise _Invalid(f"{where}: is verified but has no 'locator': say which section or paragraph")
+            for key, meaning in _PROVENANCE:
+                if data.get(key) is None:
+                    raise _Invalid(f"{where}: is verified but has no '{key}' ({meaning})")
+        elif current:
+            raise _Invalid(f"{where}: 'current_version' is true but the locator is not verified")
+        if instrument not in source:
+            # Hidden locators fall back to the source line, which must therefore name the instrument.
+            raise _Invalid(f"{where}: instrument {instrument!r} is not named in the criterion's 'source'")
+        locators.append(
+            Locator(instrument, locator, verified, current, version_seen, checked_on, checked_against, address, note)
+        )
+    return tuple(locators)
 
 
 def _list(value: object, what: str) -> list[object]:

@@ -23,6 +23,7 @@ from ..models import Assessment, Initiative
 from ..tenancy import scoped
 from . import facts as facts_loader
 from . import rules, service
+from .citations import Citation, cite
 from .framework import Criterion, Framework, Library, QualityStatement
 from .rules import Finding, Status
 from .snapshot import InitiativeFacts
@@ -158,6 +159,8 @@ def initiative_page(
 class Column:
     id: str
     title: str
+    # Where a criterion comes from (quality statements have none): the same words as every other page.
+    citation: Citation | None = None
 
 
 @dataclass(frozen=True)
@@ -261,7 +264,7 @@ def coverage(
         result.matrices.append(_arrange(cqc.id, cqc.title, columns, rows, status))
         return result
     for framework in chosen:
-        columns = [Column(c.id, c.title) for c in framework.criteria]
+        columns = [Column(c.id, c.title, cite(c)) for c in framework.criteria]
         rows = []
         for initiative_id, title in initiatives:
             cells = []

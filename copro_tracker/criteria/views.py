@@ -16,8 +16,8 @@ from ..initiatives import queries
 from ..permissions import authorize, can, requires
 from ..tenancy import parse_id
 from ..web.forms import add_error
+from . import citations, pages, rules, service
 from . import facts as facts_loader
-from . import pages, rules, service
 from .forms import AssessmentForm, CoverageFilters, RespondForm
 from .framework import CONFIDENCE, Criterion, Framework, Library
 from .rules import Status
@@ -25,6 +25,9 @@ from .snapshot import InitiativeFacts
 
 bp = Blueprint("criteria", __name__)
 REASON_LIMIT = 8
+# Every page that names a criterion's source takes its words from the one pure function (reports too).
+bp.add_app_template_global(citations.cite, "cite")
+bp.add_app_template_global(citations.framework_checks, "framework_checks")
 
 
 def _library() -> Library:

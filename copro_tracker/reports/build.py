@@ -67,6 +67,7 @@ from ..codes import (
     StageStatus,
     status_rank,
 )
+from ..criteria.citations import cite, framework_checks
 from ..criteria.framework import Criterion, Framework, Library
 from ..criteria.rules import (
     FUNCTION_WORDS,
@@ -827,6 +828,7 @@ def build_initiative_report(inputs: ReportInputs) -> Report:
         _adjustments_section(facts, activities),
         _criteria_section(names, evaluated),
         _cqc_section(inputs, [(facts, evaluated)]),
+        _sources_section([f for f in frameworks if f.criteria]),
     ]
     evidence, files, _ = _evidence_section(names, {facts.initiative.id: facts}, inputs, period)
     sections.append(evidence)
@@ -1341,6 +1343,58 @@ def _cqc_section(
     )
 
 
+_SOURCE_COLUMNS = _cols(
+    ("criterion", "Criterion", "The criterion's id and title"),
+    ("source", "Where it says so", "The instrument and chapter or section"),
+    (
+        "checked_references",
+        "Exact references checked",
+        "Only references checked against the text in force now, with what was read, when and its address",
+    ),
+)
+
+
+def _sources_section(frameworks: Sequence[Framework], criterion_ids: set[str] | None = None) -> Section:
+    """Where each criterion in the report comes from, in the words every page uses (criteria.citations)."""
+    subsections = []
+    for framework in frameworks:
+        criteria = [c for c in framework.criteria if criterion_ids is None or c.id in criterion_ids]
+        if not criteria:
+            continue
+        rows = []
+        for criterion in criteria:
+            citation = cite(criterion)
+            rows.append(
+                (
+                    f"{criterion.id}: {criterion.title}",
+                    citation.source,
+                    "; ".join(r.text_with_address for r in citation.checked),
+                )
+            )
+        notice = framework_checks(framework).notice
+        subsections.append(
+            Section(
+                f"sources-{framework.id.replace('_', '-')}",
+                # Not the bare title: the criteria section already has a part named after each framework.
+                f"Sources: {framework.title}",
+                (notice,) if notice else (),
+                (Table(f"sources_{framework.id}", f"{framework.title}: sources", _SOURCE_COLUMNS, tuple(rows)),),
+            )
+        )
+    return Section(
+        "sources",
+        "Where each criterion comes from",
+        (
+            (
+                "An exact section, regulation or paragraph number is given only when it has been checked against "
+                "the version of the text in force now, with what was read, when and where. Otherwise only the "
+                "instrument and chapter or section is given."
+            ),
+        ),
+        subsections=tuple(subsections),
+    )
+
+
 # ---------------------------------------------------------------------------------------------------
 # Portfolio report
 
@@ -1420,6 +1474,7 @@ def build_portfolio_report(inputs: ReportInputs) -> Report:
         Section("initiatives", "Initiatives", (), (coverage,)),
         participation,
         _cqc_section(inputs, [(f, evaluated[d.id]) for d, f in inputs.initiatives]),
+        _sources_section([f for f in frameworks if f.criteria]),
         _audit_section(inputs, "these initiatives"),
     ]
     return Report(
@@ -1633,6 +1688,7 @@ def build_quality_statement_report(inputs: ReportInputs, statement_id: str) -> R
             (by_initiative, evidence_table),
         ),
         _participation_section([f for _, f in inputs.initiatives], inputs),
+        _sources_section(frameworks, supporting_ids),
         evidence,
         _audit_section(inputs, "these initiatives"),
     )

@@ -29,6 +29,7 @@ from copro_tracker.codes import (
     StageStatus,
     StatutoryFunction,
 )
+from copro_tracker.criteria.citations import cite
 from copro_tracker.criteria.framework import (
     FRAMEWORKS_DIR,
     Framework,
@@ -160,11 +161,14 @@ def test_cqc_framework(library: Library) -> None:
 
 def test_unconfirmed_locations_are_never_shown(library: Library) -> None:
     for criterion in library.criteria:
-        if criterion.confidence == "R":
-            assert criterion.locator is None, criterion.id
-    unconfirmed = {"CA-STG-2.A", "CA-STG-2.B", "CA-STG-3.A", "CA-STG-4.A", "CA-STG-6.A", "CA-STG-10.A", "WAL-WLS-SD"}
-    assert all(library.criterion(cid).locator is None for cid in unconfirmed)  # type: ignore[union-attr]
-    assert library.criterion("CA-REG-ASSESS-3").locator  # type: ignore[union-attr]
+        for item in criterion.locators:
+            if not (item.verified and item.current_version):
+                assert item.locator is None or all(item.locator not in line for line in cite(criterion).lines)
+    unconfirmed = {"CA-STG-2.A", "CA-STG-2.B", "CA-STG-3.A", "CA-STG-6.A", "CA-STG-10.A", "WAL-WLS-SD"}
+    assert all(not cite(library.criterion(cid)).checked for cid in unconfirmed)  # type: ignore[arg-type]
+    # Seen in the research draft but with no date or address recorded: held back until someone checks it.
+    assess = library.criterion("CA-REG-ASSESS-3")
+    assert assess is not None and assess.locators and not cite(assess).checked
 
 
 def test_params_are_converted_to_their_types(library: Library) -> None:
@@ -396,19 +400,96 @@ def _drop(criterion_id: str, key: str) -> Callable[[dict[str, Any]], None]:
     return lambda data: _criterion(data, criterion_id).pop(key)
 
 
+def _locator(criterion_id: str, **values: object) -> Callable[[dict[str, Any]], None]:
+    """Change the criterion's first locator; a None value removes the key."""
+
+    def change(data: dict[str, Any]) -> None:
+        item = _criterion(data, criterion_id)["locators"][0]
+        for key, value in values.items():
+            if value is None:
+                item.pop(key, None)
+            else:
+                item[key] = value
+
+    return change
+
+
 DEFECTS = [
     ("missing key", "tlap.yaml", _drop("TLAP-LADDER", "summary"), "TLAP-LADDER", "missing required key(s): summary"),
     ("unknown key", "tlap.yaml", _set("TLAP-LADDER", "paragraph", "2.3"), "TLAP-LADDER", "unknown key(s): paragraph"),
     ("empty title", "scie.yaml", _set("SCIE-P1", "title", " "), "SCIE-P1", "'title' must not be empty"),
-    ("locator type", "scie.yaml", _set("SCIE-P1", "locator", 2.2), "SCIE-P1", "'locator' must be text or null"),
+    ("locators type", "scie.yaml", _set("SCIE-P1", "locators", 2.2), "SCIE-P1", "'locators' must be a list"),
     ("confidence", "scie.yaml", _set("SCIE-P2", "confidence", "X"), "SCIE-P2", "'confidence' must be one of P, S, R"),
     ("confidence list", "scie.yaml", _set("SCIE-P2", "confidence", ["S"]), "SCIE-P2", "'confidence' must be one of P"),
     (
-        "R with locator",
+        "verified without a source",
         "ni_ppi.yaml",
-        _set("NI-PPI-S1", "locator", "standard 1, paragraph 2"),
+        _locator("NI-PPI-S1", source_url=None),
         "NI-PPI-S1",
-        "'locator' must be null when confidence is R",
+        "locator 1 (Standard 1: Leadership): is verified but has no 'source_url'",
+    ),
+    (
+        "verified without a date",
+        "care_act_england.yaml",
+        _locator("CA-ACT-1", checked_on=None),
+        "CA-ACT-1",
+        "locator 1 (section 1(3)(b) and (e)): is verified but has no 'checked_on'",
+    ),
+    (
+        "verified without the version seen",
+        "sswb_wales.yaml",
+        _locator("WAL-ACT-5", version_seen=None),
+        "WAL-ACT-5",
+        "locator 1 (section 5): is verified but has no 'version_seen'",
+    ),
+    (
+        "verified without saying whether the version is current",
+        "sswb_wales.yaml",
+        _locator("WAL-ACT-5", current_version=None),
+        "WAL-ACT-5",
+        "locator 1 (section 5): is verified but has no 'current_version'",
+    ),
+    (
+        "current but not verified",
+        "nhs_involvement_england.yaml",
+        _locator("NHS-ACT-13Q", current_version=True),
+        "NHS-ACT-13Q",
+        "locator 1 (section 13Q): 'current_version' is true but the locator is not verified",
+    ),
+    (
+        "date that is not a date",
+        "sswb_wales.yaml",
+        _locator("WAL-ACT-5", checked_on="last week"),
+        "WAL-ACT-5",
+        "locator 1 (section 5): 'checked_on' must be a date written YYYY-MM-DD",
+    ),
+    (
+        "source that is not an address",
+        "sswb_wales.yaml",
+        _locator("WAL-ACT-5", source_url="legislation.gov.uk"),
+        "WAL-ACT-5",
+        "locator 1 (section 5): 'source_url' must be a web address starting https://",
+    ),
+    (
+        "instrument missing from the source line",
+        "sswb_wales.yaml",
+        _locator("WAL-ACT-5", instrument="Care Act 2014"),
+        "WAL-ACT-5",
+        "locator 1 (section 5): instrument 'Care Act 2014' is not named in the criterion's 'source'",
+    ),
+    (
+        "subsection in the source line",
+        "care_act_england.yaml",
+        _set("CA-ACT-4", "source", "Care Act 2014, section 4(5)"),
+        "CA-ACT-4",
+        "'source' holds a subsection or paragraph number",
+    ),
+    (
+        "dotted paragraph in the source line",
+        "care_act_england.yaml",
+        _set("CA-STG-6.A", "source", "Care and Support Statutory Guidance, 6.44"),
+        "CA-STG-6.A",
+        "'source' holds a subsection or paragraph number",
     ),
     (
         "paragraph outside locator",
@@ -556,12 +637,12 @@ def test_framework_level_defects(frameworks_copy: Path, change: Callable[[dict[s
 def test_invalid_yaml_and_repeated_keys(frameworks_copy: Path) -> None:
     (frameworks_copy / "broken.yaml").write_text("id: broken\ncriteria: [\n", encoding="utf-8")
     path = frameworks_copy / "tlap.yaml"
-    path.write_text(path.read_text(encoding="utf-8").replace("locator: null", "locator: null\n    locator: null", 1))
+    path.write_text(path.read_text(encoding="utf-8").replace("locators: []", "locators: []\n    locators: []", 1))
     with pytest.raises(FrameworkError) as caught:
         load_frameworks(frameworks_copy)
     message = str(caught.value)
     assert "broken.yaml: not valid YAML" in message
-    assert "tlap.yaml: not valid YAML: the key 'locator' appears twice in one mapping" in message
+    assert "tlap.yaml: not valid YAML: the key 'locators' appears twice in one mapping" in message
     assert len(caught.value.problems) >= 2  # every problem is reported, not just the first
 
 

@@ -3,6 +3,7 @@ disagreeing, the organisation's coverage matrix and the admin's criteria library
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -30,6 +31,11 @@ from copro_tracker.models import (
 
 def _actions() -> list[str]:
     return list(db.session.scalars(sa.select(AuditEvent.action).order_by(AuditEvent.id)))
+
+
+CHECKED_NOTICE = re.compile(
+    r"\d+ of \d+ references? in this framework (?:has|have) been checked against the original text"
+)
 
 
 def _section(page, criterion_id: str) -> str:
@@ -97,15 +103,28 @@ def test_other_organisation_gets_not_found(client, login_as, initiative, outside
 
 def test_criterion_shows_source_and_never_a_guessed_paragraph(client, login_as, initiative, commissioner, app):
     library = app.extensions["criteria_library"]
-    unconfirmed = next(c for c in library.criteria_for("england") if c.locator is None and c.confidence == "R")
     login_as(commissioner)
     page = get_page(client, f"/initiatives/{initiative.id}/criteria")
+    # Unverified: the instrument and chapter only, and no notice under the criterion itself.
+    unconfirmed = library.criterion("CA-STG-2.A")
     section = _section(page, unconfirmed.id)
     assert f"Source: {unconfirmed.source}." in section
-    assert "Not yet checked against the original text." in section
-    confirmed = next((c for c in library.criteria_for("england") if c.locator), None)
-    if confirmed is not None:
-        assert f"{confirmed.source}, {confirmed.locator}" in _section(page, confirmed.id)
+    assert "2.20" not in section and "Not yet checked" not in section
+    # Verified for the current text: the exact place, what it was checked against, when, and a link to it.
+    confirmed = _section(page, "CA-ACT-1")
+    assert "Care Act 2014, section 1(3)(b) and (e) — checked against the Act on 26 November 2026" in confirmed
+    link = page.soup.select_one("#criterion-CA-ACT-1").find_parent("section").find("a", string="the Act")
+    assert link["href"] == "https://www.legislation.gov.uk/ukpga/2014/23/section/1/enacted"
+    # Corrected: section 4 of the Act only; the 2014 guidance paragraph is held back.
+    info = _section(page, "CA-ACT-4")
+    assert "Care Act 2014, section 4 (information and advice)" in info
+    assert "3.2" not in info and "4(1)" not in info and "4(5)" not in info
+    # The notice appears once, for the framework, saying how many of its references are checked.
+    text = page.text()
+    assert len(CHECKED_NOTICE.findall(text)) == len(
+        [f for f in library.for_nation("england") if any(c.locators for c in f.criteria)]
+    )
+    assert "5 of " in text and "Not yet checked against the original text: CA-STG-2.A" in text
 
 
 def test_reasons_link_to_the_records_behind_them(client, login_as, initiative, commissioner):
@@ -422,7 +441,12 @@ def test_criteria_library_is_for_admins(client, login_as, admin, commissioner, a
     for framework in library.frameworks:
         assert framework.title in text
     assert "Version" in text and "0.1.0" in text
-    assert "Exact paragraph not confirmed" in text
+    assert "Exact paragraph not confirmed" not in text
+    assert "WAL-ACT-16" in text and "section 16(1)(b) — checked against the Welsh Government's law site" in text
+    assert "statutory guidance paragraph 3.2" not in text and "section 16(1) " not in text
+    assert len(CHECKED_NOTICE.findall(text)) == len(
+        [f for f in library.frameworks if any(c.locators for c in f.criteria)]
+    )
     assert "R: From recollection, not yet verified" in text
     _tables_are_labelled(page)
 
