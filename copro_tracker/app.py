@@ -24,7 +24,8 @@ def select_locale() -> str:
     # The person's own choice lives in the database: an error page about the database must not ask it.
     if not g.get("database_unavailable"):
         try:
-            if current_user and current_user.is_authenticated:
+            # "Not asked yet" (None) falls through to the browser's preference.
+            if current_user and current_user.is_authenticated and current_user.preferred_language:
                 return current_user.preferred_language
         except sa.exc.SQLAlchemyError:
             g.database_unavailable = True

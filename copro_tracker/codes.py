@@ -396,6 +396,38 @@ OUTPUT_FORMAT_LABELS = {
 }
 
 
+class ActivityLanguage(StrEnum):
+    """A language an activity was held in."""
+
+    ENGLISH = "en"
+    WELSH = "cy"
+    BSL = "bsl"
+    OTHER = "other"
+
+
+ACTIVITY_LANGUAGE_LABELS = {
+    ActivityLanguage.ENGLISH: N_("English"),
+    ActivityLanguage.WELSH: N_("Welsh (Cymraeg)"),
+    ActivityLanguage.BSL: N_("British Sign Language (BSL)"),
+    ActivityLanguage.OTHER: N_("Another language"),
+}
+
+
+class Interpretation(StrEnum):
+    """Interpretation or translation provided at an activity, into this language."""
+
+    WELSH = "cy"
+    BSL = "bsl"
+    OTHER = "other"
+
+
+INTERPRETATION_LABELS = {
+    Interpretation.WELSH: N_("Welsh interpretation or translation"),
+    Interpretation.BSL: N_("British Sign Language (BSL) interpreter"),
+    Interpretation.OTHER: N_("Interpretation into another language"),
+}
+
+
 class ReciprocityKind(StrEnum):
     PAYMENT = "payment"
     VOUCHER = "voucher"
@@ -531,6 +563,8 @@ LABELS: Mapping[type[StrEnum], Mapping] = {
     OutputKind: OUTPUT_KIND_LABELS,
     OutputFormat: OUTPUT_FORMAT_LABELS,
     ReciprocityKind: RECIPROCITY_KIND_LABELS,
+    ActivityLanguage: ACTIVITY_LANGUAGE_LABELS,
+    Interpretation: INTERPRETATION_LABELS,
     FindingStatus: FINDING_STATUS_LABELS,
     AssessmentStatus: ASSESSMENT_STATUS_LABELS,
     AssessmentLinkKind: ASSESSMENT_LINK_LABELS,

@@ -41,6 +41,8 @@ OUTPUT_KIND = _translated(codes.OUTPUT_KIND_LABELS)
 OUTPUT_FORMAT = _translated(codes.OUTPUT_FORMAT_LABELS)
 RECIPROCITY_KIND = _translated(codes.RECIPROCITY_KIND_LABELS)
 LANGUAGE = _translated(codes.LANGUAGE_LABELS)
+ACTIVITY_LANGUAGE = _translated(codes.ACTIVITY_LANGUAGE_LABELS)
+INTERPRETATION = _translated(codes.INTERPRETATION_LABELS)
 ACTIVITY_KIND = _translated(codes.ACTIVITY_KIND_LABELS)
 POSITION = _translated(codes.POSITION_LABELS)
 # Offered as choices, where the short label alone would not say what answering it commits the council to.

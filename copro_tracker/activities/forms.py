@@ -89,6 +89,30 @@ class ActivityForm(FlaskForm):
         _l("These guests are citizen partners (people who draw on care and support, carers or community members)"),
         widget=GovCheckboxInput(),
     )
+    languages = SelectMultipleField(
+        _l("Which languages was it held in?"),
+        widget=GovCheckboxesInput(),
+        description=_l("Select all that apply."),
+        choices=labels.choices(labels.ACTIVITY_LANGUAGE),
+        validate_choice=False,
+        validators=[InputRequired(_l("Select the languages the activity was held in"))],
+    )
+    interpretation = SelectMultipleField(
+        _l("Was interpretation or translation provided? (optional)"),
+        widget=GovCheckboxesInput(),
+        description=_l("Select all that were provided. Leave blank if none was."),
+        choices=labels.choices(labels.INTERPRETATION),
+        validate_choice=False,
+        validators=[Optional()],
+    )
+    material_formats = SelectMultipleField(
+        _l("Was material given out in Welsh or other formats? (optional)"),
+        widget=GovCheckboxesInput(),
+        description=_l("Papers, slides or invitations for this activity. Leave blank if only standard English."),
+        choices=labels.choices(labels.OUTPUT_FORMAT),
+        validate_choice=False,
+        validators=[Optional()],
+    )
     on_behalf_of = SelectField(
         _l("Are you recording this for a citizen partner?"),
         widget=GovSelect(),
@@ -243,6 +267,13 @@ class RecommendationForm(FlaskForm):
     activity_id = SelectField(
         _l("Which activity did it come from? (optional)"), widget=GovSelect(), validate_choice=False
     )
+    raised_on = GovDateField(
+        _l("When was it said? (optional)"),
+        description=_l("Leave blank if it was today. For earlier work, for example 27 3 2025."),
+        missing=_l("Enter the date it was said"),
+        invalid=_l("The date it was said must be a real date"),
+        required=False,
+    )
     submit = SubmitField(_l("Save recommendation"), widget=GovSubmitInput())
 
 
@@ -277,6 +308,32 @@ class RespondForm(FlaskForm):
     )
     version = HiddenField()
     submit = SubmitField(_l("Save response"), widget=GovSubmitInput())
+
+
+class ReviewForm(FlaskForm):
+    reviewed_on = GovDateField(
+        _l("When was the review held?"),
+        description=_l("For example, 27 3 2025"),
+        missing=_l("Enter the date the review was held"),
+        invalid=_l("The date the review was held must be a real date"),
+    )
+    reviewed_by = SelectField(
+        _l("Who held the review?"),
+        widget=GovSelect(),
+        validate_choice=False,
+        validators=[InputRequired(_l("Choose who held the review"))],
+    )
+    outcome = TextAreaField(
+        _l("What did the review find?"),
+        widget=GovTextArea(),
+        description=_l("For example, what has changed for people since, and whether anything more is needed."),
+        validators=[
+            InputRequired(_l("Say what the review found")),
+            Length(max=10000, message=_l("What the review found must be 10,000 characters or fewer")),
+        ],
+    )
+    version = HiddenField()
+    submit = SubmitField(_l("Save review"), widget=GovSubmitInput())
 
 
 class EvidenceForm(FlaskForm):

@@ -24,7 +24,8 @@ from ..models import (
 from ..tenancy import scoped
 
 # A spread this wide between two people's ratings is shown as "Different views".
-DIFFERENT_VIEWS_SPREAD = 2
+# TLAP asks partners to rate independently so disagreement with officers shows: one rung is a difference.
+DIFFERENT_VIEWS_SPREAD = 1
 
 
 def get_initiative(initiative_id: int, organisation_id: int) -> Initiative | None:
@@ -104,10 +105,9 @@ def get_recommendation(initiative: Initiative, recommendation_id: int) -> Recomm
 
 
 def is_overdue(recommendation: Recommendation, today: date) -> bool:
+    # A review that was held closes the date, whatever was or was not done (that is what the review found).
     return (
-        recommendation.review_on is not None
-        and recommendation.review_on < today
-        and not (recommendation.action_taken or "").strip()
+        recommendation.review_on is not None and recommendation.review_on < today and recommendation.reviewed_on is None
     )
 
 
@@ -144,7 +144,8 @@ class Ratings:
 
     @property
     def different_views(self) -> bool:
-        return self.spread >= DIFFERENT_VIEWS_SPREAD
+        """The two sides' ratings differ (both sides have rated, and not everyone chose the same rung)."""
+        return bool(self.commissioners and self.partners) and self.spread >= DIFFERENT_VIEWS_SPREAD
 
 
 def ratings(initiative: Initiative, activity: Activity) -> Ratings:

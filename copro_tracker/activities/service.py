@@ -17,9 +17,19 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from .. import storage
 from ..audit import capture
-from ..codes import ActivityKind, CommunicationNeed, ConsentLevel, Position, Response, Side
+from ..codes import (
+    ActivityKind,
+    ActivityLanguage,
+    CommunicationNeed,
+    ConsentLevel,
+    Interpretation,
+    OutputFormat,
+    Position,
+    Response,
+    Side,
+)
 from ..extensions import db
-from ..initiatives.service import refresh_stage
+from ..initiatives.service import refresh_stage, today
 from ..models import (
     Activity,
     Attendance,
@@ -78,6 +88,9 @@ class ActivityDetails:
     guests: list[str]
     guests_are_citizens: bool
     on_behalf_of_id: int | None = None
+    languages: tuple[str, ...] = ("en",)
+    interpretation: tuple[str, ...] = ()
+    material_formats: tuple[str, ...] = ()
 
 
 def parse_guests(text: str) -> list[str]:
@@ -104,6 +117,16 @@ def _validate(actor: User, initiative: Initiative, details: ActivityDetails, cur
         raise ActivityError("Choose attendees from the list of current members", "attendees")
     if any(len(name) > 120 for name in details.guests):
         raise ActivityError("Each guest's name must be 120 characters or fewer", "guests")
+    if not details.languages:
+        raise ActivityError("Select the languages the activity was held in", "languages")
+    if not set(details.languages) <= {code.value for code in ActivityLanguage}:
+        raise ActivityError("Choose languages from the list", "languages")
+    if not set(details.interpretation) <= {code.value for code in Interpretation}:
+        raise ActivityError("Choose interpretation from the list", "interpretation")
+    if not set(details.material_formats) <= {code.value for code in OutputFormat}:
+        raise ActivityError("Choose formats from the list", "material_formats")
+    if details.occurred_on > today():
+        raise ActivityError("The date the activity happened must be today or in the past", "occurred_on")
     if not details.attendee_ids and not details.guests:
         raise ActivityError("Choose at least one person who took part, or add a guest", "attendees")
     if details.on_behalf_of_id is not None:
@@ -150,6 +173,13 @@ def _sync_attendees(activity: Activity, initiative: Initiative, details: Activit
             activity.attendances.append(_new_attendance(activity, None, name, details.guests_are_citizens))
 
 
+def _set_languages(activity: Activity, details: ActivityDetails) -> None:
+    # Stored in the codes' own order so the same answer always saves (and audits) the same way.
+    activity.languages = [c.value for c in ActivityLanguage if c.value in details.languages]
+    activity.interpretation = [c.value for c in Interpretation if c.value in details.interpretation]
+    activity.material_formats = [c.value for c in OutputFormat if c.value in details.material_formats]
+
+
 def record_activity(actor: User, initiative: Initiative, details: ActivityDetails) -> Activity:
     stage = _validate(actor, initiative, details, None)
     activity = Activity(
@@ -164,6 +194,7 @@ def record_activity(actor: User, initiative: Initiative, details: ActivityDetail
         on_behalf_of_id=details.on_behalf_of_id,
         attendances=[],
     )
+    _set_languages(activity, details)
     db.session.add(activity)
     _sync_attendees(activity, initiative, details)
     capture.name_action(
@@ -189,6 +220,7 @@ def update_activity(
     activity.occurred_on = details.occurred_on
     activity.title = _text(details.title)
     activity.notes = _text(details.notes)
+    _set_languages(activity, details)
     _sync_attendees(activity, initiative, details)
     flag_modified(activity, "notes")  # attendee changes alone still take a new version
     capture.name_action(activity, "activity.updated")
@@ -346,10 +378,18 @@ def _belongs(initiative: Initiative, activity_id: int | None, decision_id: int |
 
 
 def make_recommendation(
-    actor: User, initiative: Initiative, text: str, activity_id: int | None, decision_id: int | None
+    actor: User,
+    initiative: Initiative,
+    text: str,
+    activity_id: int | None,
+    decision_id: int | None,
+    raised_on: date | None = None,
 ) -> Recommendation:
     if not _text(text):
         raise ActivityError("Enter the recommendation", "text")
+    raised_on = raised_on or today()
+    if raised_on > today():
+        raise ActivityError("The date it was said must be today or in the past", "raised_on")
     activity_id, decision_id = _belongs(initiative, activity_id, decision_id)
     recommendation = Recommendation(
         organisation_id=initiative.organisation_id,
@@ -358,6 +398,7 @@ def make_recommendation(
         decision_id=decision_id,
         made_by_id=actor.id,
         text=_text(text),
+        raised_on=raised_on,
     )
     db.session.add(recommendation)
     capture.name_action(recommendation, "recommendation.made")
@@ -393,6 +434,36 @@ def respond(
     recommendation.responded_by_id = actor.id
     recommendation.responded_at = utcnow()
     capture.name_action(recommendation, "recommendation.responded", response=choice.value)
+    _commit_or_conflict()
+    return recommendation
+
+
+def record_review(
+    actor: User,
+    recommendation: Recommendation,
+    *,
+    reviewed_on: date | None,
+    reviewed_by_id: int | None,
+    outcome: str,
+    expected_version: int | None,
+) -> Recommendation:
+    """The review actually held: it closes a passed review date, whatever "we did" says."""
+    _check_version(recommendation, expected_version)
+    if reviewed_on is None:
+        raise ActivityError("Enter the date the review was held", "reviewed_on")
+    if reviewed_on > today():
+        raise ActivityError("The date the review was held must be today or in the past", "reviewed_on")
+    if reviewed_on < recommendation.raised_on:
+        raise ActivityError("The review cannot be held before the recommendation was made", "reviewed_on")
+    members = {m.user_id for m in recommendation.initiative.memberships}
+    if reviewed_by_id not in members:
+        raise ActivityError("Choose who held the review from the initiative's members", "reviewed_by")
+    if not _text(outcome):
+        raise ActivityError("Say what the review found", "outcome")
+    recommendation.reviewed_on = reviewed_on
+    recommendation.reviewed_by_id = reviewed_by_id
+    recommendation.review_outcome = _text(outcome)
+    capture.name_action(recommendation, "recommendation.reviewed")
     _commit_or_conflict()
     return recommendation
 

@@ -24,6 +24,7 @@ from .forms import (
     RatingForm,
     RecommendationForm,
     RespondForm,
+    ReviewForm,
     attendance_form_class,
     decision_form_class,
 )
@@ -94,6 +95,9 @@ def _details(form: ActivityForm, may_record_for_others: bool) -> service.Activit
         guests=service.parse_guests(form.guests.data or ""),
         guests_are_citizens=bool(form.guests_are_citizens.data),
         on_behalf_of_id=on_behalf,
+        languages=tuple(form.languages.data or ()),
+        interpretation=tuple(form.interpretation.data or ()),
+        material_formats=tuple(form.material_formats.data or ()),
     )
 
 
@@ -158,6 +162,9 @@ def edit_activity(initiative_id: int, activity_id: int):
         form.attendees.data = [str(a.user_id) for a in record.attendances if a.user_id]
         form.guests.data = "\n".join(a.guest_name for a in record.attendances if not a.user_id)
         form.guests_are_citizens.data = any(a.guest_is_citizen for a in record.attendances if not a.user_id)
+        form.languages.data = list(record.languages or [])
+        form.interpretation.data = list(record.interpretation or [])
+        form.material_formats.data = list(record.material_formats or [])
         form.version.data = str(record.version)
     conflict = None
     if form.validate_on_submit():
@@ -382,7 +389,12 @@ def new_recommendation(initiative_id: int):
     if form.validate_on_submit():
         try:
             service.make_recommendation(
-                current_user, initiative, form.text.data or "", _int(form.activity_id.data), None
+                current_user,
+                initiative,
+                form.text.data or "",
+                _int(form.activity_id.data),
+                None,
+                raised_on=form.raised_on.data,
             )
         except service.ActivityError as error:
             add_error(form, str(error), error.field)
@@ -431,6 +443,56 @@ def respond_recommendation(initiative_id: int, recommendation_id: int):
             return redirect(url_for("activities.recommendations", initiative_id=initiative.id))
     page = render_template(
         "activities/respond.html",
+        form=form,
+        initiative=initiative,
+        recommendation=recommendation,
+        conflict=status == 409,
+    )
+    return page, status
+
+
+@bp.route("/initiatives/<int:initiative_id>/recommendations/<int:recommendation_id>/review", methods=["GET", "POST"])
+@requires("recommendation.respond")
+def review_recommendation(initiative_id: int, recommendation_id: int):
+    initiative = _load(initiative_id)
+    recommendation = queries.get_recommendation(initiative, recommendation_id)
+    if recommendation is None:
+        abort(404)
+    authorize("recommendation.respond", recommendation)
+    form = ReviewForm()
+    people = {m.user_id: m.user for m in initiative.memberships}
+    form.reviewed_by.choices = [SelectChoice("", _("Choose a person"))] + [
+        SelectChoice(str(uid), person.display_name)
+        for uid, person in sorted(people.items(), key=lambda i: i[1].display_name)
+    ]
+    if not form.is_submitted():
+        form.reviewed_on.data = recommendation.reviewed_on
+        form.reviewed_by.data = str(recommendation.reviewed_by_id or current_user.id)
+        form.outcome.data = recommendation.review_outcome
+        form.version.data = str(recommendation.version)
+    status = 200
+    if form.validate_on_submit():
+        try:
+            service.record_review(
+                current_user,
+                recommendation,
+                reviewed_on=form.reviewed_on.data,
+                reviewed_by_id=_int(form.reviewed_by.data),
+                outcome=form.outcome.data or "",
+                expected_version=_version(form),
+            )
+        except service.EditConflict as error:
+            recommendation = queries.get_recommendation(initiative, recommendation_id)
+            form.version.data = str(recommendation.version)
+            add_error(form, _("%(error)s. Check what is saved now, then save again.", error=str(error)), "outcome")
+            status = 409
+        except service.ActivityError as error:
+            add_error(form, str(error), error.field)
+        else:
+            flash(_("Review saved."), "success")
+            return redirect(url_for("activities.recommendations", initiative_id=initiative.id))
+    page = render_template(
+        "activities/review.html",
         form=form,
         initiative=initiative,
         recommendation=recommendation,

@@ -5,7 +5,8 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, RadioField, SelectMultipleField, StringField, SubmitField, TextAreaField
-from wtforms.validators import Email, InputRequired, Length, Optional
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import Email, InputRequired, Length, StopValidation
 
 from .. import labels
 from ..web.govuk import (
@@ -54,13 +55,26 @@ class LoginForm(FlaskForm):
     submit = SubmitField(_l("Sign in"), widget=GovSubmitInput())
 
 
+NEEDS_ANSWER = [
+    SelectChoice("some", str(_l("Yes, something helps me take part"))),
+    SelectChoice("none", str(_l("No, nothing is needed"))),
+]
+
+
 class NeedsMixin:
+    # An explicit answer, so "nothing is needed" is told apart from a question skipped (the criteria
+    # count only answers; see the Accessible Information Standard's "ask and record" steps).
+    needs_answer = RadioField(
+        _l("Do you need anything to help you take part?"),
+        widget=GovRadioInput(),
+        choices=NEEDS_ANSWER,
+        validators=[InputRequired(_l("Say whether you need anything to help you take part"))],
+    )
     communication_needs = SelectMultipleField(
         _l("Communication needs"),
         widget=GovCheckboxesInput(),
         description=_l("Tell us what helps you take part. Select all that apply, or none."),
         choices=labels.choices(labels.COMMUNICATION_NEED),
-        validators=[Optional()],
     )
     communication_needs_other = TextAreaField(
         _l("Anything else that helps you take part (optional)"),
@@ -71,9 +85,15 @@ class NeedsMixin:
         _l("Which language would you like us to use?"),
         widget=GovRadioInput(),
         choices=labels.choices(labels.LANGUAGE),
-        default="en",
         validators=[InputRequired(_l("Choose English or Welsh"))],
     )
+
+    def validate_communication_needs(self, field) -> None:
+        chosen = bool(field.data) or bool((self.communication_needs_other.data or "").strip())
+        if self.needs_answer.data == "some" and not chosen:
+            raise StopValidation(str(_l("Select what helps you take part, or answer that nothing is needed")))
+        if self.needs_answer.data == "none" and chosen:
+            raise StopValidation(str(_l("You answered that nothing is needed: clear what you selected, or answer yes")))
 
 
 class AcceptInvitationForm(NeedsMixin, FlaskForm):

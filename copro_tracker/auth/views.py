@@ -24,6 +24,15 @@ from .forms import (
 )
 
 
+def _needs(form) -> list[str]:
+    # "Nothing is needed" stores no needs even if boxes were ticked before the answer changed.
+    return list(form.communication_needs.data or []) if form.needs_answer.data == "some" else []
+
+
+def _needs_other(form) -> str:
+    return (form.communication_needs_other.data or "") if form.needs_answer.data == "some" else ""
+
+
 def _login_limit() -> str:
     return current_app.config["LOGIN_RATE_LIMIT"]
 
@@ -45,7 +54,8 @@ def login():
             # A fresh session at sign-in: nothing set before authentication survives (no fixation).
             session.clear()
             login_user(user)
-            session["lang"] = user.preferred_language
+            if user.preferred_language:
+                session["lang"] = user.preferred_language
             return redirect(target)
     return render_template("auth/login.html", form=form)
 
@@ -115,8 +125,8 @@ def accept_invitation(token: str):
                 token,
                 display_name=form.display_name.data,
                 password=form.password.data,
-                communication_needs=form.communication_needs.data or [],
-                communication_needs_other=form.communication_needs_other.data or "",
+                communication_needs=_needs(form),
+                communication_needs_other=_needs_other(form),
                 preferred_language=form.preferred_language.data,
             )
         except service.AccountError as error:
@@ -178,12 +188,15 @@ def reset_password(token: str):
 @requires("profile.edit")
 def profile():
     form = ProfileForm(obj=current_user)
+    if not form.is_submitted() and current_user.needs_recorded:
+        stated = current_user.communication_needs or current_user.communication_needs_other
+        form.needs_answer.data = "some" if stated else "none"
     if form.validate_on_submit():
         service.update_profile(
             current_user,
             display_name=form.display_name.data,
-            communication_needs=form.communication_needs.data or [],
-            communication_needs_other=form.communication_needs_other.data or "",
+            communication_needs=_needs(form),
+            communication_needs_other=_needs_other(form),
             preferred_language=form.preferred_language.data,
         )
         session["lang"] = form.preferred_language.data

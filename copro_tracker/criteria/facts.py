@@ -71,6 +71,7 @@ def load_many(
             Initiative.level,
             Initiative.current_stage,
             Initiative.closed_on,
+            Initiative.nhs_partnered,
         ).where(Initiative.organisation_id == org, Initiative.id.in_(initiative_ids))
     ).all()
     nation = db.session.scalar(sa.select(Organisation.nation).where(Organisation.id == org))
@@ -148,6 +149,9 @@ def load_many(
                     Activity.recorded_by_id,
                     Activity.on_behalf_of_id,
                     Activity.confirmed_at,
+                    Activity.languages,
+                    Activity.interpretation,
+                    Activity.material_formats,
                 )
             ).order_by(Activity.occurred_on, Activity.id)
         )
@@ -207,14 +211,16 @@ def load_many(
                 Recommendation.initiative_id,
                 Recommendation.id,
                 Recommendation.text,
-                Recommendation.created_at,
+                Recommendation.raised_on,
                 Recommendation.made_by_id,
                 Recommendation.activity_id,
-                Recommendation.decision_id,
                 Recommendation.response,
                 Recommendation.response_reason,
                 Recommendation.action_taken,
                 Recommendation.review_on,
+                Recommendation.reviewed_on,
+                Recommendation.reviewed_by_id,
+                Recommendation.review_outcome,
             )
             .where(Recommendation.initiative_id.in_(ids), Recommendation.organisation_id == org)
             .order_by(Recommendation.id)
@@ -308,7 +314,8 @@ def _facts(
             statutory_functions=tuple(initiative.statutory_functions or ()),
             collective=initiative.level.value == "collective",
             current_stage=initiative.current_stage.value if initiative.current_stage else None,
-            closed=initiative.closed_on is not None,
+            closed=initiative.closed_on is not None and initiative.closed_on <= as_of,
+            nhs_partnered=initiative.nhs_partnered,
         ),
         as_of=as_of,
         members=tuple(
@@ -323,7 +330,7 @@ def _facts(
                 communication_needs=tuple(m.communication_needs or ()),
                 communication_needs_other=m.communication_needs_other or "",
                 needs_recorded=m.needs_recorded,
-                preferred_language=m.preferred_language if m.needs_recorded else None,
+                preferred_language=m.preferred_language,
             )
             for m in members
             if m.joined_on <= as_of
@@ -358,6 +365,9 @@ def _facts(
                 recorded_by=a.recorded_by_id,
                 on_behalf_of=a.on_behalf_of_id,
                 on_behalf_confirmed=a.confirmed_at is not None,
+                languages=tuple(a.languages or ()),
+                interpretation=tuple(a.interpretation or ()),
+                material_formats=tuple(a.material_formats or ()),
             )
             for a in activities
         ),
@@ -398,17 +408,20 @@ def _records(initiative, as_of, *, recommendations, evidence, outputs, reciproci
             s.Recommendation(
                 id=r.id,
                 text=r.text,
-                raised_on=r.created_at.date(),
+                raised_on=r.raised_on,
                 from_user_id=r.made_by_id,
                 activity_id=r.activity_id,
-                decision_id=r.decision_id,
                 response=r.response.value if r.response else None,
                 reason=r.response_reason,
                 action=r.action_taken,
                 review_on=r.review_on,
+                # A review held after the report's date had not happened yet as at that date.
+                reviewed_on=r.reviewed_on if r.reviewed_on and r.reviewed_on <= as_of else None,
+                reviewed_by=r.reviewed_by_id if r.reviewed_on and r.reviewed_on <= as_of else None,
+                review_outcome=r.review_outcome if r.reviewed_on and r.reviewed_on <= as_of else "",
             )
             for r in recommendations
-            if r.created_at.date() <= as_of
+            if r.raised_on <= as_of
         ),
         "evidence": tuple(
             s.Evidence(

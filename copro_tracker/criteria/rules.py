@@ -678,8 +678,6 @@ def recommendations_answered(facts: InitiativeFacts) -> Finding:
         refs: list[EvidenceRef] = [_recommendation_ref(item)]
         if (activity := facts.activity(item.activity_id)) is not None:
             refs.append(_activity_ref(activity))
-        if (decision := facts.decision(item.decision_id)) is not None:
-            refs.append(_decision_ref(decision))
         if item.response is None:
             tally.add("none", f"{said}: no response is recorded yet.", refs)
             continue

@@ -173,15 +173,23 @@ class Activity:
     # An assisted contribution: recorded by someone else for this person, who should then confirm it.
     on_behalf_of: int | None = None
     on_behalf_confirmed: bool = False
-    # Language codes ("en", "cy", "bsl", ...) the activity was held in, and any interpretation provided.
+    # Language codes ("en", "cy", "bsl", "other") the activity was held in, interpretation or translation
+    # provided ("cy", "bsl", "other"), and the formats material for it was given in.
     languages: tuple[str, ...] = ()
     interpretation: tuple[str, ...] = ()
+    material_formats: tuple[OutputFormat, ...] = ()
 
     def __post_init__(self) -> None:
         _set_enum(self, "stage", StageKind)
         _set_enum(self, "kind", ActivityKind)
         _set_tuple(self, "languages")
         _set_tuple(self, "interpretation")
+        _set_tuple(self, "material_formats", OutputFormat)
+
+    @property
+    def in_welsh(self) -> bool:
+        """Held in Welsh, or with Welsh interpretation: a Welsh speaker could take part in Welsh."""
+        return "cy" in self.languages or "cy" in self.interpretation
 
 
 @dataclass(frozen=True, slots=True)
@@ -246,12 +254,14 @@ class Recommendation:
     raised_on: date | None = None
     from_user_id: int | None = None
     activity_id: int | None = None
-    decision_id: int | None = None
     response: Response | None = None
     reason: str = ""
     action: str = ""
     review_on: date | None = None
+    # The review actually held: when, who held it, and what it found.
     reviewed_on: date | None = None
+    reviewed_by: int | None = None
+    review_outcome: str = ""
 
     def __post_init__(self) -> None:
         _set_enum(self, "response", Response, optional=True)

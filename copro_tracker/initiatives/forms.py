@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, RadioField, SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 
@@ -12,6 +21,8 @@ from .. import labels
 from ..codes import MemberRole
 from ..web.govuk import (
     GovCheckboxesInput,
+    GovCheckboxInput,
+    GovDateField,
     GovRadioInput,
     GovSelect,
     GovSubmitInput,
@@ -57,6 +68,10 @@ class InitiativeForm(FlaskForm):
         default="collective",
         validators=[InputRequired(_l("Choose what kind of co-production it is"))],
     )
+    nhs_partnered = BooleanField(
+        _l("An NHS body (an integrated care board or NHS trust) is a partner in this work"),
+        widget=GovCheckboxInput(),
+    )
     version = HiddenField()
     submit = SubmitField(_l("Save"), widget=GovSubmitInput())
 
@@ -80,7 +95,48 @@ class AddMemberForm(FlaskForm):
         default=MemberRole.MEMBER.value,
         validators=[InputRequired(_l("Choose their role"))],
     )
+    joined_on = GovDateField(
+        _l("When did they join? (optional)"),
+        description=_l("Leave blank if they join today. For work that started earlier, for example 27 3 2025."),
+        missing=_l("Enter the date they joined"),
+        invalid=_l("The date they joined must be a real date"),
+        required=False,
+    )
     submit = SubmitField(_l("Add to initiative"), widget=GovSubmitInput())
+
+
+class TenureForm(FlaskForm):
+    joined_on = GovDateField(
+        _l("When did they join?"),
+        description=_l("For example, 27 3 2025"),
+        missing=_l("Enter the date they joined"),
+        invalid=_l("The date they joined must be a real date"),
+    )
+    left_on = GovDateField(
+        _l("When did they leave? (optional)"),
+        description=_l("Leave blank if they are still a member."),
+        missing=_l("Enter the date they left"),
+        invalid=_l("The date they left must be a real date"),
+        required=False,
+    )
+    submit = SubmitField(_l("Save dates"), widget=GovSubmitInput())
+
+
+class StageDatesForm(FlaskForm):
+    opened_on = GovDateField(
+        _l("When did this stage start?"),
+        description=_l("For example, 27 3 2025"),
+        missing=_l("Enter the date the stage started"),
+        invalid=_l("The date the stage started must be a real date"),
+    )
+    closed_on = GovDateField(
+        _l("When did it finish? (optional)"),
+        description=_l("Only for a stage that has been signed off."),
+        missing=_l("Enter the date the stage finished"),
+        invalid=_l("The date the stage finished must be a real date"),
+        required=False,
+    )
+    submit = SubmitField(_l("Save dates"), widget=GovSubmitInput())
 
 
 class MemberRoleForm(FlaskForm):

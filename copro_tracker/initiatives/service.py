@@ -39,6 +39,7 @@ def create(
     statutory_functions: list[str],
     level: str,
     co_lead: bool = True,
+    nhs_partnered: bool = False,
 ) -> Initiative:
     capture.set_actor(db.session, actor.id)
     initiative = Initiative(
@@ -48,6 +49,7 @@ def create(
         service_area=service_area.strip(),
         statutory_functions=sorted(set(statutory_functions)),
         level=Level(level),
+        nhs_partnered=nhs_partnered,
         current_stage=StageKind.DESIGN,
         created_by_id=actor.id,
     )
@@ -88,6 +90,7 @@ def update(
     service_area: str,
     statutory_functions: list[str],
     level: str,
+    nhs_partnered: bool | None = None,
 ) -> Initiative:
     capture.set_actor(db.session, actor.id)
     if initiative.version != expected_version:
@@ -97,6 +100,8 @@ def update(
     initiative.service_area = service_area.strip()
     initiative.statutory_functions = sorted(set(statutory_functions))
     initiative.level = Level(level)
+    if nhs_partnered is not None:
+        initiative.nhs_partnered = nhs_partnered
     capture.name_action(initiative, "initiative.updated")
     _commit_or_conflict("Someone else changed this initiative while you were editing it")
     return initiative
@@ -110,10 +115,19 @@ def _commit_or_conflict(message: str) -> None:
         raise EditConflict(message) from error
 
 
-def add_member(actor: User, initiative: Initiative, person: User, role: str) -> Membership:
+def _not_future(day: date, what: str, field: str) -> None:
+    if day > today():
+        raise InitiativeError(f"The date {what} must be today or in the past", field)
+
+
+def add_member(
+    actor: User, initiative: Initiative, person: User, role: str, joined_on: date | None = None
+) -> Membership:
     capture.set_actor(db.session, actor.id)
     if person.organisation_id != initiative.organisation_id or not person.active:
         raise InitiativeError("Choose a person from your organisation", "user_id")
+    joined_on = joined_on or today()
+    _not_future(joined_on, "they joined", "joined_on")
     if membership_of(person, initiative) is not None:
         raise InitiativeError(f"{person.display_name} is already a member of this initiative", "user_id")
     membership = Membership(
@@ -121,7 +135,7 @@ def add_member(actor: User, initiative: Initiative, person: User, role: str) -> 
         user_id=person.id,
         role=MemberRole(role),
         side=queries.side_of(person),
-        joined_on=today(),
+        joined_on=joined_on,
         added_by_id=actor.id,
     )
     initiative.memberships.append(membership)
@@ -164,6 +178,58 @@ def remove_member(actor: User, initiative: Initiative, membership: Membership) -
     capture.name_action(membership, "membership.left")
     db.session.commit()
     _refresh_all(initiative, actor)
+
+
+def set_tenure(
+    actor: User, initiative: Initiative, membership: Membership, joined_on: date | None, left_on: date | None
+) -> Membership:
+    """Correct or backfill when someone held a role: councils start using the tracker part-way through."""
+    capture.set_actor(db.session, actor.id)
+    if joined_on is None:
+        raise InitiativeError("Enter the date they joined", "joined_on")
+    _not_future(joined_on, "they joined", "joined_on")
+    if left_on is not None:
+        _not_future(left_on, "they left", "left_on")
+        if left_on < joined_on:
+            raise InitiativeError("The date they left cannot be before the date they joined", "left_on")
+    others = [m for m in initiative.memberships if m.user_id == membership.user_id and m.id != membership.id]
+    for other in others:
+        other_end = other.left_on or date.max
+        if joined_on <= other_end and other.joined_on <= (left_on or date.max):
+            raise InitiativeError(
+                f"These dates overlap {membership.user.display_name}'s other role here, from "
+                f"{other.joined_on:%-d %B %Y}" + (f" to {other.left_on:%-d %B %Y}" if other.left_on else ""),
+                "joined_on",
+            )
+    membership.joined_on = joined_on
+    membership.left_on = left_on
+    capture.name_action(membership, "membership.dates_changed")
+    db.session.commit()
+    _refresh_all(initiative, actor)
+    return membership
+
+
+def set_stage_dates(actor: User, stage: Stage, opened_on: date | None, closed_on: date | None) -> Stage:
+    """Record when a stage really started and finished, for work done before the tracker was used."""
+    capture.set_actor(db.session, actor.id)
+    if stage.status == StageStatus.NOT_STARTED:
+        raise InitiativeError("This stage has not started yet", "opened_on")
+    if opened_on is None:
+        raise InitiativeError("Enter the date the stage started", "opened_on")
+    _not_future(opened_on, "the stage started", "opened_on")
+    if stage.status != StageStatus.COMPLETE and closed_on is not None:
+        raise InitiativeError("Only a stage that has been signed off can have a finish date", "closed_on")
+    if stage.status == StageStatus.COMPLETE and closed_on is None:
+        raise InitiativeError("Enter the date the stage finished", "closed_on")
+    if closed_on is not None:
+        _not_future(closed_on, "the stage finished", "closed_on")
+        if closed_on < opened_on:
+            raise InitiativeError("The date the stage finished cannot be before the date it started", "closed_on")
+    stage.opened_on = opened_on
+    stage.closed_on = closed_on
+    capture.name_action(stage, "stage.dates_changed")
+    db.session.commit()
+    return stage
 
 
 def attach_invitation(token, user: User) -> None:

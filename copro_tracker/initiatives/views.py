@@ -11,7 +11,7 @@ from wtforms import RadioField
 from .. import labels, mail
 from ..auth import service as accounts
 from ..auth.forms import ConfirmForm, InviteForm
-from ..codes import OrgRole, PartnerKind, StageKind
+from ..codes import OrgRole, PartnerKind, StageKind, StageStatus
 from ..permissions import authorize, can, membership_of, requires
 from ..tenancy import parse_id
 from ..web.forms import add_error
@@ -19,7 +19,16 @@ from ..web.govuk import GovRadioInput
 from ..web.urls import external_url
 from . import bp, queries, service
 from .access import load_initiative
-from .forms import AddMemberForm, InitiativeForm, MemberRoleForm, ReopenForm, SignOffForm, role_choices
+from .forms import (
+    AddMemberForm,
+    InitiativeForm,
+    MemberRoleForm,
+    ReopenForm,
+    SignOffForm,
+    StageDatesForm,
+    TenureForm,
+    role_choices,
+)
 
 
 def _stage(initiative, kind: str):
@@ -46,6 +55,7 @@ def new_initiative():
             service_area=form.service_area.data or "",
             statutory_functions=form.statutory_functions.data,
             level=form.level.data,
+            nhs_partnered=bool(form.nhs_partnered.data),
         )
         flash(_("Initiative created. Next, add the people you will work with."), "success")
         return redirect(url_for("initiatives.members", initiative_id=initiative.id))
@@ -70,6 +80,7 @@ def edit_initiative(initiative_id: int):
                 service_area=form.service_area.data or "",
                 statutory_functions=form.statutory_functions.data,
                 level=form.level.data,
+                nhs_partnered=bool(form.nhs_partnered.data),
             )
         except service.EditConflict as error:
             # Keep what the person typed; show what is saved now so they can reconcile.
@@ -114,7 +125,7 @@ def members(initiative_id: int):
                 add_error(form, _("Choose a person from the list"), "user_id")
             else:
                 try:
-                    service.add_member(current_user, initiative, person, form.role.data)
+                    service.add_member(current_user, initiative, person, form.role.data, form.joined_on.data)
                 except service.InitiativeError as error:
                     add_error(form, str(error), error.field)
                 else:
@@ -158,6 +169,48 @@ def remove_member(initiative_id: int, membership_id: int):
         service.remove_member(current_user, initiative, membership)
         flash(_("%(name)s has left the initiative. Their record stays.", name=membership.user.display_name), "success")
     return redirect(url_for("initiatives.members", initiative_id=initiative.id))
+
+
+@bp.route("/initiatives/<int:initiative_id>/members/<int:membership_id>/dates", methods=["GET", "POST"])
+@requires("initiative.manage_members")
+def tenure_dates(initiative_id: int, membership_id: int):
+    initiative = load_initiative(initiative_id, "initiative.manage_members")
+    membership = service.get_membership(initiative, membership_id) or abort(404)
+    form = TenureForm()
+    if not form.is_submitted():
+        form.joined_on.data = membership.joined_on
+        form.left_on.data = membership.left_on
+    if form.validate_on_submit():
+        try:
+            service.set_tenure(current_user, initiative, membership, form.joined_on.data, form.left_on.data)
+        except service.InitiativeError as error:
+            add_error(form, str(error), error.field)
+        else:
+            flash(_("%(name)s's dates have been saved.", name=membership.user.display_name), "success")
+            return redirect(url_for("initiatives.members", initiative_id=initiative.id))
+    return render_template("initiatives/tenure.html", form=form, initiative=initiative, membership=membership)
+
+
+@bp.route("/initiatives/<int:initiative_id>/stages/<kind>/dates", methods=["GET", "POST"])
+@requires("initiative.edit")
+def stage_dates(initiative_id: int, kind: str):
+    initiative = load_initiative(initiative_id, "initiative.edit")
+    stage = _stage(initiative, kind)
+    form = StageDatesForm()
+    if not form.is_submitted():
+        form.opened_on.data = stage.opened_on
+        form.closed_on.data = stage.closed_on
+    if form.validate_on_submit():
+        try:
+            # Only a finished stage shows (and accepts) a finish date; the gate sets it otherwise.
+            finished = form.closed_on.data if stage.status == StageStatus.COMPLETE else None
+            service.set_stage_dates(current_user, stage, form.opened_on.data, finished)
+        except service.InitiativeError as error:
+            add_error(form, str(error), error.field)
+        else:
+            flash(_("The stage's dates have been saved."), "success")
+            return redirect(url_for("initiatives.overview", initiative_id=initiative.id))
+    return render_template("initiatives/stage_dates.html", form=form, initiative=initiative, stage=stage)
 
 
 class InitiativeInviteForm(InviteForm):

@@ -31,6 +31,11 @@ class Activity(db.Model):
     on_behalf_of_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
     confirmed_at: Mapped[datetime | None]
     confirmation_note: Mapped[str] = mapped_column(sa.Text, default="")
+    # What the Welsh language and accessibility criteria ask about: ActivityLanguage codes it was held in,
+    # Interpretation codes provided, and OutputFormat codes that material (papers, slides) was given in.
+    languages: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
+    interpretation: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
+    material_formats: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     version: Mapped[int] = mapped_column(default=1)
 
@@ -143,11 +148,18 @@ class Recommendation(db.Model):
     review_on: Mapped[date | None]
     responded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
     responded_at: Mapped[datetime | None]
+    # When it was said, which can be before the tracker was used; created_at is when it was recorded.
+    raised_on: Mapped[date] = mapped_column(default=lambda: utcnow().date())
+    # The review actually held, kept apart from "what was done": date, what it found, and who held it.
+    reviewed_on: Mapped[date | None]
+    review_outcome: Mapped[str] = mapped_column(sa.Text, default="")
+    reviewed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     version: Mapped[int] = mapped_column(default=1)
 
     made_by: Mapped[User] = relationship(foreign_keys=[made_by_id])
     responded_by: Mapped[User | None] = relationship(foreign_keys=[responded_by_id])
+    reviewed_by: Mapped[User | None] = relationship(foreign_keys=[reviewed_by_id])
     initiative: Mapped[Initiative] = relationship()
 
     __mapper_args__ = {"version_id_col": version}

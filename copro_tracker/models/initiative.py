@@ -24,6 +24,8 @@ class Initiative(db.Model):
     level: Mapped[Level] = mapped_column(_enum(Level), default=Level.COLLECTIVE)
     current_stage: Mapped[StageKind | None] = mapped_column(_enum(StageKind), default=StageKind.DESIGN)
     closed_on: Mapped[date | None]
+    # An ICB or NHS trust is a partner: the NHS involvement duties then apply as well as the council's.
+    nhs_partnered: Mapped[bool] = mapped_column(default=False)
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     version: Mapped[int] = mapped_column(default=1)

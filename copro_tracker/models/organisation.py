@@ -43,7 +43,8 @@ class User(db.Model):
     password_hash: Mapped[str] = mapped_column(sa.String(256))
     role: Mapped[OrgRole] = mapped_column(_enum(OrgRole))
     partner_kind: Mapped[PartnerKind] = mapped_column(_enum(PartnerKind))
-    preferred_language: Mapped[str] = mapped_column(sa.String(2), default="en")
+    # None until the person has been asked: "not asked yet" is not the same answer as English.
+    preferred_language: Mapped[str | None] = mapped_column(sa.String(2))
     # JSON list of CommunicationNeed values; an empty list with needs_stated=True means "none stated".
     communication_needs: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
     communication_needs_other: Mapped[str] = mapped_column(sa.String(500), default="")

@@ -105,7 +105,20 @@ class ReciprocityForm(FlaskForm):
         widget=GovTextInput(),
         validators=[Optional(), NumberRange(min=0, max=1000, message=_l("Hours must be between 0 and 1,000"))],
     )
-    occurred_on = GovDateField(_l("Date"), missing=_l("Enter the date"), invalid=_l("Date must be a real date"))
+    activity_id = SelectField(
+        _l("Which activity was it for? (optional)"),
+        widget=GovSelect(),
+        description=_l(
+            "Leave as 'Not for one activity' for a payment covering several, or for a choice not to be paid."
+        ),
+        validate_choice=False,
+    )
+    occurred_on = GovDateField(
+        _l("Date"),
+        description=_l("The date it was paid or given. It can be in the past, for example 27 3 2025."),
+        missing=_l("Enter the date"),
+        invalid=_l("Date must be a real date"),
+    )
     note = TextAreaField(
         _l("Note (optional)"),
         widget=GovTextArea(),

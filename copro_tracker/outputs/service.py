@@ -9,7 +9,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from ..audit import capture
 from ..extensions import db
-from ..models import Evidence, Initiative, Output, ReciprocityEntry, User
+from ..models import Activity, Evidence, Initiative, Output, ReciprocityEntry, User
 from ..permissions import can
 
 
@@ -87,14 +87,22 @@ def record_reciprocity(
     hours: int,
     note: str,
     occurred_on: date,
+    activity_id: int | None = None,
 ) -> ReciprocityEntry:
     capture.set_actor(db.session, actor.id)
     if user_id not in _member_ids(initiative):
         raise OutputError("Choose a member of the initiative", "user_id")
+    if occurred_on > date.today():
+        raise OutputError("The date must be today or in the past", "occurred_on")
+    if activity_id is not None:
+        activity = db.session.get(Activity, activity_id)
+        if activity is None or activity.initiative_id != initiative.id:
+            raise OutputError("Choose an activity from this initiative", "activity_id")
     entry = ReciprocityEntry(
         organisation_id=initiative.organisation_id,
         initiative=initiative,
         user_id=user_id,
+        activity_id=activity_id,
         kind=kind,
         amount_pence=amount_pence,
         hours=hours,
@@ -139,6 +147,16 @@ def reciprocity_for(initiative: Initiative, only_user_id: int | None = None) -> 
     if only_user_id is not None:
         stmt = stmt.where(ReciprocityEntry.user_id == only_user_id)
     return list(db.session.scalars(stmt))
+
+
+def activities_of(initiative: Initiative) -> list[Activity]:
+    return list(
+        db.session.scalars(
+            sa.select(Activity)
+            .where(Activity.initiative_id == initiative.id, Activity.organisation_id == initiative.organisation_id)
+            .order_by(Activity.occurred_on.desc(), Activity.id.desc())
+        )
+    )
 
 
 def evidence_choices(initiative: Initiative) -> list[Evidence]:

@@ -97,6 +97,10 @@ def recognition(initiative_id: int):
     form.user_id.choices = [labels.SelectChoice("", _("Choose a person"))] + [
         labels.SelectChoice(str(u.id), u.display_name) for u in _members(initiative) if u.id != current_user.id
     ]
+    form.activity_id.choices = [labels.SelectChoice("", _("Not for one activity"))] + [
+        labels.SelectChoice(str(a.id), f"{a.title} ({a.occurred_on:%-d %B %Y})")
+        for a in service.activities_of(initiative)
+    ]
     if form.is_submitted():
         authorize("initiative.edit", initiative)
         if form.validate():
@@ -116,6 +120,7 @@ def recognition(initiative_id: int):
                         hours=form.hours.data or 0,
                         note=form.note.data or "",
                         occurred_on=form.occurred_on.data,
+                        activity_id=parse_id(form.activity_id.data),
                     )
                 except service.OutputError as error:
                     add_error(form, str(error), error.field)

@@ -153,6 +153,7 @@ def test_admin_invites_someone_who_sets_up_their_account_in_welsh(page: Page, ap
     page.get_by_label("Your name").fill("Siân Jones")
     # A guessable password first: the form comes back with an error and keeps what was chosen.
     page.get_by_label("Create a password").fill("password123")
+    page.get_by_label("Yes, something helps me take part").check()
     page.get_by_label("Easy Read documents").check()
     page.get_by_label("British Sign Language (BSL) interpreter").check()
     page.get_by_label("Welsh (Cymraeg)").check()

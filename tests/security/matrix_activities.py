@@ -102,6 +102,9 @@ def specs() -> dict[str, Spec]:
         "activities.respond_recommendation": Spec(
             "GET", lambda w: f"{_i(w)}/recommendations/{w.extra['recommendation'].id}/respond", viewers
         ),
+        "activities.review_recommendation": Spec(
+            "GET", lambda w: f"{_i(w)}/recommendations/{w.extra['recommendation'].id}/review", viewers
+        ),
         "activities.evidence_list": Spec("GET", lambda w: f"{_i(w)}/evidence", viewers),
         "activities.upload_evidence": Spec("GET", lambda w: f"{_i(w)}/evidence/new", contributors),
         "activities.download_evidence": Spec(

@@ -166,6 +166,8 @@ def initiative_specs() -> dict[str, Spec]:
         "initiatives.remove_member": Spec(
             "POST", lambda w: f"{_i(w)}/members/{_lead_membership(w)}/remove", by_role(302, 302, 302, 404, 404)
         ),
+        "initiatives.tenure_dates": Spec("GET", lambda w: f"{_i(w)}/members/{_lead_membership(w)}/dates", viewers),
+        "initiatives.stage_dates": Spec("GET", lambda w: f"{_i(w)}/stages/design/dates", viewers),
         "initiatives.invite_member": Spec("GET", lambda w: f"{_i(w)}/members/invite", by_role(200, 200, 403, 404, 404)),
         "initiatives.sign_off": Spec("GET", lambda w: f"{_i(w)}/stages/design/sign-off", contributors),
         "initiatives.reopen_stage": Spec("GET", lambda w: f"{_i(w)}/stages/design/reopen", contributors),

@@ -326,9 +326,9 @@ def _random_facts(rng: random.Random) -> InitiativeFacts:
                 f"R{i}",
                 some(day),
                 activity_id=some(lambda: rng.choice(ids)),
-                decision_id=rng.randint(0, 5),
                 response=some(lambda: rng.choice(list(Response))),
                 review_on=some(day),
+                reviewed_on=some(day),
             )
             for i in range(rng.randint(0, 3))
         ),

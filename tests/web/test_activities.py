@@ -24,6 +24,7 @@ def _form(team, **overrides):
         "guests": "Sam Guest\n\nRuth Guest\n",
         "guests_are_citizens": "y",
         "on_behalf_of": "",
+        "languages": ["en"],
     }
     data.update(overrides)
     return data
@@ -88,6 +89,12 @@ def test_activity_form_errors_are_specific_and_keep_input(client, team):
     assert page.errors() == ["Choose attendees from the list of current members"]
     page = post_page(client, url, _form(team, attendees=[], guests=""))
     assert page.errors() == ["Choose at least one person who took part, or add a guest"]
+    page = post_page(client, url, _form(team, languages=[]))
+    assert page.errors() == ["Select the languages the activity was held in"]
+    page = post_page(client, url, _form(team, languages=["klingon"]))
+    assert page.errors() == ["Choose languages from the list"]
+    page = post_page(client, url, _form(team, occurred_on=["1", "1", "2199"]))
+    assert page.errors() == ["The date the activity happened must be today or in the past"]
     assert count(Activity) == 0
 
 
@@ -108,6 +115,29 @@ def test_activity_dates_too_early_too_late_or_garbled_say_so_once(client, team, 
     page = post_page(client, f"/initiatives/{team.initiative.id}/activities/new", _form(team, occurred_on=when))
     assert page.errors() == [message]
     assert count(Activity) == 0
+
+
+def test_language_interpretation_and_material_formats_are_recorded_and_shown(client, team):
+    login(client, team.commissioner)
+    url = f"/initiatives/{team.initiative.id}/activities/new"
+    data = _form(
+        team,
+        languages=["en", "cy"],
+        interpretation=["bsl", "cy"],
+        material_formats=["welsh", "easy_read"],
+    )
+    assert client.post(url, data=data).status_code == 302
+    activity = db.session.query(Activity).one()
+    assert activity.languages == ["en", "cy"]
+    assert activity.interpretation == ["cy", "bsl"]
+    assert activity.material_formats == ["easy_read", "welsh"]
+    page = get_page(client, f"/initiatives/{team.initiative.id}/activities/{activity.id}")
+    assert "English, Welsh (Cymraeg)" in page.text()
+    assert "Welsh interpretation or translation, British Sign Language (BSL) interpreter" in page.text()
+    assert "Easy Read, Welsh" in page.text()
+    edit = get_page(client, f"/initiatives/{team.initiative.id}/activities/{activity.id}/edit")
+    assert edit.soup.select_one("input[name=languages][value=cy]").has_attr("checked")
+    assert edit.soup.select_one("input[name=interpretation][value=bsl]").has_attr("checked")
 
 
 def test_only_open_stages_can_be_chosen(client, team):

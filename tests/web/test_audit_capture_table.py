@@ -388,6 +388,19 @@ CASES: dict[str, Case] = {
         [("recommendation.responded", "recommendation", "commissioner")],
         setup=with_recommendation,
     ),
+    "recommendation.review": Case(
+        "commissioner",
+        lambda w, c: activities.record_review(
+            w["commissioner"],
+            c["recommendation"],
+            reviewed_on=date.today(),
+            reviewed_by_id=w["partner"].id,
+            outcome="Saturday opening is now permanent",
+            expected_version=c["recommendation"].version,
+        ),
+        [("recommendation.reviewed", "recommendation", "commissioner")],
+        setup=with_recommendation,
+    ),
     "evidence.upload": Case(
         "commissioner",
         lambda w, c: activities.upload_evidence(

@@ -125,6 +125,64 @@ def test_you_said_we_did(client, team):
     assert "Review overdue" in page.text() and "Easy Read minutes" in page.text()
 
 
+def _days(value: date) -> list[str]:
+    return [str(value.day), str(value.month), str(value.year)]
+
+
+def test_a_recorded_review_closes_a_passed_review_date(client, team):
+    """The review actually held (date, what it found, who) is recorded apart from "what was done"."""
+    base = f"/initiatives/{team.initiative.id}"
+    login(client, team.partner)
+    said = date.today() - timedelta(days=60)
+    response = client.post(f"{base}/recommendations/new", data={"text": "Easy Read minutes", "raised_on": _days(said)})
+    assert response.status_code == 302
+    rec = db.session.query(Recommendation).one()
+    assert rec.raised_on == said and rec.created_at.date() == date.today()
+    page = get_page(client, f"{base}/you-said-we-did")
+    assert f"From Amira Partner, {said.day} {said:%B %Y}" in page.text() and "(recorded " in page.text()
+
+    url = f"{base}/recommendations/{rec.id}/respond"
+    version = get_page(client, url).soup.select_one("input[name=version]")["value"]
+    due = date.today() - timedelta(days=5)
+    client.post(url, data={"response": "accepted", "review_on": _days(due), "version": version})
+    assert "Review overdue" in get_page(client, f"{base}/you-said-we-did").text()
+
+    review = f"{base}/recommendations/{rec.id}/review"
+    page = get_page(client, review)
+    version = page.soup.select_one("input[name=version]")["value"]
+    page = post_page(client, review, {"reviewed_by": str(team.commissioner.id), "outcome": "", "version": version})
+    assert page.errors() == ["Enter the date the review was held", "Say what the review found"]
+    tomorrow = date.today() + timedelta(days=1)
+    fields = {"reviewed_by": str(team.commissioner.id), "outcome": "Minutes now come in Easy Read", "version": version}
+    page = post_page(client, review, {**fields, "reviewed_on": _days(tomorrow)})
+    assert page.errors() == ["The date the review was held must be today or in the past"]
+    page = post_page(client, review, {**fields, "reviewed_on": _days(said - timedelta(days=1))})
+    assert page.errors() == ["The review cannot be held before the recommendation was made"]
+    page = post_page(client, review, {**fields, "reviewed_by": str(team.nonmember.id), "reviewed_on": _days(due)})
+    assert page.errors() == ["Choose who held the review from the initiative's members"]
+    assert page.soup.select_one("textarea#outcome").text.strip() == "Minutes now come in Easy Read"
+    response = client.post(review, data={**fields, "reviewed_on": _days(due)})
+    assert response.status_code == 302
+    db.session.expire_all()
+    rec = db.session.get(Recommendation, rec.id)
+    assert (rec.reviewed_on, rec.reviewed_by_id) == (due, team.commissioner.id)
+    assert rec.action_taken == "", "the review is kept apart from what was done"
+    page = get_page(client, f"{base}/you-said-we-did")
+    assert "Review overdue" not in page.text()
+    assert f"Reviewed {due.day} {due:%B %Y} by Tom Commissioner: Minutes now come in Easy Read" in page.text()
+    assert "recommendation.reviewed" in audit_actions()
+
+
+def test_a_recommendation_cannot_be_dated_in_the_future(client, team):
+    login(client, team.partner)
+    tomorrow = date.today() + timedelta(days=1)
+    page = post_page(
+        client, f"/initiatives/{team.initiative.id}/recommendations/new", {"text": "x", "raised_on": _days(tomorrow)}
+    )
+    assert page.errors() == ["The date it was said must be today or in the past"]
+    assert count(Recommendation) == 0
+
+
 def test_members_who_do_not_lead_cannot_respond(client, team, org):
     from conftest import make_user
 

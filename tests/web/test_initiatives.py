@@ -41,6 +41,22 @@ def test_commissioner_creates_an_initiative(client, commissioner, login_as):
     assert "needs a citizen partner co-lead" in page.text()
 
 
+def test_an_nhs_partner_is_recorded_and_brings_the_nhs_duties_into_the_criteria(client, commissioner, login_as):
+    from copro_tracker.criteria import facts
+
+    login_as(commissioner)
+    assert client.post("/initiatives/new", data={**FORM, "nhs_partnered": "y"}).status_code == 302
+    initiative = db.session.scalar(sa.select(Initiative))
+    assert initiative.nhs_partnered and facts.load(initiative).initiative.nhs_partnered
+    assert "Yes, an NHS body is a partner" in get_page(client, f"/initiatives/{initiative.id}").text()
+    edit = get_page(client, f"/initiatives/{initiative.id}/edit")
+    version = edit.soup.select_one("input[name=version]")["value"]
+    assert edit.soup.select_one("input[name=nhs_partnered]").has_attr("checked")
+    assert client.post(f"/initiatives/{initiative.id}/edit", data={**FORM, "version": version}).status_code == 302
+    db.session.expire_all()
+    assert not db.session.get(Initiative, initiative.id).nhs_partnered
+
+
 def test_initiative_form_errors_are_specific_and_keep_input(client, commissioner, login_as):
     login_as(commissioner)
     page = post_page(client, "/initiatives/new", {"title": "", "summary": "", "service_area": "Home care"})
@@ -226,7 +242,12 @@ def test_invite_straight_into_an_initiative(client, commissioner, login_as):
     client.post("/sign-out")
     client.post(
         link_path(link),
-        data={"display_name": "Nia", "password": "meadow lantern quietly 1987", "preferred_language": "en"},
+        data={
+            "display_name": "Nia",
+            "password": "meadow lantern quietly 1987",
+            "needs_answer": "none",
+            "preferred_language": "en",
+        },
     )
     db.session.expire_all()
     roles = {(m.user.display_name, m.role.value) for m in db.session.get(Initiative, initiative.id).memberships}
@@ -288,7 +309,68 @@ def test_accepting_an_invitation_as_co_lead_rechecks_the_gate(client, commission
     client.post("/sign-out")
     client.post(
         link_path(link),
-        data={"display_name": "Nia", "password": "meadow lantern quietly 1987", "preferred_language": "en"},
+        data={
+            "display_name": "Nia",
+            "password": "meadow lantern quietly 1987",
+            "needs_answer": "none",
+            "preferred_language": "en",
+        },
     )
     db.session.expire_all()
     assert stage_of(db.session.get(Initiative, initiative.id)).status == StageStatus.AWAITING_SIGNOFF
+
+
+def _day(value):
+    return [str(value.day), str(value.month), str(value.year)]
+
+
+def test_past_membership_and_stage_dates_can_be_recorded_never_the_future(client, commissioner, partner, login_as):
+    """Councils start using the tracker part-way through: tenure and stage dates can be backfilled."""
+    from datetime import date, timedelta
+
+    initiative = make_initiative(commissioner)
+    login_as(commissioner)
+    base = f"/initiatives/{initiative.id}"
+    tomorrow = date.today() + timedelta(days=1)
+    page = post_page(
+        client, f"{base}/members", {"user_id": str(partner.id), "role": "co_lead", "joined_on": _day(tomorrow)}
+    )
+    assert page.errors() == ["The date they joined must be today or in the past"]
+    assert (
+        client.post(
+            f"{base}/members", data={"user_id": str(partner.id), "role": "co_lead", "joined_on": ["3", "2", "2025"]}
+        ).status_code
+        == 302
+    )
+    membership = db.session.scalar(sa.select(Membership).where(Membership.user_id == partner.id))
+    assert membership.joined_on == date(2025, 2, 3)
+
+    url = f"{base}/members/{membership.id}/dates"
+    page = post_page(client, url, {"joined_on": ["3", "2", "2025"], "left_on": ["1", "2", "2025"]})
+    assert page.errors() == ["The date they left cannot be before the date they joined"]
+    assert page.soup.select_one("input#left_on-day")["value"] == "1"
+    page = post_page(client, url, {"joined_on": ["3", "2", "2025"], "left_on": _day(tomorrow)})
+    assert page.errors() == ["The date they left must be today or in the past"]
+    page = post_page(client, url, {"joined_on": ["", "", ""]})
+    assert page.errors() == ["Enter the date they joined"]
+    assert client.post(url, data={"joined_on": ["1", "1", "2025"], "left_on": ["30", "6", "2025"]}).status_code == 302
+    db.session.expire_all()
+    membership = db.session.get(Membership, membership.id)
+    assert (membership.joined_on, membership.left_on) == (date(2025, 1, 1), date(2025, 6, 30))
+    assert "membership.dates_changed" in actions()
+    assert "30 June 2025" in get_page(client, f"{base}/members").text()
+
+    design = f"{base}/stages/design/dates"
+    page = post_page(client, design, {"opened_on": _day(tomorrow)})
+    assert page.errors() == ["The date the stage started must be today or in the past"]
+    assert get_page(client, design).soup.select_one("input#closed_on-day") is None, "the gate closes an open stage"
+    assert (
+        client.post(design, data={"opened_on": ["1", "12", "2024"], "closed_on": ["1", "3", "2025"]}).status_code == 302
+    )
+    db.session.expire_all()
+    design_stage = stage_of(db.session.get(Initiative, initiative.id))
+    assert design_stage.opened_on.isoformat() == "2024-12-01" and design_stage.closed_on is None
+    assert "Opened 1 December 2024" in get_page(client, base).text()
+    assert client.get(f"{base}/stages/delivery/dates").status_code == 200
+    page = post_page(client, f"{base}/stages/delivery/dates", {"opened_on": ["1", "1", "2025"]})
+    assert page.errors() == ["This stage has not started yet"]

@@ -38,6 +38,7 @@ def test_commissioner_invites_and_the_person_accepts(client, app, commissioner):
         data={
             "display_name": "Nia Newcomer-Jones",
             "password": NEW_PASSWORD,
+            "needs_answer": "some",
             "communication_needs": ["easy_read", "extra_time"],
             "communication_needs_other": "Meetings after 10am please",
             "preferred_language": "cy",
@@ -62,10 +63,42 @@ def test_accepting_with_none_stated_is_allowed(client, commissioner):
     _page, link = invite(client)
     client.post("/sign-out")
     path = link_path(link)
-    response = client.post(path, data={"display_name": "Nia", "password": NEW_PASSWORD, "preferred_language": "en"})
+    response = client.post(
+        path, data={"display_name": "Nia", "password": NEW_PASSWORD, "needs_answer": "none", "preferred_language": "en"}
+    )
     assert response.status_code == 302
     user = db.session.scalar(sa.select(User).where(User.email == "new.partner@example.org"))
-    assert user.communication_needs == [] and user.needs_recorded
+    assert user.communication_needs == [] and user.needs_recorded and user.preferred_language == "en"
+
+
+def test_skipping_the_needs_and_language_questions_is_an_error_not_an_answer(client, commissioner):
+    client.post("/sign-in", data={"email": commissioner.email, "password": PASSWORD})
+    _page, link = invite(client)
+    client.post("/sign-out")
+    path = link_path(link)
+    page = post_page(client, path, {"display_name": "Nia", "password": NEW_PASSWORD})
+    assert page.errors() == ["Say whether you need anything to help you take part", "Choose English or Welsh"]
+    # "Yes" with nothing said, and "nothing is needed" with boxes ticked, are both contradictions.
+    page = post_page(
+        client,
+        path,
+        {"display_name": "Nia", "password": NEW_PASSWORD, "needs_answer": "some", "preferred_language": "en"},
+    )
+    assert page.errors() == ["Select what helps you take part, or answer that nothing is needed"]
+    page = post_page(
+        client,
+        path,
+        {
+            "display_name": "Nia",
+            "password": NEW_PASSWORD,
+            "needs_answer": "none",
+            "communication_needs": ["large_print"],
+            "preferred_language": "en",
+        },
+    )
+    assert page.errors() == ["You answered that nothing is needed: clear what you selected, or answer yes"]
+    assert page.soup.select_one("input[value=large_print]").has_attr("checked")
+    assert db.session.scalar(sa.select(User).where(User.email == "new.partner@example.org")) is None
 
 
 def test_weak_password_on_invitation_keeps_everything_typed(client, commissioner):
@@ -79,6 +112,7 @@ def test_weak_password_on_invitation_keeps_everything_typed(client, commissioner
         {
             "display_name": "Nia",
             "password": "password123",
+            "needs_answer": "some",
             "communication_needs": ["large_print"],
             "communication_needs_other": "Blue paper",
             "preferred_language": "cy",

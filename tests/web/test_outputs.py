@@ -155,3 +155,26 @@ def test_the_form_does_not_offer_yourself(client, commissioner, partner, login_a
     page = get_page(client, f"/initiatives/{initiative.id}/recognition")
     offered = {option["value"] for option in page.soup.select("select#user_id option")}
     assert offered == {"", str(commissioner.id)}
+
+
+def test_a_payment_can_be_recorded_for_the_past_and_an_activity_but_not_the_future(
+    client, commissioner, partner, login_as
+):
+    from datetime import date, timedelta
+
+    from initiative_factories import add_activity
+
+    initiative = make_initiative(commissioner, partner)
+    activity = add_activity(initiative, commissioner, [commissioner, partner])
+    login_as(commissioner)
+    url = f"/initiatives/{initiative.id}/recognition"
+    tomorrow = date.today() + timedelta(days=1)
+    fields = {"user_id": str(partner.id), "kind": "payment", "amount_pounds": "25", "activity_id": str(activity.id)}
+    page = post_page(
+        client, url, {**fields, "occurred_on": [str(tomorrow.day), str(tomorrow.month), str(tomorrow.year)]}
+    )
+    assert page.errors() == ["The date must be today or in the past"]
+    assert page.soup.select_one(f"select#activity_id option[value='{activity.id}'][selected]")
+    assert client.post(url, data={**fields, "occurred_on": ["3", "3", "2024"]}).status_code == 302
+    entry = db.session.scalar(sa.select(ReciprocityEntry))
+    assert (entry.occurred_on, entry.activity_id) == (date(2024, 3, 3), activity.id)
