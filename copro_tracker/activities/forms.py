@@ -79,6 +79,8 @@ class ActivityForm(FlaskForm):
         description=_l("Select everyone from the initiative who was there."),
         validate_choice=False,
     )
+    # Read on the server, so it works without JavaScript; with it, the page ticks every person as you tick this.
+    everyone_attended = BooleanField(_l("Everyone in the initiative took part"), widget=GovCheckboxInput())
     guests = TextAreaField(
         _l("Other people who took part, without an account (optional)"),
         widget=GovTextArea(),
@@ -125,6 +127,8 @@ class ActivityForm(FlaskForm):
 
 class AttendanceBase(FlaskForm):
     version = HiddenField()
+    # Read on the server, so it works without JavaScript; with it, the page ticks every row as you tick this.
+    everyone_contributed = BooleanField(_l("Everyone who attended contributed"), widget=GovCheckboxInput())
     submit = SubmitField(_l("Save attendance"), widget=GovSubmitInput())
 
 

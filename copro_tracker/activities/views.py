@@ -14,7 +14,7 @@ from wtforms.fields.choices import SelectChoice
 from .. import labels, storage
 from ..codes import Side
 from ..models import Evidence
-from ..permissions import authorize, can, membership_of, requires
+from ..permissions import authorize, can, requires
 from ..web.forms import add_error
 from . import bp, queries, service
 from .forms import (
@@ -76,6 +76,8 @@ def _activity_choices(form: ActivityForm, initiative, activity=None) -> None:
 
 
 def _details(form: ActivityForm, may_record_for_others: bool) -> service.ActivityDetails:
+    if form.everyone_attended.data:
+        form.attendees.data = [choice.value for choice in form.attendees.choices]
     attendees = [n for n in (_int(v) for v in form.attendees.data or []) if n is not None]
     if len(attendees) != len(form.attendees.data or []):
         raise service.ActivityError(_("Choose attendees from the list of current members"), "attendees")
@@ -113,7 +115,6 @@ def new_activity(initiative_id: int):
         stage = next((s for s in queries.open_stages(initiative) if s.kind.value == wanted), None)
         stage = stage or next((s for s in queries.open_stages(initiative) if s.kind == initiative.current_stage), None)
         form.stage_id.data = str(stage.id) if stage else None
-        form.attendees.data = [str(current_user.id)] if membership_of(current_user, initiative) else []
     if form.validate_on_submit():
         try:
             activity = service.record_activity(current_user, initiative, _details(form, may_record_for_others))
@@ -202,7 +203,7 @@ def attendance(initiative_id: int, activity_id: int):
         rows = [
             service.AttendanceRow(
                 row.id,
-                bool(form[f"contributed_{row.id}"].data),
+                bool(form.everyone_contributed.data or form[f"contributed_{row.id}"].data),
                 list(form[f"requested_{row.id}"].data or []),
                 list(form[f"provided_{row.id}"].data or []),
             )
