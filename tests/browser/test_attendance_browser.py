@@ -45,6 +45,7 @@ def test_twenty_people_attend_and_contribute_in_a_few_key_presses(page: Page, or
     group(page, "What kind of activity was it?").get_by_label("Workshop").check()
     fill_date(page, "When did it happen?", date.today() - timedelta(days=1))
     page.get_by_label("Title").fill("Big workshop")
+    group(page, "Which languages was it held in?").get_by_label("English").check()
     took_part = group(page, "Who took part?")
     expect(took_part.get_by_role("checkbox", checked=True)).to_have_count(0)  # nobody assumed, not even the recorder
     everyone = page.get_by_role("checkbox", name="Everyone in the initiative took part")

@@ -140,6 +140,7 @@ def test_commissioner_and_invited_partner_take_an_initiative_through_design(page
     group(page, "What kind of activity was it?").get_by_label("Steering group meeting").check()
     fill_date(page, "When did it happen?", when)
     page.get_by_label("Title").fill(MEETING)
+    group(page, "Which languages was it held in?").get_by_label("English").check()
     took_part = group(page, "Who took part?")
     expect(took_part.get_by_label(f"{tom} (Commissioner)")).not_to_be_checked()  # recording is not attending
     took_part.get_by_label(f"{tom} (Commissioner)").check()
@@ -200,6 +201,7 @@ def test_commissioner_and_invited_partner_take_an_initiative_through_design(page
     group(page, "What kind of activity was it?").get_by_label("Co-design session").check()
     fill_date(page, "When did it happen?", when + timedelta(days=2))
     page.get_by_label("Title").fill(SESSION)
+    group(page, "Which languages was it held in?").get_by_label("English").check()
     took_part = group(page, "Who took part?")
     took_part.get_by_label(f"{PARTNER_NAME} (Citizen partner)").check()
     took_part.get_by_label(f"{tom} (Commissioner)").check()

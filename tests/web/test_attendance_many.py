@@ -19,6 +19,7 @@ def _form(team, **overrides):
         "attendees": [],
         "guests": "",
         "on_behalf_of": "",
+        "languages": ["en"],
     }
     data.update(overrides)
     return data
