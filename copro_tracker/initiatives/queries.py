@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
@@ -28,12 +29,49 @@ def get_initiative(initiative_id: int, organisation_id: int) -> Initiative | Non
     return db.session.scalar(stmt)
 
 
-def visible_initiatives(user: User) -> list[Initiative]:
+def visible_initiatives_stmt(user: User) -> sa.Select:
+    """The initiatives `user` may see, newest first: staff see all of their organisation's, citizen
+    partners those they are or were part of. Filters narrow this with further WHERE clauses."""
     stmt = scoped(Initiative, user.organisation_id).order_by(Initiative.created_at.desc(), Initiative.id.desc())
     if user.role not in STAFF:
         member_of = sa.select(Membership.initiative_id).where(Membership.user_id == user.id)
         stmt = stmt.where(Initiative.id.in_(member_of))
-    return list(db.session.scalars(_with_members_and_stages(stmt)))
+    return stmt
+
+
+def visible_initiatives(user: User) -> list[Initiative]:
+    return list(db.session.scalars(_with_members_and_stages(visible_initiatives_stmt(user))))
+
+
+@dataclass(frozen=True)
+class ListedInitiative:
+    """One row of the initiatives list: only what the list shows."""
+
+    id: int
+    title: str
+    current_stage: StageKind | None
+    closed_on: date | None
+    current_members: int
+
+
+def count_rows(stmt: sa.Select) -> int:
+    return db.session.scalar(stmt.with_only_columns(sa.func.count()).order_by(None)) or 0
+
+
+def initiatives_page(stmt: sa.Select, limit: int, offset: int) -> list[ListedInitiative]:
+    """One page of `stmt` (a visible_initiatives_stmt, maybe filtered) with member counts, in one query."""
+    members = (
+        sa.select(sa.func.count())
+        .where(Membership.initiative_id == Initiative.id, Membership.left_on.is_(None))
+        .correlate(Initiative)
+        .scalar_subquery()
+    )
+    rows = db.session.execute(
+        stmt.with_only_columns(Initiative.id, Initiative.title, Initiative.current_stage, Initiative.closed_on, members)
+        .limit(limit)
+        .offset(offset)
+    )
+    return [ListedInitiative(*row) for row in rows]
 
 
 def activities_for(initiative: Initiative) -> list[Activity]:

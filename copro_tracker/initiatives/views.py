@@ -16,6 +16,7 @@ from ..permissions import authorize, can, membership_of, requires
 from ..tenancy import parse_id
 from ..web.forms import add_error
 from ..web.govuk import GovRadioInput
+from ..web.paging import pagination, paging
 from ..web.urls import external_url
 from . import bp, queries, service
 from .access import load_initiative
@@ -30,6 +31,8 @@ from .forms import (
     role_choices,
 )
 
+LIST_PAGE_SIZE = 25
+
 
 def _stage(initiative, kind: str):
     if kind not in {k.value for k in StageKind}:
@@ -40,7 +43,14 @@ def _stage(initiative, kind: str):
 @bp.get("/initiatives")
 @requires("initiative.list")
 def list_initiatives():
-    return render_template("initiatives/list.html", initiatives=queries.visible_initiatives(current_user))
+    stmt = queries.visible_initiatives_stmt(current_user)
+    page = paging(queries.count_rows(stmt), LIST_PAGE_SIZE)
+    return render_template(
+        "initiatives/list.html",
+        initiatives=queries.initiatives_page(stmt, page.size, page.offset),
+        page=page,
+        pages=pagination(page, _("Pages of initiatives")),
+    )
 
 
 @bp.route("/initiatives/new", methods=["GET", "POST"])

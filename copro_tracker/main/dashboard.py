@@ -6,15 +6,26 @@ from dataclasses import dataclass, field
 from datetime import date
 
 import sqlalchemy as sa
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import selectinload
 
 from ..auth.service import pending_invitations
 from ..codes import MemberRole, OrgRole, StageStatus
 from ..extensions import db
 from ..initiatives.gates import AttendanceFact, Gate, MemberFact, SignOffFact, evaluate_gate
-from ..models import AccountToken, Activity, Attendance, Initiative, Membership, Recommendation, Stage, User
-from ..permissions import STAFF, can, membership_of
+from ..models import (
+    AccountToken,
+    Activity,
+    Attendance,
+    Initiative,
+    Membership,
+    Recommendation,
+    SignOff,
+    Stage,
+    User,
+)
+from ..permissions import STAFF
 from ..tenancy import scoped
+from ..web.paging import Paging, paging
 
 
 @dataclass
@@ -24,18 +35,35 @@ class InitiativeRow:
     gate: Gate | None
 
 
+# Items of each dashboard list shown at a time; the rest are a page away (GOV.UK pagination).
+WAITING_PAGE_SIZE = 10
+INITIATIVES_PAGE_SIZE = 10
+WAITING_KINDS = ("sign_offs", "confirmations", "overdue_reviews", "ratings")
+
+
+@dataclass(frozen=True)
+class WaitingItem:
+    """One thing waiting for the person, with just what its line on the dashboard shows."""
+
+    kind: str  # one of WAITING_KINDS
+    initiative_id: int
+    initiative_title: str
+    item_id: int  # the stage, activity or recommendation
+    text: str  # activity title or recommendation text ("" for a sign-off)
+    day: date | None  # when the activity happened, or when the review was due
+    stage_kind: str | None  # for a sign-off
+
+
 @dataclass
 class Waiting:
-    """What is waiting for this person. Each list is built in one query, whatever its size."""
+    """One page of what is waiting for this person (kinds in WAITING_KINDS order) and how much there is."""
 
-    sign_offs: list[tuple[Initiative, Stage]] = field(default_factory=list)
-    confirmations: list[Activity] = field(default_factory=list)
-    overdue_reviews: list[Recommendation] = field(default_factory=list)
-    ratings: list[Activity] = field(default_factory=list)
+    items: list[WaitingItem] = field(default_factory=list)
+    page: Paging = field(default_factory=lambda: Paging(1, WAITING_PAGE_SIZE, 0))
 
     @property
     def total(self) -> int:
-        return len(self.sign_offs) + len(self.confirmations) + len(self.overdue_reviews) + len(self.ratings)
+        return self.page.total
 
 
 @dataclass
@@ -46,41 +74,68 @@ class DashboardSummary:
     pending_invitations: list[AccountToken] = field(default_factory=list)
     needs_recorded: bool = True
     initiatives: list[InitiativeRow] = field(default_factory=list)
+    initiatives_page: Paging = field(default_factory=lambda: Paging(1, INITIATIVES_PAGE_SIZE, 0))
     waiting: Waiting = field(default_factory=Waiting)
 
 
 def summary_for(user: User) -> DashboardSummary:
+    """Everything the dashboard shows, one page of each list, in at most 12 statements with the shell's."""
     summary = DashboardSummary(
         role=user.role, organisation_name=user.organisation.name, needs_recorded=user.needs_recorded
     )
-    if user.role in (OrgRole.ADMIN, OrgRole.COMMISSIONER):
-        rows = db.session.execute(
-            sa.select(User.role, sa.func.count())
-            .where(User.organisation_id == user.organisation_id, User.active.is_(True))
-            .group_by(User.role)
-        )
-        summary.member_counts = {str(role.value): count for role, count in rows}
+    staff = user.role in STAFF
+    waiting = _waiting_queries(user)
+    visible = _visible(user)
+    # Every count the page needs in one round trip: the members by role, each waiting list, the initiatives.
+    counts = [_count(stmt) for stmt in waiting]
+    counts.append(_count(visible.with_only_columns(Initiative.id)))
+    if staff:
+        roles = list(OrgRole)
+        counts += [
+            sa.select(sa.func.count())
+            .where(User.organisation_id == user.organisation_id, User.active.is_(True), User.role == role)
+            .scalar_subquery()
+            for role in roles
+        ]
+    totals = list(db.session.execute(sa.select(*counts)).one())
+    waiting_totals, initiatives_total = totals[: len(WAITING_KINDS)], totals[len(WAITING_KINDS)]
+    if staff:
+        summary.member_counts = {
+            str(role.value): count for role, count in zip(roles, totals[len(WAITING_KINDS) + 1 :], strict=True) if count
+        }
         summary.pending_invitations = pending_invitations(user.organisation_id)
-    initiatives = _initiatives(user)
+    summary.waiting = _waiting_page(waiting, waiting_totals)
+    summary.initiatives_page = paging(initiatives_total, INITIATIVES_PAGE_SIZE, "initiatives_page")
+    page = summary.initiatives_page
+    initiatives = list(
+        db.session.scalars(
+            visible.options(
+                selectinload(Initiative.memberships), selectinload(Initiative.stages).selectinload(Stage.sign_offs)
+            )
+            .limit(page.size)
+            .offset(page.offset)
+        )
+    )
     summary.initiatives = _rows(initiatives)
-    summary.waiting = _waiting(user, initiatives)
     return summary
 
 
-def _initiatives(user: User) -> list[Initiative]:
+def _count(stmt: sa.Select) -> sa.ScalarSelect:
+    """COUNT(*) of the rows `stmt` would return, as a subquery of the one counting statement."""
+    rows = stmt.order_by(None).subquery()
+    return sa.select(sa.func.count()).select_from(rows).scalar_subquery()
+
+
+def _visible(user: User) -> sa.Select:
     """Citizen partners see the initiatives they belong to; staff see all of their organisation's."""
-    stmt = (
-        scoped(Initiative, user.organisation_id)
-        .options(selectinload(Initiative.memberships), selectinload(Initiative.stages).selectinload(Stage.sign_offs))
-        .order_by(Initiative.created_at.desc(), Initiative.id.desc())
-    )
+    stmt = scoped(Initiative, user.organisation_id).order_by(Initiative.created_at.desc(), Initiative.id.desc())
     if user.role not in STAFF:
         stmt = stmt.where(
             Initiative.id.in_(
                 sa.select(Membership.initiative_id).where(Membership.user_id == user.id, Membership.left_on.is_(None))
             )
         )
-    return list(db.session.scalars(stmt))
+    return stmt
 
 
 def _stages_with_evidence(initiatives: list[Initiative]) -> set[int]:
@@ -115,45 +170,121 @@ def _rows(initiatives: list[Initiative]) -> list[InitiativeRow]:
     return rows
 
 
-def _waiting(user: User, initiatives: list[Initiative]) -> Waiting:
-    waiting = Waiting()
-    for initiative in initiatives:
-        membership = membership_of(user, initiative)
-        if membership is None or membership.role == MemberRole.OBSERVER or initiative.closed_on is not None:
-            continue
-        for stage in initiative.stages:
-            signed = any(s.user_id == user.id and s.round == stage.round for s in stage.sign_offs)
-            if stage.status == StageStatus.AWAITING_SIGNOFF and not signed:
-                waiting.sign_offs.append((initiative, stage))
-    waiting.confirmations = list(
-        db.session.scalars(
-            scoped(Activity, user.organisation_id, Activity.on_behalf_of_id == user.id, Activity.confirmed_at.is_(None))
-            .options(joinedload(Activity.initiative))
-            .order_by(Activity.occurred_on, Activity.id)
+def _waiting_queries(user: User) -> list[sa.Select]:
+    """Per kind of waiting item (WAITING_KINDS order), the rows as WaitingItem columns plus `rank`, the
+    item's place in that kind's display order, so the kinds can be laid end to end in one UNION ALL."""
+    signed = (
+        sa.select(SignOff.id)
+        .where(SignOff.stage_id == Stage.id, SignOff.user_id == user.id, SignOff.round == Stage.round)
+        .exists()
+    )
+    sign_offs = (
+        sa.select(
+            Initiative.id,
+            Initiative.title,
+            Stage.id,
+            sa.literal(""),
+            sa.null(),
+            Stage.kind,
+            sa.func.row_number().over(order_by=(Initiative.created_at.desc(), Initiative.id.desc(), Stage.position)),
+        )
+        .join(Stage, Stage.initiative_id == Initiative.id)
+        .join(Membership, Membership.initiative_id == Initiative.id)
+        .where(
+            Initiative.organisation_id == user.organisation_id,
+            Initiative.closed_on.is_(None),
+            Membership.user_id == user.id,
+            Membership.left_on.is_(None),
+            Membership.role != MemberRole.OBSERVER,
+            Stage.status == StageStatus.AWAITING_SIGNOFF,
+            ~signed,
         )
     )
-    leads = [i.id for i in initiatives if can(user, "recommendation.respond", i)]
-    if leads:
-        waiting.overdue_reviews = list(
-            db.session.scalars(
-                scoped(
-                    Recommendation,
-                    user.organisation_id,
-                    Recommendation.initiative_id.in_(leads),
-                    Recommendation.review_on < date.today(),
-                    sa.func.coalesce(Recommendation.action_taken, "") == "",
-                )
-                .options(joinedload(Recommendation.initiative))
-                .order_by(Recommendation.review_on, Recommendation.id)
+
+    def activities(order: tuple) -> sa.Select:
+        return sa.select(
+            Activity.initiative_id,
+            Initiative.title,
+            Activity.id,
+            Activity.title,
+            Activity.occurred_on,
+            sa.null(),
+            sa.func.row_number().over(order_by=order),
+        ).join(Initiative, Initiative.id == Activity.initiative_id)
+
+    confirmations = activities((Activity.occurred_on, Activity.id)).where(
+        Activity.organisation_id == user.organisation_id,
+        Activity.on_behalf_of_id == user.id,
+        Activity.confirmed_at.is_(None),
+    )
+    # Recommendations the person may respond to (permissions._leads): staff on any open initiative,
+    # others where they are a current co-lead.
+    overdue_reviews = (
+        sa.select(
+            Recommendation.initiative_id,
+            Initiative.title,
+            Recommendation.id,
+            Recommendation.text,
+            Recommendation.review_on,
+            sa.null(),
+            sa.func.row_number().over(order_by=(Recommendation.review_on, Recommendation.id)),
+        )
+        .join(Initiative, Initiative.id == Recommendation.initiative_id)
+        .where(
+            Recommendation.organisation_id == user.organisation_id,
+            Initiative.closed_on.is_(None),
+            Recommendation.review_on < date.today(),
+            sa.func.coalesce(Recommendation.action_taken, "") == "",
+        )
+    )
+    if user.role not in STAFF:
+        co_lead = sa.select(Membership.initiative_id).where(
+            Membership.user_id == user.id, Membership.left_on.is_(None), Membership.role == MemberRole.CO_LEAD
+        )
+        overdue_reviews = overdue_reviews.where(Recommendation.initiative_id.in_(co_lead))
+    ratings = (
+        activities((Activity.occurred_on.desc(), Activity.id))
+        .join(Attendance, Attendance.activity_id == Activity.id)
+        .where(
+            Activity.organisation_id == user.organisation_id,
+            Attendance.user_id == user.id,
+            Attendance.ladder_rating.is_(None),
+        )
+    )
+    return [sign_offs, confirmations, overdue_reviews, ratings]
+
+
+def _waiting_page(queries: list[sa.Select], totals: list[int]) -> Waiting:
+    """Cut one page out of the kinds laid end to end, in one statement whatever the page spans."""
+    page = paging(sum(totals), WAITING_PAGE_SIZE, "waiting_page")
+    waiting = Waiting(page=page)
+    parts = []
+    for position, stmt in enumerate(queries):
+        inner = stmt.subquery()
+        parts.append(sa.select(sa.literal(position).label("kind"), *inner.c))
+    union = sa.union_all(*parts).subquery()
+    columns = list(union.c)
+    rows = db.session.execute(
+        sa.select(*columns).order_by(columns[0], columns[-1]).limit(page.size).offset(page.offset)
+    )
+    for row in rows:
+        kind, initiative_id, title, item_id, text, day, stage_kind, _rank = row
+        waiting.items.append(
+            WaitingItem(
+                WAITING_KINDS[kind],
+                initiative_id,
+                title,
+                item_id,
+                text or "",
+                _as_date(day),
+                getattr(stage_kind, "value", stage_kind),
             )
         )
-    waiting.ratings = list(
-        db.session.scalars(
-            scoped(Activity, user.organisation_id)
-            .join(Attendance, Attendance.activity_id == Activity.id)
-            .where(Attendance.user_id == user.id, Attendance.ladder_rating.is_(None))
-            .options(joinedload(Activity.initiative))
-            .order_by(Activity.occurred_on.desc(), Activity.id)
-        )
-    )
     return waiting
+
+
+def _as_date(value: object) -> date | None:
+    """Dates from a UNION come back as text on SQLite (the column has no single declared type there)."""
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value)[:10])

@@ -1,10 +1,12 @@
 from __future__ import annotations
 
 from flask import redirect, render_template, session, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..permissions import public, requires
 from ..web.forms import safe_next
+from ..web.paging import pagination
 from . import bp
 from .dashboard import summary_for
 
@@ -20,7 +22,17 @@ def index():
 @bp.get("/dashboard")
 @requires("dashboard.view")
 def dashboard():
-    return render_template("main/dashboard.html", summary=summary_for(current_user))
+    summary = summary_for(current_user)
+    return render_template(
+        "main/dashboard.html",
+        summary=summary,
+        waiting_pages=pagination(
+            summary.waiting.page, _("Pages of what is waiting for you"), "waiting_page", "#waiting"
+        ),
+        initiative_pages=pagination(
+            summary.initiatives_page, _("Pages of your initiatives"), "initiatives_page", "#your-initiatives"
+        ),
+    )
 
 
 @bp.get("/language/<any(en, cy):code>")

@@ -110,4 +110,4 @@ def test_dashboard_runs_a_fixed_number_of_queries(client, team, org, commissione
     large = measure()
     assert small == large, (small, large)
     login(client, commissioner)
-    assert measure() <= 14
+    assert measure() <= 12

@@ -92,3 +92,24 @@ def test_history_comes_a_page_at_a_time_at_a_fixed_cost(client, commissioner, pa
     _add_events(initiative, 600)
     large = count_queries(lambda: client.get(f"{url}?page=7"))
     assert small == large <= 12
+
+
+def test_initiatives_list_comes_a_page_at_a_time_at_a_fixed_cost(client, commissioner, partner, login_as):
+    login_as(commissioner)
+    for n in range(3):
+        make_initiative(commissioner, partner, title=f"Initiative {n}")
+    small = count_queries(lambda: client.get("/initiatives"))
+    assert get_page(client, "/initiatives").soup.select_one("nav.govuk-pagination") is None
+    for n in range(3, 30):
+        make_initiative(commissioner, partner, title=f"Initiative {n}")
+    large = count_queries(lambda: client.get("/initiatives"))
+    assert small == large <= 12
+    first = get_page(client, "/initiatives")
+    titles = [a.text for a in first.soup.select("main tbody th a")]
+    assert len(titles) == 25 and titles[0] == "Initiative 29"  # newest first
+    assert first.soup.select("main tbody td")[1].text.strip() == "2"  # current members, counted in the query
+    second = get_page(client, "/initiatives?page=2")
+    assert [a.text for a in second.soup.select("main tbody th a")] == [f"Initiative {n}" for n in range(4, -1, -1)]
+    # A citizen partner pages through only the initiatives they belong to.
+    login_as(partner)
+    assert "Initiative 0" in get_page(client, "/initiatives?page=2").text()
