@@ -49,6 +49,10 @@ def register_cli(app: Flask) -> None:
         organisation = db.session.scalar(sa.select(Organisation).where(Organisation.slug == org_slug))
         if organisation is None:
             raise click.ClickException(f"No organisation with the short name {org_slug!r}")
+        try:
+            service.check_name(display_name)  # before asking for the password, not after
+        except service.AccountError as error:
+            raise click.ClickException(str(error)) from error
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
         try:
             user = service.create_user(

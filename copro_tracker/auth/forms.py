@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, RadioField, SelectMultipleField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Email, InputRequired, Length, StopValidation
+from wtforms.validators import Email, InputRequired, Length, StopValidation, ValidationError
 
 from .. import labels
 from ..web.govuk import (
@@ -17,6 +18,7 @@ from ..web.govuk import (
     GovTextArea,
     GovTextInput,
 )
+from . import names
 
 
 def email_field(label: str = _l("Email address"), missing: str = _l("Enter your email address")) -> StringField:
@@ -42,6 +44,12 @@ def new_password_field(label: str = _l("Create a password")) -> PasswordField:
         validators=[InputRequired(_l("Enter a password"))],
         render_kw={"autocomplete": "new-password"},
     )
+
+
+def visible_name(form: FlaskForm, field: StringField) -> None:
+    problem = names.name_problem(field.data or "")
+    if problem:
+        raise ValidationError(gettext(problem))
 
 
 class LoginForm(FlaskForm):
@@ -104,6 +112,7 @@ class AcceptInvitationForm(NeedsMixin, FlaskForm):
         validators=[
             InputRequired(_l("Enter your name")),
             Length(max=120, message=_l("Name must be 120 characters or fewer")),
+            visible_name,
         ],
         render_kw={"autocomplete": "name"},
     )
@@ -144,6 +153,7 @@ class InviteForm(FlaskForm):
         validators=[
             InputRequired(_l("Enter the person's name")),
             Length(max=120, message=_l("Name must be 120 characters or fewer")),
+            visible_name,
         ],
     )
     # The person inviting types someone else's address.

@@ -20,7 +20,7 @@ from ..codes import OrgRole, PartnerKind, TokenPurpose
 from ..extensions import db
 from ..models import AccountToken, Organisation, User, utcnow
 from ..tenancy import scoped
-from . import passwords, tokens
+from . import names, passwords, tokens
 
 
 class AccountError(ValueError):
@@ -32,6 +32,12 @@ class AccountError(ValueError):
 
 
 GENERIC_LOGIN_ERROR = "Enter a correct email address and password"
+
+
+def check_name(display_name: str) -> None:
+    problem = names.name_problem(display_name)
+    if problem:
+        raise AccountError(problem, "display_name")
 
 
 def normalise_email(email: str) -> str:
@@ -128,10 +134,14 @@ def invite(
 ) -> tuple[AccountToken, str]:
     """Create a pending invitation. Returns it with its secret, which exists only in memory, for the link."""
     email = normalise_email(email)
+    check_name(display_name)
     if role == OrgRole.ADMIN and actor.role != OrgRole.ADMIN:
         raise AccountError("Only an admin can invite another admin", "role")
-    if find_user_by_email(email):
+    existing = find_user_by_email(email)
+    if existing is not None and existing.organisation_id == actor.organisation_id:
         raise AccountError("Someone with this email address already has an account", "email")
+    # An account in another organisation is none of this organisation's business: the invitation is made
+    # exactly as for a new address, and the clash is explained only to whoever opens the link.
     raw, hashed = tokens.new_secret()
     token = AccountToken(
         organisation_id=actor.organisation_id,
@@ -150,6 +160,14 @@ def invite(
     capture.name_action(token, "user.invited")
     db.session.commit()
     return token, raw
+
+
+ACCOUNT_EXISTS = "There is already an account with this email address"
+
+
+def account_exists(invitation: AccountToken) -> bool:
+    """Whether the invited address already has an account (here or in another organisation)."""
+    return find_user_by_email(invitation.email) is not None
 
 
 def usable_token(raw: str, purpose: TokenPurpose) -> AccountToken | None:
@@ -171,8 +189,9 @@ def accept_invitation(
     token = usable_token(raw, TokenPurpose.INVITATION)
     if token is None:
         raise AccountError("This invitation link has expired or has already been used")
-    if find_user_by_email(token.email):
-        raise AccountError("Someone with this email address already has an account")
+    check_name(display_name)
+    if account_exists(token):
+        raise AccountError(ACCOUNT_EXISTS)
     problems = password_problems(
         password, db.session.get(Organisation, token.organisation_id), token.email, display_name
     )
@@ -316,6 +335,7 @@ def update_profile(
     communication_needs_other: str,
     preferred_language: str,
 ) -> None:
+    check_name(display_name)
     user.display_name = display_name.strip()
     user.communication_needs = sorted(set(communication_needs))
     user.communication_needs_other = communication_needs_other.strip()
@@ -399,6 +419,7 @@ def create_user(
     check_strength: bool = True,
 ) -> User:
     email = normalise_email(email)
+    check_name(display_name)
     if find_user_by_email(email):
         raise AccountError("Someone with this email address already has an account", "email")
     if check_strength:

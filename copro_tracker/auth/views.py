@@ -16,6 +16,7 @@ from . import bp, service
 from .forms import (
     AcceptInvitationForm,
     ChangePasswordForm,
+    ConfirmForm,
     ForgottenPasswordForm,
     InviteForm,
     LoginForm,
@@ -63,12 +64,15 @@ def login():
 @bp.post("/sign-out")
 @requires("session.end")
 def logout():
-    user = current_user._get_current_object()
-    service.end_sessions(user, "auth.logout")
+    _sign_out()
+    return redirect(url_for("auth.login"))
+
+
+def _sign_out() -> None:
+    service.end_sessions(current_user._get_current_object(), "auth.logout")
     logout_user()
     session.clear()
     flash(_("You have signed out."), "success")
-    return redirect(url_for("auth.login"))
 
 
 @bp.route("/people/invite", methods=["GET", "POST"])
@@ -114,8 +118,11 @@ def accept_invitation(token: str):
     if invitation is None:
         return render_template("auth/link_unusable.html", kind="invitation"), 410
     if current_user.is_authenticated:
-        logout_user()
-        session.clear()
+        # Opening a link must never sign anyone out (a link can be planted anywhere): ask, and sign out
+        # only on a POST carrying this session's CSRF token.
+        return render_template("auth/invitation_signed_in.html", token=token, form=ConfirmForm())
+    if service.account_exists(invitation):
+        return render_template("auth/link_unusable.html", kind="account_exists", email=invitation.email), 409
     form = AcceptInvitationForm()
     if not form.is_submitted():
         form.display_name.data = invitation.display_name
@@ -138,6 +145,16 @@ def accept_invitation(token: str):
             flash(_("Your account is ready. Welcome, %(name)s.", name=user.display_name), "success")
             return redirect(url_for("main.dashboard"))
     return render_template("auth/accept_invitation.html", form=form, invitation=invitation)
+
+
+@bp.post("/invitations/<token>/sign-out")
+@requires("session.end")
+def invitation_sign_out(token: str):
+    if service.usable_token(token, TokenPurpose.INVITATION) is None:
+        return render_template("auth/link_unusable.html", kind="invitation"), 410
+    if ConfirmForm().validate_on_submit():
+        _sign_out()
+    return redirect(url_for("auth.accept_invitation", token=token))
 
 
 @bp.route("/forgotten-password", methods=["GET", "POST"])
@@ -192,16 +209,20 @@ def profile():
         stated = current_user.communication_needs or current_user.communication_needs_other
         form.needs_answer.data = "some" if stated else "none"
     if form.validate_on_submit():
-        service.update_profile(
-            current_user,
-            display_name=form.display_name.data,
-            communication_needs=_needs(form),
-            communication_needs_other=_needs_other(form),
-            preferred_language=form.preferred_language.data,
-        )
-        session["lang"] = form.preferred_language.data
-        flash(_("Your details have been saved."), "success")
-        return redirect(url_for("auth.profile"))
+        try:
+            service.update_profile(
+                current_user,
+                display_name=form.display_name.data,
+                communication_needs=_needs(form),
+                communication_needs_other=_needs_other(form),
+                preferred_language=form.preferred_language.data,
+            )
+        except service.AccountError as error:
+            add_error(form, str(error), error.field)
+        else:
+            session["lang"] = form.preferred_language.data
+            flash(_("Your details have been saved."), "success")
+            return redirect(url_for("auth.profile"))
     return render_template("auth/profile.html", form=form)
 
 

@@ -12,6 +12,8 @@ from werkzeug.exceptions import SecurityError
 from werkzeug.wrappers import Response as WerkzeugResponse
 from werkzeug.wsgi import get_host
 
+PUBLIC_PAGES = frozenset({"main.index", "main.accessibility", "main.privacy"})
+
 
 def refuse_untrusted_hosts(app: Flask) -> None:
     """Answer 400 to a request whose Host is not in TRUSTED_HOSTS, before Flask sees it.
@@ -71,10 +73,21 @@ def init_security_headers(app: Flask) -> None:
         response.headers["Cross-Origin-Opener-Policy"] = "same-origin"
         if app.config.get("SESSION_COOKIE_SECURE"):
             response.headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
+        if request.endpoint == "static" and response.status_code < 400:
+            return response
+        # Only the service's public information pages may be cached or indexed. Everything else (sign-in,
+        # invitation and reset links, share links, errors, redirects) carries a token, personal data or a
+        # hint about an account: no cache may keep it and no search engine may list it.
+        public = request.endpoint in PUBLIC_PAGES and response.status_code < 400
+        if not public:
+            if "no-store" not in response.headers.get("Cache-Control", ""):
+                response.headers["Cache-Control"] = "no-store"
+            response.headers["X-Robots-Tag"] = "noindex, nofollow"
+            return response
         # Pages for signed-in people hold personal social-care data: never keep them in a cache.
         # (An error page about the database sets no-store itself and must not load the person from it.)
         if g.get("database_unavailable"):
             return response
-        if request.endpoint != "static" and current_user and current_user.is_authenticated:
+        if current_user and current_user.is_authenticated:
             response.headers["Cache-Control"] = "no-store"
         return response

@@ -100,6 +100,7 @@ def route_specs() -> dict[str, Spec]:
         "auth.logout": Spec("POST", lambda w: "/sign-out", signed_in(302)),
         "auth.invite": Spec("GET", lambda w: "/people/invite", by_role(200, 200, 403, 403, 200)),
         "auth.accept_invitation": Spec("GET", lambda w: "/invitations/not-a-real-token", everyone(410)),
+        "auth.invitation_sign_out": Spec("POST", lambda w: "/invitations/not-a-real-token/sign-out", signed_in(410)),
         "auth.forgotten_password": Spec("GET", lambda w: "/forgotten-password", everyone(200)),
         "auth.reset_password": Spec("GET", lambda w: "/reset-password/not-a-real-token", everyone(410)),
         "auth.profile": Spec("GET", lambda w: "/profile", signed_in(200)),

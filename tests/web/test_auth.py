@@ -228,3 +228,29 @@ def test_organisation_service_and_year_words_make_a_password_too_easy(client, co
         (error,) = page.errors()
         assert error.startswith("Password is too easy to guess"), password
         assert CONTEXT_HINT in error and "Add another word or two" in error, error
+
+
+def test_signed_out_share_link_and_error_pages_are_never_cached_or_indexed(client, app, monkeypatch):
+    monkeypatch.setitem(app.config, "PROPAGATE_EXCEPTIONS", False)
+    pages = {
+        "/sign-in": 200,
+        "/forgotten-password": 200,
+        "/invitations/not-a-real-token": 410,
+        "/reset-password/not-a-real-token": 410,
+        "/shared/not-a-real-token": 410,
+        "/shared/not-a-real-token/csv": 410,
+        "/no-such-page": 404,
+        "/dashboard": 302,
+    }
+    for url, status in pages.items():
+        response = client.get(url)
+        assert response.status_code == status, url
+        assert response.headers["Cache-Control"] == "no-store", url
+        assert response.headers["X-Robots-Tag"] == "noindex, nofollow", url
+    response = client.post("/sign-in", data={"email": "", "password": ""})
+    assert response.headers["Cache-Control"] == "no-store"
+    for public in ("/", "/accessibility", "/privacy"):
+        response = client.get(public)
+        assert response.status_code == 200 and "X-Robots-Tag" not in response.headers, public
+        assert "no-store" not in response.headers.get("Cache-Control", ""), public
+    assert "no-store" not in client.get("/static/images/favicon.svg").headers.get("Cache-Control", "")

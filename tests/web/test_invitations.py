@@ -289,3 +289,63 @@ def test_any_password_change_revokes_every_outstanding_reset_link(client, app, a
     assert client.get(fourth).status_code == 410  # and so is the one the admin made
     actions = list(db.session.scalars(sa.select(AuditEvent.action)))
     assert actions.count("password_reset.revoked") == 3
+
+
+def test_opening_an_invitation_while_signed_in_asks_before_signing_out(client, app, commissioner, partner, monkeypatch):
+    client.post("/sign-in", data={"email": commissioner.email, "password": PASSWORD})
+    _page, link = invite(client)
+    client.post("/sign-out")
+    client.post("/sign-in", data={"email": partner.email, "password": PASSWORD})
+    path = link_path(link)
+
+    asked = get_page(client, path)
+    assert "You are already signed in" in asked.text("h1")
+    assert f"You are signed in as {partner.display_name}" in asked.text()
+    assert asked.soup.select_one("#display_name") is None  # no acceptance form while signed in
+    assert client.get("/dashboard").status_code == 200  # the GET signed no one out
+    # Posting the acceptance form while signed in does not sign out or create anything either.
+    client.post(path, data={"display_name": "Nia", "password": NEW_PASSWORD, "preferred_language": "en"})
+    assert client.get("/dashboard").status_code == 200
+    assert db.session.scalar(sa.select(User).where(User.email == "new.partner@example.org")) is None
+
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
+    assert client.post(f"{path}/sign-out").status_code == 400  # no CSRF token: refused
+    assert client.get("/dashboard").status_code == 200
+    token = get_page(client, path).soup.select_one("input[name=csrf_token]")["value"]
+    response = client.post(f"{path}/sign-out", data={"csrf_token": token})
+    assert response.status_code == 302 and response.headers["Location"].endswith(path)
+    assert client.get("/dashboard").status_code == 302  # now signed out
+    assert get_page(client, path).soup.select_one("#display_name")["value"] == "Nia Newcomer"
+    assert "auth.logout" in db.session.scalars(sa.select(AuditEvent.action)).all()
+
+
+def test_invite_form_does_not_say_whether_an_email_has_an_account_in_another_council(
+    client, app, commissioner, outsider, monkeypatch
+):
+    monkeypatch.setitem(app.config, "MAIL_SERVER", "smtp.example.org")
+    client.post("/sign-in", data={"email": commissioner.email, "password": PASSWORD})
+
+    def invited(email: str) -> tuple[int, str, str]:
+        response = client.post(
+            "/people/invite",
+            data={"display_name": "Someone", "email": email, "role": "citizen_partner", "partner_kind": "carer"},
+        )
+        page = Page(response).check()
+        link = page.soup.select_one("#invitation-link")["value"]
+        return response.status_code, page.text().replace(link, "LINK").replace(email, "EMAIL"), link
+
+    elsewhere = invited(outsider.email)
+    new = invited("brand.new@example.org")
+    assert elsewhere[:2] == new[:2]
+    assert "Invitation created" in new[1]
+    assert {m["To"] for m in app.extensions["outbox"]} == {outsider.email, "brand.new@example.org"}
+
+    # Whoever opens the link learns of the clash, and no second account is made.
+    client.post("/sign-out")
+    page = get_page(client, link_path(elsewhere[2]), status=409)
+    assert "There is already an account with the email address" in page.text()
+    response = client.post(
+        link_path(elsewhere[2]), data={"display_name": "X", "password": NEW_PASSWORD, "preferred_language": "en"}
+    )
+    assert response.status_code == 409
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(User).where(User.email == outsider.email)) == 1
