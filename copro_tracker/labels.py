@@ -15,6 +15,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms.fields.choices import SelectChoice
 
 from . import codes
+from .domain.messages import Message
 
 
 def _with_hint(text: str, hint: str) -> LazyString:
@@ -64,3 +65,8 @@ def label(mapping: dict, key: object) -> str:
         if candidate == key or getattr(candidate, "value", None) == key:
             return str(text)
     return str(key)
+
+
+def message(value: Message) -> str:
+    """A message from the domain core, in the current request's language."""
+    return value.render(gettext)

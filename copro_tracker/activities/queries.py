@@ -8,7 +8,8 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
 
-from ..codes import Side, StageStatus
+from ..codes import Side
+from ..domain.people import side_in_initiative
 from ..extensions import db
 from ..models import (
     Activity,
@@ -113,20 +114,13 @@ def is_overdue(recommendation: Recommendation, today: date) -> bool:
 
 def open_stages(initiative: Initiative) -> list[Stage]:
     """Stages an activity can be recorded in: the current stage and any stage still open."""
-    return [
-        s
-        for s in initiative.stages
-        if s.status in (StageStatus.IN_PROGRESS, StageStatus.AWAITING_SIGNOFF) or s.kind == initiative.current_stage
-    ]
+    return [s for s in initiative.stages if s.is_open or s.kind == initiative.current_stage]
 
 
 def side_of_attendance(initiative: Initiative, attendance: Attendance) -> Side:
-    if attendance.user is None:
-        return Side.CITIZEN_PARTNER if attendance.guest_is_citizen else Side.COMMISSIONER
     sides = [m.side for m in initiative.memberships if m.user_id == attendance.user_id]
-    if sides:
-        return sides[-1]
-    return Side.CITIZEN_PARTNER if attendance.user.role.value == "citizen_partner" else Side.COMMISSIONER
+    role = attendance.user.role if attendance.user is not None else None
+    return side_in_initiative(sides, role, attendance.guest_is_citizen)
 
 
 @dataclass

@@ -23,6 +23,7 @@ from datetime import date
 import sqlalchemy as sa
 
 from ..codes import Side
+from ..domain.people import is_citizen_partner
 from ..extensions import db
 from ..models import (
     Activity,
@@ -306,6 +307,10 @@ def _facts(
     initiative, nation, as_of, *, members, stages, sign_offs, activities, attendance, decisions, positions, **rest
 ):
     stage_kind = {stage.id: stage.kind.value for stage in stages}
+    # Attendees are judged by the side of their membership (domain.people), as the gate judges them.
+    sides: dict[int, list] = {}
+    for m in members:
+        sides.setdefault(m.user_id, []).append(m.side)
     return s.InitiativeFacts(
         initiative=s.InitiativeInfo(
             id=initiative.id,
@@ -376,9 +381,9 @@ def _facts(
                 activity_id=row.activity_id,
                 user_id=row.user_id,
                 guest_name=row.guest_name,
-                is_citizen_partner=(row.user_role.value == "citizen_partner")
-                if row.user_id is not None
-                else row.guest_is_citizen,
+                is_citizen_partner=is_citizen_partner(
+                    sides.get(row.user_id, ()), row.user_role if row.user_id is not None else None, row.guest_is_citizen
+                ),
                 contributed=row.contributed,
                 adjustments_requested=tuple(row.adjustments_requested or ()),
                 adjustments_provided=tuple(row.adjustments_provided or ()),

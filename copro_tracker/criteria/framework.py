@@ -194,8 +194,19 @@ class Library:
         cqc = [f for f in self.frameworks if f.cqc is not None and (chosen in f.nations or f.cross_nation)]
         return own + cross + cqc
 
+    def checked_for(self, nation: Nation | str) -> list[Framework]:
+        """The frameworks with criteria an initiative in ``nation`` is checked against, in ``for_nation`` order.
+
+        The criteria page, the coverage matrix and every report list exactly these.
+        """
+        return [f for f in self.for_nation(nation) if f.criteria]
+
+    def cqc_for(self, nation: Nation | str) -> Framework | None:
+        """The CQC assessment framework that applies in ``nation`` (England only), if any."""
+        return next((f for f in self.for_nation(nation) if f.cqc is not None), None)
+
     def criteria_for(self, nation: Nation | str) -> list[Criterion]:
-        return [c for f in self.for_nation(nation) for c in f.criteria]
+        return [c for f in self.checked_for(nation) for c in f.criteria]
 
     def criteria_supporting(self, statement_id: str, nation: Nation | str | None = None) -> list[Criterion]:
         """Criteria whose evidence supports a CQC quality statement (for the per-statement report)."""

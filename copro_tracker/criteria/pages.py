@@ -18,6 +18,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from ..codes import STATUS_ORDER, worst_status
+from ..domain.assessments import finding_differs
 from ..extensions import db
 from ..models import Assessment, Initiative
 from ..tenancy import scoped
@@ -30,13 +31,8 @@ from .snapshot import InitiativeFacts
 
 
 def differs(finding: Finding, assessment: Assessment | None) -> bool:
-    """True when the automatic check and the people's assessment reach different statuses.
-
-    "A person needs to confirm" is not a verdict, so it never counts as a disagreement.
-    """
-    if assessment is None or finding.status is Status.NEEDS_ATTESTATION:
-        return False
-    return finding.status.value != assessment.status.value
+    """True when the automatic check and the people's assessment reach different statuses."""
+    return finding_differs(finding.status, assessment.status if assessment is not None else None)
 
 
 @dataclass(frozen=True)
@@ -49,6 +45,11 @@ class CriterionRow:
     @property
     def disagree(self) -> bool:
         return differs(self.finding, self.assessment)
+
+    @property
+    def also_needs_attestation(self) -> bool:
+        """The criterion asks a person to confirm something the automatic check has not already asked for."""
+        return self.criterion.needs_attestation and self.finding.status is not Status.NEEDS_ATTESTATION
 
     @property
     def assessed_against_older_version(self) -> bool:
@@ -98,14 +99,6 @@ def _summary_status(statuses: Iterable[Status]) -> Status:
     return worst_status(statuses) or Status.NOT_APPLICABLE
 
 
-def frameworks_with_criteria(library: Library, nation: str) -> list[Framework]:
-    return [f for f in library.for_nation(nation) if f.criteria]
-
-
-def cqc_for(library: Library, nation: str) -> Framework | None:
-    return next((f for f in library.for_nation(nation) if f.cqc is not None), None)
-
-
 def initiative_page(
     initiative_id: int, organisation_id: int, library: Library, as_of: date | None = None
 ) -> InitiativePage | None:
@@ -123,7 +116,7 @@ def initiative_page(
         return None
     facts = facts_loader.load_many([initiative_id], organisation_id, as_of)[initiative_id]
     assessments = service.latest_assessments([initiative_id], organisation_id)
-    frameworks = frameworks_with_criteria(library, facts.initiative.nation)
+    frameworks = library.checked_for(facts.initiative.nation)
     criteria = [c for f in frameworks for c in f.criteria]
     findings = iter(rules.evaluate_all(criteria, facts))
     sections = [
@@ -137,7 +130,7 @@ def initiative_page(
         for framework in frameworks
     ]
     page = InitiativePage(initiative, facts, sections)
-    cqc = cqc_for(library, facts.initiative.nation)
+    cqc = library.cqc_for(facts.initiative.nation)
     if cqc is not None and cqc.cqc is not None:
         themes = {statement_id: theme.title for theme in cqc.cqc.themes for statement_id in theme.statement_ids}
         page.statements = [
@@ -228,7 +221,7 @@ def coverage(
     as_of: date | None = None,
 ) -> Coverage:
     """The organisation's initiatives against its criteria: a fixed number of queries for any size."""
-    frameworks = frameworks_with_criteria(library, nation)
+    frameworks = library.checked_for(nation)
     chosen = [f for f in frameworks if framework_id in (None, f.id)]
     initiatives = list(
         db.session.execute(
@@ -245,7 +238,7 @@ def coverage(
     for initiative_id in ids:
         results = rules.evaluate_all(criteria, snapshots[initiative_id])
         findings[initiative_id] = {c.id: f for c, f in zip(criteria, results, strict=True)}
-    cqc = cqc_for(library, nation)
+    cqc = library.cqc_for(nation)
     result = Coverage(nation, frameworks, len(ids), [], cqc is not None)
     if by_statement:
         if cqc is None or cqc.cqc is None:

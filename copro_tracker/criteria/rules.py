@@ -38,12 +38,15 @@ from ..codes import (
     Position,
     ReciprocityKind,
     Response,
+    Side,
     SignOffDecision,
     StageKind,
     StageStatus,
     StatutoryFunction,
     worst_status,
 )
+from ..domain.gates import MemberFact, SignOffFact, approving_sides
+from ..domain.people import side_for_role
 from .snapshot import (
     Activity,
     Decision,
@@ -1186,20 +1189,31 @@ def evaluation_with_partners(
 def dual_signoff(facts: InitiativeFacts) -> Finding:
     """Each stage gate is signed off by at least one commissioner and one citizen partner.
 
-    Either side may sign with dissent: that still counts as signing, and the dissent is reported.
-    A complete stage missing one side is partly in order, missing both is not in order; a stage
-    still awaiting sign-off is at worst partly in order, since the gate is not yet closed.
+    "Signed off" means what the stage gate means (``domain.gates.approving_sides``): an approval from
+    someone holding a (non-observer) place on the initiative when the gate is judged, i.e. on the day
+    a complete stage closed, or today for a stage still waiting. A dissent is kept and reported, but it
+    is not an approval: a stage cannot close over both sides' heads. A complete stage missing one side
+    is partly in order, missing both is not in order; a stage still awaiting sign-off is at worst
+    partly in order, since the gate is not yet closed.
     """
     tally = _Tally()
     for stage in facts.stages:
         if not stage.at_gate:
             continue
         name = _stage_name(stage.kind)
-        staff = [s for s in stage.signoffs if s.by_staff]
-        partners = [s for s in stage.signoffs if s.by_citizen_partner]
-        refs = [_stage_ref(stage.kind), *(_member_ref(facts, s.user_id) for s in staff + partners)]
-        missing = [side for side, signed in (("a commissioner", staff), ("a citizen partner", partners)) if not signed]
         waiting = stage.status is StageStatus.AWAITING_SIGNOFF
+        day = facts.as_of if waiting or stage.closed_on is None else stage.closed_on
+        members = [MemberFact(m.user_id, side_for_role(m.org_role), m.role, m.active_on(day)) for m in facts.members]
+        # The loader keeps only the current round's sign-offs, so every one here is in round 1.
+        sign_offs = [SignOffFact(s.user_id, side_for_role(s.org_role), s.verdict, 1) for s in stage.signoffs]
+        approved = approving_sides(members, sign_offs, 1)
+        approvers = [s.user_id for s in stage.signoffs if s.verdict is SignOffDecision.APPROVE]
+        refs = [_stage_ref(stage.kind), *(_member_ref(facts, user_id) for user_id in dict.fromkeys(approvers))]
+        missing = [
+            who
+            for side, who in ((Side.COMMISSIONER, "a commissioner"), (Side.CITIZEN_PARTNER, "a citizen partner"))
+            if side not in approved
+        ]
         if not missing:
             tally.add("ok", f"{name} was signed off by a commissioner and a citizen partner.", refs)
         elif waiting:
@@ -1213,7 +1227,7 @@ def dual_signoff(facts: InitiativeFacts) -> Finding:
             who = "a citizen partner" if signoff.by_citizen_partner else "a commissioner"
             said = f": {_quote(signoff.reason, 200)}" if signoff.reason.strip() else ", without giving a reason"
             tally.note(
-                f"{name}: {who} signed off with dissent{said}.",
+                f"{name}: {who} disagreed at the sign-off{said}.",
                 [_stage_ref(stage.kind), _member_ref(facts, signoff.user_id)],
             )
     if not tally.reasons:

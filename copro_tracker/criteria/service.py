@@ -40,9 +40,10 @@ def _with_people(stmt: sa.Select) -> sa.Select:
 
 
 def latest_assessments(initiative_ids: Iterable[int], organisation_id: int) -> dict[tuple[int, str], Assessment]:
-    """The assessment that counts for each (initiative id, criterion id): the newest, in one query.
+    """The assessment that counts for each (initiative id, criterion id), in one query.
 
-    Ids only grow, so the highest id for a criterion is the most recent assessment of it.
+    The database form of ``domain.assessments.assessments_that_count`` (the highest id counts);
+    tests/web/test_domain_agreement.py checks the two agree.
     """
     ids = list(initiative_ids)
     if not ids:

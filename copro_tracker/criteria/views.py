@@ -52,9 +52,7 @@ def _criterion(criterion_id: str) -> tuple[Framework, Criterion]:
     criterion = library.criterion(criterion_id)
     if criterion is None:
         abort(404)
-    framework = next(
-        (f for f in pages.frameworks_with_criteria(library, _nation()) if f.id == criterion.framework_id), None
-    )
+    framework = next((f for f in library.checked_for(_nation()) if f.id == criterion.framework_id), None)
     if framework is None:
         abort(404)
     return framework, criterion
@@ -245,12 +243,14 @@ def respond(initiative_id: int, assessment_id: int):
                     _anchor=f"criterion-{assessment.criterion_id}",
                 )
             )
+    finding = rules.evaluate(criterion, facts) if criterion else None
     return render_template(
         "criteria/respond.html",
         initiative=initiative,
         assessment=assessment,
         criterion=criterion,
-        finding=rules.evaluate(criterion, facts) if criterion else None,
+        finding=finding,
+        disagree=finding is not None and pages.differs(finding, assessment),
         form=form,
         links=_Links(initiative.id, facts),
     )
@@ -260,7 +260,7 @@ def respond(initiative_id: int, assessment_id: int):
 @requires("coverage.view")
 def coverage():
     library, nation = _library(), _nation()
-    frameworks = pages.frameworks_with_criteria(library, nation)
+    frameworks = library.checked_for(nation)
     filters = CoverageFilters(request.args)
     filters.framework.choices = [SelectChoice("", _("All frameworks"))] + [
         SelectChoice(f.id, f.title) for f in frameworks

@@ -9,11 +9,12 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from ..codes import Side, StageKind
+from ..domain.gates import AttendanceFact, Gate, MemberFact, SignOffFact, co_leads_missing, evaluate_gate
+from ..domain.people import is_citizen_partner, side_for_role
 from ..extensions import db
 from ..models import Activity, Attendance, Initiative, Membership, Stage, User
 from ..permissions import STAFF
 from ..tenancy import scoped
-from .gates import AttendanceFact, Gate, MemberFact, SignOffFact, co_leads_missing, evaluate_gate
 
 
 def _with_members_and_stages(stmt: sa.Select) -> sa.Select:
@@ -88,12 +89,22 @@ def member_facts(initiative: Initiative) -> list[MemberFact]:
     return [MemberFact(m.user_id, m.side, m.role, m.left_on is None) for m in initiative.memberships]
 
 
-def attendance_facts(activities: list[Activity]) -> dict[int, list[AttendanceFact]]:
-    """Attendance per stage id. Guests count as citizen partners only when marked so."""
+def membership_sides(initiative: Initiative) -> dict[int, list[Side]]:
+    """Each member's tenure sides, oldest first (memberships are loaded in that order)."""
+    sides: dict[int, list[Side]] = {}
+    for membership in initiative.memberships:
+        sides.setdefault(membership.user_id, []).append(membership.side)
+    return sides
+
+
+def attendance_facts(initiative: Initiative, activities: list[Activity]) -> dict[int, list[AttendanceFact]]:
+    """Attendance per stage id, each attendee judged by ``domain.people.is_citizen_partner``."""
+    sides = membership_sides(initiative)
     by_stage: dict[int, list[AttendanceFact]] = {}
     for activity in activities:
         for row in activity.attendances:
-            citizen = row.user.role.value == "citizen_partner" if row.user else row.guest_is_citizen
+            role = row.user.role if row.user is not None else None
+            citizen = is_citizen_partner(sides.get(row.user_id, []), role, row.guest_is_citizen)
             by_stage.setdefault(activity.stage_id, []).append(AttendanceFact(citizen, row.contributed))
     return by_stage
 
@@ -112,7 +123,7 @@ class StageView:
 
 def stage_views(initiative: Initiative, activities: list[Activity]) -> list[StageView]:
     members = member_facts(initiative)
-    attendance = attendance_facts(activities)
+    attendance = attendance_facts(initiative, activities)
     return [
         StageView(
             stage,
@@ -128,7 +139,8 @@ def stage_by_kind(initiative: Initiative, kind: StageKind) -> Stage | None:
 
 
 def side_of(user: User) -> Side:
-    return Side.CITIZEN_PARTNER if user.role.value == "citizen_partner" else Side.COMMISSIONER
+    """The side a person joins an initiative on."""
+    return side_for_role(user.role)
 
 
 def missing_co_leads(initiative: Initiative) -> list[Side]:

@@ -9,6 +9,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from ..audit import capture
 from ..codes import STAGE_ORDER, Level, MemberRole, SignOffDecision, StageKind, StageStatus
+from ..domain.gates import Gate, refusal
 from ..extensions import db
 from ..models import Initiative, Membership, SignOff, Stage, StageReopening, User
 from ..permissions import membership_of
@@ -261,13 +262,15 @@ def sign_off(actor: User, stage: Stage, decision: str, comment: str) -> SignOff:
     membership = membership_of(actor, initiative)
     if membership is None:
         raise InitiativeError("Only members of the initiative can sign off a stage")
-    if stage.status not in (StageStatus.IN_PROGRESS, StageStatus.AWAITING_SIGNOFF):
+    if not stage.is_open:
         raise InitiativeError("This stage is not open for sign-off")
     choice = SignOffDecision(decision)
     if choice == SignOffDecision.DISSENT and not comment.strip():
         raise InitiativeError("Explain why you disagree, so others can understand and respond", "comment")
     if choice == SignOffDecision.APPROVE and stage.status != StageStatus.AWAITING_SIGNOFF:
-        raise InitiativeError("This stage still needs evidence before it can be approved", "decision")
+        # Name what the gate is actually waiting for, so people know what to do next.
+        refused = refusal(_gate(stage))
+        raise InitiativeError(refused.render() if refused else "This stage is not ready to be approved", "decision")
     existing = [s for s in stage.sign_offs if s.user_id == actor.id and s.round == stage.round]
     if existing and existing[-1].decision == choice and existing[-1].comment == comment.strip():
         return existing[-1]
@@ -322,10 +325,7 @@ def refresh_stage(stage: Stage) -> None:
     if stage.status in (StageStatus.NOT_STARTED, StageStatus.COMPLETE):
         return
     initiative = stage.initiative
-    activities = queries.activities_for(initiative)
-    gate = queries.gate_for(
-        stage, queries.member_facts(initiative), queries.attendance_facts(activities).get(stage.id, [])
-    )
+    gate = _gate(stage)
     if gate.met:
         stage.status = StageStatus.COMPLETE
         stage.closed_on = today()
@@ -335,6 +335,13 @@ def refresh_stage(stage: Stage) -> None:
         new_status = StageStatus.AWAITING_SIGNOFF if gate.ready_for_sign_off else StageStatus.IN_PROGRESS
         if stage.status != new_status:
             stage.status = new_status
+
+
+def _gate(stage: Stage) -> Gate:
+    initiative = stage.initiative
+    activities = queries.activities_for(initiative)
+    attendance = queries.attendance_facts(initiative, activities).get(stage.id, [])
+    return queries.gate_for(stage, queries.member_facts(initiative), attendance)
 
 
 def _open_next(initiative: Initiative) -> None:

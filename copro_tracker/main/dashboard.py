@@ -10,8 +10,10 @@ from sqlalchemy.orm import selectinload
 
 from ..auth.service import pending_invitations
 from ..codes import MemberRole, OrgRole, StageStatus
+from ..domain.gates import AttendanceFact, Gate
+from ..domain.people import is_citizen_partner
 from ..extensions import db
-from ..initiatives.gates import AttendanceFact, Gate, MemberFact, SignOffFact, evaluate_gate
+from ..initiatives.queries import gate_for, member_facts
 from ..models import (
     AccountToken,
     Activity,
@@ -138,34 +140,38 @@ def _visible(user: User) -> sa.Select:
     return stmt
 
 
-def _stages_with_evidence(initiatives: list[Initiative]) -> set[int]:
-    """Stages where a citizen partner attended and contributed (one query for all initiatives)."""
-    if not initiatives:
-        return set()
-    citizen = sa.or_(
-        User.role == OrgRole.CITIZEN_PARTNER, sa.and_(Attendance.user_id.is_(None), Attendance.guest_is_citizen)
-    )
+def _attendance_by_stage(initiatives: list[Initiative]) -> dict[int, list[AttendanceFact]]:
+    """Who contributed at each current stage (one query for all initiatives), judged as the gate judges."""
+    current = [s.id for i in initiatives for s in i.stages if s.kind == i.current_stage]
+    if not current:
+        return {}
+    sides: dict[tuple[int, int], list] = {}
+    for initiative in initiatives:
+        for membership in initiative.memberships:
+            sides.setdefault((initiative.id, membership.user_id), []).append(membership.side)
     stmt = (
-        sa.select(Activity.stage_id)
+        sa.select(Activity.initiative_id, Activity.stage_id, Attendance.user_id, Attendance.guest_is_citizen, User.role)
         .join(Attendance, Attendance.activity_id == Activity.id)
         .outerjoin(User, User.id == Attendance.user_id)
-        .where(Activity.initiative_id.in_([i.id for i in initiatives]), Attendance.contributed.is_(True), citizen)
+        .where(Activity.stage_id.in_(current), Attendance.contributed.is_(True))
+        # One row per person per stage is all the gate needs, however many activities they came to.
         .distinct()
     )
-    return set(db.session.scalars(stmt))
+    by_stage: dict[int, list[AttendanceFact]] = {}
+    for initiative_id, stage_id, user_id, guest_is_citizen, role in db.session.execute(stmt):
+        citizen = is_citizen_partner(sides.get((initiative_id, user_id), []), role, guest_is_citizen)
+        by_stage.setdefault(stage_id, []).append(AttendanceFact(citizen, True))
+    return by_stage
 
 
 def _rows(initiatives: list[Initiative]) -> list[InitiativeRow]:
-    evidence = _stages_with_evidence(initiatives)
+    attendance = _attendance_by_stage(initiatives)
     rows = []
     for initiative in initiatives:
         stage = next((s for s in initiative.stages if s.kind == initiative.current_stage), None)
         gate = None
         if stage is not None:
-            members = [MemberFact(m.user_id, m.side, m.role, m.left_on is None) for m in initiative.memberships]
-            attendance = [AttendanceFact(True, True)] if stage.id in evidence else []
-            sign_offs = [SignOffFact(s.user_id, s.side, s.decision, s.round) for s in stage.sign_offs]
-            gate = evaluate_gate(stage.kind, stage.round, members, attendance, sign_offs)
+            gate = gate_for(stage, member_facts(initiative), attendance.get(stage.id, []))
         rows.append(InitiativeRow(initiative, stage, gate))
     return rows
 

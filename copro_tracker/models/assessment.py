@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..codes import AssessmentStatus
+from ..domain.assessments import awaits_response_from
 from ..extensions import db
 from .organisation import User, _enum, utcnow
 
@@ -64,3 +65,6 @@ class Assessment(db.Model):
     @property
     def awaiting_response(self) -> bool:
         return not self.cosigned and not self.disagreed
+
+    def awaits_response_from(self, user_id: int) -> bool:
+        return awaits_response_from(self.awaiting_response, self.assessed_by_id, user_id)

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..codes import Level, MemberRole, Side, SignOffDecision, StageKind, StageStatus
+from ..domain.gates import stage_open
 from ..extensions import db
 from .organisation import User, _enum, utcnow
 
@@ -84,6 +85,10 @@ class Stage(db.Model):
     reopenings: Mapped[list[StageReopening]] = relationship(order_by="StageReopening.id")
 
     __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def is_open(self) -> bool:
+        return stage_open(self.status)
 
 
 class SignOff(db.Model):

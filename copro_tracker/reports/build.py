@@ -78,6 +78,7 @@ from ..criteria.rules import (
     evaluate_all,
 )
 from ..criteria.snapshot import InitiativeFacts, Stage
+from ..domain.assessments import assessments_that_count
 
 REPORT_FORMAT = "copro-report/1"
 SMALL_NUMBER = 5
@@ -146,6 +147,8 @@ class HumanAssessment:
     disagreed_by: int | None = None
     disagreed_on: date | None = None
     disagreement_reason: str = ""
+    # The assessment's record id: the newest (highest) one counts (domain.assessments).
+    id: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -508,12 +511,9 @@ def _left_on(left_on: date | None, as_of: date) -> date | None:
 
 
 def latest_assessments(items: Iterable[HumanAssessment], initiative_id: int) -> dict[tuple[str, str], HumanAssessment]:
-    """(framework id, criterion id) -> the newest assessment for this initiative; inputs are oldest first."""
-    out: dict[tuple[str, str], HumanAssessment] = {}
-    for item in items:
-        if item.initiative_id == initiative_id:
-            out[(item.framework_id, item.criterion_id)] = item
-    return out
+    """(framework id, criterion id) -> the assessment that counts for this initiative (domain.assessments)."""
+    counted = assessments_that_count(item for item in items if item.initiative_id == initiative_id)
+    return {(item.framework_id, item.criterion_id): item for item in counted.values()}
 
 
 @dataclass(frozen=True, slots=True)
@@ -814,7 +814,7 @@ def build_initiative_report(inputs: ReportInputs) -> Report:
     details, facts = inputs.initiatives[0]
     period = inputs.period
     names = Names(inputs.people, inputs.anonymise_partners)
-    frameworks = inputs.library.for_nation(inputs.nation)
+    frameworks = inputs.library.checked_for(inputs.nation)
     evaluated = evaluate_initiative(inputs, facts, frameworks)
     activities = [a for a in facts.activities if period.covers(a.on)]
 
@@ -1283,7 +1283,8 @@ def _criteria_section(names: Names, evaluated: Sequence[_Evaluated]) -> Section:
 def _cqc_section(
     inputs: ReportInputs, evaluated_by_initiative: Sequence[tuple[InitiativeFacts, Sequence[_Evaluated]]]
 ) -> Section:
-    cqc = next((f.cqc for f in inputs.library.for_nation(inputs.nation) if f.cqc is not None), None)
+    cqc_framework = inputs.library.cqc_for(inputs.nation)
+    cqc = cqc_framework.cqc if cqc_framework is not None else None
     if cqc is None:
         nation = NATION_LABELS.get(inputs.nation, inputs.nation)
         return Section(
@@ -1401,7 +1402,7 @@ def _sources_section(frameworks: Sequence[Framework], criterion_ids: set[str] | 
 
 def build_portfolio_report(inputs: ReportInputs) -> Report:
     period = inputs.period
-    frameworks = inputs.library.for_nation(inputs.nation)
+    frameworks = inputs.library.checked_for(inputs.nation)
     evaluated = {d.id: evaluate_initiative(inputs, f, frameworks) for d, f in inputs.initiatives}
     facts_list = [f for _, f in inputs.initiatives]
 
@@ -1589,8 +1590,9 @@ def _participation_section(facts_list: Sequence[InitiativeFacts], inputs: Report
 def build_quality_statement_report(inputs: ReportInputs, statement_id: str) -> Report:
     period = inputs.period
     names = Names(inputs.people, inputs.anonymise_partners)
-    frameworks = inputs.library.for_nation(inputs.nation)
-    cqc = next((f.cqc for f in frameworks if f.cqc is not None), None)
+    frameworks = inputs.library.checked_for(inputs.nation)
+    cqc_framework = inputs.library.cqc_for(inputs.nation)
+    cqc = cqc_framework.cqc if cqc_framework is not None else None
     statement = cqc.statement(statement_id) if cqc else None
     if cqc is None or statement is None:
         raise LookupError(f"no CQC quality statement {statement_id!r} for {inputs.nation}")

@@ -171,6 +171,7 @@ def _assessment(row: Assessment, end: datetime) -> build.HumanAssessment:
         disagreed_by=row.disagreed_by_id if disagreed else None,
         disagreed_on=row.disagreed_at.date() if disagreed else None,
         disagreement_reason=row.disagreement_reason if disagreed else "",
+        id=row.id,
     )
 
 

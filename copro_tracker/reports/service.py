@@ -132,9 +132,8 @@ def _build(spec: ReportSpec, inputs: build.ReportInputs) -> build.Report:
 
 
 def statement_exists(organisation: Organisation, statement_id: str) -> bool:
-    frameworks = data.library().for_nation(organisation.nation.value)
-    cqc = next((f.cqc for f in frameworks if f.cqc is not None), None)
-    return cqc is not None and cqc.statement(statement_id) is not None
+    framework = data.library().cqc_for(organisation.nation.value)
+    return framework is not None and framework.cqc is not None and framework.cqc.statement(statement_id) is not None
 
 
 def prepare(

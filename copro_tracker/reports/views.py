@@ -167,8 +167,8 @@ def initiative_download(initiative_id: int, fmt: str):
 @requires("report.portfolio")
 def index():
     organisation = _organisation()
-    frameworks = current_app.extensions["criteria_library"].for_nation(organisation.nation.value)
-    cqc = next((f.cqc for f in frameworks if f.cqc is not None), None)
+    framework = current_app.extensions["criteria_library"].cqc_for(organisation.nation.value)
+    cqc = framework.cqc if framework is not None else None
     return render_template(
         "reports/index.html",
         cqc=cqc,

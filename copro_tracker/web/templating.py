@@ -58,3 +58,4 @@ def init_template_helpers(app: Flask) -> None:
     app.add_template_filter(format_date, "date")
     app.add_template_filter(format_datetime, "datetime")
     app.add_template_filter(lambda key, mapping: labels.label(mapping, key), "label")
+    app.add_template_filter(labels.message, "message")

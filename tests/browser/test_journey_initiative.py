@@ -171,7 +171,13 @@ def test_commissioner_and_invited_partner_take_an_initiative_through_design(page
     expect(page.locator(".govuk-inset-text")).to_contain_text("This stage cannot be approved yet")
     group(page, "Do you agree this stage is finished?").get_by_label("Yes, I agree it is finished").check()
     follow(page.get_by_role("button", name="Record my view"))
-    expect_error_summary(page, "This stage still needs evidence before it can be approved")
+    expect_error_summary(
+        page,
+        (
+            "This stage cannot be approved yet: it still needs "
+            "an activity in this stage where a citizen partner took part and contributed"
+        ),
+    )
     sign_out(page)
 
     # --- The partner accepts the invitation -------------------------------------------------------------------

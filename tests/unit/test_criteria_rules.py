@@ -731,12 +731,40 @@ def _signed(*signers: tuple[int, str, str]) -> Stage:
 
 
 def test_dual_signoff_met_and_dissent_is_shown() -> None:
-    facts = make(stages=(_signed((1, "commissioner", "approve"), (2, "citizen_partner", "dissent")),))
+    signed = _signed(
+        (1, "commissioner", "approve"), (2, "citizen_partner", "approve"), (3, "citizen_partner", "dissent")
+    )
+    facts = make(members=(STAFF, partner(), partner(3)), stages=(signed,))
     finding = RULES["dual_signoff"](facts)
     assert finding.status is Status.MET
-    dissent = reason_with(finding, "dissent")
-    assert "“Too far away”" in dissent.text
-    assert {(r.kind, r.id) for r in dissent.refs} == {("stage", "design"), ("member", 2)}
+    dissent = reason_with(finding, "disagreed")
+    assert dissent.text == "Design stage: a citizen partner disagreed at the sign-off: “Too far away”."
+    assert {(r.kind, r.id) for r in dissent.refs} == {("stage", "design"), ("member", 3)}
+
+
+def test_dual_signoff_counts_approvals_as_the_stage_gate_does() -> None:
+    """A dissent is not an approval, and only members holding a non-observer place can approve (domain.gates)."""
+    only_dissent = make(stages=(_signed((1, "commissioner", "approve"), (2, "citizen_partner", "dissent")),))
+    finding = RULES["dual_signoff"](only_dissent)
+    assert finding.status is Status.PARTLY_MET
+    assert "Design stage was closed without sign-off from a citizen partner." in text(finding)
+    observer = make(
+        members=(STAFF, partner(role="observer")),
+        stages=(_signed((1, "commissioner", "approve"), (2, "citizen_partner", "approve")),),
+    )
+    assert RULES["dual_signoff"](observer).status is Status.PARTLY_MET
+    # Someone who had left before the stage closed (day 30) could not have been the approval it needed.
+    gone = make(
+        members=(STAFF, partner(left_on=day(10))),
+        stages=(_signed((1, "commissioner", "approve"), (2, "citizen_partner", "approve")),),
+    )
+    assert RULES["dual_signoff"](gone).status is Status.PARTLY_MET
+    # Leaving after the stage closed does not undo a sign-off that counted when it was given.
+    later = make(
+        members=(STAFF, partner(left_on=day(60))),
+        stages=(_signed((1, "commissioner", "approve"), (2, "citizen_partner", "approve")),),
+    )
+    assert RULES["dual_signoff"](later).status is Status.MET
 
 
 def test_dual_signoff_partly_and_not_met() -> None:

@@ -79,8 +79,9 @@ def test_carers_plan_has_an_unanswered_recommendation_and_an_unpublished_plan(ap
     assert found["CA-STG-3.A"].status is Status.NOT_MET
     assert found["CA-STG-4.A"].status is Status.NOT_APPLICABLE  # not market shaping
     signoff = _texts(found["X-SIGNOFF"])
-    assert "Design stage is waiting for sign-off from a commissioner." in signoff
-    assert any("signed off with dissent" in text and "Polish community" in text for text in signoff)
+    # The partner disagreed, which is not an approval: the gate still waits for both sides, and so does this.
+    assert "Design stage is waiting for sign-off from a commissioner and a citizen partner." in signoff
+    assert any("disagreed at the sign-off" in text and "Polish community" in text for text in signoff)
 
 
 def test_welsh_home_care_gets_the_welsh_frameworks_not_the_care_act(app, demo):

@@ -133,7 +133,12 @@ def test_design_gate_needs_evidence_co_leads_and_both_sides(client, commissioner
     initiative = make_initiative(commissioner, partner)
     login_as(commissioner)
     page = post_page(client, f"/initiatives/{initiative.id}/stages/design/sign-off", {"decision": "approve"})
-    assert page.errors() == ["This stage still needs evidence before it can be approved"]
+    assert page.errors() == [
+        (
+            "This stage cannot be approved yet: it still needs "
+            "an activity in this stage where a citizen partner took part and contributed"
+        )
+    ]
 
     add_activity(initiative, commissioner, [commissioner, partner])
     db.session.expire_all()
