@@ -285,6 +285,21 @@ POSITION_LABELS = {
 }
 
 
+class WelshEffects(StrEnum):
+    """Whether a decision's effects on the Welsh language were considered (Welsh Language Standards 88-91)."""
+
+    CONSIDERED = "considered"
+    NOT_CONSIDERED = "not_considered"
+    NOT_RELEVANT = "not_relevant"
+
+
+WELSH_EFFECTS_LABELS = {
+    WelshEffects.CONSIDERED: N_("Yes, they were considered"),
+    WelshEffects.NOT_CONSIDERED: N_("No, not yet"),
+    WelshEffects.NOT_RELEVANT: N_("Not relevant to this decision"),
+}
+
+
 class Response(StrEnum):
     """The answer to a recommendation ("you said, we did")."""
 
@@ -557,6 +572,7 @@ LABELS: Mapping[type[StrEnum], Mapping] = {
     SignOffDecision: SIGN_OFF_LABELS,
     ActivityKind: ACTIVITY_KIND_LABELS,
     Position: POSITION_LABELS,
+    WelshEffects: WELSH_EFFECTS_LABELS,
     Response: RESPONSE_LABELS,
     ConsentLevel: CONSENT_LABELS,
     EvidenceLinkKind: EVIDENCE_LINK_LABELS,

@@ -46,6 +46,7 @@ ACTIVITY_LANGUAGE = _translated(codes.ACTIVITY_LANGUAGE_LABELS)
 INTERPRETATION = _translated(codes.INTERPRETATION_LABELS)
 ACTIVITY_KIND = _translated(codes.ACTIVITY_KIND_LABELS)
 POSITION = _translated(codes.POSITION_LABELS)
+WELSH_EFFECTS = _translated(codes.WELSH_EFFECTS_LABELS)
 # Offered as choices, where the short label alone would not say what answering it commits the council to.
 RESPONSE = _translated(codes.RESPONSE_LABELS, codes.RESPONSE_HINTS)
 CONSENT = _translated(codes.CONSENT_LABELS, codes.CONSENT_HINTS)

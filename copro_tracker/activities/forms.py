@@ -211,8 +211,34 @@ class DecisionBase(FlaskForm):
             raise StopValidation(str(_l("Say how citizen partners' input changed the decision")))
 
 
-def decision_form_class(attendances) -> type[DecisionBase]:
-    class DecisionForm(DecisionBase):
+class WelshEffectsFields(FlaskForm):
+    """Welsh Language Standards 88-91, asked of organisations in Wales only."""
+
+    welsh_effects = RadioField(
+        _l("Were the decision's effects on the Welsh language considered?"),
+        widget=GovRadioInput(),
+        description=_l(
+            "For example, whether it changes people's chances to use Welsh, or treats Welsh less favourably "
+            "than English. Leave it blank if nobody has looked at this yet."
+        ),
+        choices=labels.choices(labels.WELSH_EFFECTS),
+        validators=[Optional()],
+        validate_choice=False,
+    )
+    welsh_effects_note = TextAreaField(
+        _l("What are the effects, or why is it not relevant?"),
+        widget=GovTextArea(),
+        description=_l("Needed if they were considered. A sentence or two is enough."),
+        validators=[Length(max=2000, message=_l("The note on the Welsh language must be 2,000 characters or fewer"))],
+    )
+
+    def validate_welsh_effects_note(self, field) -> None:
+        if self.welsh_effects.data == "considered" and not (field.data or "").strip():
+            raise StopValidation(str(_l("Say briefly what the effects on the Welsh language are")))
+
+
+def decision_form_class(attendances, in_wales: bool = False) -> type[DecisionBase]:
+    class DecisionForm(DecisionBase, *((WelshEffectsFields,) if in_wales else ())):  # type: ignore[misc]
         pass
 
     positions = labels.choices(labels.POSITION)

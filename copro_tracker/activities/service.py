@@ -27,6 +27,7 @@ from ..codes import (
     Position,
     Response,
     Side,
+    WelshEffects,
 )
 from ..extensions import db
 from ..initiatives.service import refresh_stage, today
@@ -304,6 +305,9 @@ class DecisionDetails:
     positions: dict[int, str]
     changed_by_partner_input: bool
     how_changed: str
+    # Asked only of organisations in Wales: None leaves the saved answer as it is; "" means not answered.
+    welsh_effects: str | None = None
+    welsh_effects_note: str = ""
 
 
 def _present_members(activity: Activity) -> list[int]:
@@ -323,6 +327,8 @@ def _apply_decision(decision: Decision, activity: Activity, details: DecisionDet
     decision.options_considered = _text(details.options_considered)
     decision.changed_by_partner_input = details.changed_by_partner_input
     decision.how_changed = _text(details.how_changed) if details.changed_by_partner_input else ""
+    if details.welsh_effects is not None:
+        _apply_welsh_effects(decision, details)
     existing = {p.user_id: p for p in decision.positions}
     for uid in present:
         position = Position(details.positions[uid])
@@ -333,6 +339,18 @@ def _apply_decision(decision: Decision, activity: Activity, details: DecisionDet
                 DecisionPosition(organisation_id=decision.organisation_id, user_id=uid, position=position)
             )
     return any(p.position == Position.DISSENTED for p in decision.positions)
+
+
+def _apply_welsh_effects(decision: Decision, details: DecisionDetails) -> None:
+    answer = details.welsh_effects or None
+    if answer is not None and answer not in {w.value for w in WelshEffects}:
+        raise ActivityError("Say whether the decision's effects on the Welsh language were considered", "welsh_effects")
+    note = _text(details.welsh_effects_note)
+    if answer == WelshEffects.CONSIDERED and not note:
+        raise ActivityError("Say briefly what the effects on the Welsh language are", "welsh_effects_note")
+    decision.welsh_effects = WelshEffects(answer) if answer else None
+    # A note only means something beside "considered" or "not relevant" (why not): kept for both.
+    decision.welsh_effects_note = note if answer in (WelshEffects.CONSIDERED, WelshEffects.NOT_RELEVANT) else ""
 
 
 def record_decision(actor: User, activity: Activity, details: DecisionDetails) -> Decision:

@@ -12,7 +12,7 @@ from werkzeug.utils import secure_filename
 from wtforms.fields.choices import SelectChoice
 
 from .. import labels, storage
-from ..codes import Side
+from ..codes import Nation, Side
 from ..models import Evidence
 from ..permissions import authorize, can, requires
 from ..web.forms import add_error
@@ -287,7 +287,14 @@ def _decision_details(form, attendances) -> service.DecisionDetails:
         positions={a.user_id: form[f"position_{a.user_id}"].data for a in attendances if a.user_id is not None},
         changed_by_partner_input=form.changed.data == "yes",
         how_changed=form.how_changed.data or "",
+        welsh_effects=(form.welsh_effects.data or "") if "welsh_effects" in form else None,
+        welsh_effects_note=(form.welsh_effects_note.data or "") if "welsh_effects_note" in form else "",
     )
+
+
+def _in_wales(initiative) -> bool:
+    # The initiative is the signed-in user's organisation's (tenancy), so its nation is the user's.
+    return current_user.organisation.nation == Nation.WALES
 
 
 @bp.route("/initiatives/<int:initiative_id>/activities/<int:activity_id>/decisions/new", methods=["GET", "POST"])
@@ -295,7 +302,7 @@ def _decision_details(form, attendances) -> service.DecisionDetails:
 def new_decision(initiative_id: int, activity_id: int):
     initiative = _load(initiative_id, "initiative.contribute")
     record = _activity(initiative, activity_id)
-    form = decision_form_class(record.attendances)()
+    form = decision_form_class(record.attendances, _in_wales(initiative))()
     if form.validate_on_submit():
         try:
             service.record_decision(current_user, record, _decision_details(form, record.attendances))
@@ -317,8 +324,11 @@ def edit_decision(initiative_id: int, decision_id: int):
     if decision is None:
         abort(404)
     record = decision.activity
-    form = decision_form_class(record.attendances)()
+    form = decision_form_class(record.attendances, _in_wales(initiative))()
     if not form.is_submitted():
+        if "welsh_effects" in form:
+            form.welsh_effects.data = decision.welsh_effects.value if decision.welsh_effects else None
+            form.welsh_effects_note.data = decision.welsh_effects_note
         form.what.data = decision.what
         form.options_considered.data = decision.options_considered
         form.changed.data = "yes" if decision.changed_by_partner_input else "no"

@@ -81,6 +81,8 @@ FIELD_LABELS = {
     "ladder_rating": "ladder rating",
     "display_name": "name",
     "statutory_functions": "duties it serves",
+    "welsh_effects": "effects on the Welsh language considered",
+    "welsh_effects_note": "note on the effects on the Welsh language",
 }
 
 

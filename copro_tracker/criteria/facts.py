@@ -189,6 +189,8 @@ def load_many(
                     Decision.what,
                     Decision.changed_by_partner_input,
                     Decision.how_changed,
+                    Decision.welsh_effects,
+                    Decision.welsh_effects_note,
                 )
                 .select_from(Decision)
                 .join(Activity, Activity.id == Decision.activity_id)
@@ -399,6 +401,8 @@ def _facts(
                 text=d.what,
                 changed_by_partner_input=d.changed_by_partner_input,
                 how_changed=d.how_changed,
+                welsh_effects=d.welsh_effects,
+                welsh_effects_note=d.welsh_effects_note,
                 positions=tuple(s.MemberPosition(user_id=p.user_id, stance=p.position.value) for p in positions[d.id]),
             )
             for d in decisions

@@ -43,6 +43,7 @@ from ..codes import (
     StageKind,
     StageStatus,
     StatutoryFunction,
+    WelshEffects,
     worst_status,
 )
 from ..domain.gates import MemberFact, SignOffFact, approving_sides
@@ -926,6 +927,45 @@ def welsh_language_offer(
                 tally.add("none", f"{_quote(output.title)} is not published in Welsh yet.", [_output_ref(output)])
     if tally.ok + tally.partial + tally.none == 0:
         return _not_applicable("There are no citizen partners or published outputs yet.")
+    return tally.finding()
+
+
+@rule("welsh_language_effects_considered")
+def welsh_language_effects_considered(
+    facts: InitiativeFacts, *, nations: tuple[Nation, ...] = (Nation.WALES,)
+) -> Finding:
+    """Each decision records whether its effects on the Welsh language were considered (standards 88-91).
+
+    Params:
+        nations: where this applies (default Wales only; elsewhere the check is not applicable).
+
+    Items: each decision. Considered (with what the effects are) or judged not relevant counts; "not
+    considered" or no answer at all does not. The reasons name each decision that is missing an answer.
+    """
+    nation = facts.initiative.nation
+    if nation not in nations:
+        return _not_applicable(f"The Welsh language standards do not apply in {NATION_LABELS[nation]}.")
+    if not facts.decisions:
+        return _not_applicable("No decisions are recorded yet.")
+    tally = _Tally()
+    for decision in sorted(facts.decisions, key=lambda d: (d.on, d.id)):
+        activity = facts.activity(decision.activity_id)
+        refs = [_decision_ref(decision), *([_activity_ref(activity)] if activity else [])]
+        label = f"The decision {_quote(decision.text, 60)} on {_day(decision.on)}"
+        note = decision.welsh_effects_note.strip()
+        if decision.welsh_effects is WelshEffects.CONSIDERED:
+            tally.add("ok", f"{label}: its effects on the Welsh language were considered: {note}", refs)
+        elif decision.welsh_effects is WelshEffects.NOT_RELEVANT:
+            why = f": {note}" if note else "."
+            tally.add("ok", f"{label}: recorded as not affecting the Welsh language{why}", refs)
+        elif decision.welsh_effects is WelshEffects.NOT_CONSIDERED:
+            tally.add("none", f"{label}: its effects on the Welsh language were not considered.", refs)
+        else:
+            tally.add(
+                "none",
+                f"{label}: nobody has recorded whether its effects on the Welsh language were considered.",
+                refs,
+            )
     return tally.finding()
 
 

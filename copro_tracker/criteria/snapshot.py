@@ -38,6 +38,7 @@ from ..codes import (
     StageKind,
     StageStatus,
     StatutoryFunction,
+    WelshEffects,
 )
 
 
@@ -234,9 +235,13 @@ class Decision:
     changed_by_partner_input: bool = False
     how_changed: str = ""
     positions: tuple[MemberPosition, ...] = ()
+    # Whether its effects on the Welsh language were considered; None when nobody has said.
+    welsh_effects: WelshEffects | None = None
+    welsh_effects_note: str = ""
 
     def __post_init__(self) -> None:
         _set_tuple(self, "positions")
+        _set_enum(self, "welsh_effects", WelshEffects, optional=True)
 
     def stance_of(self, user_id: int) -> Position | None:
         for position in self.positions:

@@ -8,7 +8,7 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..codes import ActivityKind, ConsentLevel, Position, Response
+from ..codes import ActivityKind, ConsentLevel, Position, Response, WelshEffects
 from ..extensions import db
 from .initiative import Initiative, Stage
 from .organisation import User, _enum, utcnow
@@ -97,6 +97,10 @@ class Decision(db.Model):
     options_considered: Mapped[str] = mapped_column(sa.Text, default="")
     changed_by_partner_input: Mapped[bool] = mapped_column(default=False)
     how_changed: Mapped[str] = mapped_column(sa.Text, default="")
+    # Welsh Language Standards 88-91: were the decision's effects on using Welsh considered? None: not asked
+    # (organisations outside Wales) or not answered yet.
+    welsh_effects: Mapped[WelshEffects | None] = mapped_column(_enum(WelshEffects))
+    welsh_effects_note: Mapped[str] = mapped_column(sa.Text, default="")
     recorded_by_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     version: Mapped[int] = mapped_column(default=1)

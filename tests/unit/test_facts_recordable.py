@@ -113,6 +113,11 @@ SOURCES = {
         "changed_by_partner_input": (m.Decision.changed_by_partner_input, (activity_forms.DecisionBase, "changed")),
         "how_changed": (m.Decision.how_changed, (activity_forms.DecisionBase, "how_changed")),
         "positions": (m.DecisionPosition.position, (DECISION_FORM, "position_1")),
+        "welsh_effects": (m.Decision.welsh_effects, (activity_forms.WelshEffectsFields, "welsh_effects")),
+        "welsh_effects_note": (
+            m.Decision.welsh_effects_note,
+            (activity_forms.WelshEffectsFields, "welsh_effects_note"),
+        ),
     },
     s.Recommendation: {
         "id": (m.Recommendation.id, ACT),
