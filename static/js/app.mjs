@@ -37,3 +37,22 @@ if (regions.length) {
   fit();
   new ResizeObserver(fit).observe(document.documentElement);
 }
+
+// Copy buttons for links shown once (components/copy.html). They stay hidden where the browser cannot copy; the
+// link is on the page in full either way. The result goes to a live region, so it is announced.
+for (const button of document.querySelectorAll("button[data-app-copy]")) {
+  const source = document.getElementById(button.dataset.appCopy);
+  const status = document.getElementById(`${button.dataset.appCopy}-status`);
+  if (!source || !status || !navigator.clipboard) continue;
+  button.hidden = false;
+  button.addEventListener("click", async () => {
+    status.textContent = "";
+    try {
+      await navigator.clipboard.writeText(source.textContent.trim());
+      status.textContent = button.dataset.appCopied;
+    } catch {
+      window.getSelection().selectAllChildren(source);
+      status.textContent = button.dataset.appCopyFailed;
+    }
+  });
+}

@@ -39,7 +39,7 @@ def test_every_report_kind_and_a_shared_link_are_accessible(page: Page, app: Fla
     page.get_by_label("How many days should the link work for?").fill("7")
     follow(page.get_by_role("button", name="Create the link"))
     on_page(page, "Link created")
-    url = page.locator("main .app-report-hash a").get_attribute("href")
+    url = page.locator("#share-link").inner_text().strip()
     follow(page.get_by_role("link", name="See all share links"))
     on_page(page, "Evidence reports")
     expect(page.get_by_role("button", name=re.compile("^Withdraw the link to Initiative report"))).to_be_visible()

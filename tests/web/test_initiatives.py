@@ -243,7 +243,7 @@ def test_invite_straight_into_an_initiative(client, commissioner, login_as):
             "initiative_role": "co_lead",
         },
     )
-    link = page.soup.select_one("#invitation-link")["value"]
+    link = page.soup.select_one("#invitation-link").get_text(strip=True)
     client.post("/sign-out")
     client.post(
         link_path(link),
@@ -310,7 +310,7 @@ def test_accepting_an_invitation_as_co_lead_rechecks_the_gate(client, commission
             "initiative_role": "co_lead",
         },
     )
-    link = page.soup.select_one("#invitation-link")["value"]
+    link = page.soup.select_one("#invitation-link").get_text(strip=True)
     client.post("/sign-out")
     client.post(
         link_path(link),

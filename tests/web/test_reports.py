@@ -385,7 +385,7 @@ def _create_link(client, initiative_id: int, days: str = "7", **extra) -> tuple[
     )
     page = Page(response).check()
     assert response.status_code == 200, page.errors()
-    url = page.soup.select_one("main .app-report-hash a")["href"]
+    url = page.soup.select_one("#share-link").get_text(strip=True)
     token = re.fullmatch(r"/shared/([A-Za-z0-9_-]+)", link_path(url)).group(1)
     link = db.session.scalar(sa.select(ShareLink).order_by(ShareLink.id.desc()))
     return token, link
