@@ -331,7 +331,7 @@ def test_invite_form_does_not_say_whether_an_email_has_an_account_in_another_cou
             data={"display_name": "Someone", "email": email, "role": "citizen_partner", "partner_kind": "carer"},
         )
         page = Page(response).check()
-        link = page.soup.select_one("#invitation-link")["value"]
+        link = page.soup.select_one("#invitation-link").get_text(strip=True)
         return response.status_code, page.text().replace(link, "LINK").replace(email, "EMAIL"), link
 
     elsewhere = invited(outsider.email)
