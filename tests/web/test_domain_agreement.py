@@ -12,6 +12,7 @@ from datetime import date
 
 from activity_fixtures import make_activity, team_fixture  # noqa: F401
 from conftest import get_page, login, make_user, post_page
+from flask import current_app
 
 from copro_tracker.auth import service as accounts
 from copro_tracker.codes import OrgRole, PartnerKind, ReportKind, Side, StageStatus
@@ -41,7 +42,9 @@ def _live_gate(initiative: Initiative):
 
 
 def _dashboard_gate(user):
-    (row,) = dashboard.summary_for(user).initiatives
+    # The dashboard pages its lists from the request's query string.
+    with current_app.test_request_context("/dashboard"):
+        (row,) = dashboard.summary_for(user).initiatives
     return row.gate
 
 
