@@ -31,3 +31,22 @@ forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 # gunicorn's runtime control socket is one fixed path per user: two instances on one machine would share
 # it. Nothing here uses it; restarts go through the supervisor.
 control_socket_disable = True
+
+
+def on_starting(server):
+    """Before any worker starts: make the evidence store agree with the database (storage.sweep).
+
+    Files left by workers that were killed mid-upload are removed (after the grace period), staged files
+    whose rows were committed are published. A failure is logged and does not stop the service starting.
+    """
+    try:
+        from copro_tracker import create_app
+        from copro_tracker.activities.service import sweep_evidence_store
+        from copro_tracker.cli import describe_sweep
+
+        app = create_app()
+        with app.app_context():
+            report = sweep_evidence_store(grace_seconds=app.config["STORAGE_SWEEP_GRACE_MINUTES"] * 60)
+        server.log.info("Evidence store sweep at start-up:\n%s", describe_sweep(report))
+    except Exception:
+        server.log.exception("Evidence store sweep at start-up failed; starting anyway")

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import click
 from flask import Flask
+from flask.cli import AppGroup
 
 from .auth import service
 from .codes import Nation, OrgRole, PartnerKind
@@ -67,7 +68,48 @@ def register_cli(app: Flask) -> None:
             raise click.ClickException(str(error)) from error
         click.echo(f"Created {user.display_name} <{user.email}> as {user.role.value} of {organisation.name}.")
 
+    storage_group = AppGroup("storage", help="Keep the evidence file store and the database in agreement.")
+
+    @storage_group.command("sweep")
+    @click.option(
+        "--grace-minutes",
+        type=click.FloatRange(min=0),
+        default=None,
+        help="Leave files younger than this alone (uploads in flight). Default: STORAGE_SWEEP_GRACE_MINUTES.",
+    )
+    @click.option("--dry-run", is_flag=True, help="Report what would be done; change nothing.")
+    def sweep_command(grace_minutes: float | None, dry_run: bool) -> None:
+        """Publish staged files whose row exists, remove files without rows, report rows without files.
+
+        Run at start-up (gunicorn.conf.py does) and on a schedule. Exit status 1 when a row's file is missing
+        or a file could not be tidied.
+        """
+        from .activities.service import sweep_evidence_store
+
+        grace = grace_minutes if grace_minutes is not None else app.config["STORAGE_SWEEP_GRACE_MINUTES"]
+        report = sweep_evidence_store(grace_seconds=grace * 60, dry_run=dry_run)
+        click.echo(describe_sweep(report, dry_run=dry_run))
+        if not report.ok:
+            raise SystemExit(1)
+
+    app.cli.add_command(storage_group)
+
     from .audit.cli import audit_group
 
     app.cli.add_command(audit_group)
     app.extensions["audit_cli"] = audit_group
+
+
+def describe_sweep(report, *, dry_run: bool = False) -> str:
+    would = "would be " if dry_run else ""
+    lines = [
+        f"{len(report.published)} staged file(s) {would}published (their rows exist).",
+        f"{len(report.removed_temporaries)} staged file(s) without a row {would}removed.",
+        f"{len(report.removed_orphans)} file(s) without a row {would}removed.",
+        f"{len(report.recent)} recent file(s) without a row left alone (uploads in flight).",
+    ]
+    for key in report.missing:
+        lines.append(f"MISSING  evidence file {key}: its row exists but the file is nowhere in the store.")
+    for name in report.failed:
+        lines.append(f"FAILED   could not tidy {name} (see the log).")
+    return "\n".join(lines)

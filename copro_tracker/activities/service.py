@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
+import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
@@ -48,6 +49,21 @@ from . import filetypes, queries
 
 NEEDS = frozenset(n.value for n in CommunicationNeed)
 CONFLICT = "Someone else changed this record while you were editing it"
+# The store could not take the file: say so plainly; the form keeps everything else that was typed.
+STORE_MESSAGES = {
+    "full": (
+        "The file could not be saved because the storage for evidence files is full. Nothing has been saved. "
+        "Try again later, or tell your organisation's admin"
+    ),
+    "read_only": (
+        "The file could not be saved because the storage for evidence files cannot be written to at the moment. "
+        "Nothing has been saved. Try again later, or tell your organisation's admin"
+    ),
+    "unavailable": (
+        "The file could not be saved because the storage for evidence files is not working at the moment. "
+        "Nothing has been saved. Try again later, or tell your organisation's admin"
+    ),
+}
 
 
 class ActivityError(ValueError):
@@ -511,7 +527,11 @@ def upload_evidence(
     if consent not in {c.value for c in ConsentLevel}:
         raise ActivityError("Choose how this file may be used in reports", "consent")
     activity_id, decision_id = _belongs(initiative, activity_id, decision_id)
-    stored = storage.save(data)
+    try:
+        stored = storage.stage(data)
+    except storage.StoreUnavailable as error:
+        current_app.logger.error("Evidence upload refused: %s", error)
+        raise ActivityError(STORE_MESSAGES[error.reason], "file") from error
     evidence = Evidence(
         organisation_id=initiative.organisation_id,
         initiative_id=initiative.id,
@@ -528,13 +548,30 @@ def upload_evidence(
     )
     db.session.add(evidence)
     capture.name_action(evidence, "evidence.uploaded")
+    # BaseException: gunicorn ends a timed-out worker with SystemExit, and the staged file must go too.
+    # (A worker killed outright leaves it staged: the storage sweep removes it.)
     try:
         db.session.commit()
-    except Exception:
+    except BaseException:
         db.session.rollback()
-        storage.delete(stored.key)
+        storage.discard(stored.key)
         raise
+    try:
+        storage.publish(stored.key)
+    except OSError:
+        # The row is saved and the bytes are on disk under their staged name: reading the file or the
+        # next sweep publishes them. The person's upload has worked.
+        current_app.logger.exception("Evidence %s saved but not yet published", stored.key)
     return evidence
+
+
+def sweep_evidence_store(*, grace_seconds: float, dry_run: bool = False) -> storage.SweepReport:
+    """Make the evidence store agree with the evidence rows (storage.sweep), reading the keys of all rows."""
+
+    def keys() -> list[str]:
+        return list(db.session.scalars(sa.select(Evidence.storage_key)))
+
+    return storage.sweep(keys, grace_seconds=grace_seconds, dry_run=dry_run)
 
 
 def is_member(user: User, initiative: Initiative) -> bool:

@@ -49,7 +49,6 @@ class Outage:
             SQLALCHEMY_DATABASE_URI=url.render_as_string(hide_password=False),
             AUDIT_KEY_FILE=base.config["AUDIT_KEY_FILE"],
             EVIDENCE_DIR=str(tmp_path / "evidence"),
-            **app.config.get("OUTAGE_OVERRIDES", {}),
         )
         self.app.test_client_class = base.test_client_class
         self.app.extensions["outbox"] = []
@@ -90,3 +89,28 @@ def outage(app: Flask, tmp_path: Path) -> Iterator[Outage]:
 
 def on_postgres() -> bool:
     return bool(os.environ.get("TEST_DATABASE_URL"))
+
+
+LOCK_TIMEOUT_MS = 1000
+
+
+@pytest.fixture
+def impatient_app(app: Flask, tmp_path: Path) -> Iterator[Flask]:
+    """A second app on the same database that waits at most one second for a lock."""
+    other = create_app(
+        "testing",
+        SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"],
+        AUDIT_KEY_FILE=app.config["AUDIT_KEY_FILE"],
+        EVIDENCE_DIR=str(tmp_path / "evidence"),
+        DB_LOCK_TIMEOUT_MS=LOCK_TIMEOUT_MS,
+    )
+    other.test_client_class = app.test_client_class
+    other.extensions["outbox"] = []
+    yield other
+    with other.app_context():
+        db.engine.dispose()
+
+
+def store_files(folder: Path) -> list[str]:
+    """Every file in an evidence store, staged or published."""
+    return sorted(p.name for p in folder.rglob("*") if p.is_file()) if folder.exists() else []

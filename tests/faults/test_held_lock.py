@@ -9,35 +9,15 @@ import time
 import pytest
 import sqlalchemy as sa
 from conftest import Page, login
-from flask import Flask
 
-from copro_tracker import create_app
 from copro_tracker.audit import capture
 from copro_tracker.extensions import db
 from copro_tracker.models import Initiative
 
+from .conftest import LOCK_TIMEOUT_MS
 from .test_database_outage import FORM
 
 pytestmark = pytest.mark.faults
-
-LOCK_TIMEOUT_MS = 1000
-
-
-@pytest.fixture
-def impatient_app(app: Flask, tmp_path) -> Flask:
-    """A second app on the same database that waits at most one second for a lock."""
-    other = create_app(
-        "testing",
-        SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"],
-        AUDIT_KEY_FILE=app.config["AUDIT_KEY_FILE"],
-        EVIDENCE_DIR=str(tmp_path / "evidence"),
-        DB_LOCK_TIMEOUT_MS=LOCK_TIMEOUT_MS,
-    )
-    other.test_client_class = app.test_client_class
-    other.extensions["outbox"] = []
-    yield other
-    with other.app_context():
-        db.engine.dispose()
 
 
 def test_a_request_gives_up_on_a_held_chain_lock_and_saves_nothing(impatient_app, commissioner):
