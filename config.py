@@ -75,6 +75,7 @@ class Config:
 
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_UPLOAD_MB", "20")) * 1024 * 1024
     EVIDENCE_DIR = os.environ.get("EVIDENCE_DIR", str(INSTANCE / "evidence"))
+    BACKUP_DIR = os.environ.get("BACKUP_DIR", str(INSTANCE / "backups"))
     # `flask storage sweep` leaves files younger than this alone: an upload may be between writing its file
     # and committing its row on another worker. Far longer than any request may take (gunicorn's timeout).
     STORAGE_SWEEP_GRACE_MINUTES = float(os.environ.get("STORAGE_SWEEP_GRACE_MINUTES", "60"))

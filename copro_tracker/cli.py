@@ -5,6 +5,8 @@ The `audit` command group lives in audit/cli.py.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 from flask import Flask
 from flask.cli import AppGroup
@@ -93,6 +95,64 @@ def register_cli(app: Flask) -> None:
             raise SystemExit(1)
 
     app.cli.add_command(storage_group)
+
+    @app.cli.command("backup")
+    @click.option(
+        "--to",
+        "destination",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=None,
+        help="The folder to write the backup into (default: BACKUP_DIR).",
+    )
+    @click.option("--archive", is_flag=True, help="Write one .tar.gz file instead of a folder.")
+    def backup_command(destination: Path | None, archive: bool) -> None:
+        """Back up the database, the evidence files and the audit public key, with a manifest of SHA-256s."""
+        from . import backup
+
+        try:
+            result = backup.backup(destination or Path(app.config["BACKUP_DIR"]), archive=archive)
+        except (backup.BackupError, OSError) as error:
+            raise click.ClickException(str(error)) from error
+        manifest = result.manifest
+        click.echo(
+            f"Backed up to {result.path}: {manifest['database']['dialect']} database "
+            f"(revision {manifest['database']['alembic_revision']}), {manifest['evidence_files']} evidence file(s), "
+            f"{'the audit public key' if manifest['audit_public_key'] else 'NO audit public key (none configured)'}."
+        )
+        click.echo("Keep the audit signing key apart from backups; it is not in them.")
+
+    @app.cli.command("restore")
+    @click.argument("source", type=click.Path(exists=True, path_type=Path))
+    @click.option(
+        "--force",
+        is_flag=True,
+        help="Replace a database that has data, moving the current evidence store aside (never deleting it).",
+    )
+    def restore_command(source: Path, force: bool) -> None:
+        """Restore a backup made by 'flask backup' (a folder or .tar.gz) after checking every SHA-256.
+
+        Refuses to overwrite a database with data or an evidence store with files unless --force.
+        """
+        from . import backup
+
+        try:
+            result = backup.restore(source, force=force)
+        except (backup.BackupError, OSError) as error:
+            raise click.ClickException(str(error)) from error
+        manifest = result.manifest
+        click.echo(
+            f"Restored the backup of {manifest['created_at']}: database at revision "
+            f"{manifest['database']['alembic_revision']}, {result.evidence_files} evidence file(s)."
+        )
+        if result.moved_aside is not None:
+            click.echo(f"The evidence store that was there is now {result.moved_aside}.")
+        click.echo(describe_sweep(result.sweep))
+        click.echo(
+            "Next: 'flask db upgrade', then 'flask audit verify --read-only --against OUTSIDE-CHECKPOINTS.json' "
+            "to find out whether the restored audit trail is older than the last checkpoint kept outside."
+        )
+        if not result.sweep.ok:
+            raise SystemExit(1)
 
     from .audit.cli import audit_group
 

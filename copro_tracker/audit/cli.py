@@ -18,6 +18,7 @@ from flask.cli import AppGroup
 from ..extensions import db
 from ..models import AuditEvent, AuditVerification, Organisation
 from . import capture, ledger, service
+from . import outside as outside_copies
 
 audit_group = AppGroup("audit", help="Verify and prove the tamper-evident audit trail.")
 
@@ -49,23 +50,107 @@ def _key_or_fail() -> None:
         raise click.ClickException(str(error)) from error
 
 
+def _read_only() -> None:
+    """Make this command's database session refuse every write, so a verify cannot change what it checks."""
+    connection = db.session.connection()
+    if connection.dialect.name == "postgresql":
+        connection.exec_driver_sql("SET TRANSACTION READ ONLY")
+    elif connection.dialect.name == "sqlite":
+        connection.exec_driver_sql("PRAGMA query_only = ON")
+
+
+def _end_read_only() -> None:
+    connection = db.session.connection()
+    if connection.dialect.name == "sqlite":
+        connection.exec_driver_sql("PRAGMA query_only = OFF")  # the connection goes back to a pool
+    db.session.rollback()
+
+
+def _load_outside(path: Path) -> dict[str, outside_copies.OutsideCheckpoint]:
+    try:
+        return outside_copies.read(json.loads(path.read_text(encoding="utf-8")))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError, ValueError) as error:
+        raise click.ClickException(f"Cannot use {path} as checkpoints kept outside the database: {error}") from error
+
+
+def _public_key(path: Path | None):
+    try:
+        if path is not None:
+            return ledger.load_public_key_pem(path.read_bytes())
+        return service.signing_key(create=False).public_key()
+    except service.AuditKeyError as error:
+        raise click.ClickException(f"{error} Or give the published public key with --public-key.") from error
+    except (OSError, ValueError, TypeError) as error:
+        raise click.ClickException(f"Cannot read the public key {path}: {error}") from error
+
+
 @audit_group.command("verify")
 @click.option("--org", "slug", help="Only this organisation (short name); all of them when left out.")
-def verify_command(slug: str | None) -> None:
-    """Recompute every chain, tree and checkpoint signature; report the first broken link of each."""
-    _key_or_fail()
+@click.option(
+    "--against",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Also compare with checkpoints kept outside the database (written by 'flask audit checkpoint --out'): "
+    "names a rollback (restored from an older backup) or a fork.",
+)
+@click.option(
+    "--read-only",
+    is_flag=True,
+    help="Write nothing, not even the record of this verification (for replicas and restored copies).",
+)
+@click.option(
+    "--public-key",
+    "public_key_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="The published public key (PEM) to check signatures with, instead of the signing key's.",
+)
+def verify_command(slug: str | None, against: Path | None, read_only: bool, public_key_file: Path | None) -> None:
+    """Recompute every chain, tree and checkpoint signature; report the first broken link of each.
+
+    Each run is recorded (an audit.verified event and a row for the audit page) unless --read-only.
+    """
+    outside = _load_outside(against) if against is not None else {}
+    if read_only:
+        _read_only()
+        public = _public_key(public_key_file)
+    else:
+        _key_or_fail()
+        public = _public_key(public_key_file) if public_key_file is not None else None
     failed = 0
-    for organisation in _organisations(slug):
-        started = time.perf_counter()
-        result, failure = service.verify_organisation(organisation)
-        seconds = time.perf_counter() - started
-        if failure is None:
-            click.echo(
-                f"OK    {organisation.slug}: {result.size:,} events in {seconds:.2f} s. {_last_message(organisation)}"
+    try:
+        organisations = _organisations(slug)
+        for organisation in organisations:
+            kept = outside.get(organisation.slug)
+            started = time.perf_counter()
+            result, failure = service.verify_organisation(
+                organisation, record=not read_only, public_key=public, outside=kept
             )
-        else:
+            seconds = time.perf_counter() - started
+            if failure is not None:
+                failed += 1
+                click.echo(
+                    f"FAIL  {organisation.slug}: {_describe(failure)} ({result.size:,} events verified before it)"
+                )
+                continue
+            if read_only:
+                note = "Read-only: nothing was recorded."
+                if kept is not None:
+                    note += f" It holds all {kept.statement.tree_size:,} events of the checkpoint kept outside."
+            else:
+                note = _last_message(organisation)
+            if against is not None and kept is None:
+                note += " (No checkpoint of it was kept outside the database.)"
+            click.echo(f"OK    {organisation.slug}: {result.size:,} events in {seconds:.2f} s. {note}")
+        known = {organisation.slug for organisation in organisations}
+        for missing in sorted(set(outside) - known) if slug is None else ():
             failed += 1
-            click.echo(f"FAIL  {organisation.slug}: {_describe(failure)} ({result.size:,} events verified before it)")
+            click.echo(
+                f"FAIL  {missing}: [rollback] ROLLBACK: the checkpoint kept outside the database signed "
+                f"{outside[missing].statement.tree_size:,} events of this organisation, and the database "
+                "no longer has it at all."
+            )
+    finally:
+        if read_only:
+            _end_read_only()
     if failed:
         click.echo(f"{failed} organisation{'s' if failed != 1 else ''} failed verification.", err=True)
         raise SystemExit(1)
@@ -86,11 +171,18 @@ def _last_message(organisation: Organisation) -> str:
 
 @audit_group.command("checkpoint")
 @click.option("--org", "slug", help="Only this organisation (short name); all of them when left out.")
-def checkpoint_command(slug: str | None) -> None:
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    help="Also write the latest signed checkpoints to this file, to keep outside the database (another "
+    "machine, a ticket, an email): 'flask audit verify --against FILE' then reveals a rollback.",
+)
+def checkpoint_command(slug: str | None, out: Path | None) -> None:
     """Make a signed checkpoint of each organisation's chain (refused if the chain does not verify)."""
     _key_or_fail()
     failed = 0
-    for organisation in _organisations(slug):
+    organisations = _organisations(slug)
+    for organisation in organisations:
         try:
             row = service.make_checkpoint(organisation)
         except service.AuditIntegrityError as error:
@@ -102,6 +194,12 @@ def checkpoint_command(slug: str | None) -> None:
             f"OK    {organisation.slug}: checkpoint of {row.tree_size:,} events, root {row.root_hash}, "
             f"issued {row.issued_at}, key {row.key_id[:16]}"
         )
+    if out is not None:
+        document = outside_copies.document(organisations)
+        temporary = out.with_name(out.name + ".part")
+        temporary.write_text(json.dumps(document, indent=1) + "\n", encoding="utf-8")
+        temporary.replace(out)
+        click.echo(f"Wrote {len(document['checkpoints'])} checkpoint(s) to {out}: keep it outside the database.")
     if failed:
         raise SystemExit(1)
 

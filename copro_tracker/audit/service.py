@@ -41,12 +41,13 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 import sqlalchemy as sa
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from flask import current_app
 
 from ..extensions import db
 from ..models import AuditChainHead, AuditCheckpoint, AuditEvent, AuditValue, AuditVerification, Organisation, utcnow
 from . import capture, ledger
+from . import outside as outside_copies
 from .ledger import Failure, VerifyResult
 from .verify import build_bundle
 
@@ -85,7 +86,7 @@ class AuditIntegrityError(RuntimeError):
 # --- the signing key ---------------------------------------------------------------------------
 
 
-def signing_key() -> Ed25519PrivateKey:
+def signing_key(*, create: bool | None = None) -> Ed25519PrivateKey:
     """The Ed25519 key that signs checkpoints.
 
     AUDIT_SIGNING_KEY (a PEM string) wins; otherwise the PEM file at AUDIT_KEY_FILE, which is created
@@ -106,7 +107,7 @@ def signing_key() -> Ed25519PrivateKey:
         raise AuditKeyError("No audit signing key is configured: set AUDIT_SIGNING_KEY or AUDIT_KEY_FILE.")
     path = Path(path_setting)
     try:
-        if config.get("AUDIT_CREATE_KEY"):
+        if config.get("AUDIT_CREATE_KEY") if create is None else create:
             return ledger.load_or_create_private_key(path)
         return ledger.load_private_key_pem(path.read_bytes())
     except FileNotFoundError as error:
@@ -280,9 +281,8 @@ def make_checkpoint(organisation: Organisation, *, commit: bool = True) -> Audit
 
 
 def _checkpoint_failures(
-    organisation: Organisation, checkpoints: list[AuditCheckpoint], result: VerifyResult, key: Ed25519PrivateKey
+    organisation: Organisation, checkpoints: list[AuditCheckpoint], result: VerifyResult, public: Ed25519PublicKey
 ) -> Iterator[Failure]:
-    public = key.public_key()
     key_id = ledger.public_key_id(public)
     earlier: AuditCheckpoint | None = None
     for row in checkpoints:
@@ -349,14 +349,23 @@ def _summary(organisation: Organisation, result: VerifyResult, checkpoints: list
 
 
 def verify_organisation(
-    organisation: Organisation, *, commit: bool = True, record_event: bool = True
+    organisation: Organisation,
+    *,
+    commit: bool = True,
+    record_event: bool = True,
+    record: bool = True,
+    public_key: Ed25519PublicKey | None = None,
+    outside: outside_copies.OutsideCheckpoint | None = None,
 ) -> tuple[VerifyResult, Failure | None]:
     """Verify the chain and every stored checkpoint; store the outcome (and audit it). Returns (result, first failure).
 
     The chain's own failure comes first (it names a seq), then checkpoint failures in the order the
-    checkpoints were made, then a disagreement with the chain-head row.
+    checkpoints were made, then a disagreement with the chain-head row, then with the `outside` checkpoint
+    (a rollback or a fork, which the stored checkpoints cannot reveal: they roll back with the database).
+    With record=False nothing is written (no AuditVerification row, no event): for replicas and restored
+    copies. `public_key` replaces the configured signing key's.
     """
-    key = signing_key()
+    public = public_key or signing_key().public_key()
     # The head is read before the events: everything it counts is committed, so the stream sees it too.
     head = db.session.execute(
         sa.select(AuditChainHead.seq, AuditChainHead.hash).where(AuditChainHead.organisation_id == organisation.id)
@@ -368,13 +377,25 @@ def verify_organisation(
             .order_by(AuditCheckpoint.id)
         )
     )
-    result = _verify_stream(organisation.id, sizes=[row.tree_size for row in checkpoints])
+    sizes = [row.tree_size for row in checkpoints]
+    if outside is not None:
+        sizes.append(outside.statement.tree_size)
+    result = _verify_stream(organisation.id, sizes=sizes)
     failure = result.failure
     if failure is None:
-        failure = next(_checkpoint_failures(organisation, checkpoints, result, key), None)
+        failure = next(_checkpoint_failures(organisation, checkpoints, result, public), None)
     if failure is None:
         failure = _head_failure(organisation.id, head, result)
+    if failure is None and outside is not None:
+        failure = outside_copies.compare(result, outside, public)
+    if not record:
+        return result, failure
     message = _summary(organisation, result, checkpoints) if failure is None else failure.message
+    if failure is None and outside is not None:
+        message += (
+            f" It holds all {outside.statement.tree_size:,} events of the checkpoint kept outside the database "
+            f"(issued {outside.statement.issued_at})."
+        )
     db.session.add(
         AuditVerification(
             organisation_id=organisation.id, ok=failure is None, events_checked=result.size, message=message
