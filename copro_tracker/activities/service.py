@@ -157,6 +157,13 @@ def _validate(actor: User, initiative: Initiative, details: ActivityDetails, cur
     return stage
 
 
+def _stage_changed(*stages: Stage) -> None:
+    """An activity in these stages was added or changed: approvals given before now are asked for again."""
+    now = utcnow()
+    for stage in stages:
+        stage.activities_changed_at = now
+
+
 def _new_attendance(activity: Activity, person: User | None, guest: str = "", citizen: bool = False) -> Attendance:
     needs = [n for n in (person.communication_needs or []) if n in NEEDS] if person else []
     return Attendance(
@@ -214,6 +221,7 @@ def record_activity(actor: User, initiative: Initiative, details: ActivityDetail
     _set_languages(activity, details)
     db.session.add(activity)
     _sync_attendees(activity, initiative, details)
+    _stage_changed(stage)
     capture.name_action(
         activity,
         "activity.recorded_on_behalf" if details.on_behalf_of_id else "activity.recorded",
@@ -239,6 +247,7 @@ def update_activity(
     activity.notes = _text(details.notes)
     _set_languages(activity, details)
     _sync_attendees(activity, initiative, details)
+    _stage_changed(stage, old_stage)
     flag_modified(activity, "notes")  # attendee changes alone still take a new version
     capture.name_action(activity, "activity.updated")
     try:
@@ -274,6 +283,7 @@ def record_attendance(
         attendance.adjustments_requested = sorted({n for n in row.requested if n in NEEDS})
         attendance.adjustments_provided = sorted({n for n in row.provided if n in NEEDS})
     flag_modified(activity, "notes")
+    _stage_changed(activity.stage)
     capture.name_action(activity, "activity.attendance_recorded")
     try:
         db.session.flush()
@@ -294,6 +304,7 @@ def confirm(actor: User, activity: Activity, *, correct: bool, notes: str, note:
         raise ActivityError("Say what was wrong, so others understand the correction", "confirmation_note")
     if correct:
         activity.notes = _text(notes)
+        _stage_changed(activity.stage)
     activity.confirmation_note = _text(note)
     activity.confirmed_at = utcnow()
     capture.name_action(activity, "activity.corrected" if correct else "activity.confirmed")

@@ -110,8 +110,8 @@ def attendance_facts(initiative: Initiative, activities: list[Activity]) -> dict
 
 
 def gate_for(stage: Stage, members: list[MemberFact], attendance: list[AttendanceFact]) -> Gate:
-    sign_offs = [SignOffFact(s.user_id, s.side, s.decision, s.round) for s in stage.sign_offs]
-    return evaluate_gate(stage.kind, stage.round, members, attendance, sign_offs)
+    sign_offs = [SignOffFact(s.user_id, s.side, s.decision, s.round, s.created_at) for s in stage.sign_offs]
+    return evaluate_gate(stage.kind, stage.round, members, attendance, sign_offs, stage.activities_changed_at)
 
 
 @dataclass

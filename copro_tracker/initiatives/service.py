@@ -272,7 +272,9 @@ def sign_off(actor: User, stage: Stage, decision: str, comment: str) -> SignOff:
         refused = refusal(_gate(stage))
         raise InitiativeError(refused.render() if refused else "This stage is not ready to be approved", "decision")
     existing = [s for s in stage.sign_offs if s.user_id == actor.id and s.round == stage.round]
-    if existing and existing[-1].decision == choice and existing[-1].comment == comment.strip():
+    changed_at = stage.activities_changed_at
+    still_current = existing and (changed_at is None or existing[-1].created_at >= changed_at)
+    if still_current and existing[-1].decision == choice and existing[-1].comment == comment.strip():
         return existing[-1]
     record = SignOff(
         organisation_id=stage.organisation_id,

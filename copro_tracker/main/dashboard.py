@@ -6,10 +6,10 @@ from dataclasses import dataclass, field
 from datetime import date
 
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import aliased, selectinload
 
 from ..auth.service import pending_invitations
-from ..codes import MemberRole, OrgRole, StageStatus
+from ..codes import MemberRole, OrgRole, SignOffDecision, StageStatus
 from ..domain.gates import AttendanceFact, Gate
 from ..domain.people import is_citizen_partner
 from ..extensions import db
@@ -179,9 +179,26 @@ def _rows(initiatives: list[Initiative]) -> list[InitiativeRow]:
 def _waiting_queries(user: User) -> list[sa.Select]:
     """Per kind of waiting item (WAITING_KINDS order), the rows as WaitingItem columns plus `rank`, the
     item's place in that kind's display order, so the kinds can be laid end to end in one UNION ALL."""
-    signed = (
+    # A stage waits for everyone whose view is still needed: anyone whose latest view this round is not an approval
+    # given after its activities last changed. Disagreeing does not take it off their list; the stage still needs
+    # them until it closes.
+    later = aliased(SignOff)
+    replaced = (
+        sa.select(later.id)
+        .where(later.stage_id == SignOff.stage_id, later.user_id == SignOff.user_id, later.round == SignOff.round)
+        .where(later.id > SignOff.id)
+        .exists()
+    )
+    approved = (
         sa.select(SignOff.id)
-        .where(SignOff.stage_id == Stage.id, SignOff.user_id == user.id, SignOff.round == Stage.round)
+        .where(
+            SignOff.stage_id == Stage.id,
+            SignOff.user_id == user.id,
+            SignOff.round == Stage.round,
+            SignOff.decision == SignOffDecision.APPROVE,
+            sa.or_(Stage.activities_changed_at.is_(None), SignOff.created_at >= Stage.activities_changed_at),
+            ~replaced,
+        )
         .exists()
     )
     sign_offs = (
@@ -203,7 +220,7 @@ def _waiting_queries(user: User) -> list[sa.Select]:
             Membership.left_on.is_(None),
             Membership.role != MemberRole.OBSERVER,
             Stage.status == StageStatus.AWAITING_SIGNOFF,
-            ~signed,
+            ~approved,
         )
     )
 

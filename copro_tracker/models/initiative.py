@@ -78,6 +78,8 @@ class Stage(db.Model):
     closed_on: Mapped[date | None]
     # Each reopening starts a new round; sign-offs from earlier rounds are kept but no longer count.
     round: Mapped[int] = mapped_column(default=1)
+    # When an activity in this stage was last added or changed: approvals given before it are asked for again.
+    activities_changed_at: Mapped[datetime | None]
     version: Mapped[int] = mapped_column(default=1)
 
     initiative: Mapped[Initiative] = relationship(back_populates="stages")

@@ -58,3 +58,31 @@ def test_ready_for_sign_off_before_sign_offs():
     gate = evaluate_gate(StageKind.EVALUATION, 1, LEADS, CONTRIBUTED, [])
     assert gate.ready_for_sign_off and not gate.met
     assert _needs(gate) == ("sign-off by a commissioner member", "sign-off by a citizen partner member")
+
+
+def test_an_approval_given_before_the_stage_last_changed_does_not_count_until_given_again():
+    from datetime import datetime
+
+    from copro_tracker.codes import MemberRole, Side, SignOffDecision, StageKind
+    from copro_tracker.domain.gates import AttendanceFact, MemberFact, SignOffFact, evaluate_gate
+
+    members = [
+        MemberFact(1, Side.COMMISSIONER, MemberRole.CO_LEAD, True),
+        MemberFact(2, Side.CITIZEN_PARTNER, MemberRole.CO_LEAD, True),
+    ]
+    attendance = [AttendanceFact(True, True)]
+    early, change, late = datetime(2026, 3, 1, 10), datetime(2026, 3, 1, 11), datetime(2026, 3, 1, 12)
+    approve = SignOffDecision.APPROVE
+    sign_offs = [
+        SignOffFact(1, Side.COMMISSIONER, approve, 1, early),
+        SignOffFact(2, Side.CITIZEN_PARTNER, approve, 1, late),
+    ]
+
+    gate = evaluate_gate(StageKind.DESIGN, 1, members, attendance, sign_offs, change)
+    assert not gate.met and not gate.commissioner_approved and gate.partner_approved
+    assert gate.approved_before_change == frozenset({1})
+    assert evaluate_gate(StageKind.DESIGN, 1, members, attendance, sign_offs).met, "no change: both count"
+
+    again = [*sign_offs, SignOffFact(1, Side.COMMISSIONER, approve, 1, late)]
+    gate = evaluate_gate(StageKind.DESIGN, 1, members, attendance, again, change)
+    assert gate.met and gate.approved_before_change == frozenset()
