@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..codes import Side
+from ..domain.follow_through import review_overdue
 from ..domain.people import side_in_initiative
 from ..extensions import db
 from ..models import (
@@ -106,9 +107,15 @@ def get_recommendation(initiative: Initiative, recommendation_id: int) -> Recomm
 
 
 def is_overdue(recommendation: Recommendation, today: date) -> bool:
-    # A review that was held closes the date, whatever was or was not done (that is what the review found).
-    return (
-        recommendation.review_on is not None and recommendation.review_on < today and recommendation.reviewed_on is None
+    return review_overdue(recommendation.review_on, recommendation.reviewed_on, today)
+
+
+def overdue_reviews_clause(today: date) -> sa.ColumnElement[bool]:
+    """``domain.follow_through.review_overdue`` as a WHERE clause, for lists built in SQL (the dashboard)."""
+    return sa.and_(
+        Recommendation.review_on.is_not(None),
+        Recommendation.review_on < today,
+        sa.or_(Recommendation.reviewed_on.is_(None), Recommendation.reviewed_on > today),
     )
 
 

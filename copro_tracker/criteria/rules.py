@@ -46,6 +46,7 @@ from ..codes import (
     WelshEffects,
     worst_status,
 )
+from ..domain.follow_through import review_overdue
 from ..domain.gates import MemberFact, SignOffFact, approving_sides
 from ..domain.people import side_for_role
 from .snapshot import (
@@ -690,7 +691,7 @@ def recommendations_answered(facts: InitiativeFacts) -> Finding:
             gaps.append("the answer was no, but no reason is recorded")
         if item.response in (Response.ACCEPTED, Response.ADAPTED) and not item.action.strip():
             gaps.append(f"it was {item.response.value}, but what was done is not recorded")
-        if item.review_on is not None and item.review_on < facts.as_of and item.reviewed_on is None:
+        if review_overdue(item.review_on, item.reviewed_on, facts.as_of):
             gaps.append(f"the review due on {_day(item.review_on)} has not happened")
         if gaps:
             tally.add("partial", f"{said}: {'; '.join(gaps)}.", refs)

@@ -8,6 +8,7 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased, selectinload
 
+from ..activities.queries import overdue_reviews_clause
 from ..auth.service import pending_invitations
 from ..codes import MemberRole, OrgRole, SignOffDecision, StageStatus
 from ..domain.gates import AttendanceFact, Gate
@@ -256,8 +257,7 @@ def _waiting_queries(user: User) -> list[sa.Select]:
         .where(
             Recommendation.organisation_id == user.organisation_id,
             Initiative.closed_on.is_(None),
-            Recommendation.review_on < date.today(),
-            sa.func.coalesce(Recommendation.action_taken, "") == "",
+            overdue_reviews_clause(date.today()),
         )
     )
     if user.role not in STAFF:

@@ -79,6 +79,7 @@ from ..criteria.rules import (
 )
 from ..criteria.snapshot import InitiativeFacts, Stage
 from ..domain.assessments import assessments_that_count
+from ..domain.follow_through import review_overdue
 
 REPORT_FORMAT = "copro-report/1"
 SMALL_NUMBER = 5
@@ -1142,9 +1143,14 @@ def _recommendations_section(facts: InitiativeFacts, names: Names, inputs: Repor
             continue
         responded = inputs.responded_on.get(item.id)
         answered = item.response is not None and (responded is None or responded <= period.as_of)
-        if answered:
+        overdue = review_overdue(item.review_on, item.reviewed_on, period.as_of)
+        if answered and overdue:
+            status = "Answered, but the review date passed without a review"
+        elif answered and item.reviewed_on is not None:
+            status = f"Answered, and reviewed on {_day(item.reviewed_on)}"
+        elif answered:
             status = "Answered"
-        elif item.review_on and item.review_on < period.as_of:
+        elif overdue:
             status = "Review date passed without an answer"
         else:
             status = "Waiting for an answer"

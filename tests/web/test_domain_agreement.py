@@ -8,7 +8,7 @@ screen that stops using it.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from activity_fixtures import make_activity, team_fixture  # noqa: F401
 from conftest import get_page, login, make_user, post_page
@@ -206,3 +206,72 @@ def pages_library():
     from copro_tracker.reports import data
 
     return data.library()
+
+
+def test_recommendations_page_dashboard_rule_and_report_agree_on_overdue_reviews(client, team):
+    """Four screens used four definitions; a recorded review now closes a passed date everywhere, and
+    "what we did" alone does not."""
+    from copro_tracker.activities import queries as activity_queries
+    from copro_tracker.activities import service as activities
+
+    initiative = _initiative(team)
+    past, today = date.today() - timedelta(days=10), date.today()
+    raised = date.today() - timedelta(days=40)
+
+    def recommend(text: str, review_on: date | None, action: str = "Done", reviewed: date | None = None):
+        item = activities.make_recommendation(team.partner, initiative, text, None, None, raised_on=raised)
+        item = activities.respond(
+            team.commissioner,
+            item,
+            response="accepted",
+            reason="",
+            action_taken=action,
+            review_on=review_on,
+            expected_version=item.version,
+        )
+        if reviewed is not None:
+            activities.record_review(
+                team.commissioner,
+                item,
+                reviewed_on=reviewed,
+                reviewed_by_id=team.partner.id,
+                outcome="It works for carers now",
+                expected_version=item.version,
+            )
+        return item
+
+    overdue_done = recommend("Evening meetings", past, action="Moved to 6pm")  # done, but never reviewed
+    overdue_blank = recommend("Large print agendas", past, action="")
+    reviewed = recommend("Pay for travel", past, reviewed=past + timedelta(days=2))
+    not_due = recommend("Meet in the library", today + timedelta(days=5))
+    no_date = recommend("Shorter papers", None)
+    expected = {overdue_done.id, overdue_blank.id}
+
+    items = [overdue_done, overdue_blank, reviewed, not_due, no_date]
+    assert {r.id for r in items if activity_queries.is_overdue(r, today)} == expected
+    with current_app.test_request_context("/dashboard"):
+        waiting = dashboard.summary_for(team.commissioner).waiting.items
+    assert {w.item_id for w in waiting if w.kind == "overdue_reviews"} == expected
+    finding = RULES["recommendations_answered"](facts_loader.load(_initiative(team)))
+    flagged = {ref.id for r in finding.reasons if "has not happened" in r.text for ref in r.refs}
+    assert {i for i in flagged if i in {r.id for r in items}} == expected
+    rows = _report(team.commissioner, _initiative(team)).table("you_said_we_did").as_dicts()
+    by_text = {r["you_said"]: r["status"] for r in rows}
+    assert {t for t, s in by_text.items() if "without a review" in str(s)} == {
+        "Evening meetings",
+        "Large print agendas",
+    }
+    assert by_text["Pay for travel"].startswith("Answered, and reviewed on")
+    login(client, team.commissioner)
+    page = get_page(client, f"/initiatives/{initiative.id}/you-said-we-did")
+    flagged_rows = {
+        tr.select_one("th span").get_text(" ", strip=True)
+        for tr in page.soup.select("table tbody tr")
+        if "Review overdue" in tr.get_text()
+    }
+    assert {
+        t for t in flagged_rows if any(k in t for k in ("Evening", "Large print", "Pay", "library", "Shorter"))
+    } == {
+        "Evening meetings",
+        "Large print agendas",
+    }
