@@ -208,8 +208,8 @@ def _waiting_queries(user: User) -> list[sa.Select]:
             Initiative.title,
             Stage.id,
             sa.literal(""),
-            sa.null(),
-            Stage.kind,
+            sa.cast(sa.null(), sa.Date),
+            sa.cast(Stage.kind, sa.String),
             sa.func.row_number().over(order_by=(Initiative.created_at.desc(), Initiative.id.desc(), Stage.position)),
         )
         .join(Stage, Stage.initiative_id == Initiative.id)
@@ -232,7 +232,7 @@ def _waiting_queries(user: User) -> list[sa.Select]:
             Activity.id,
             Activity.title,
             Activity.occurred_on,
-            sa.null(),
+            sa.cast(sa.null(), sa.String),
             sa.func.row_number().over(order_by=order),
         ).join(Initiative, Initiative.id == Activity.initiative_id)
 
@@ -250,7 +250,7 @@ def _waiting_queries(user: User) -> list[sa.Select]:
             Recommendation.id,
             Recommendation.text,
             Recommendation.review_on,
-            sa.null(),
+            sa.cast(sa.null(), sa.String),
             sa.func.row_number().over(order_by=(Recommendation.review_on, Recommendation.id)),
         )
         .join(Initiative, Initiative.id == Recommendation.initiative_id)
