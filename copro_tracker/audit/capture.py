@@ -35,10 +35,12 @@ import sqlalchemy as sa
 from flask import has_request_context
 from sqlalchemy.orm import Session
 
-from ..models.audit import AuditChainHead, AuditEvent, AuditValue
+from ..models.audit import AuditChainHead, AuditEvent, AuditMerkleNode, AuditValue
 from . import ledger
 
-SKIP_TABLES = frozenset({"audit_event", "audit_chain_head", "audit_value", "audit_checkpoint", "audit_verification"})
+SKIP_TABLES = frozenset(
+    {"audit_event", "audit_chain_head", "audit_merkle_node", "audit_value", "audit_checkpoint", "audit_verification"}
+)
 NAMES_KEY = "audit_action_names"
 ACTOR_KEY = "audit_actor_id"
 PENDING_KEY = "audit_pending_events"
@@ -208,7 +210,7 @@ def _organisation_id(obj: Any) -> int | None:
     return getattr(obj, "organisation_id", None)
 
 
-def _lock_head(connection: sa.Connection, organisation_id: int) -> tuple[int, str]:
+def _lock_head(connection: sa.Connection, organisation_id: int) -> tuple[int, str, str | None]:
     """Create the head row if need be, lock it until the transaction ends and read it: one round trip.
 
     The no-op DO UPDATE takes the row lock on PostgreSQL (as SELECT ... FOR UPDATE would, waiting for the
@@ -225,19 +227,58 @@ def _lock_head(connection: sa.Connection, organisation_id: int) -> tuple[int, st
         dialect_insert(table)
         .values(organisation_id=organisation_id, seq=0, hash=ledger.GENESIS_HASH.hex())
         .on_conflict_do_update(index_elements=[table.c.organisation_id], set_={"seq": table.c.seq})
-        .returning(table.c.seq, table.c.hash)
+        .returning(table.c.seq, table.c.hash, table.c.frontier)
     ).one()
-    return row.seq, row.hash
+    return row.seq, row.hash, row.frontier
 
 
 def lock_chain_head(connection: sa.Connection, organisation_id: int) -> tuple[int, str]:
     """Lock the organisation's chain head until the transaction ends; returns its (seq, hash)."""
-    return _lock_head(connection, organisation_id)
+    seq, digest, _frontier = _lock_head(connection, organisation_id)
+    return seq, digest
+
+
+def rebuild_merkle_state(connection: sa.Connection, organisation_id: int, size: int) -> ledger.Frontier | None:
+    """Recompute the frontier and stored nodes of events 1..size from the stored hashes (a chain written
+    before the Merkle state was kept). Reads the chain once. None when the events are not 1..size (a
+    damaged chain: appends go on without the state, proofs are refused and `flask audit verify` says why)."""
+    frontier = ledger.Frontier()
+    nodes: list[dict[str, Any]] = []
+    events = AuditEvent.__table__
+    rows = connection.execute(
+        sa.select(events.c.hash)
+        .where(events.c.organisation_id == organisation_id, events.c.seq <= size)
+        .order_by(events.c.seq)
+        .execution_options(yield_per=5000)
+    )
+    for (digest,) in rows:
+        nodes.extend(_stored_nodes(organisation_id, frontier.append(bytes.fromhex(digest))))
+    if frontier.size != size:
+        return None
+    table = AuditMerkleNode.__table__
+    connection.execute(sa.delete(table).where(table.c.organisation_id == organisation_id))
+    if nodes:
+        connection.execute(sa.insert(table), nodes)
+    return frontier
+
+
+def _stored_nodes(organisation_id: int, completed: list[tuple[int, int, bytes]]) -> list[dict[str, Any]]:
+    return [
+        {"organisation_id": organisation_id, "level": level, "position": position, "hash": digest.hex()}
+        for level, position, digest in completed
+        if level >= ledger.NODE_LEVEL
+    ]
 
 
 def append_events(connection: sa.Connection, organisation_id: int, events: list[dict[str, Any]]) -> list[int]:
     """Append events (dicts: action, entity_type, entity_id, actor_id, changes, details) to one chain."""
-    seq, prev = _lock_head(connection, organisation_id)
+    seq, prev, stored_frontier = _lock_head(connection, organisation_id)
+    frontier: ledger.Frontier | None
+    if stored_frontier is None and seq:
+        frontier = rebuild_merkle_state(connection, organisation_id, seq)
+    else:
+        frontier = ledger.Frontier.decode(seq, stored_frontier or "")
+    nodes: list[dict[str, Any]] = []
     now = datetime.now(UTC).replace(tzinfo=None, microsecond=0)
     rows = []
     for event in events:
@@ -256,7 +297,10 @@ def append_events(connection: sa.Connection, organisation_id: int, events: list[
             "details": event.get("details") or {},
         }
         payload = ledger.canonical_json(body)
-        digest = ledger.event_hash(bytes.fromhex(prev), payload).hex()
+        raw = ledger.event_hash(bytes.fromhex(prev), payload)
+        if frontier is not None:
+            nodes.extend(_stored_nodes(organisation_id, frontier.append(raw)))
+        digest = raw.hex()
         rows.append(
             {
                 "organisation_id": organisation_id,
@@ -274,8 +318,14 @@ def append_events(connection: sa.Connection, organisation_id: int, events: list[
         )
         prev = digest
     connection.execute(sa.insert(AuditEvent.__table__), rows)
+    if nodes:  # one append in 2**(NODE_LEVEL-1) or so completes a stored subtree
+        connection.execute(sa.insert(AuditMerkleNode.__table__), nodes)
     head = AuditChainHead.__table__
-    connection.execute(sa.update(head).where(head.c.organisation_id == organisation_id).values(seq=seq, hash=prev))
+    connection.execute(
+        sa.update(head)
+        .where(head.c.organisation_id == organisation_id)
+        .values(seq=seq, hash=prev, frontier=frontier.encode() if frontier is not None else None)
+    )
     return [row["seq"] for row in rows]
 
 

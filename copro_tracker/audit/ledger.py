@@ -48,7 +48,7 @@ import hashlib
 import json
 import os
 import secrets
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from itertools import islice
@@ -70,6 +70,8 @@ __all__ = [
     "EventRecord",
     "EventRow",
     "Failure",
+    "Frontier",
+    "NODE_LEVEL",
     "FailureKind",
     "MerkleTree",
     "StreamingMerkle",
@@ -84,7 +86,13 @@ __all__ = [
     "load_private_key_pem",
     "load_public_key_pem",
     "merkle_root",
+    "needed_for_proof",
     "node_hash",
+    "perfect_from",
+    "perfect_pieces",
+    "proof_from_state",
+    "proof_ranges",
+    "range_root",
     "public_key_id",
     "public_key_pem",
     "sign_checkpoint",
@@ -343,6 +351,123 @@ class MerkleTree:
             # The old tree's root is not a node of the new tree here, so the verifier needs this subtree.
             outer_first.append(self._subtree(start, end))
         return outer_first[::-1]
+
+
+# --- Merkle state kept beside the chain ----------------------------------------------------------
+#
+# So that proofs and checkpoints never re-read a whole chain, the app keeps two things as events are
+# appended: the frontier (the roots of the perfect subtrees a tree of n leaves splits into, one per set
+# bit of n, largest first), from which the root of the whole tree follows in O(log n); and the root of
+# every complete, aligned subtree of 2**NODE_LEVEL leaves or more ("stored nodes"). Any subtree a
+# proof needs is then a stored node, or is hashed from at most 2**NODE_LEVEL stored event hashes.
+
+NODE_LEVEL = 8
+
+
+class Frontier:
+    """The compact state of a growing RFC 6962 tree: `size` leaves and the roots of its perfect subtrees."""
+
+    __slots__ = ("roots", "size")
+
+    def __init__(self, size: int = 0, roots: Sequence[bytes] = ()) -> None:
+        if len(roots) != bin(size).count("1"):
+            raise ValueError(f"a tree of {size} leaves has {bin(size).count('1')} perfect subtrees, not {len(roots)}")
+        self.size = size
+        self.roots = list(roots)
+
+    def append(self, leaf: bytes) -> list[tuple[int, int, bytes]]:
+        """Add the next leaf; returns the subtrees it completes as (level, index, root), lowest first."""
+        completed = []
+        digest = leaf
+        level = 0
+        position = self.size
+        while position >> level & 1:
+            digest = node_hash(self.roots.pop(), digest)
+            level += 1
+            completed.append((level, ((position + 1) >> level) - 1, digest))
+        self.roots.append(digest)
+        self.size += 1
+        return completed
+
+    def root(self) -> bytes:
+        return _fold(self.roots)
+
+    def encode(self) -> str:
+        return "".join(root.hex() for root in self.roots)
+
+    @classmethod
+    def decode(cls, size: int, text: str) -> Frontier:
+        if len(text) % 64:
+            raise ValueError("a stored frontier is a whole number of 64-character hex hashes")
+        return cls(size, [bytes.fromhex(text[i : i + 64]) for i in range(0, len(text), 64)])
+
+
+def perfect_pieces(start: int, end: int) -> list[tuple[int, int]]:
+    """The aligned perfect subtrees (level, index) that leaves [start, end) split into, largest first.
+
+    For every range an RFC 9162 proof asks about, MTH of the range is these pieces folded right to left.
+    """
+    pieces = []
+    position = start
+    while position < end:
+        level = (end - position).bit_length() - 1
+        while position & ((1 << level) - 1):
+            level -= 1
+        pieces.append((level, position >> level))
+        position += 1 << level
+    return pieces
+
+
+def proof_ranges(index: int, size: int) -> list[tuple[int, int]]:
+    """Leaf ranges whose subtree roots form RFC 9162 PATH(index, D[size]), innermost first."""
+    start, end = 0, size
+    outer_first = []
+    while end - start > 1:
+        half = _largest_power_of_two_below(end - start)
+        if index < start + half:
+            outer_first.append((start + half, end))
+            end = start + half
+        else:
+            outer_first.append((start, start + half))
+            start += half
+    return outer_first[::-1]
+
+
+def range_root(start: int, end: int, perfect: Callable[[int, int], bytes]) -> bytes:
+    """MTH(D[start:end]) for a range a proof asks about, from `perfect(level, index)` subtree roots."""
+    return _fold([perfect(level, index) for level, index in perfect_pieces(start, end)])
+
+
+def proof_from_state(index: int, size: int, perfect: Callable[[int, int], bytes]) -> list[bytes]:
+    """RFC 9162 PATH(index, D[size]) from subtree roots: equal to MerkleTree(leaves).inclusion_proof(index)."""
+    if not 0 <= index < size:
+        raise IndexError(f"leaf index {index} is outside a tree of size {size}")
+    return [range_root(start, end, perfect) for start, end in proof_ranges(index, size)]
+
+
+def needed_for_proof(index: int, size: int) -> tuple[set[tuple[int, int]], set[int]]:
+    """What proof_from_state(index, size) will ask for: stored nodes (level >= NODE_LEVEL) and leaf indexes."""
+    nodes: set[tuple[int, int]] = set()
+    leaves: set[int] = {index}
+    for start, end in proof_ranges(index, size):
+        for level, position in perfect_pieces(start, end):
+            if level >= NODE_LEVEL:
+                nodes.add((level, position))
+            else:
+                leaves.update(range(position << level, (position + 1) << level))
+    return nodes, leaves
+
+
+def perfect_from(nodes: Mapping[tuple[int, int], bytes], leaves: Mapping[int, bytes]) -> Callable[[int, int], bytes]:
+    """A `perfect(level, index)` that reads stored nodes and hashes smaller subtrees from leaves."""
+
+    def perfect(level: int, index: int) -> bytes:
+        if level >= NODE_LEVEL:
+            return nodes[(level, index)]
+        first = index << level
+        return _perfect_root([leaves[first + offset] for offset in range(1 << level)])
+
+    return perfect
 
 
 def inclusion_proof(index: int, leaf_hashes: Sequence[bytes]) -> list[bytes]:

@@ -38,18 +38,27 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from itertools import chain, islice
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 import sqlalchemy as sa
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from flask import current_app
 
 from ..extensions import db
-from ..models import AuditChainHead, AuditCheckpoint, AuditEvent, AuditValue, AuditVerification, Organisation, utcnow
+from ..models import (
+    AuditChainHead,
+    AuditCheckpoint,
+    AuditEvent,
+    AuditMerkleNode,
+    AuditValue,
+    AuditVerification,
+    Organisation,
+    utcnow,
+)
 from . import capture, ledger
 from . import outside as outside_copies
 from .ledger import Failure, VerifyResult
-from .verify import build_bundle
+from .verify import assemble_bundle, build_bundle
 
 __all__ = [
     "AuditIntegrityError",
@@ -329,6 +338,14 @@ def _head_failure(organisation_id: int, head: sa.Row[Any] | None, result: Verify
             f"Event {head.seq}: its hash is not the one the chain head recorded when it was appended "
             "(the event, or the chain from it onwards, was replaced).",
         )
+    # The Merkle state kept for proofs and quick checkpoints must describe these very events.
+    if head.frontier is not None and ledger.Frontier.decode(head.seq, head.frontier).root().hex() != result.root:
+        return Failure(
+            None,
+            "head_mismatch",
+            "The Merkle state stored with the chain head does not match the events (it was altered): "
+            "proofs and checkpoints made from it would be refused.",
+        )
     return None
 
 
@@ -368,7 +385,9 @@ def verify_organisation(
     public = public_key or signing_key().public_key()
     # The head is read before the events: everything it counts is committed, so the stream sees it too.
     head = db.session.execute(
-        sa.select(AuditChainHead.seq, AuditChainHead.hash).where(AuditChainHead.organisation_id == organisation.id)
+        sa.select(AuditChainHead.seq, AuditChainHead.hash, AuditChainHead.frontier).where(
+            AuditChainHead.organisation_id == organisation.id
+        )
     ).first()
     checkpoints = list(
         db.session.scalars(
@@ -475,64 +494,287 @@ def streamed_inclusion_proof(leaves: Iterable[bytes], index: int, size: int) -> 
     return leaf, roots
 
 
+def _runs(indexes: Iterable[int]) -> list[tuple[int, int]]:
+    """Sorted indexes as inclusive (first, last) runs, so a few BETWEENs fetch them all."""
+    runs: list[tuple[int, int]] = []
+    for index in sorted(indexes):
+        if runs and index == runs[-1][1] + 1:
+            runs[-1] = (runs[-1][0], index)
+        else:
+            runs.append((index, index))
+    return runs
+
+
+def _stored_nodes(organisation: Organisation, keys: Iterable[tuple[int, int]]) -> dict[tuple[int, int], bytes]:
+    """Stored subtree roots by (level, position), in one statement: a UNION ALL of primary-key look-ups
+    (an OR of them can make the database scan the organisation's nodes). Asked even for no keys (a short
+    chain), so the statements a page runs never depend on the chain's length."""
+    table = AuditMerkleNode.__table__
+    columns = (table.c.level, table.c.position, table.c.hash)
+    selects = [
+        sa.select(*columns).where(
+            table.c.organisation_id == organisation.id, table.c.level == level, table.c.position == position
+        )
+        for level, position in sorted(keys)
+    ] or [sa.select(*columns).where(sa.false())]
+    stmt = selects[0] if len(selects) == 1 else sa.union_all(*selects)
+    return {(level, position): bytes.fromhex(digest) for level, position, digest in db.session.execute(stmt)}
+
+
+def _event_hashes(organisation: Organisation, runs: list[tuple[int, int]]) -> dict[int, bytes]:
+    """Event hashes by leaf index (seq - 1) for inclusive seq runs, one indexed range scan per run."""
+    columns = (AuditEvent.seq, AuditEvent.hash)
+    selects = [
+        sa.select(*columns).where(AuditEvent.organisation_id == organisation.id, AuditEvent.seq.between(low, high))
+        for low, high in runs
+    ]
+    stmt = selects[0] if len(selects) == 1 else sa.union_all(*selects)
+    return {seq - 1: bytes.fromhex(digest) for seq, digest in db.session.execute(stmt)}
+
+
+def proofs_from_state(organisation: Organisation, seqs: Iterable[int], size: int) -> dict[int, list[bytes]]:
+    """RFC 9162 inclusion proofs of events `seqs` in the tree of events 1..size, from the stored Merkle
+    state: two statements and O(log n + 2**NODE_LEVEL) hashing per event, however long the chain.
+
+    Not checked here: callers verify each proof against the signed root they pair it with.
+    """
+    wanted = sorted(set(seqs))
+    if not wanted:
+        return {}
+    if not 1 <= wanted[0] <= wanted[-1] <= size:
+        raise ValueError(f"events must lie within 1 to {size}")
+    node_keys: set[tuple[int, int]] = set()
+    leaf_indexes: set[int] = set()
+    for seq in wanted:
+        nodes, leaves = ledger.needed_for_proof(seq - 1, size)
+        node_keys |= nodes
+        leaf_indexes |= leaves
+    nodes_found = _stored_nodes(organisation, node_keys)
+    leaves_found = _event_hashes(organisation, [(first + 1, last + 1) for first, last in _runs(leaf_indexes)])
+    missing = len(node_keys - nodes_found.keys()) + len(leaf_indexes - leaves_found.keys())
+    if missing:
+        raise AuditIntegrityError(
+            Failure(None, "truncated", f"{missing} stored hashes a proof needs are missing, so no proof can be made.")
+        )
+    perfect = ledger.perfect_from(nodes_found, leaves_found)
+    return {seq: ledger.proof_from_state(seq - 1, size, perfect) for seq in wanted}
+
+
+def _checked_proofs(
+    organisation: Organisation, seqs: Iterable[int], statement: ledger.Checkpoint
+) -> dict[int, tuple[str, list[str]]]:
+    """seq -> (leaf hash hex, proof as hex) for each event, each checked against the checkpoint's root."""
+    root = bytes.fromhex(statement.root_hash)
+    wanted = sorted(set(seqs))
+    leaves = dict(
+        db.session.execute(
+            sa.select(AuditEvent.seq, AuditEvent.hash).where(
+                AuditEvent.organisation_id == organisation.id, AuditEvent.seq.in_(wanted)
+            )
+        ).all()
+    )
+    checked = {}
+    for seq, proof in proofs_from_state(organisation, wanted, statement.tree_size).items():
+        leaf = leaves.get(seq)
+        if leaf is None or not ledger.verify_inclusion(bytes.fromhex(leaf), seq - 1, statement.tree_size, proof, root):
+            raise AuditIntegrityError(
+                Failure(
+                    seq,
+                    "root_mismatch",
+                    f"The stored events no longer reproduce the checkpoint issued at {statement.issued_at}.",
+                )
+            )
+        checked[seq] = (leaf, [node.hex() for node in proof])
+    return checked
+
+
 def inclusion_proof(organisation: Organisation, seq: int, checkpoint: AuditCheckpoint) -> list[str]:
     """Hex RFC 9162 inclusion proof of event `seq` in the tree signed by `checkpoint` (leaf index seq - 1).
 
-    Streams the stored hashes once; raises AuditIntegrityError if they no longer reproduce the
-    checkpoint's root, and ValueError if the checkpoint does not cover the event.
+    Made from the stored Merkle state, not the whole chain; raises AuditIntegrityError if the stored
+    hashes no longer reproduce the checkpoint's root, and ValueError if the checkpoint does not cover it.
     """
     statement = checkpoint_record(organisation, checkpoint)
     if not 1 <= seq <= statement.tree_size:
         raise ValueError(f"event {seq} is not covered by the checkpoint of events 1 to {statement.tree_size}")
-    leaf, proof = streamed_inclusion_proof(_leaves(organisation.id, statement.tree_size), seq - 1, statement.tree_size)
-    if not ledger.verify_inclusion(leaf, seq - 1, statement.tree_size, proof, bytes.fromhex(statement.root_hash)):
-        raise AuditIntegrityError(
-            Failure(
-                None,
-                "root_mismatch",
-                f"The stored events no longer reproduce the checkpoint issued at {statement.issued_at}.",
-            )
-        )
-    return [node.hex() for node in proof]
+    return _checked_proofs(organisation, [seq], statement)[seq][1]
 
 
 def covering_checkpoint(organisation: Organisation, size: int, *, commit: bool = True) -> AuditCheckpoint:
-    """The latest checkpoint if it covers events 1..size, else a new one."""
+    """The latest checkpoint if it covers events 1..size, else a new one signed from the stored state.
+
+    A report only needs its cited events covered, so most downloads reuse a checkpoint. A new one costs
+    O(log n) (sign_from_state), not a pass over the whole chain: `flask audit verify` is what re-reads it.
+    """
     latest = latest_checkpoint(organisation)
     if latest is not None and latest.tree_size >= size:
         return latest
-    return make_checkpoint(organisation, commit=commit)
+    return sign_from_state(organisation, commit=commit)
+
+
+def sign_from_state(organisation: Organisation, *, commit: bool = True) -> AuditCheckpoint:
+    """Sign the chain as it stands from its stored Merkle frontier, in O(log n), and audit the checkpoint.
+
+    Checks first, under the chain-head lock: the head's hash is the stored last event's, and the stored
+    state still reproduces the previous checkpoint's root (so history it signed cannot be re-signed
+    rewritten). Events after the previous checkpoint are anchored by nothing yet, so re-reading them
+    would add no protection against someone able to rewrite them all; `flask audit verify` checks every
+    event and every checkpoint against the events themselves.
+    """
+    key = signing_key()
+    connection = db.session.connection()
+    size, head_hash, stored = capture._lock_head(connection, organisation.id)
+    frontier = (
+        capture.rebuild_merkle_state(connection, organisation.id, size)
+        if stored is None and size
+        else ledger.Frontier.decode(size, stored or "")
+    )
+    if frontier is None:
+        raise AuditIntegrityError(
+            Failure(
+                None, "gap", "The stored events are not numbered 1 to the chain head's count: run flask audit verify."
+            )
+        )
+    previous = latest_checkpoint(organisation)
+    if previous is not None and previous.tree_size >= size:
+        if commit:
+            db.session.commit()
+        return previous
+    if size:
+        last = db.session.scalar(
+            sa.select(AuditEvent.hash).where(AuditEvent.organisation_id == organisation.id, AuditEvent.seq == size)
+        )
+        if last != head_hash:
+            raise AuditIntegrityError(
+                Failure(size, "head_mismatch", f"Event {size} is not the one the chain head recorded.")
+            )
+    if previous is not None and previous.tree_size:
+        old = _range_root(organisation, previous.tree_size)
+        if old.hex() != previous.root_hash:
+            raise AuditIntegrityError(
+                Failure(
+                    None,
+                    "root_mismatch",
+                    f"The first {previous.tree_size} events no longer match the checkpoint issued at "
+                    f"{previous.issued_at} (history up to that checkpoint was rewritten).",
+                )
+            )
+    return _store_checkpoint(organisation, key, size, frontier.root().hex(), commit=commit)
+
+
+def _range_root(organisation: Organisation, size: int) -> bytes:
+    """Root of the tree of events 1..size from stored nodes and at most 2**NODE_LEVEL event hashes."""
+    pieces = ledger.perfect_pieces(0, size)
+    node_keys = {(level, pos) for level, pos in pieces if level >= ledger.NODE_LEVEL}
+    leaf_indexes = {
+        index for level, pos in pieces if level < ledger.NODE_LEVEL for index in range(pos << level, (pos + 1) << level)
+    }
+    nodes = _stored_nodes(organisation, node_keys)
+    leaves = _event_hashes(organisation, [(min(leaf_indexes) + 1, max(leaf_indexes) + 1)]) if leaf_indexes else {}
+    try:
+        return ledger.range_root(0, size, ledger.perfect_from(nodes, leaves))
+    except KeyError as error:
+        raise AuditIntegrityError(
+            Failure(None, "truncated", "Stored hashes the checkpoint needs are missing.")
+        ) from error
+
+
+def _store_checkpoint(
+    organisation: Organisation, key: Ed25519PrivateKey, size: int, root: str, *, commit: bool
+) -> AuditCheckpoint:
+    statement = ledger.Checkpoint(organisation.slug, size, root, ledger.utc_now_iso())
+    row = AuditCheckpoint(
+        organisation_id=organisation.id,
+        tree_size=statement.tree_size,
+        root_hash=statement.root_hash,
+        issued_at=statement.issued_at,
+        signature=ledger.sign_checkpoint(key, statement),
+        key_id=ledger.public_key_id(key),
+    )
+    db.session.add(row)
+    db.session.flush()
+    capture.record(
+        db.session,
+        "audit.checkpoint_made",
+        organisation.id,
+        "audit_checkpoint",
+        row.id,
+        tree_size=row.tree_size,
+        root_hash=row.root_hash,
+        key_id=row.key_id,
+    )
+    if commit:
+        db.session.commit()
+    return row
 
 
 # --- export ------------------------------------------------------------------------------------------
 
 
-class _Leaf(NamedTuple):
-    """An event the bundle does not carry: only its hash is needed, for the tree."""
-
-    seq: int
-    hash: str
-    prev_hash: str = ""
-    payload: bytes = b""
-
-
-def _bundle_events(organisation_id: int, size: int, cited: list[int] | None) -> Iterator[ledger.EventLike]:
-    if cited is None:
-        with _rows(_event_columns(), organisation_id, size) as rows:
-            for row in rows:
-                yield ledger.EventRecord(*row)
-        return
-    full = {
-        row.seq: ledger.EventRecord(row.seq, row.prev_hash, row.hash, row.payload.encode("utf-8"))
-        for row in db.session.execute(
-            sa.select(AuditEvent.seq, AuditEvent.prev_hash, AuditEvent.hash, AuditEvent.payload).where(
-                AuditEvent.organisation_id == organisation_id, AuditEvent.seq.in_(cited)
+def _whole_bundle(
+    organisation: Organisation,
+    statement: ledger.Checkpoint,
+    signature: str,
+    key: Ed25519PrivateKey,
+    files: Mapping[str, str] | None,
+    report_sha256: str | None,
+) -> dict[str, Any]:
+    """The whole chain up to the checkpoint (an export for a full offline audit): reads every event."""
+    with _rows(_event_columns(), organisation.id, statement.tree_size) as rows:
+        events = (ledger.EventRecord(*row) for row in rows)
+        try:
+            return build_bundle(
+                organisation.slug,
+                events,
+                statement,
+                signature,
+                key.public_key(),
+                None,
+                files=files,
+                report_sha256=report_sha256,
             )
+        except ValueError as error:
+            raise AuditIntegrityError(Failure(None, "root_mismatch", f"Cannot export: {error}.")) from error
+
+
+def _cited_bundle(
+    organisation: Organisation,
+    cited: list[int],
+    statement: ledger.Checkpoint,
+    signature: str,
+    key: Ed25519PrivateKey,
+    files: Mapping[str, str] | None,
+    report_sha256: str | None,
+) -> dict[str, Any]:
+    """The cited events with inclusion proofs from the stored Merkle state: its cost depends on the
+    number of cited events and log(chain length), not on the chain. Each event is checked to hash to
+    its stored value and each proof against the signed root before anything leaves."""
+    events = [
+        ledger.EventRecord(seq, prev_hash, digest, payload.encode("utf-8"))
+        for seq, prev_hash, digest, payload in db.session.execute(
+            sa.select(AuditEvent.seq, AuditEvent.prev_hash, AuditEvent.hash, AuditEvent.payload)
+            .where(AuditEvent.organisation_id == organisation.id, AuditEvent.seq.in_(cited))
+            .order_by(AuditEvent.seq)
         )
-    }
-    with _rows((AuditEvent.seq, AuditEvent.hash), organisation_id, size) as rows:
-        for seq, digest in rows:
-            yield full.get(seq) or _Leaf(seq, digest)
+    ]
+    for event in events:
+        if ledger.event_hash(bytes.fromhex(event.prev_hash), event.payload).hex() != event.hash:
+            raise AuditIntegrityError(
+                Failure(event.seq, "hash_mismatch", f"Cannot export: event {event.seq} was altered.")
+            )
+    if [event.seq for event in events] != cited:
+        raise AuditIntegrityError(Failure(None, "gap", "Cannot export: a cited event is missing."))
+    proofs = _checked_proofs(organisation, cited, statement)
+    return assemble_bundle(
+        organisation.slug,
+        events,
+        [{"seq": seq, "leaf_hash": leaf, "proof": proof} for seq, (leaf, proof) in sorted(proofs.items())],
+        statement,
+        signature,
+        key.public_key(),
+        files=files,
+        report_sha256=report_sha256,
+    )
 
 
 def export_bundle(
@@ -564,19 +806,10 @@ def export_bundle(
             f"The checkpoint was signed with key {checkpoint.key_id[:16]}…, which is not the configured key; "
             "make a new checkpoint to export against."
         )
-    try:
-        bundle = build_bundle(
-            organisation.slug,
-            _bundle_events(organisation.id, statement.tree_size, cited),
-            statement,
-            checkpoint.signature,
-            key.public_key(),
-            cited,
-            files=files,
-            report_sha256=report_sha256,
-        )
-    except ValueError as error:
-        raise AuditIntegrityError(Failure(None, "root_mismatch", f"Cannot export: {error}.")) from error
+    if cited is not None:
+        bundle = _cited_bundle(organisation, cited, statement, checkpoint.signature, key, files, report_sha256)
+    else:
+        bundle = _whole_bundle(organisation, statement, checkpoint.signature, key, files, report_sha256)
     details: dict[str, Any] = {
         "checkpoint_id": checkpoint.id,
         "tree_size": statement.tree_size,

@@ -555,6 +555,23 @@ def build_bundle(
         ]
     if root.hex() != checkpoint.root_hash:
         raise ValueError("the events do not reproduce the checkpoint's root hash")
+    return assemble_bundle(
+        organisation, included, proofs, checkpoint, signature, public_key, files=files, report_sha256=report_sha256
+    )
+
+
+def assemble_bundle(
+    organisation: str,
+    included: Sequence[ledger.EventLike],
+    proofs: list[dict[str, Any]],
+    checkpoint: ledger.Checkpoint,
+    signature: str,
+    public_key: Ed25519PublicKey | Ed25519PrivateKey | str,
+    *,
+    files: Mapping[str, str] | None = None,
+    report_sha256: str | None = None,
+) -> dict[str, Any]:
+    """The bundle dict from events and proofs already made (and checked) by the caller."""
     pem = public_key if isinstance(public_key, str) else ledger.public_key_pem(public_key)
     bundle: dict[str, Any] = {
         "format": BUNDLE_FORMAT,

@@ -9,7 +9,7 @@ from .activity import (
     Recommendation,
 )
 from .assessment import Assessment
-from .audit import AuditChainHead, AuditCheckpoint, AuditEvent, AuditValue, AuditVerification
+from .audit import AuditChainHead, AuditCheckpoint, AuditEvent, AuditMerkleNode, AuditValue, AuditVerification
 from .initiative import (
     Initiative,
     Membership,
@@ -32,6 +32,7 @@ __all__ = [
     "Output",
     "ReciprocityEntry",
     "AuditChainHead",
+    "AuditMerkleNode",
     "AuditCheckpoint",
     "AuditEvent",
     "AuditValue",

@@ -47,6 +47,22 @@ class AuditChainHead(db.Model):
     organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisation.id"), primary_key=True)
     seq: Mapped[int] = mapped_column(default=0)
     hash: Mapped[str] = mapped_column(sa.String(64))
+    # ledger.Frontier of the first `seq` events (hex roots, largest subtree first): the Merkle root in
+    # O(log n). NULL for a chain written before it was kept; the next append rebuilds it once.
+    frontier: Mapped[str | None] = mapped_column(sa.Text)
+
+
+class AuditMerkleNode(db.Model):
+    """The root of a complete, aligned subtree of 2**level events (level >= ledger.NODE_LEVEL), stored
+    when its last event is appended, so inclusion proofs and checkpoints never re-read the whole chain.
+    Never changed once written; every proof made from them is checked against the signed root."""
+
+    __tablename__ = "audit_merkle_node"
+
+    organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisation.id"), primary_key=True)
+    level: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    position: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    hash: Mapped[str] = mapped_column(sa.String(64))
 
 
 class AuditValue(db.Model):
