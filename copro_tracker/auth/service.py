@@ -142,6 +142,8 @@ def invite(
         raise AccountError("Someone with this email address already has an account", "email")
     # An account in another organisation is none of this organisation's business: the invitation is made
     # exactly as for a new address, and the clash is explained only to whoever opens the link.
+    # Inviting the same address again (to the same place) replaces the invitation still waiting: one link works.
+    _withdraw_pending(actor.organisation_id, email, "invitation.replaced", initiative_id=initiative_id)
     raw, hashed = tokens.new_secret()
     token = AccountToken(
         organisation_id=actor.organisation_id,
@@ -215,6 +217,8 @@ def accept_invitation(
     capture.set_actor(db.session, None)
     capture.name_action(user, "user.joined", invitation_id=token.id)
     capture.name_action(token, "invitation.accepted")
+    # The person has joined: any other invitation to their address can no longer be used, so it leaves the list.
+    _withdraw_pending(token.organisation_id, token.email, "invitation.superseded", keep=token)
     db.session.commit()
     after_accept_invitation(token, user)
     return user
@@ -367,6 +371,33 @@ def set_active(actor: User, member: User, active: bool) -> None:
     member.session_version += 1
     capture.name_action(member, "user.reactivated" if active else "user.deactivated")
     db.session.commit()
+
+
+_ANY = object()
+
+
+def _withdraw_pending(
+    organisation_id: int, email: str, action: str, *, initiative_id: object = _ANY, keep: AccountToken | None = None
+) -> None:
+    """Revoke the organisation's usable invitations to this address (only those for `initiative_id`, if given)."""
+    stmt = sa.select(AccountToken).where(
+        AccountToken.organisation_id == organisation_id,
+        AccountToken.purpose == TokenPurpose.INVITATION,
+        AccountToken.email == email,
+        AccountToken.used_at.is_(None),
+        AccountToken.revoked_at.is_(None),
+    )
+    if initiative_id is not _ANY:
+        stmt = stmt.where(
+            AccountToken.initiative_id.is_(None)
+            if initiative_id is None
+            else AccountToken.initiative_id == initiative_id
+        )
+    now = utcnow()
+    for token in db.session.scalars(stmt):
+        if token is not keep:
+            token.revoked_at = now
+            capture.name_action(token, action)
 
 
 def revoke_invitation(actor: User, token: AccountToken) -> None:
