@@ -115,6 +115,15 @@ class ActivityForm(FlaskForm):
         validate_choice=False,
         validators=[Optional()],
     )
+    # Shown to organisations in Wales only (Welsh Language Standard 91).
+    welsh_effects = RadioField(
+        _l("Did it ask people how the proposals would affect the Welsh language? (optional)"),
+        widget=GovRadioInput(),
+        description=_l("Answer this for a consultation or survey about a proposal or a policy."),
+        choices=YES_NO,
+        validators=[Optional()],
+        validate_choice=False,
+    )
     on_behalf_of = SelectField(
         _l("Are you recording this for a citizen partner?"),
         widget=GovSelect(),

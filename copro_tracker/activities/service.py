@@ -108,6 +108,8 @@ class ActivityDetails:
     languages: tuple[str, ...] = ("en",)
     interpretation: tuple[str, ...] = ()
     material_formats: tuple[str, ...] = ()
+    # Asked only of organisations in Wales: None leaves the saved answer as it is; "" means not answered.
+    asked_about_welsh_effects: str | None = None
 
 
 def parse_guests(text: str) -> list[str]:
@@ -202,6 +204,11 @@ def _set_languages(activity: Activity, details: ActivityDetails) -> None:
     activity.languages = [c.value for c in ActivityLanguage if c.value in details.languages]
     activity.interpretation = [c.value for c in Interpretation if c.value in details.interpretation]
     activity.material_formats = [c.value for c in OutputFormat if c.value in details.material_formats]
+    if details.asked_about_welsh_effects is not None:
+        answer = details.asked_about_welsh_effects
+        if answer not in ("", "yes", "no"):
+            raise ActivityError("Say whether it asked people about the effects on the Welsh language", "welsh_effects")
+        activity.asked_about_welsh_effects = {"yes": True, "no": False}.get(answer)
 
 
 def record_activity(actor: User, initiative: Initiative, details: ActivityDetails) -> Activity:

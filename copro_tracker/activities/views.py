@@ -100,6 +100,7 @@ def _details(form: ActivityForm, may_record_for_others: bool) -> service.Activit
         languages=tuple(form.languages.data or ()),
         interpretation=tuple(form.interpretation.data or ()),
         material_formats=tuple(form.material_formats.data or ()),
+        asked_about_welsh_effects=(form.welsh_effects.data or "") if _in_wales() else None,
     )
 
 
@@ -166,6 +167,8 @@ def edit_activity(initiative_id: int, activity_id: int):
         form.languages.data = list(record.languages or [])
         form.interpretation.data = list(record.interpretation or [])
         form.material_formats.data = list(record.material_formats or [])
+        if record.asked_about_welsh_effects is not None:
+            form.welsh_effects.data = "yes" if record.asked_about_welsh_effects else "no"
         form.version.data = str(record.version)
     conflict = None
     if form.validate_on_submit():
@@ -292,8 +295,8 @@ def _decision_details(form, attendances) -> service.DecisionDetails:
     )
 
 
-def _in_wales(initiative) -> bool:
-    # The initiative is the signed-in user's organisation's (tenancy), so its nation is the user's.
+def _in_wales() -> bool:
+    # Every initiative a user can reach is their own organisation's (tenancy), so its nation is the user's.
     return current_user.organisation.nation == Nation.WALES
 
 
@@ -302,7 +305,7 @@ def _in_wales(initiative) -> bool:
 def new_decision(initiative_id: int, activity_id: int):
     initiative = _load(initiative_id, "initiative.contribute")
     record = _activity(initiative, activity_id)
-    form = decision_form_class(record.attendances, _in_wales(initiative))()
+    form = decision_form_class(record.attendances, _in_wales())()
     if form.validate_on_submit():
         try:
             service.record_decision(current_user, record, _decision_details(form, record.attendances))
@@ -324,7 +327,7 @@ def edit_decision(initiative_id: int, decision_id: int):
     if decision is None:
         abort(404)
     record = decision.activity
-    form = decision_form_class(record.attendances, _in_wales(initiative))()
+    form = decision_form_class(record.attendances, _in_wales())()
     if not form.is_submitted():
         if "welsh_effects" in form:
             form.welsh_effects.data = decision.welsh_effects.value if decision.welsh_effects else None

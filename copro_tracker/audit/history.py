@@ -83,6 +83,7 @@ FIELD_LABELS = {
     "statutory_functions": "duties it serves",
     "welsh_effects": "effects on the Welsh language considered",
     "welsh_effects_note": "note on the effects on the Welsh language",
+    "asked_about_welsh_effects": "asked about effects on the Welsh language",
 }
 
 

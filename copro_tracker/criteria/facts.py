@@ -153,6 +153,7 @@ def load_many(
                     Activity.languages,
                     Activity.interpretation,
                     Activity.material_formats,
+                    Activity.asked_about_welsh_effects,
                 )
             ).order_by(Activity.occurred_on, Activity.id)
         )
@@ -375,6 +376,7 @@ def _facts(
                 languages=tuple(a.languages or ()),
                 interpretation=tuple(a.interpretation or ()),
                 material_formats=tuple(a.material_formats or ()),
+                asked_about_welsh_effects=a.asked_about_welsh_effects,
             )
             for a in activities
         ),

@@ -27,6 +27,7 @@ from ..codes import (
     LIVED_EXPERIENCE_KINDS,
     NATION_LABELS,
     STAGE_ORDER,
+    ActivityKind,
     CommunicationNeed,
     FindingStatus,
     Language,
@@ -933,21 +934,32 @@ def welsh_language_offer(
 
 @rule("welsh_language_effects_considered")
 def welsh_language_effects_considered(
-    facts: InitiativeFacts, *, nations: tuple[Nation, ...] = (Nation.WALES,)
+    facts: InitiativeFacts,
+    *,
+    nations: tuple[Nation, ...] = (Nation.WALES,),
+    consulting_kinds: tuple[ActivityKind, ...] = (ActivityKind.SURVEY,),
 ) -> Finding:
-    """Each decision records whether its effects on the Welsh language were considered (standards 88-91).
+    """Decisions consider their effects on the Welsh language, and consultations ask about them (standards 88-91).
 
     Params:
         nations: where this applies (default Wales only; elsewhere the check is not applicable).
+        consulting_kinds: activity kinds that consult people on proposals (default surveys), which are
+            expected to say whether they asked about the effects on Welsh.
 
-    Items: each decision. Considered (with what the effects are) or judged not relevant counts; "not
-    considered" or no answer at all does not. The reasons name each decision that is missing an answer.
+    Items: each decision, where "considered" (with what the effects are) or "not relevant" counts and "not
+    considered" or no answer does not; and each activity that says whether it asked people about the
+    effects on Welsh, plus each consulting activity that does not say. The reasons name each record.
     """
     nation = facts.initiative.nation
     if nation not in nations:
         return _not_applicable(f"The Welsh language standards do not apply in {NATION_LABELS[nation]}.")
-    if not facts.decisions:
-        return _not_applicable("No decisions are recorded yet.")
+    consulting = [
+        a
+        for a in sorted(facts.activities, key=lambda a: (a.on, a.id))
+        if a.asked_about_welsh_effects is not None or a.kind in consulting_kinds
+    ]
+    if not facts.decisions and not consulting:
+        return _not_applicable("No decisions or consultations are recorded yet.")
     tally = _Tally()
     for decision in sorted(facts.decisions, key=lambda d: (d.on, d.id)):
         activity = facts.activity(decision.activity_id)
@@ -965,6 +977,18 @@ def welsh_language_effects_considered(
             tally.add(
                 "none",
                 f"{label}: nobody has recorded whether its effects on the Welsh language were considered.",
+                refs,
+            )
+    for activity in consulting:
+        at, refs = _cap(_at(activity)), [_activity_ref(activity)]
+        if activity.asked_about_welsh_effects:
+            tally.add("ok", f"{at}: asked people how the proposals would affect the Welsh language.", refs)
+        elif activity.asked_about_welsh_effects is False:
+            tally.add("none", f"{at}: did not ask people how the proposals would affect the Welsh language.", refs)
+        else:
+            tally.add(
+                "none",
+                f"{at}: nobody has recorded whether it asked people how the proposals would affect the Welsh language.",
                 refs,
             )
     return tally.finding()

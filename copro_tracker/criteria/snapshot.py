@@ -179,6 +179,8 @@ class Activity:
     languages: tuple[str, ...] = ()
     interpretation: tuple[str, ...] = ()
     material_formats: tuple[OutputFormat, ...] = ()
+    # Whether it asked people about the proposals' effects on the Welsh language; None when nobody said.
+    asked_about_welsh_effects: bool | None = None
 
     def __post_init__(self) -> None:
         _set_enum(self, "stage", StageKind)

@@ -36,6 +36,9 @@ class Activity(db.Model):
     languages: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
     interpretation: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
     material_formats: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
+    # Welsh Language Standard 91: did this consultation or survey ask people how the proposals would affect
+    # the Welsh language? None: not asked (organisations outside Wales) or not answered.
+    asked_about_welsh_effects: Mapped[bool | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     version: Mapped[int] = mapped_column(default=1)
 

@@ -97,7 +97,47 @@ def test_outside_wales_or_without_decisions_it_does_not_apply():
     assert england.status is Status.NOT_APPLICABLE
     assert _texts(england) == ["The Welsh language standards do not apply in England."]
     nothing = RULE(_facts())
-    assert nothing.status is Status.NOT_APPLICABLE and _texts(nothing) == ["No decisions are recorded yet."]
+    assert nothing.status is Status.NOT_APPLICABLE
+    assert _texts(nothing) == ["No decisions or consultations are recorded yet."]
+
+
+def _with_activities(*activities: Activity, decisions: tuple[Decision, ...] = ()) -> InitiativeFacts:
+    return InitiativeFacts(
+        initiative=InitiativeInfo(id=1, title="Home care", nation=Nation.WALES),
+        as_of=date(2026, 11, 26),
+        activities=activities,
+        decisions=decisions,
+    )
+
+
+def _survey(number: int, asked: bool | None, kind: str = "survey") -> Activity:
+    return Activity(
+        id=number,
+        stage="design",
+        kind=kind,
+        on=date(2026, 4, number),
+        title=f"Survey {number}",
+        asked_about_welsh_effects=asked,
+    )
+
+
+def test_consultations_say_whether_they_asked_about_the_welsh_language():
+    finding = RULE(_with_activities(_survey(1, True), _survey(2, False), _survey(3, None)))
+    assert finding.status is Status.PARTLY_MET
+    assert _texts(finding) == [
+        "“Survey 1” on 1 April 2026: asked people how the proposals would affect the Welsh language.",
+        "“Survey 2” on 2 April 2026: did not ask people how the proposals would affect the Welsh language.",
+        (
+            "“Survey 3” on 3 April 2026: nobody has recorded whether it asked people how the proposals would "
+            "affect the Welsh language."
+        ),
+    ]
+    # A workshop is not expected to consult, but counts when someone says it asked.
+    assert RULE(_with_activities(_survey(4, None, "workshop"))).status is Status.NOT_APPLICABLE
+    assert RULE(_with_activities(_survey(5, True, "workshop"))).status is Status.MET
+    # Decisions and consultations are graded together.
+    decided = _decision(1, "Bilingual leaflets", "considered", "More chances to use Welsh.")
+    assert RULE(_with_activities(_survey(6, True), decisions=(decided,))).status is Status.MET
 
 
 def test_the_criterion_checks_policy_decisions_not_service_in_welsh():

@@ -90,6 +90,10 @@ SOURCES = {
         "languages": (m.Activity.languages, (activity_forms.ActivityForm, "languages")),
         "interpretation": (m.Activity.interpretation, (activity_forms.ActivityForm, "interpretation")),
         "material_formats": (m.Activity.material_formats, (activity_forms.ActivityForm, "material_formats")),
+        "asked_about_welsh_effects": (
+            m.Activity.asked_about_welsh_effects,
+            (activity_forms.ActivityForm, "welsh_effects"),
+        ),
     },
     s.Attendance: {
         "activity_id": (m.Attendance.activity_id, ACT),

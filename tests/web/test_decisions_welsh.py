@@ -12,7 +12,7 @@ from conftest import get_page, login, make_org, make_user, post_page
 
 from copro_tracker.codes import Nation, OrgRole, WelshEffects
 from copro_tracker.extensions import db
-from copro_tracker.models import AuditEvent, Decision
+from copro_tracker.models import Activity, AuditEvent, Decision
 
 
 @pytest.fixture
@@ -103,3 +103,59 @@ def test_english_councils_are_not_asked_and_keep_no_answer(client, team):
     assert client.post(new, data=data).status_code == 302
     decision = db.session.scalar(sa.select(Decision))
     assert decision.welsh_effects is None and decision.welsh_effects_note == ""
+
+
+def _survey(team, **overrides):
+    data = {
+        "stage_id": str(team.initiative.stages[0].id),
+        "kind": "survey",
+        "occurred_on": ["2", "4", "2025"],
+        "title": "Survey on the new drop-in times",
+        "notes": "",
+        "attendees": [str(team.commissioner.id), str(team.partner.id)],
+        "guests": "",
+        "on_behalf_of": "",
+        "languages": ["en", "cy"],
+    }
+    data.update(overrides)
+    return data
+
+
+def test_officer_records_whether_a_survey_asked_about_welsh(client, welsh_team):
+    team = welsh_team
+    login(client, team.commissioner)
+    new = f"/initiatives/{team.initiative.id}/activities/new"
+    legends = [" ".join(x.text.split()) for x in get_page(client, new).soup.select("legend")]
+    assert "Did it ask people how the proposals would affect the Welsh language? (optional)" in legends
+    assert client.post(new, data=_survey(team)).status_code == 302
+    text = _finding(client, team)
+    assert "Automatic check: Not met" in text
+    assert (
+        "“Survey on the new drop-in times” on 2 April 2025: nobody has recorded whether it asked people how the "
+        "proposals would affect the Welsh language." in text
+    )
+    survey = db.session.scalar(sa.select(Activity))
+    edit = f"/initiatives/{team.initiative.id}/activities/{survey.id}/edit"
+    page = get_page(client, edit)
+    version = page.soup.select_one("input[name=version]")["value"]
+    assert client.post(edit, data=_survey(team, version=version, welsh_effects="yes")).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Activity, survey.id).asked_about_welsh_effects is True
+    text = _finding(client, team)
+    assert "Automatic check: Met" in text
+    assert "asked people how the proposals would affect the Welsh language." in text
+    page = get_page(client, f"/initiatives/{team.initiative.id}/activities/{survey.id}")
+    assert "Asked about effects on the Welsh language Yes" in page.text()
+    event = db.session.scalar(
+        sa.select(AuditEvent).where(AuditEvent.action == "activity.updated").order_by(AuditEvent.id.desc())
+    )
+    assert json.loads(event.payload)["changes"]["asked_about_welsh_effects"]["after"] is True
+
+
+def test_english_councils_are_not_asked_about_welsh_on_activities(client, team):
+    login(client, team.commissioner)
+    new = f"/initiatives/{team.initiative.id}/activities/new"
+    assert "Welsh language" not in get_page(client, new).text()
+    data = _survey(team, welsh_effects="yes", languages=["en"])
+    assert client.post(new, data=data).status_code == 302
+    assert db.session.scalar(sa.select(Activity)).asked_about_welsh_effects is None
