@@ -108,6 +108,7 @@ def load_many(
                 Stage.opened_on,
                 Stage.closed_on,
                 Stage.round,
+                Stage.activities_changed_at,
             )
             .where(Stage.initiative_id.in_(ids), Stage.organisation_id == org)
             .order_by(Stage.position)
@@ -349,6 +350,7 @@ def _facts(
                 status=stage.status.value,
                 opened_on=stage.opened_on,
                 closed_on=stage.closed_on,
+                activities_changed_at=stage.activities_changed_at,
                 signoffs=tuple(
                     s.SignOff(
                         user_id=so.user_id,
@@ -356,6 +358,7 @@ def _facts(
                         verdict=so.decision.value,
                         reason=so.comment,
                         on=so.created_at.date(),
+                        at=so.created_at,
                     )
                     for so in sign_offs[stage.id]
                     if so.round == stage.round

@@ -1270,8 +1270,9 @@ def dual_signoff(facts: InitiativeFacts) -> Finding:
         day = facts.as_of if waiting or stage.closed_on is None else stage.closed_on
         members = [MemberFact(m.user_id, side_for_role(m.org_role), m.role, m.active_on(day)) for m in facts.members]
         # The loader keeps only the current round's sign-offs, so every one here is in round 1.
-        sign_offs = [SignOffFact(s.user_id, side_for_role(s.org_role), s.verdict, 1) for s in stage.signoffs]
-        approved = approving_sides(members, sign_offs, 1)
+        sign_offs = [SignOffFact(s.user_id, side_for_role(s.org_role), s.verdict, 1, s.at) for s in stage.signoffs]
+        # A closed stage's approvals counted when they closed it; a waiting one's must postdate its last change.
+        approved = approving_sides(members, sign_offs, 1, stage.activities_changed_at if waiting else None)
         approvers = [s.user_id for s in stage.signoffs if s.verdict is SignOffDecision.APPROVE]
         refs = [_stage_ref(stage.kind), *(_member_ref(facts, user_id) for user_id in dict.fromkeys(approvers))]
         missing = [

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from enum import StrEnum
 from functools import cached_property
 from typing import TypeVar
@@ -127,6 +127,9 @@ class SignOff:
     verdict: SignOffDecision
     reason: str = ""
     on: date | None = None
+    # When it was given, to the second: an approval given before the stage's activities last changed no
+    # longer counts (domain.gates.approving_sides).
+    at: datetime | None = None
 
     def __post_init__(self) -> None:
         _set_enum(self, "org_role", OrgRole)
@@ -148,6 +151,8 @@ class Stage:
     opened_on: date | None = None
     closed_on: date | None = None
     signoffs: tuple[SignOff, ...] = ()
+    # When an activity in the stage was last recorded or changed: approvals given before it are asked for again.
+    activities_changed_at: datetime | None = None
 
     def __post_init__(self) -> None:
         _set_enum(self, "kind", StageKind)

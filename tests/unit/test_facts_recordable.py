@@ -70,6 +70,7 @@ SOURCES = {
         "verdict": (m.SignOff.decision, (initiative_forms.SignOffForm, "decision")),
         "reason": (m.SignOff.comment, (initiative_forms.SignOffForm, "comment")),
         "on": (m.SignOff.created_at, ACT),
+        "at": (m.SignOff.created_at, ACT),
     },
     s.Stage: {
         "kind": (m.Stage.kind, ACT),
@@ -77,6 +78,7 @@ SOURCES = {
         "opened_on": (m.Stage.opened_on, (initiative_forms.StageDatesForm, "opened_on")),
         "closed_on": (m.Stage.closed_on, (initiative_forms.StageDatesForm, "closed_on")),
         "signoffs": (m.SignOff.id, (initiative_forms.SignOffForm, "decision")),
+        "activities_changed_at": (m.Stage.activities_changed_at, ACT),
     },
     s.Activity: {
         "id": (m.Activity.id, ACT),

@@ -110,6 +110,9 @@ def test_stage_gate_dashboard_and_sign_off_rule_agree_at_every_step(client, team
     steps = [
         (None, None, {Side.COMMISSIONER, Side.CITIZEN_PARTNER}),
         (team.commissioner, "approve", {Side.CITIZEN_PARTNER}),
+        # An activity recorded after an approval: the approval was given on less evidence and is asked again.
+        (team.partner, "new activity", {Side.COMMISSIONER, Side.CITIZEN_PARTNER}),
+        (team.commissioner, "approve", {Side.CITIZEN_PARTNER}),
         # A partner's disagreement is kept and shown, but it is not the partner side's approval.
         (team.partner, "dissent", {Side.CITIZEN_PARTNER}),
         # An observer cannot approve a stage on the partners' behalf.
@@ -117,7 +120,21 @@ def test_stage_gate_dashboard_and_sign_off_rule_agree_at_every_step(client, team
         (team.partner, "approve", set()),
     ]
     for who, decision, missing in steps:
-        if who is not None:
+        if decision == "new activity":
+            login(client, who)
+            response = client.post(
+                f"/initiatives/{team.initiative.id}/activities/new",
+                data={
+                    "stage_id": str(_initiative(team).stages[0].id),
+                    "kind": "workshop",
+                    "occurred_on": ["1", "4", "2025"],
+                    "title": "Second workshop",
+                    "attendees": [str(team.partner.id)],
+                    "languages": ["en"],
+                },
+            )
+            assert response.status_code == 302, response.text
+        elif who is not None:
             login(client, who)
             data = {"decision": decision, "comment": "Not yet: carers were not asked" if decision == "dissent" else ""}
             client.post(f"/initiatives/{team.initiative.id}/stages/design/sign-off", data=data)
