@@ -1,7 +1,7 @@
 """record whether a consultation or survey asked about effects on the Welsh language
 
 Revision ID: d4b2e8f1a6c3
-Revises: 9cb7e73eeba6
+Revises: c3a9e1f2b7d4
 Create Date: 2026-11-26 10:40:00.000000
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'd4b2e8f1a6c3'
-down_revision = '9cb7e73eeba6'
+down_revision = 'c3a9e1f2b7d4'
 branch_labels = None
 depends_on = None
 
