@@ -82,6 +82,10 @@ class Config:
     AUDIT_KEY_FILE = os.environ.get("AUDIT_KEY_FILE", str(INSTANCE / "audit-signing-key.pem"))
     AUDIT_SIGNING_KEY = os.environ.get("AUDIT_SIGNING_KEY")  # PEM; wins over the key file
     AUDIT_CREATE_KEY = False
+    # Where every checkpoint is also copied as a JSON file (write-once storage outside the database's
+    # reach, e.g. a mounted object-lock bucket). `flask audit verify` then checks the chain against the
+    # newest copy, so deleting the database's checkpoints and cutting the chain's end is still caught.
+    AUDIT_CHECKPOINT_DIR = os.environ.get("AUDIT_CHECKPOINT_DIR") or None
 
     # Evidence reports: a PDF over these sizes is refused with a pointer to HTML and CSV (WeasyPrint lays
     # out ~4-9 pages/s, and a long render would hold a worker past gunicorn's timeout).
@@ -127,6 +131,7 @@ class TestingConfig(Config):
     MAIL_SERVER = None
     AUDIT_SIGNING_KEY = None
     AUDIT_CREATE_KEY = True
+    AUDIT_CHECKPOINT_DIR = None  # a dedicated test sets one
     SERVER_NAME = None
 
 

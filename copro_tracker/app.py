@@ -54,10 +54,12 @@ def create_app(config: str | type[Config] | None = None, **overrides: object) ->
     limiter.init_app(app)
 
     from .audit import capture
+    from .audit import service as audit_service
     from .auth.session import init_login
 
     init_login(app)
     capture.install(FlaskSession)
+    audit_service.install(FlaskSession)
     _configure_sqlite(app)
     _install_request_timeouts()
 

@@ -23,7 +23,7 @@ from copro_tracker.auth import passwords
 from copro_tracker.codes import Nation, OrgRole, PartnerKind
 from copro_tracker.extensions import db, limiter
 from copro_tracker.models import Organisation, User
-from copro_tracker.models.audit import SQLITE_TRIGGERS
+from copro_tracker.models.audit import APPEND_ONLY_TABLES, create_trigger_statements, drop_trigger_statements
 
 PASSWORD = "correct horse battery staple 42"
 _PASSWORD_HASH = passwords.hash_password(PASSWORD)  # hashed once: scrypt is slow on purpose
@@ -78,21 +78,25 @@ def app(worker_id: str, tmp_path_factory) -> Iterator[Flask]:
 
 
 def wipe_database() -> None:
-    """Empty every table. The audit table refuses DELETE by design, so its guard is lifted briefly."""
+    """Empty every table. The audit tables refuse DELETE by design, so their guards are lifted briefly."""
     engine = db.engine
     tables = [t.name for t in reversed(db.metadata.sorted_tables)]
     with engine.begin() as conn:
         if engine.dialect.name == "postgresql":
-            conn.execute(sa.text("ALTER TABLE audit_event DISABLE TRIGGER USER"))
+            for table in APPEND_ONLY_TABLES:
+                conn.execute(sa.text(f"ALTER TABLE {table} DISABLE TRIGGER USER"))
             conn.execute(sa.text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
-            conn.execute(sa.text("ALTER TABLE audit_event ENABLE TRIGGER USER"))
+            for table in APPEND_ONLY_TABLES:
+                conn.execute(sa.text(f"ALTER TABLE {table} ENABLE TRIGGER USER"))
         else:
-            conn.execute(sa.text("DROP TRIGGER IF EXISTS audit_event_no_update"))
-            conn.execute(sa.text("DROP TRIGGER IF EXISTS audit_event_no_delete"))
+            for table in APPEND_ONLY_TABLES:
+                for statement in drop_trigger_statements(table, "sqlite"):
+                    conn.execute(sa.text(statement))
             for table in tables:
                 conn.execute(sa.text(f"DELETE FROM {table}"))
-            for statement in SQLITE_TRIGGERS:
-                conn.execute(sa.text(statement))
+            for table in APPEND_ONLY_TABLES:
+                for statement in create_trigger_statements(table, "sqlite"):
+                    conn.execute(sa.text(statement))
 
 
 @pytest.fixture(autouse=True)

@@ -108,6 +108,13 @@ def _plain(column: sa.Column, value: Any) -> Any:
     return text if column.info.get("audit_plain") else _Text(text)
 
 
+def value_ref(salt: str, value: str) -> str:
+    """The reference an erasable value is known by in the hashed payload: sha256(salt || value), hex.
+
+    Raises ValueError if `salt` is not hex."""
+    return hashlib.sha256(bytes.fromhex(salt) + value.encode()).hexdigest()
+
+
 class _Values:
     """Turns captured values into payload-safe JSON: personal free text becomes an erasable reference."""
 
@@ -119,7 +126,7 @@ class _Values:
         if not isinstance(value, _Text):
             return value
         salt = secrets.token_hex(16)
-        ref = hashlib.sha256(bytes.fromhex(salt) + value.encode()).hexdigest()
+        ref = value_ref(salt, value)
         self.rows.append({"ref": ref, "organisation_id": self.organisation_id, "salt": salt, "value": str(value)})
         return {"ref": ref}
 

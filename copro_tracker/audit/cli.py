@@ -104,9 +104,11 @@ def _public_key(path: Path | None):
     help="The published public key (PEM) to check signatures with, instead of the signing key's.",
 )
 def verify_command(slug: str | None, against: Path | None, read_only: bool, public_key_file: Path | None) -> None:
-    """Recompute every chain, tree and checkpoint signature; report the first broken link of each.
+    """Recompute every chain, tree, checkpoint signature and erasable value; report the first fault of each.
 
-    Each run is recorded (an audit.verified event and a row for the audit page) unless --read-only.
+    Also checks the newest copy of the checkpoints in AUDIT_CHECKPOINT_DIR and the append-only triggers.
+    Each run is recorded (an audit.verified event and a row for the audit page) unless --read-only, and an
+    organisation without a checkpoint is named and, unless --read-only, given its first one.
     """
     outside = _load_outside(against) if against is not None else {}
     if read_only:
@@ -121,8 +123,9 @@ def verify_command(slug: str | None, against: Path | None, read_only: bool, publ
         for organisation in organisations:
             kept = outside.get(organisation.slug)
             started = time.perf_counter()
+            warnings: list[str] = []
             result, failure = service.verify_organisation(
-                organisation, record=not read_only, public_key=public, outside=kept
+                organisation, record=not read_only, public_key=public, outside=kept, warnings=warnings
             )
             seconds = time.perf_counter() - started
             if failure is not None:
@@ -140,6 +143,8 @@ def verify_command(slug: str | None, against: Path | None, read_only: bool, publ
             if against is not None and kept is None:
                 note += " (No checkpoint of it was kept outside the database.)"
             click.echo(f"OK    {organisation.slug}: {result.size:,} events in {seconds:.2f} s. {note}")
+            for warning in warnings:
+                click.echo(f"WARN  {organisation.slug}: {warning}")
         known = {organisation.slug for organisation in organisations}
         for missing in sorted(set(outside) - known) if slug is None else ():
             failed += 1

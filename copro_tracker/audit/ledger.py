@@ -685,6 +685,9 @@ FailureKind = Literal[
     "wrong_organisation",
     "checkpoint_order",  # checkpoints whose size or time goes backwards (set by the app's service layer)
     "head_mismatch",  # the stored chain head disagrees with the events (set by the app's service layer)
+    "value_mismatch",  # an erasable value no longer hashes to the reference in its event (service layer)
+    "value_missing",  # an event refers to an erasable value whose row is gone (service layer)
+    "unguarded",  # an audit table's append-only trigger is missing or disabled (service layer)
 ]
 
 

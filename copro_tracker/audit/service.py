@@ -23,8 +23,25 @@ Verification
     checks each stored checkpoint's signature against the configured key, that its root matches the
     first `tree_size` events as they are now (which also proves every checkpoint consistent with every
     earlier one), that checkpoint sizes and times never go backwards, and that the chain-head row agrees
-    with the last event (catching a truncated tail that no checkpoint covers yet). It stores an
-    `AuditVerification` row with a plain-English message and appends `audit.verified`.
+    with the last event (catching a truncated tail that no checkpoint covers yet). Then, where
+    AUDIT_CHECKPOINT_DIR is set, that the chain is as long as the newest checkpoint copied there and
+    reproduces its root (so deleting the database's checkpoints and cutting the chain's end is still
+    caught); that every erasable value not yet erased still hashes to the reference its event signed
+    (so editing `audit_value` cannot change what history shows); and that the append-only triggers on
+    `audit_event` and `audit_checkpoint` are in place. It stores an `AuditVerification` row with a
+    plain-English message and appends `audit.verified`.
+
+Organisations without a checkpoint
+    Until an organisation has a checkpoint, events cut from the end of its chain (with the chain head
+    wound back too) leave no trace. Verifying such an organisation says so ("no checkpoint: truncation
+    cannot be detected") and, when the chain verifies, makes its first checkpoint there and then; the
+    admin audit page says it as long as there is none.
+
+Outside copies of checkpoints
+    With AUDIT_CHECKPOINT_DIR set (ideally write-once storage the database's administrators cannot
+    change), every checkpoint is also written there, once its transaction commits, as
+    `<organisation>/<tree size, 12 digits>-<issued at>.json` holding the signed statement, signature
+    and key id. Verification trusts a copy only if its signature checks with the configured key.
 
 Each public function that writes commits once, like the other services (pass commit=False to keep
 the work in the caller's transaction).
@@ -33,12 +50,15 @@ the work in the caller's transaction).
 from __future__ import annotations
 
 import json
+import logging
+import os
+import re
 import secrets
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from itertools import chain, islice
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
@@ -55,6 +75,7 @@ from ..models import (
     Organisation,
     utcnow,
 )
+from ..models.audit import APPEND_ONLY_TABLES, postgres_trigger_names, sqlite_trigger_names
 from . import capture, ledger
 from . import outside as outside_copies
 from .ledger import Failure, VerifyResult
@@ -69,6 +90,7 @@ __all__ = [
     "erase_values",
     "export_bundle",
     "inclusion_proof",
+    "install",
     "latest_checkpoint",
     "make_checkpoint",
     "signing_key",
@@ -78,6 +100,13 @@ __all__ = [
 
 # Rows fetched per round trip while streaming the chain.
 STREAM_BATCH = 5000
+# References looked up per query when checking erasable values (SQLite's oldest limit on parameters is 999).
+VALUE_BATCH = 500
+_REF = re.compile(r'"ref":"([0-9a-f]{64})"')
+_SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,79}")
+_OUTSIDE_KEY = "audit.outside_checkpoints"
+
+log = logging.getLogger(__name__)
 
 
 class AuditKeyError(RuntimeError):
@@ -271,6 +300,7 @@ def make_checkpoint(organisation: Organisation, *, commit: bool = True) -> Audit
     )
     db.session.add(row)
     db.session.flush()
+    _queue_outside_copy(organisation, statement, row.signature, row.key_id)
     capture.record(
         db.session,
         "audit.checkpoint_made",
@@ -294,7 +324,7 @@ def _checkpoint_failures(
 ) -> Iterator[Failure]:
     key_id = ledger.public_key_id(public)
     earlier: AuditCheckpoint | None = None
-    for row in checkpoints:
+    for number, row in enumerate(checkpoints, start=1):
         if earlier is not None and (row.tree_size < earlier.tree_size or row.issued_at < earlier.issued_at):
             yield Failure(
                 None,
@@ -313,6 +343,8 @@ def _checkpoint_failures(
                 "bad_signature",
                 f"{failure.message} It names key {row.key_id[:16]}…, not the configured key {key_id[:16]}….",
             )
+        if failure is not None and failure.kind == "truncated" and result.failure is None:
+            failure = _truncated(result, f"checkpoint #{number} (issued {row.issued_at})", row.tree_size)
         if failure is not None:
             yield failure
         earlier = row
@@ -349,10 +381,221 @@ def _head_failure(organisation_id: int, head: sa.Row[Any] | None, result: Verify
     return None
 
 
+def _truncated(result: VerifyResult, which: str, size: int) -> Failure:
+    return Failure(
+        result.size + 1,
+        "truncated",
+        f"The chain has {result.size} events but {which} signed {size}: events {result.size + 1} to {size} "
+        "are missing (the log was truncated or rolled back).",
+    )
+
+
+def _value_problem(seq: int, payload: str, ref: str, row: tuple[str | None, str | None] | None) -> Failure | None:
+    """Why the value `ref` (row: salt, value) no longer stands for what event `seq` signed, or None."""
+    if row is not None:
+        salt, value = row
+        if value is None:
+            return None  # erased: only "a value was here" remains, as intended
+        try:
+            if salt is not None and capture.value_ref(salt, value) == ref:
+                return None
+        except ValueError:
+            pass
+    where = "a field"
+    for name, change in json.loads(payload).get("changes", {}).items():
+        for side in ("before", "after"):
+            value_of = change.get(side) if isinstance(change, dict) else None
+            if isinstance(value_of, dict) and value_of.get("ref") == ref:
+                where = f"field '{name}' ({side})"
+    if row is None:
+        return Failure(
+            seq,
+            "value_missing",
+            f"Event {seq}, {where}: the value it refers to is missing from the audit values (deleted, or its "
+            "reference changed); an erased value keeps its row.",
+        )
+    return Failure(
+        seq,
+        "value_mismatch",
+        f"Event {seq}, {where}: the stored value no longer matches the reference signed into the event (the "
+        "value or its salt was edited after it was recorded, which changes what the history shows).",
+    )
+
+
+def _value_failure(organisation_id: int, size: int) -> Failure | None:
+    """The first event (by seq) whose erasable values were edited or removed, or None.
+
+    Reads the events that refer to values a window of seqs at a time (plain queries, so nothing else is
+    open on the connection) and looks their references up in `audit_value` in batches."""
+    for start in range(1, size + 1, STREAM_BATCH):
+        payloads = dict(
+            db.session.execute(
+                sa.select(AuditEvent.seq, AuditEvent.payload)
+                .where(
+                    AuditEvent.organisation_id == organisation_id,
+                    AuditEvent.seq.between(start, min(start + STREAM_BATCH - 1, size)),
+                    AuditEvent.payload.contains('"ref":"', autoescape=True),
+                )
+                .order_by(AuditEvent.seq)
+            ).all()
+        )
+        wanted: dict[str, int] = {}
+        for seq, payload in payloads.items():
+            for ref in _REF.findall(payload):
+                wanted.setdefault(ref, seq)
+        refs = list(wanted)
+        rows: dict[str, tuple[str | None, str | None]] = {}
+        for at in range(0, len(refs), VALUE_BATCH):
+            for ref, salt, value in db.session.execute(
+                sa.select(AuditValue.ref, AuditValue.salt, AuditValue.value).where(
+                    AuditValue.organisation_id == organisation_id, AuditValue.ref.in_(refs[at : at + VALUE_BATCH])
+                )
+            ):
+                rows[ref] = (salt, value)
+        for ref, seq in sorted(wanted.items(), key=lambda item: item[1]):
+            problem = _value_problem(seq, payloads[seq], ref, rows.get(ref))
+            if problem is not None:
+                return problem
+    return None
+
+
+def _unguarded_failure() -> Failure | None:
+    """A failure naming the first audit table whose append-only triggers are missing or disabled."""
+    connection = db.session.connection()
+    if connection.dialect.name == "postgresql":
+        present = {
+            (table, name)
+            for table, name in connection.execute(
+                sa.text(
+                    "SELECT c.relname, t.tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+                    "WHERE NOT t.tgisinternal AND t.tgenabled <> 'D' AND c.relname IN :tables"
+                ).bindparams(sa.bindparam("tables", expanding=True)),
+                {"tables": list(APPEND_ONLY_TABLES)},
+            )
+        }
+        names = postgres_trigger_names
+    else:
+        present = {
+            (table, name)
+            for table, name in connection.execute(
+                sa.text("SELECT tbl_name, name FROM sqlite_master WHERE type = 'trigger'")
+            )
+        }
+        names = sqlite_trigger_names
+    for table in APPEND_ONLY_TABLES:
+        missing = [name for name in names(table) if (table, name) not in present]
+        if missing:
+            return Failure(
+                None,
+                "unguarded",
+                f"{table} is not append-only: its trigger{'s' if len(missing) > 1 else ''} {', '.join(missing)} "
+                f"{'are' if len(missing) > 1 else 'is'} missing or disabled, so its rows can be changed or deleted "
+                "without the database refusing. Restore them ('flask db upgrade' on a fresh database creates them).",
+            )
+    return None
+
+
+# --- outside copies of checkpoints ------------------------------------------------------------------
+
+
+class _KeptOutside(NamedTuple):
+    """The newest copy in AUDIT_CHECKPOINT_DIR and the file it came from."""
+
+    path: Path
+    checkpoint: outside_copies.OutsideCheckpoint
+
+
+def _outside_dir(organisation: Organisation) -> Path | None:
+    setting = current_app.config.get("AUDIT_CHECKPOINT_DIR")
+    if not setting:
+        return None
+    name = organisation.slug if _SAFE_NAME.fullmatch(organisation.slug) else f"organisation-{organisation.id}"
+    return Path(setting) / name
+
+
+def _queue_outside_copy(organisation: Organisation, statement: ledger.Checkpoint, signature: str, key_id: str) -> None:
+    """Copy the checkpoint outside the database once (and only if) its transaction commits."""
+    directory = _outside_dir(organisation)
+    if directory is None:
+        return
+    name = f"{statement.tree_size:012d}-{statement.issued_at.replace(':', '')}.json"
+    document = {**statement.to_dict(), "signature": signature, "key_id": key_id}
+    db.session.info.setdefault(_OUTSIDE_KEY, []).append((directory, name, document))
+
+
+def _write_outside_copies(session: Any) -> None:
+    for directory, name, document in session.info.pop(_OUTSIDE_KEY, []):
+        target = directory / name
+        try:
+            directory.mkdir(parents=True, exist_ok=True)
+            if target.exists():
+                continue  # written once, never replaced
+            partial = directory / f".{name}.{secrets.token_hex(4)}.part"
+            partial.write_text(json.dumps(document, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+            os.replace(partial, target)
+        except OSError:
+            # The checkpoint is committed; a failed copy must not turn the request into an error. Verify
+            # then compares against the newest copy that was written.
+            log.exception("Could not copy the audit checkpoint to %s", target)
+
+
+def _drop_outside_copies(session: Any, *args: Any) -> None:
+    session.info.pop(_OUTSIDE_KEY, None)
+
+
+def install(session_class: type) -> None:
+    """Write queued outside copies after commit, drop them on rollback (once per process)."""
+    if sa.event.contains(session_class, "after_commit", _write_outside_copies):
+        return
+    sa.event.listen(session_class, "after_commit", _write_outside_copies)
+    sa.event.listen(session_class, "after_soft_rollback", _drop_outside_copies)
+
+
+def _newest_outside(organisation: Organisation) -> _KeptOutside | Failure | None:
+    """The newest copy in AUDIT_CHECKPOINT_DIR (file names sort by size), a failure if unreadable, or None."""
+    directory = _outside_dir(organisation)
+    if directory is None or not directory.is_dir():
+        return None
+    files = sorted(directory.glob("*.json"))
+    if not files:
+        return None
+    newest = files[-1]
+    try:
+        copy = outside_copies.OutsideCheckpoint.from_dict(json.loads(newest.read_text(encoding="utf-8")))
+    except (OSError, UnicodeDecodeError, ValueError, AttributeError) as error:
+        return Failure(
+            None, "bad_signature", f"The outside checkpoint {newest.name} in {directory} cannot be read: {error}."
+        )
+    return _KeptOutside(newest, copy)
+
+
+def _kept_outside_failure(
+    organisation: Organisation, kept: _KeptOutside, result: VerifyResult, public: Ed25519PublicKey
+) -> Failure | None:
+    if kept.checkpoint.statement.organisation != organisation.slug:
+        return Failure(
+            None,
+            "wrong_organisation",
+            f"The outside copy {kept.path.name} is a checkpoint of {kept.checkpoint.statement.organisation!r}, "
+            f"not {organisation.slug!r}.",
+        )
+    failure = outside_copies.compare(result, kept.checkpoint, public)
+    if failure is None:
+        return None
+    return Failure(
+        failure.seq, failure.kind, f"{failure.message} (Outside copy {kept.path.name} in AUDIT_CHECKPOINT_DIR.)"
+    )
+
+
 def _summary(organisation: Organisation, result: VerifyResult, checkpoints: list[AuditCheckpoint]) -> str:
     events = f"{result.size:,} event{'s' if result.size != 1 else ''}"
     if not checkpoints:
-        signed = "There is no signed checkpoint yet, so the chain is not yet anchored outside the database."
+        signed = (
+            "There was no signed checkpoint, so a truncated chain end could not have been detected; "
+            "a first checkpoint is made now."
+            if result.size
+            else "There is no signed checkpoint yet."
+        )
     elif len(checkpoints) == 1:
         only = checkpoints[0]
         signed = f"Its signed checkpoint matches ({only.tree_size:,} events, issued {only.issued_at})."
@@ -373,14 +616,18 @@ def verify_organisation(
     record: bool = True,
     public_key: Ed25519PublicKey | None = None,
     outside: outside_copies.OutsideCheckpoint | None = None,
+    warnings: list[str] | None = None,
 ) -> tuple[VerifyResult, Failure | None]:
     """Verify the chain and every stored checkpoint; store the outcome (and audit it). Returns (result, first failure).
 
     The chain's own failure comes first (it names a seq), then checkpoint failures in the order the
     checkpoints were made, then a disagreement with the chain-head row, then with the `outside` checkpoint
-    (a rollback or a fork, which the stored checkpoints cannot reveal: they roll back with the database).
-    With record=False nothing is written (no AuditVerification row, no event): for replicas and restored
-    copies. `public_key` replaces the configured signing key's.
+    (a rollback or a fork, which the stored checkpoints cannot reveal: they roll back with the database),
+    then with the newest copy in AUDIT_CHECKPOINT_DIR, then edited or missing erasable values, then missing
+    append-only triggers. With record=False nothing is written (no AuditVerification row, no event): for
+    replicas and restored copies. `public_key` replaces the configured signing key's. An organisation
+    without a checkpoint whose chain verifies gets its first one (unless record=False); what was said
+    about it is appended to `warnings`.
     """
     public = public_key or signing_key().public_key()
     # The head is read before the events: everything it counts is committed, so the stream sees it too.
@@ -396,9 +643,11 @@ def verify_organisation(
             .order_by(AuditCheckpoint.id)
         )
     )
+    kept = _newest_outside(organisation)
     sizes = [row.tree_size for row in checkpoints]
-    if outside is not None:
-        sizes.append(outside.statement.tree_size)
+    for copy in (outside, kept.checkpoint if isinstance(kept, _KeptOutside) else None):
+        if copy is not None:
+            sizes.append(copy.statement.tree_size)
     result = _verify_stream(organisation.id, sizes=sizes)
     failure = result.failure
     if failure is None:
@@ -407,6 +656,12 @@ def verify_organisation(
         failure = _head_failure(organisation.id, head, result)
     if failure is None and outside is not None:
         failure = outside_copies.compare(result, outside, public)
+    if failure is None and kept is not None:
+        failure = kept if isinstance(kept, Failure) else _kept_outside_failure(organisation, kept, result, public)
+    if failure is None:
+        failure = _value_failure(organisation.id, result.size)
+    if failure is None:
+        failure = _unguarded_failure()
     if not record:
         return result, failure
     message = _summary(organisation, result, checkpoints) if failure is None else failure.message
@@ -427,6 +682,16 @@ def verify_organisation(
         capture.record(db.session, "audit.verified", organisation.id, "organisation", organisation.id, **details)
     if commit:
         db.session.commit()
+    if failure is None and not checkpoints and result.size:
+        said = "no checkpoint: truncation cannot be detected before now (cutting the chain's end would leave no trace)"
+        try:
+            row = make_checkpoint(organisation, commit=commit)
+        except AuditIntegrityError as error:
+            said += f"; no checkpoint could be made: {error}"
+        else:
+            said += f"; made checkpoint #1 of {row.tree_size} events, so from now on it can be."
+        if warnings is not None:
+            warnings.append(said)
     return result, failure
 
 
@@ -693,6 +958,7 @@ def _store_checkpoint(
     )
     db.session.add(row)
     db.session.flush()
+    _queue_outside_copy(organisation, statement, row.signature, row.key_id)
     capture.record(
         db.session,
         "audit.checkpoint_made",

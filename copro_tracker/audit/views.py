@@ -165,12 +165,22 @@ def verify_now():
     """Recheck the whole chain and every checkpoint; the result is stored, shown and audited (`audit.verified`)."""
     organisation = current_user.organisation
     try:
-        result, failure = service.verify_organisation(organisation)
+        warnings: list[str] = []
+        result, failure = service.verify_organisation(organisation, warnings=warnings)
     except service.AuditKeyError as error:
         db.session.rollback()
         flash(_("The audit trail could not be checked: %(reason)s", reason=str(error)), "error")
     else:
-        if failure is None:
+        if failure is None and warnings:
+            flash(
+                _(
+                    "The audit trail passed: all %(size)s entries verified. It had no checkpoint, so entries cut "
+                    "from its end could not have been detected; a first checkpoint has now been made.",
+                    size=result.size,
+                ),
+                "success",
+            )
+        elif failure is None:
             flash(_("The audit trail passed: all %(size)s entries verified.", size=result.size), "success")
         else:
             flash(_("The audit trail failed its check: %(reason)s", reason=failure.message), "error")

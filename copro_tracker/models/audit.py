@@ -104,28 +104,55 @@ class AuditVerification(db.Model):
 
 
 # Append-only in the database itself, so not even a bug in this app (or a hand-run UPDATE) can
-# rewrite history quietly. Migrations run the same statements.
-_SQLITE_RAISE = "BEGIN SELECT RAISE(ABORT, 'audit_event is append-only'); END"
-SQLITE_TRIGGERS = (
-    f"CREATE TRIGGER audit_event_no_update BEFORE UPDATE ON audit_event {_SQLITE_RAISE}",
-    f"CREATE TRIGGER audit_event_no_delete BEFORE DELETE ON audit_event {_SQLITE_RAISE}",
-)
-POSTGRES_TRIGGERS = (
-    (
-        "CREATE OR REPLACE FUNCTION audit_event_append_only() RETURNS trigger AS $$ "
-        "BEGIN RAISE EXCEPTION 'audit_event is append-only'; END; $$ LANGUAGE plpgsql"
-    ),
-    (
-        "CREATE TRIGGER audit_event_no_update BEFORE UPDATE OR DELETE ON audit_event "
-        "FOR EACH ROW EXECUTE FUNCTION audit_event_append_only()"
-    ),
-    (
-        "CREATE TRIGGER audit_event_no_truncate BEFORE TRUNCATE ON audit_event "
-        "FOR EACH STATEMENT EXECUTE FUNCTION audit_event_append_only()"
-    ),
-)
+# rewrite history quietly: the events, and the checkpoints that remember how long the chain was
+# (deleting or shrinking a checkpoint would otherwise hide a truncated chain). The first migration
+# ran the audit_event statements, a later one the audit_checkpoint ones; tests and `create_all` use
+# the same definitions, and `flask audit verify` checks the triggers are still there.
+APPEND_ONLY_TABLES = ("audit_event", "audit_checkpoint")
 
-for _statement in SQLITE_TRIGGERS:
-    sa.event.listen(AuditEvent.__table__, "after_create", sa.DDL(_statement).execute_if(dialect="sqlite"))
-for _statement in POSTGRES_TRIGGERS:
-    sa.event.listen(AuditEvent.__table__, "after_create", sa.DDL(_statement).execute_if(dialect="postgresql"))
+
+def sqlite_trigger_names(table: str) -> tuple[str, ...]:
+    return (f"{table}_no_update", f"{table}_no_delete")
+
+
+def postgres_trigger_names(table: str) -> tuple[str, ...]:
+    return (f"{table}_no_update", f"{table}_no_truncate")
+
+
+def create_trigger_statements(table: str, dialect: str) -> tuple[str, ...]:
+    if dialect == "postgresql":
+        function = f"{table}_append_only"
+        update, truncate = postgres_trigger_names(table)
+        return (
+            (
+                f"CREATE OR REPLACE FUNCTION {function}() RETURNS trigger AS $$ "
+                f"BEGIN RAISE EXCEPTION '{table} is append-only'; END; $$ LANGUAGE plpgsql"
+            ),
+            (f"CREATE TRIGGER {update} BEFORE UPDATE OR DELETE ON {table} FOR EACH ROW EXECUTE FUNCTION {function}()"),
+            (f"CREATE TRIGGER {truncate} BEFORE TRUNCATE ON {table} FOR EACH STATEMENT EXECUTE FUNCTION {function}()"),
+        )
+    update, delete = sqlite_trigger_names(table)
+    raise_ = f"BEGIN SELECT RAISE(ABORT, '{table} is append-only'); END"
+    return (
+        f"CREATE TRIGGER {update} BEFORE UPDATE ON {table} {raise_}",
+        f"CREATE TRIGGER {delete} BEFORE DELETE ON {table} {raise_}",
+    )
+
+
+def drop_trigger_statements(table: str, dialect: str) -> tuple[str, ...]:
+    if dialect == "postgresql":
+        return (
+            *(f"DROP TRIGGER IF EXISTS {name} ON {table}" for name in postgres_trigger_names(table)),
+            f"DROP FUNCTION IF EXISTS {table}_append_only()",
+        )
+    return tuple(f"DROP TRIGGER IF EXISTS {name}" for name in sqlite_trigger_names(table))
+
+
+# The first migration imports these two by name.
+SQLITE_TRIGGERS = create_trigger_statements("audit_event", "sqlite")
+POSTGRES_TRIGGERS = create_trigger_statements("audit_event", "postgresql")
+
+for _table in (AuditEvent.__table__, AuditCheckpoint.__table__):
+    for _dialect in ("sqlite", "postgresql"):
+        for _statement in create_trigger_statements(_table.name, _dialect):
+            sa.event.listen(_table, "after_create", sa.DDL(_statement).execute_if(dialect=_dialect))

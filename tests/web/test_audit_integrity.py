@@ -22,27 +22,31 @@ from copro_tracker.audit import ledger, service
 from copro_tracker.codes import OrgRole
 from copro_tracker.extensions import db
 from copro_tracker.models import AuditChainHead, AuditCheckpoint, AuditEvent, AuditValue, AuditVerification
-from copro_tracker.models.audit import SQLITE_TRIGGERS
+from copro_tracker.models.audit import APPEND_ONLY_TABLES, create_trigger_statements, sqlite_trigger_names
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 @contextmanager
-def triggers_lifted() -> Iterator[sa.Connection]:
-    """A connection on which audit_event accepts UPDATE and DELETE, as for an attacker with DBA rights."""
+def triggers_lifted(tables: tuple[str, ...] = APPEND_ONLY_TABLES) -> Iterator[sa.Connection]:
+    """A connection on which the audit tables accept UPDATE and DELETE, as for an attacker with DBA rights."""
     db.session.commit()
     engine = db.engine
     with engine.begin() as conn:
         if engine.dialect.name == "postgresql":
-            conn.execute(sa.text("ALTER TABLE audit_event DISABLE TRIGGER USER"))
+            for table in tables:
+                conn.execute(sa.text(f"ALTER TABLE {table} DISABLE TRIGGER USER"))
             yield conn
-            conn.execute(sa.text("ALTER TABLE audit_event ENABLE TRIGGER USER"))
+            for table in tables:
+                conn.execute(sa.text(f"ALTER TABLE {table} ENABLE TRIGGER USER"))
         else:
-            conn.execute(sa.text("DROP TRIGGER audit_event_no_update"))
-            conn.execute(sa.text("DROP TRIGGER audit_event_no_delete"))
+            for table in tables:
+                for name in sqlite_trigger_names(table):
+                    conn.execute(sa.text(f"DROP TRIGGER {name}"))
             yield conn
-            for statement in SQLITE_TRIGGERS:
-                conn.execute(sa.text(statement))
+            for table in tables:
+                for statement in create_trigger_statements(table, "sqlite"):
+                    conn.execute(sa.text(statement))
     db.session.rollback()  # forget anything the session read meanwhile: it must see the tampering
 
 
@@ -97,7 +101,8 @@ def chain(org, commissioner, partner):
 def test_an_untouched_chain_verifies(app, chain):
     code, output = run(app, "verify", "--org", chain.slug)
     assert code == 0, output
-    size = service.chain_size(chain) - 1  # verifying appended `audit.verified` after it counted
+    # Verifying appended `audit.verified`, and then `audit.checkpoint_made` for the first checkpoint, after it counted.
+    size = service.chain_size(chain) - 2
     assert f"OK    {chain.slug}: {size:,} events" in output
     assert "every link and hash is intact" in output
 
@@ -150,6 +155,7 @@ def test_truncated_tail_after_a_checkpoint_is_named(app, chain):
         )
     output = assert_caught(app, chain.slug, keep + 1, "truncated")
     assert f"events {keep + 1} to {size} are missing" in output
+    assert f"The chain has {keep} events but checkpoint #1 (issued {checkpoint.issued_at}) signed {size}" in output
 
 
 def test_truncated_tail_before_any_checkpoint_is_caught_by_the_chain_head(app, chain):
@@ -357,9 +363,10 @@ def test_admin_buttons_make_a_checkpoint_and_verify_with_the_result_shown(app, c
     page = get_page(client, "/admin/audit")
     assert "The audit trail failed its check: Event 2 is missing" in page.text()
     assert "Failed" in page.text("dl")
+    made = db.session.scalar(sa.select(sa.func.count()).select_from(AuditCheckpoint))
     client.post("/admin/audit/checkpoint")
     assert "No checkpoint was made, because the audit trail failed its check" in get_page(client, "/admin/audit").text()
-    assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditCheckpoint)) == 1
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditCheckpoint)) == made
 
 
 def test_admin_buttons_need_a_csrf_token(app, client, chain, admin, login_as):
@@ -433,3 +440,164 @@ def test_checkpoints_going_back_in_time_are_named(app, chain):
             sa.update(AuditCheckpoint).where(AuditCheckpoint.id != first.id).values(issued_at="2000-01-01T00:00:00Z")
         )
     assert_caught(app, chain.slug, None, "checkpoint_order")
+
+
+# --- values, checkpoint guards, truncation without a checkpoint, outside copies (issue 9 M4) ---------------
+
+
+def _a_value(organisation_id: int, field: str) -> tuple[int, str, AuditValue]:
+    """The seq and the ref of the first event whose `field` change refers to an erasable value."""
+    for event in db.session.scalars(
+        sa.select(AuditEvent).where(AuditEvent.organisation_id == organisation_id).order_by(AuditEvent.seq)
+    ):
+        change = json.loads(event.payload).get("changes", {}).get(field)
+        if change and isinstance(change.get("after"), dict) and "ref" in change["after"]:
+            ref = change["after"]["ref"]
+            return event.seq, ref, db.session.get(AuditValue, ref)
+    raise AssertionError(f"no value for {field}")
+
+
+def test_an_edited_audit_value_is_named_with_its_event_and_field(app, chain):
+    seq, ref, value = _a_value(chain.id, "title")
+    assert value.value == "Redesigning day opportunities"
+    db.session.execute(sa.update(AuditValue).where(AuditValue.ref == ref).values(value="Closing the day centre"))
+    db.session.commit()
+    output = assert_caught(app, chain.slug, seq, "value_mismatch")
+    assert "field 'title'" in output and "no longer matches" in output
+
+
+def test_a_value_given_a_new_salt_or_removed_is_named(app, chain):
+    seq, ref, _ = _a_value(chain.id, "summary")
+    db.session.execute(sa.update(AuditValue).where(AuditValue.ref == ref).values(salt="00" * 16))
+    db.session.commit()
+    assert_caught(app, chain.slug, seq, "value_mismatch")
+    db.session.execute(sa.delete(AuditValue).where(AuditValue.ref == ref))
+    db.session.commit()
+    output = assert_caught(app, chain.slug, seq, "value_missing")
+    assert "field 'summary'" in output
+
+
+def test_erased_values_still_verify(app, chain):
+    _, ref, _ = _a_value(chain.id, "title")
+    assert service.erase_values(chain, {ref}) == 1
+    code, output = run(app, "verify", "--org", chain.slug)
+    assert code == 0, output
+
+
+def test_checkpoints_are_append_only_in_the_database(app, chain):
+    checkpoint = service.make_checkpoint(chain)
+    checkpoint_id, root = checkpoint.id, checkpoint.root_hash
+    db.session.commit()  # and hold no lock on the table: TRUNCATE would wait for it on PostgreSQL
+    statements = [
+        f"UPDATE audit_checkpoint SET root_hash = '{'0' * 64}' WHERE id = {checkpoint_id}",
+        f"DELETE FROM audit_checkpoint WHERE id = {checkpoint_id}",
+    ]
+    if db.engine.dialect.name == "postgresql":
+        statements.append("TRUNCATE audit_checkpoint")
+    for statement in statements:
+        with pytest.raises(sa.exc.DatabaseError, match="append-only"), db.engine.begin() as conn:
+            conn.execute(sa.text(statement))
+    assert db.session.get(AuditCheckpoint, checkpoint_id).root_hash == root
+
+
+@pytest.mark.parametrize("table", APPEND_ONLY_TABLES)
+def test_a_missing_append_only_trigger_is_named(app, chain, table):
+    service.make_checkpoint(chain)
+    db.session.commit()
+    with db.engine.begin() as conn:
+        if db.engine.dialect.name == "postgresql":
+            conn.execute(sa.text(f"ALTER TABLE {table} DISABLE TRIGGER USER"))
+        else:
+            conn.execute(sa.text(f"DROP TRIGGER {sqlite_trigger_names(table)[0]}"))
+    try:
+        output = assert_caught(app, chain.slug, None, "unguarded")
+        assert f"{table} is not append-only" in output
+    finally:
+        db.session.rollback()  # hold no lock the ALTER TABLE below would wait for
+        with db.engine.begin() as conn:
+            if db.engine.dialect.name == "postgresql":
+                conn.execute(sa.text(f"ALTER TABLE {table} ENABLE TRIGGER USER"))
+            else:
+                conn.execute(sa.text(create_trigger_statements(table, "sqlite")[0]))
+
+
+def test_an_organisation_without_a_checkpoint_is_named_and_given_one(app, chain, admin, client, login_as):
+    login_as(admin)
+    assert "truncation cannot be detected" in get_page(client, "/admin/audit").text()
+    code, output = run(app, "verify", "--org", chain.slug)
+    assert code == 0, output
+    assert f"WARN  {chain.slug}: no checkpoint: truncation cannot be detected" in output
+    checkpoint = service.latest_checkpoint(chain)
+    assert checkpoint is not None and f"made checkpoint #1 of {checkpoint.tree_size} events" in output
+    assert "truncation cannot be detected" not in get_page(client, "/admin/audit").text()
+    # From now on a careful truncation (head wound back too) is caught.
+    keep = checkpoint.tree_size - 2
+    with triggers_lifted() as conn:
+        last_kept = events_of(conn, chain.id)[keep - 1]
+        conn.execute(
+            sa.text("DELETE FROM audit_event WHERE organisation_id = :o AND seq > :k"), {"o": chain.id, "k": keep}
+        )
+        conn.execute(
+            sa.update(AuditChainHead)
+            .where(AuditChainHead.organisation_id == chain.id)
+            .values(seq=keep, hash=last_kept.hash)
+        )
+    assert_caught(app, chain.slug, keep + 1, "truncated")
+
+
+def test_outside_copies_catch_deleted_checkpoints_and_a_cut_chain_end(app, chain, tmp_path):
+    outside = tmp_path / "checkpoints"
+    app.config["AUDIT_CHECKPOINT_DIR"] = str(outside)
+    try:
+        checkpoint = service.make_checkpoint(chain)
+        files = sorted((outside / chain.slug).glob("*.json"))
+        assert len(files) == 1
+        copy = json.loads(files[0].read_text())
+        assert copy == {
+            **service.checkpoint_record(chain, checkpoint).to_dict(),
+            "signature": checkpoint.signature,
+            "key_id": checkpoint.key_id,
+        }
+        size = checkpoint.tree_size
+        keep = size - 3
+        with triggers_lifted() as conn:
+            kept = events_of(conn, chain.id)[:keep]
+            conn.execute(sa.text("DELETE FROM audit_checkpoint WHERE organisation_id = :o"), {"o": chain.id})
+            conn.execute(
+                sa.text("DELETE FROM audit_event WHERE organisation_id = :o AND seq > :k"), {"o": chain.id, "k": keep}
+            )
+            # A careful attacker winds the chain head and its Merkle state back too: nothing in the
+            # database then remembers the lost events.
+            frontier = ledger.Frontier()
+            for row in kept:
+                frontier.append(bytes.fromhex(row.hash))
+            conn.execute(
+                sa.update(AuditChainHead)
+                .where(AuditChainHead.organisation_id == chain.id)
+                .values(seq=keep, hash=kept[-1].hash, frontier=frontier.encode())
+            )
+        output = assert_caught(app, chain.slug, keep + 1, "rollback")
+        assert f"the database has {keep} events but the checkpoint kept outside it" in output
+        assert f"signed {size}" in output and f"Outside copy {files[0].name}" in output
+        # A forged outside copy (no valid signature) is named, not trusted.
+        files[0].write_text(json.dumps({**copy, "tree_size": size + 50}))
+        output = assert_caught(app, chain.slug, None, "bad_signature")
+        assert files[0].name in output
+    finally:
+        app.config["AUDIT_CHECKPOINT_DIR"] = None
+
+
+def test_an_outside_copy_is_written_only_once_the_checkpoint_is_committed(app, chain, tmp_path):
+    outside = tmp_path / "checkpoints"
+    app.config["AUDIT_CHECKPOINT_DIR"] = str(outside)
+    try:
+        service.make_checkpoint(chain, commit=False)
+        assert not list(outside.rglob("*.json"))
+        db.session.rollback()
+        db.session.commit()
+        assert not list(outside.rglob("*.json"))
+        service.make_checkpoint(chain, commit=False)
+        db.session.commit()
+        assert len(list(outside.rglob("*.json"))) == 1
+    finally:
+        app.config["AUDIT_CHECKPOINT_DIR"] = None

@@ -1,4 +1,4 @@
-"""The migrations build exactly the schema the models describe, with the audit table's guards in place."""
+"""The migrations build exactly the schema the models describe, with the audit tables' guards in place."""
 
 from __future__ import annotations
 
@@ -53,7 +53,18 @@ def test_migrations_match_the_models_and_guard_the_audit_table(fresh_url):
                     "payload, prev_hash, hash) VALUES (1, 1, '2026-01-01', 'x', 'y', '{}', 'p', 'h')"
                 )
             )
-        for statement in ("UPDATE audit_event SET action = 'rewritten'", "DELETE FROM audit_event"):
+            conn.execute(
+                sa.text(
+                    "INSERT INTO audit_checkpoint (organisation_id, tree_size, root_hash, issued_at, signature, "
+                    "key_id, created_at) VALUES (1, 1, 'r', '2026-01-01T00:00:00Z', 's', 'k', '2026-01-01')"
+                )
+            )
+        for statement in (
+            "UPDATE audit_event SET action = 'rewritten'",
+            "DELETE FROM audit_event",
+            "UPDATE audit_checkpoint SET tree_size = 0",
+            "DELETE FROM audit_checkpoint",
+        ):
             with pytest.raises(sa.exc.DatabaseError, match="append-only"), db.engine.begin() as conn:
                 conn.execute(sa.text(statement))
         db.engine.dispose()
