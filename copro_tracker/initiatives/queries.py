@@ -8,7 +8,7 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
-from ..codes import Side, StageKind
+from ..codes import Side, SignOffDecision, StageKind
 from ..domain.gates import AttendanceFact, Gate, MemberFact, SignOffFact, co_leads_missing, evaluate_gate
 from ..domain.people import is_citizen_partner, side_for_role
 from ..extensions import db
@@ -132,6 +132,32 @@ def stage_views(initiative: Initiative, activities: list[Activity]) -> list[Stag
         )
         for stage in initiative.stages
     ]
+
+
+@dataclass(frozen=True)
+class NextStep:
+    """What the initiative's open stage needs next, from where this person stands."""
+
+    kind: str  # add_co_lead | record_activity | give_view | waiting
+    view: StageView
+
+
+def next_step(views: list[StageView], user_id: int, *, manage: bool, contribute: bool, sign: bool) -> NextStep | None:
+    view = next((v for v in views if v.stage.is_open), None)
+    if view is None:
+        return None
+    gate = view.gate
+    if not gate.co_leads_met and manage:
+        return NextStep("add_co_lead", view)
+    if not gate.evidence_met and contribute:
+        return NextStep("record_activity", view)
+    mine = [s for s in view.stage.sign_offs if s.user_id == user_id and s.round == view.stage.round]
+    latest = mine[-1] if mine else None
+    approved = latest is not None and latest.decision == SignOffDecision.APPROVE
+    approved = approved and user_id not in gate.approved_before_change
+    if gate.ready_for_sign_off and sign and not approved:
+        return NextStep("give_view", view)
+    return NextStep("waiting", view)
 
 
 def stage_by_kind(initiative: Initiative, kind: StageKind) -> Stage | None:

@@ -108,10 +108,19 @@ def edit_initiative(initiative_id: int):
 def overview(initiative_id: int):
     initiative = load_initiative(initiative_id)
     activities = queries.activities_for(initiative)
+    views = queries.stage_views(initiative, activities)
+    next_step = queries.next_step(
+        views,
+        current_user.id,
+        manage=can(current_user, "initiative.manage_members", initiative),
+        contribute=can(current_user, "initiative.contribute", initiative),
+        sign=can(current_user, "stage.sign_off", initiative),
+    )
     return render_template(
         "initiatives/overview.html",
         initiative=initiative,
-        stages=queries.stage_views(initiative, activities),
+        stages=views,
+        next_step=next_step,
         missing_co_leads=queries.missing_co_leads(initiative),
         membership=membership_of(current_user, initiative),
     )
