@@ -25,10 +25,28 @@ def _stage(initiative: Initiative, kind: StageKind) -> Stage:
     return next(s for s in initiative.stages if s.kind == kind)
 
 
-def _activity(initiative, kind, stage_kind, day, title, notes, recorder, attendees, ratings=None, guests=()):
+def _activity(
+    initiative,
+    kind,
+    stage_kind,
+    day,
+    title,
+    notes,
+    recorder,
+    attendees,
+    ratings=None,
+    guests=(),
+    *,
+    languages=("en",),
+    interpretation=(),
+    material_formats=(),
+):
     """attendees: list of (user, contributed); ratings: {email: rung}."""
     ratings = ratings or {}
     activity = Activity(
+        languages=list(languages),
+        interpretation=list(interpretation),
+        material_formats=list(material_formats),
         organisation_id=initiative.organisation_id,
         initiative_id=initiative.id,
         stage_id=_stage(initiative, stage_kind).id,
@@ -138,6 +156,7 @@ def _day_opportunities(org) -> None:
             "commissioner@northshire.example": 6,
         },
         guests=("Jay (self-advocate, Northshire People First)",),
+        material_formats=("easy_read",),
     )
     _decision(
         first,
@@ -169,6 +188,7 @@ def _day_opportunities(org) -> None:
             initiative_id=initiative.id,
             activity_id=second.id,
             made_by_id=george.id,
+            raised_on=second.occurred_on,
             text="Transport must be part of the new service, not an extra people have to arrange.",
             response=Response.ADAPTED,
             response_reason="Budget covers transport for people with eligible needs.",
@@ -179,7 +199,7 @@ def _day_opportunities(org) -> None:
     )
     db.session.commit()
     _sign_off_both(initiative, StageKind.DESIGN, tom, amira)
-    _activity(
+    panel = _activity(
         initiative,
         ActivityKind.STEERING_GROUP,
         StageKind.DELIVERY,
@@ -188,7 +208,19 @@ def _day_opportunities(org) -> None:
         "Partners sat on the tender panel and scored the interviews.",
         tom,
         [(tom, True), (amira, True), (george, False)],
-        ratings={"partner@northshire.example": 4},
+        ratings={"partner@northshire.example": 4, "commissioner@northshire.example": 6},
+        material_formats=("easy_read",),
+    )
+    # Amira scored the interviews and agreed the shortlist, but felt officers had narrowed the field first:
+    # she rated it "consulting", so delivery shows partners in the room for a decision, not yet at depth.
+    _decision(
+        panel,
+        "Shortlist two providers, Brightways and the Northshire Co-op, for the new service.",
+        "Four bids; the two highest-scoring; all four to a second round.",
+        False,
+        "",
+        tom,
+        [(tom, Position.AGREED), (amira, Position.AGREED), (george, Position.ABSENT)],
     )
     initiatives.refresh_stage(_stage(initiative, StageKind.DELIVERY))
     db.session.commit()
@@ -228,6 +260,7 @@ def _carers_plan(org) -> None:
             initiative_id=initiative.id,
             activity_id=activity.id,
             made_by_id=ruth.id,
+            raised_on=activity.occurred_on,
             text="Put the carers' assessment form online with a save-and-return option.",
             review_on=date.today() - timedelta(days=2),
         )
@@ -292,6 +325,9 @@ def _home_care_market(org) -> None:
             "megan.price@glanyrafon.example": 6,
             "commissioner@glanyrafon.example": 5,
         },
+        languages=("cy", "en"),
+        interpretation=("bsl",),
+        material_formats=("welsh",),
     )
     _decision(
         design,
@@ -304,7 +340,7 @@ def _home_care_market(org) -> None:
     )
     db.session.commit()
     _sign_off_both(initiative, StageKind.DESIGN, dafydd, gareth)
-    _activity(
+    contracts = _activity(
         initiative,
         ActivityKind.REVIEW,
         StageKind.DELIVERY,
@@ -314,6 +350,16 @@ def _home_care_market(org) -> None:
         carys,
         [(carys, True), (gareth, True), (owen, True)],
         ratings={"partner@glanyrafon.example": 5},
+        material_formats=("welsh",),
+    )
+    _decision(
+        contracts,
+        "Two of the three contracts go back to the providers to add paid travel time.",
+        "Accept all three; send back the two without travel time; re-tender.",
+        True,
+        "Gareth found that two contracts counted travel inside the 45 minutes.",
+        carys,
+        [(carys, Position.AGREED), (gareth, Position.AGREED), (owen, Position.AGREED)],
     )
     db.session.commit()
     _sign_off_both(initiative, StageKind.DELIVERY, dafydd, gareth)

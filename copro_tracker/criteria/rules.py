@@ -4,9 +4,11 @@ Every rule is ``(facts, *, **params) -> Finding``. Parameters are keyword-only a
 loader reads the signature to reject unknown or mistyped parameters in the YAML, and dry-runs every check
 against an empty initiative, so a rule raises ``ValueError`` for a parameter value it cannot use.
 
-Reasons are written for a citizen partner: short sentences that name the stage, activity, decision or
-output concerned. People are never named in the sentence itself; they appear only as ``member``
-references, so an evidence report can anonymise or drop them according to consent without rewording.
+Reasons are written for a citizen partner: short sentences in plain English that name the stage, the
+meeting, the decision, the output and the person concerned. Whenever a sentence names a person it also
+carries a ``member`` reference whose label is exactly the name used, so an evidence report that
+anonymises people replaces the name with the person's pseudonym (reports/build.py) without rewording.
+Text people typed (a decision, a reason) is quoted, never pasted mid-sentence.
 
 Grading, used by most rules: each thing a rule looks at (a stage, a decision, a partner, an output) is
 fully in order, partly in order, or not in order. All in order is *met*; none in order at all is
@@ -52,6 +54,7 @@ from ..domain.gates import MemberFact, SignOffFact, approving_sides
 from ..domain.people import side_for_role
 from .snapshot import (
     Activity,
+    Attendance,
     Decision,
     InitiativeFacts,
     InitiativeInfo,
@@ -176,11 +179,11 @@ NEED_WORDS = {
     CommunicationNeed.EXTRA_TIME: "extra time to read and respond",
     CommunicationNeed.SUPPORTER_PRESENT: "a supporter with them",
 }
-# Needs that mean an output must exist in a particular format for that person to use it.
+# Needs that are formats: a published output must exist in that format for the person to use it. Needs for
+# taking part in a meeting (an interpreter, a hearing loop, a supporter, extra time) are not formats.
 NEED_FORMATS = {
     CommunicationNeed.EASY_READ: OutputFormat.EASY_READ,
     CommunicationNeed.LARGE_PRINT: OutputFormat.LARGE_PRINT,
-    CommunicationNeed.BSL_INTERPRETER: OutputFormat.BSL_VIDEO,
 }
 
 
@@ -210,8 +213,10 @@ def _plural(count: int, one: str, many: str | None = None) -> str:
 
 
 def _every(count: int, noun: str = "citizen partner") -> str:
-    """ "the citizen partner" or "all 3 citizen partners", so summaries never say "all 1"."""
-    return f"the {noun}" if count == 1 else f"all {count} {noun}s"
+    """ "the citizen partner", "both citizen partners" or "all 3 citizen partners": never "all 1" or "all 2"."""
+    if count == 1:
+        return f"the {noun}"
+    return f"both {noun}s" if count == 2 else f"all {count} {noun}s"
 
 
 def _quote(text: str, limit: int = 80) -> str:
@@ -340,17 +345,26 @@ def partner_in_every_stage(
     stages: tuple[StageKind, ...] = (),
     require_decision: bool = True,
 ) -> Finding:
-    """Every stage that has started has a citizen partner taking part in a way that counts.
+    """Every stage that has started has citizen partners sharing its decisions, not only giving views.
+
+    Implements X-STAGE (catalogue §9): in design, delivery and evaluation a citizen partner attended an
+    activity, a decision made there records that partner's position, and the activity reached ``min_rung``
+    on the TLAP ladder; a stage with only information or consultation is "feedback only". TLAP's rung 4,
+    consultation, is people "asked for views … but may have no power to change things": so an activity
+    where partners only gave views and no decision was taken with them is consultation, not co-production.
 
     Params:
         min_rung: the partner's own ladder rating of that activity must be at least this (None: any).
         stages: which stages to look at (default: design, delivery and evaluation).
-        require_decision: True means the partner must have contributed and have a position recorded on
-            a decision made at that activity; False means attending an activity is enough.
+        require_decision: True means a decision at the activity must record the partner's position;
+            False means taking part in an activity is enough (for criteria about involvement, such as
+            "from the start to the end", that do not speak of decisions).
 
-    A stage is in order when such an activity exists; partly in order when partners took part but not
-    in a decision, or only at a lower rung ("feedback only") or unrated; not in order when no citizen
-    partner took part at all.
+    A stage is in order when a partner contributed to a decision taken with them at the depth asked for.
+    It is partly in order when partners were in the room for decisions (their position is recorded) but
+    not at that depth: not recorded as contributing, rated lower, or not rated yet. It is not in order when
+    partners only gave views (a survey, or a meeting where no decision was taken with them), or took no
+    part at all.
     """
     _check_rung("min_rung", min_rung)
     in_scope = _stages_in_scope(facts, stages)
@@ -358,128 +372,226 @@ def partner_in_every_stage(
         return _not_started(stages)
     tally = _Tally()
     for stage in in_scope:
-        _grade_stage(facts, stage.kind, tally, min_rung, require_decision)
+        if require_decision:
+            _grade_stage_decisions(facts, stage.kind, tally, min_rung)
+        else:
+            _grade_stage_attendance(facts, stage.kind, tally, min_rung)
     return tally.finding()
 
 
-def _grade_stage(
-    facts: InitiativeFacts, kind: StageKind, tally: _Tally, min_rung: int | None, require_decision: bool
-) -> None:
+_SHARED = (Position.AGREED, Position.DISSENTED, Position.ABSTAINED)
+
+
+def _taken_with(facts: InitiativeFacts, activity: Activity) -> list[tuple[Decision, Attendance]]:
+    """Decisions at ``activity`` that record the position of a citizen partner who was there."""
+    rows = [r for r in facts.partner_attendance_at(activity.id) if r.user_id is not None]
+    return [
+        (decision, row)
+        for decision in facts.decisions_at(activity.id)
+        for row in rows
+        if decision.stance_of(row.user_id) in _SHARED
+    ]
+
+
+def _grade_stage_decisions(facts: InitiativeFacts, kind: StageKind, tally: _Tally, min_rung: int | None) -> None:
     name = _stage_name(kind)
-    attended: list[Activity] = []
-    # (activity, decision or None, partner's user id or None for a guest, the partner's own rating)
-    counted: list[tuple[Activity, Decision | None, int | None, int | None]] = []
+    views_only: list[Activity] = []
+    shallow: list[tuple[Activity, Decision, Attendance]] = []
     for activity in facts.activities_in(kind):
-        partners = facts.partner_attendance_at(activity.id)
-        if partners:
-            attended.append(activity)
-        for row in partners:
-            if not require_decision:
-                counted.append((activity, None, row.user_id, row.rating))
-            elif row.contributed and row.user_id is not None:
-                for decision in facts.decisions_at(activity.id):
-                    if decision.stance_of(row.user_id) in (Position.AGREED, Position.DISSENTED, Position.ABSTAINED):
-                        counted.append((activity, decision, row.user_id, row.rating))
-    what = "contributed to a recorded decision" if require_decision else "took part in an activity"
-    if not counted:
-        if attended:
-            tally.add(
-                "partial",
-                f"{name}: citizen partners took part in {_plural(len(attended), 'activity', 'activities')}, "
-                "but no decision there records their view yet.",
-                [_stage_ref(kind), *(_activity_ref(a) for a in attended)],
-            )
-        else:
-            tally.add("none", f"{name}: no activity yet where a citizen partner {what}.", [_stage_ref(kind)])
-        return
-    for activity, decision, user_id, rating in counted:
-        if min_rung is not None and (rating is None or rating < min_rung):
+        if not facts.partner_attendance_at(activity.id):
             continue
-        refs = [_stage_ref(kind), _activity_ref(activity)]
-        if decision is not None:
-            refs.append(_decision_ref(decision))
-            text = f"{name}: a citizen partner helped make the decision {_quote(decision.text)} at {_at(activity)}"
+        taken = _taken_with(facts, activity)
+        if not taken:
+            views_only.append(activity)
+        for decision, row in taken:
+            deep = row.contributed and (min_rung is None or (row.rating is not None and row.rating >= min_rung))
+            if not deep:
+                shallow.append((activity, decision, row))
+                continue
+            assert row.user_id is not None
+            text = (
+                f"{name}: {facts.name_of(row.user_id)}, a citizen partner, helped make the decision "
+                f"{_quote(decision.text)} at {_at(activity)}"
+            )
+            text += f" and rated it {_rung(row.rating)}." if row.rating is not None else "."
+            refs = [_stage_ref(kind), _activity_ref(activity), _decision_ref(decision), _member_ref(facts, row.user_id)]
+            tally.add("ok", text, refs)
+            return
+    if shallow:
+        activity, decision, row = shallow[0]
+        assert row.user_id is not None
+        who = facts.name_of(row.user_id)
+        if not row.contributed:
+            gap = "is not recorded as contributing there"
+        elif row.rating is None:
+            gap = f"has not rated it yet, so it cannot show it reached {_rung(min_rung or 1)}"
         else:
-            text = f"{name}: a citizen partner took part in {_at(activity)}"
-        if user_id is not None:
-            refs.append(_member_ref(facts, user_id))
-        text += f" and rated it {_rung(rating)}." if rating is not None else "."
-        tally.add("ok", text, refs)
+            gap = f"rated it {_rung(row.rating)}, below the {_rung(min_rung or 1)} asked for"
+        text = f"{name}: {who} was there when {_quote(decision.text)} was decided at {_at(activity)}, but {gap}."
+        refs = [_stage_ref(kind), _activity_ref(activity), _decision_ref(decision), _member_ref(facts, row.user_id)]
+        tally.add("partial", text, refs)
         return
-    refs = [_stage_ref(kind), *dict.fromkeys(_activity_ref(a) for a, _, _, _ in counted)]
-    ratings = [r for _, _, _, r in counted if r is not None]
-    aim = _rung(min_rung or 1)
-    if ratings:
-        text = f"{name}: citizen partners {what}, but rated it no higher than {_rung(max(ratings))}, below {aim}."
-        if 3 <= max(ratings) <= 4:
-            text += " That is giving feedback rather than sharing decisions."
-    else:
-        text = f"{name}: citizen partners {what}, but have not rated it yet, so we cannot show it reached {aim}."
-    tally.add("partial", text, refs)
+    if views_only:
+        spoke = any(r.contributed for a in views_only for r in facts.partner_attendance_at(a.id))
+        what = "gave their views at" if spoke else "attended"
+        tally.add(
+            "none",
+            f"{name}: citizen partners {what} {_join(_at(a) for a in views_only)}, but no decision there was "
+            "taken with them. That is consultation, not co-production.",
+            [_stage_ref(kind), *(_activity_ref(a) for a in views_only)],
+        )
+        return
+    tally.add("none", f"{name}: no activity yet where a citizen partner contributed to a decision.", [_stage_ref(kind)])
+
+
+def _grade_stage_attendance(facts: InitiativeFacts, kind: StageKind, tally: _Tally, min_rung: int | None) -> None:
+    name = _stage_name(kind)
+    lower: list[tuple[Activity, Attendance]] = []
+    for activity in facts.activities_in(kind):
+        for row in facts.partner_attendance_at(activity.id):
+            if min_rung is not None and (row.rating is None or row.rating < min_rung):
+                lower.append((activity, row))
+                continue
+            who = facts.name_of(row.user_id) if row.user_id is not None else row.guest_name or "a citizen partner"
+            text = f"{name}: {who} took part in {_at(activity)}"
+            text += f" and rated it {_rung(row.rating)}." if row.rating is not None else "."
+            refs = [_stage_ref(kind), _activity_ref(activity)]
+            if row.user_id is not None:
+                refs.append(_member_ref(facts, row.user_id))
+            tally.add("ok", text, refs)
+            return
+    if lower:
+        activity, row = lower[0]
+        how = f"rated it {_rung(row.rating)}" if row.rating is not None else "have not rated it yet"
+        tally.add(
+            "partial",
+            f"{name}: citizen partners took part in {_at(activity)}, but {how}; the aim is {_rung(min_rung or 1)}.",
+            [_stage_ref(kind), _activity_ref(activity)],
+        )
+        return
+    tally.add("none", f"{name}: no activity yet where a citizen partner took part.", [_stage_ref(kind)])
 
 
 # ---------------------------------------------------------------------------------------------------
 # X-EARLY
 
+# Answering these is giving views, not being involved in a decision (TLAP rung 4, consultation).
+VIEWS_ONLY_KINDS = frozenset({ActivityKind.SURVEY})
+
 
 @rule("early_involvement")
 def early_involvement(facts: InitiativeFacts, *, stage: StageKind = StageKind.DESIGN) -> Finding:
-    """A citizen partner took part on or before the day of the first decision in ``stage``.
+    """Citizen partners were involved in, or before, the first decision of ``stage``.
+
+    Implements X-EARLY (catalogue §9: "involvement starts before key design decisions"; NHS England's
+    principle to involve people early; TLAP: working alongside others "from the start"). Being involved
+    means being present and contributing where decisions are shaped: at the first decision itself (their
+    position recorded), or at an earlier meeting, workshop or co-design session where they contributed.
+    Answering an earlier survey or consultation is giving views, not being involved in the decision.
 
     Params:
         stage: the stage whose first decision sets the deadline (default design).
 
-    Met when a partner attended an activity on or before the first decision; partly met when partners
-    first took part later but before that stage's last decision; not met otherwise.
+    Met when partners contributed at or before the first decision; partly met when partners were only
+    present at it without contributing, or first shared a later decision of the stage; not met otherwise.
     """
-    first_partner: Activity | None = None
-    for activity in sorted(facts.activities, key=lambda a: (a.on, a.id)):
-        if facts.partner_attendance_at(activity.id):
-            first_partner = activity
-            break
     decisions = facts.decisions_in(stage)
     stage_name = _stage_name(stage).lower()
+    involved = [
+        (activity, row)
+        for activity in sorted(facts.activities, key=lambda a: (a.on, a.id))
+        if activity.kind not in VIEWS_ONLY_KINDS
+        for row in facts.partner_attendance_at(activity.id)
+        if row.contributed
+    ]
+    views = [
+        a
+        for a in sorted(facts.activities, key=lambda a: (a.on, a.id))
+        if a.kind in VIEWS_ONLY_KINDS and facts.partner_attendance_at(a.id)
+    ]
     if not decisions:
-        if first_partner is not None:
+        if involved:
+            activity, row = involved[0]
             return Finding(
                 Status.MET,
                 (
                     Reason(
-                        f"A citizen partner first took part at {_at(first_partner)}, before any "
-                        f"decision in the {stage_name}.",
-                        (_activity_ref(first_partner),),
+                        f"{_cap(_who(facts, row))} first contributed at {_at(activity)}, before any decision in "
+                        f"the {stage_name}.",
+                        _person_refs(facts, row, _activity_ref(activity)),
                     ),
                 ),
             )
         return _not_applicable(f"No decision has been recorded in the {stage_name} yet, so it is too early to tell.")
-    first, last = decisions[0], decisions[-1]
-    first_refs = (_decision_ref(first),)
-    if first_partner is None:
+    first = decisions[0]
+    first_at = facts.activity(first.activity_id)
+    decided = f"the first decision in the {stage_name}, {_quote(first.text)} ({_day(first.on)})"
+    early = [(a, r) for a, r in involved if (a.on, a.id) <= ((first_at.on, first_at.id) if first_at else (first.on, 0))]
+    if early:
+        activity, row = early[0]
+        where = "at" if first_at is not None and activity.id == first_at.id else "before"
+        text = f"{_cap(_who(facts, row))} contributed at {_at(activity)}, {where} {decided}."
         return Finding(
-            Status.NOT_MET,
-            (
-                Reason(
-                    f"The first decision in the {stage_name} ({_quote(first.text)}, {_day(first.on)}) was made "
-                    "and no citizen partner has taken part in any activity yet.",
-                    first_refs,
-                ),
+            Status.MET, (Reason(text, (*_person_refs(facts, row, _activity_ref(activity)), _decision_ref(first))),)
+        )
+    reasons: list[Reason] = []
+    earlier_views = [a for a in views if a.on <= first.on]
+    if earlier_views:
+        reasons.append(
+            Reason(
+                f"Citizen partners gave their views at {_join(_at(a) for a in earlier_views)}, before {decided}, but "
+                "answering a survey or consultation is not being involved in the decision.",
+                tuple(_activity_ref(a) for a in earlier_views),
+            )
+        )
+    present = [r for r in facts.partner_attendance_at(first.activity_id) if r.user_id is not None]
+    later = [(a, r) for a, r in involved if a.stage == stage]
+    last = decisions[-1]
+    if present:
+        names = _join(facts.name_of(r.user_id) for r in present if r.user_id is not None)
+        reasons.insert(
+            0,
+            Reason(
+                f"{names} {'was' if len(present) == 1 else 'were'} present for {decided}, but no citizen partner is "
+                "recorded as contributing to it.",
+                (_decision_ref(first), *(_member_ref(facts, r.user_id) for r in present if r.user_id is not None)),
             ),
         )
-    partner_refs = (_activity_ref(first_partner), *first_refs)
-    if first_partner.on <= first.on:
-        text = (
-            f"A citizen partner first took part at {_at(first_partner)}, on or before the first "
-            f"decision in the {stage_name} ({_quote(first.text)}, {_day(first.on)})."
+        return Finding(Status.PARTLY_MET, tuple(reasons))
+    if later and later[0][0].on <= last.on:
+        activity, row = later[0]
+        reasons.insert(
+            0,
+            Reason(
+                f"{_cap(decided)} was made without citizen partners. {_cap(_who(facts, row))} first contributed "
+                f"later, at {_at(activity)}.",
+                (_decision_ref(first), *_person_refs(facts, row, _activity_ref(activity))),
+            ),
         )
-        return Finding(Status.MET, (Reason(text, partner_refs),))
-    text = (
-        f"The first decision in the {stage_name} ({_quote(first.text)}, {_day(first.on)}) was made before any "
-        f"citizen partner took part. Citizen partners first took part at {_at(first_partner)}."
-    )
-    status = Status.PARTLY_MET if first_partner.on <= last.on else Status.NOT_MET
-    if status is Status.NOT_MET:
-        text += f" That was after the last decision in the {stage_name} ({_day(last.on)})."
-    return Finding(status, (Reason(text, partner_refs),))
+        return Finding(Status.PARTLY_MET, tuple(reasons))
+    text = f"{_cap(decided)} was made without citizen partners"
+    if involved:
+        activity, row = involved[0]
+        text += (
+            f", and {_who(facts, row)} first contributed only after the last decision in the {stage_name}, "
+            f"at {_at(activity)}."
+        )
+        refs = (_decision_ref(first), *_person_refs(facts, row, _activity_ref(activity)))
+    else:
+        text += ", and no citizen partner has contributed to a meeting or workshop since."
+        refs = (_decision_ref(first),)
+    reasons.insert(0, Reason(text, refs))
+    return Finding(Status.NOT_MET, tuple(reasons))
+
+
+def _who(facts: InitiativeFacts, row: Attendance) -> str:
+    if row.user_id is not None:
+        return f"{facts.name_of(row.user_id)}, a citizen partner,"
+    return f"{row.guest_name}, a citizen partner," if row.guest_name else "a citizen partner"
+
+
+def _person_refs(facts: InitiativeFacts, row: Attendance, *refs: EvidenceRef) -> tuple[EvidenceRef, ...]:
+    return (*refs, *((_member_ref(facts, row.user_id),) if row.user_id is not None else ()))
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -488,18 +600,22 @@ def early_involvement(facts: InitiativeFacts, *, stage: StageKind = StageKind.DE
 
 @rule("ladder_rating")
 def ladder_rating(
-    facts: InitiativeFacts, *, min_rung: int = 5, stages: tuple[StageKind, ...] = (), gap: int = 2
+    facts: InitiativeFacts, *, min_rung: int = 5, stages: tuple[StageKind, ...] = (), gap: int = 1
 ) -> Finding:
-    """Citizen partners' own ladder ratings reach ``min_rung``; differences with staff are reported.
+    """Citizen partners' own ladder ratings reach ``min_rung``; any difference with staff is shown.
+
+    Implements the TLAP ladder signals (catalogue TLAP-LADDER): fail if any activity is rung 1; partners
+    rate independently and the tracker flags disagreement with the officer rating.
 
     Params:
         min_rung: the lowest rung every partner rating of an activity should reach (default 5, engaging).
         stages: which stages' activities to look at (default all).
-        gap: report an activity when staff and partner ratings differ by at least this many rungs.
+        gap: show an activity when the two sides' ratings differ by at least this many rungs (default 1:
+            a one-rung difference is still a difference).
 
-    Only partners' ratings decide the status; staff ratings are never averaged in, only compared, and a
-    difference is reported as a reason without changing the status. Any partner rating of rung 1
-    (coercion) makes the check not met, whatever else is recorded.
+    Only partners' ratings decide the status. Ratings are never averaged: each side's ratings are listed
+    side by side, with who gave them, and a difference is a reason that does not change the status. Any
+    partner rating of rung 1 (coercion) makes the check not met, whatever else is recorded.
     """
     _check_rung("min_rung", min_rung)
     _check_positive("gap", gap)
@@ -530,19 +646,14 @@ def ladder_rating(
                 [_activity_ref(activity)],
             )
         coerced = coerced or partner[0] == 1
-        if not staff:
-            continue
-        if staff[-1] - partner[0] >= gap:
-            high, low, who_high, who_low = staff[-1], partner[0], "staff", "a citizen partner"
-        elif partner[-1] - staff[0] >= gap:
-            high, low, who_high, who_low = partner[-1], staff[0], "a citizen partner", "staff"
-        else:
-            continue
-        tally.note(
-            f"{_cap(at)}: {who_high} rated it {_rung(high)} but {who_low} rated it {_rung(low)}. "
-            "It is worth talking about why you see it differently.",
-            [_activity_ref(activity)],
-        )
+        if staff and max(staff[-1] - partner[0], partner[-1] - staff[0]) >= gap:
+            sides = [_ratings_of(facts, rows, citizen) for citizen in (True, False)]
+            rated = [r.user_id for r in rows if r.rating is not None and r.user_id is not None]
+            tally.note(
+                f"{_cap(at)}: the two sides rated it differently. Citizen partners: {sides[0]}. Staff: {sides[1]}. "
+                "It is worth talking about why you see it differently.",
+                [_activity_ref(activity), *(_member_ref(facts, uid) for uid in rated)],
+            )
     if unrated:
         tally.note(
             f"Citizen partners have not rated {_plural(len(unrated), 'activity', 'activities')} they took part in.",
@@ -556,6 +667,18 @@ def ladder_rating(
         tally.note("A citizen partner rated an activity rung 1 (coercion): they felt they had no say at all.")
         return tally.finding(Status.NOT_MET)
     return tally.finding()
+
+
+def _ratings_of(facts: InitiativeFacts, rows: Sequence[Attendance], citizen: bool) -> str:
+    """Each person's rating on one side, as "Amira Partner rung 6 of 7 (co-designing)", never an average."""
+    rated = sorted(
+        (r for r in rows if r.is_citizen_partner is citizen and r.rating is not None),
+        key=lambda r: (-(r.rating or 0), facts.name_of(r.user_id) if r.user_id is not None else r.guest_name),
+    )
+    return "; ".join(
+        f"{facts.name_of(r.user_id) if r.user_id is not None else r.guest_name or 'a guest'} {_rung(r.rating or 1)}"
+        for r in rated
+    )
 
 
 @rule("partner_positions_recorded")
@@ -610,6 +733,9 @@ def decisions_changed_by_partners(
 ) -> Finding:
     """Decisions record that they changed because of what citizen partners said, and how.
 
+    Implements the X-POWER signal "changed because of partner input" (catalogue §9) and SCIE's review
+    principle, evidencing "the changes co-production produced".
+
     Params:
         min_changed: how many decisions must show a change explained in words (default 1).
         stages: which stages' decisions to look at (default all).
@@ -629,8 +755,8 @@ def decisions_changed_by_partners(
         label = f"{_quote(decision.text)} ({_day(decision.on)})"
         if decision.how_changed.strip():
             explained += 1
-            text = f"{label} changed because of what citizen partners said: {decision.how_changed.strip()}"
-            reasons.append(Reason(text if text.endswith(".") else text + ".", (_decision_ref(decision),)))
+            text = f"{label} changed because of what citizen partners said. How: {_quote(decision.how_changed, 200)}."
+            reasons.append(Reason(text, (_decision_ref(decision),)))
         else:
             unexplained += 1
             reasons.append(
@@ -641,24 +767,31 @@ def decisions_changed_by_partners(
             )
     total = len(decisions)
     if explained + unexplained == 0:
+        if total == 1:
+            only = decisions[0]
+            text = (
+                f"The only decision so far, {_quote(only.text)} ({_day(only.on)}), does not record a change made "
+                "because of what citizen partners said."
+            )
+            return Finding(Status.NOT_MET, (Reason(text, (_decision_ref(only),)),))
         return Finding(
             Status.NOT_MET,
             (
                 Reason(
-                    f"None of the {_plural(total, 'decision')} so far records a change made because of "
-                    "what citizen partners said."
+                    f"None of the {total} decisions so far records a change made because of what citizen partners said."
                 ),
             ),
         )
-    summary = (
-        f"{explained + unexplained} of {_plural(total, 'decision')} changed because of what citizen partners said."
-    )
+    changed = explained + unexplained
+    summary = f"{changed} of the {_plural(total, 'decision')} so far changed because of what citizen partners said."
+    if total == 1:
+        summary = "The only decision so far changed because of what citizen partners said."
     if explained >= min_changed and unexplained == 0:
         status = Status.MET
     else:
         status = Status.PARTLY_MET
         if explained < min_changed:
-            summary += f" The aim is at least {min_changed} with the change explained."
+            summary += f" The aim is at least {_plural(min_changed, 'decision')} with the change explained."
     return Finding(status, (Reason(summary), *reasons))
 
 
@@ -668,24 +801,33 @@ def decisions_changed_by_partners(
 
 @rule("recommendations_answered")
 def recommendations_answered(facts: InitiativeFacts) -> Finding:
-    """Every "you said" has a "we did": a response, a reason when the answer is no, reviews on time.
+    """Every "you said" has a "we did": a response, a reason when the answer is no, and reviews held.
 
-    A recommendation is in order when it has a response (with a reason if rejected, with the action
-    taken if accepted or adapted) and no review date has passed without a review; partly in order when
-    it has a response but one of those is missing; not in order when it has no response.
+    Implements X-LOOP (catalogue §9: closing the feedback loop, "you said, we did / we couldn't because";
+    NI s.20 written statement of the response; NHS England: tell people how their input influenced what
+    happened). A review date that has passed is a gap until a review is recorded as held (date, outcome,
+    who); a recorded review closes it, whatever the review found.
+
+    A recommendation is in order when it has a response (with a reason if rejected, with what was done
+    if accepted or adapted) and no passed review date is without a review; partly in order when it has a
+    response but one of those is missing; not in order when it has no response.
     """
     if not facts.recommendations:
         return _not_applicable("Citizen partners have not made any recommendations yet.")
     tally = _Tally()
     for item in sorted(facts.recommendations, key=lambda r: (r.raised_on or date.min, r.id)):
         said = f"You said {_quote(item.text)}"
+        if item.from_user_id is not None:
+            said = f"{facts.name_of(item.from_user_id)} said {_quote(item.text)}"
         if item.raised_on is not None:
             said += f" ({_day(item.raised_on)})"
         refs: list[EvidenceRef] = [_recommendation_ref(item)]
+        if item.from_user_id is not None:
+            refs.append(_member_ref(facts, item.from_user_id))
         if (activity := facts.activity(item.activity_id)) is not None:
             refs.append(_activity_ref(activity))
         if item.response is None:
-            tally.add("none", f"{said}: no response is recorded yet.", refs)
+            tally.add("none", f"{said}. No response is recorded yet.", refs)
             continue
         gaps = []
         if item.response is Response.REJECTED and not item.reason.strip():
@@ -693,19 +835,26 @@ def recommendations_answered(facts: InitiativeFacts) -> Finding:
         if item.response in (Response.ACCEPTED, Response.ADAPTED) and not item.action.strip():
             gaps.append(f"it was {item.response.value}, but what was done is not recorded")
         if review_overdue(item.review_on, item.reviewed_on, facts.as_of):
-            gaps.append(f"the review due on {_day(item.review_on)} has not happened")
+            assert item.review_on is not None
+            gaps.append(f"the review due on {_day(item.review_on)} has passed with no review recorded")
         if gaps:
-            tally.add("partial", f"{said}: {'; '.join(gaps)}.", refs)
-        else:
-            tally.add("ok", f"{said}: {_response_words(item)}", refs)
+            tally.add("partial", f"{said}. {_cap('; '.join(gaps))}.", refs)
+            continue
+        text = f"{said}. {_response_words(item)}"
+        if item.reviewed_on is not None:
+            by = f" by {facts.name_of(item.reviewed_by)}" if item.reviewed_by is not None else ""
+            text += f" Reviewed on {_day(item.reviewed_on)}{by}: {_quote(item.review_outcome, 160)}."
+            if item.reviewed_by is not None:
+                refs.append(_member_ref(facts, item.reviewed_by))
+        tally.add("ok", text, refs)
     return tally.finding()
 
 
 def _response_words(item: Recommendation) -> str:
     if item.response is Response.REJECTED:
-        return f"we could not do this, because {item.reason.strip().rstrip('.')}."
-    verb = "we did" if item.response is Response.ACCEPTED else "we did it a different way"
-    return f"{verb}: {item.action.strip().rstrip('.')}."
+        return f"We could not do this. Why: {_quote(item.reason, 200)}."
+    verb = "We did it" if item.response is Response.ACCEPTED else "We did it a different way"
+    return f"{verb}: {_quote(item.action, 200)}."
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -801,25 +950,31 @@ def accessible_formats(
     kinds: tuple[OutputKind, ...] = (),
     from_needs: bool = True,
 ) -> Finding:
-    """Published outputs are available in the formats people need.
+    """Published outputs are available in the formats people asked for.
+
+    Implements X-ACCESS and X-PUBLISH's "every public output is available in the formats needed", and
+    CA-STG-3.A's "the plan is available in every format that the recorded partner needs require". What a
+    person needs to take part in a meeting (an interpreter, a hearing loop, a supporter, extra time) is
+    checked against each activity by ``communication_needs_met``; it does not make a published format
+    expected. Only needs that are formats do: Easy Read, large print, and Welsh for people who prefer Welsh.
 
     Params:
         formats: formats every published output in scope must have, whoever the partners are.
         kinds: which kinds of output to look at (default: every kind except accessible versions).
-        from_needs: also require the formats that current citizen partners' needs call for
-            (Easy Read, large print, BSL video, and Welsh for those who prefer Welsh).
+        from_needs: also expect the formats current citizen partners asked for.
 
-    Each output-and-format pair is one item.
+    Each output-and-format pair is one item. Each reason names the output, the missing format and whose
+    need makes that format expected.
     """
-    # A dict keeps the order formats were first asked for, so reasons read the same way every time.
-    required: dict[OutputFormat, None] = dict.fromkeys(formats)
+    # format -> the people whose need makes it expected (a dict keeps the order formats were first asked for).
+    required: dict[OutputFormat, list[int]] = {f: [] for f in formats}
     if from_needs:
         for member in _partners_on_record(facts):
             for need in member.communication_needs:
                 if need in NEED_FORMATS:
-                    required.setdefault(NEED_FORMATS[need])
+                    required.setdefault(NEED_FORMATS[need], []).append(member.user_id)
             if member.preferred_language == Language.WELSH:
-                required.setdefault(OutputFormat.WELSH)
+                required.setdefault(OutputFormat.WELSH, []).append(member.user_id)
     in_scope = [
         o
         for o in facts.outputs
@@ -828,22 +983,22 @@ def accessible_formats(
     if not in_scope:
         return _not_applicable("Nothing has been published yet.")
     if not required:
-        return _not_applicable("No particular formats are needed by the current citizen partners.")
+        return _not_applicable(
+            "No citizen partner has asked for a particular format, such as Easy Read or large print."
+        )
     tally = _Tally()
     for output in in_scope:
-        missing = [f for f in required if f not in output.formats]
-        for each in required:
-            tally.count("none" if each in missing else "ok")
-        if missing:
-            tally.note(
-                f"{_quote(output.title)} is not yet available in {_join(FORMAT_WORDS[f] for f in missing)}.",
-                [_output_ref(output)],
+        for each, people in required.items():
+            why = (
+                f"which {_join(facts.name_of(uid) for uid in people)} {'needs' if len(people) == 1 else 'need'}"
+                if people
+                else "which this criterion expects of everything published"
             )
-        else:
-            tally.note(
-                f"{_quote(output.title)} is available in {_join(FORMAT_WORDS[f] for f in required)}.",
-                [_output_ref(output)],
-            )
+            refs = [_output_ref(output), *(_member_ref(facts, uid) for uid in people)]
+            if each in output.formats:
+                tally.add("ok", f"{_quote(output.title)} is available in {FORMAT_WORDS[each]}, {why}.", refs)
+            else:
+                tally.add("none", f"{_quote(output.title)} is not available in {FORMAT_WORDS[each]}, {why}.", refs)
     return tally.finding()
 
 
@@ -875,48 +1030,62 @@ def language_preference_recorded(facts: InitiativeFacts) -> Finding:
 def welsh_language_offer(
     facts: InitiativeFacts, *, nations: tuple[Nation, ...] = (Nation.WALES,), outputs_in_welsh: bool = True
 ) -> Finding:
-    """Welsh is offered without being asked for: in activities for Welsh speakers, and in what is published.
+    """People who prefer Welsh are served in Welsh without having to ask: meetings, papers and outputs.
+
+    Implements the Active Offer (More than just words: Welsh-language services are provided without the
+    person having to ask; their preferred language is asked and acted on) and the service-delivery
+    standards as the catalogue paraphrases them (WAL-WLS-SD: offer meetings in Welsh, provide
+    interpretation, publish bilingually). Asking someone's language is necessary, not sufficient: it is
+    what the answer led to that counts.
 
     Params:
         nations: where this applies (default Wales only; elsewhere the check is not applicable).
         outputs_in_welsh: also expect every published output to be available in Welsh (default True).
 
-    Items: each partner's language preference is recorded; each activity attended by a partner who
-    prefers Welsh was held in Welsh or had Welsh interpretation; each published output is in Welsh.
+    Items: each citizen partner not yet asked which language they prefer; each activity a partner who
+    prefers Welsh took part in (in order when it was held in Welsh, had Welsh interpretation, or its
+    material was given in Welsh); each published output (in order when it is in Welsh). When people
+    prefer Welsh and nothing at all was offered to them in Welsh, the check is not met, whatever else is
+    in order.
     """
     nation = facts.initiative.nation
     if nation not in nations:
         return _not_applicable(f"The Welsh language duties do not apply in {NATION_LABELS[nation]}.")
     tally = _Tally()
-    welsh_speakers = set()
     partners = _partners_on_record(facts)
+    welsh_speakers = [m.user_id for m in partners if m.preferred_language == Language.WELSH]
     for member in partners:
         if not member.preferred_language:
             tally.add(
                 "none",
-                "A citizen partner has not been asked whether they would like to use Welsh.",
+                f"{facts.name_of(member.user_id)} has not been asked whether they would like to use Welsh.",
                 [_member_ref(facts, member.user_id)],
             )
-        else:
-            tally.count("ok")
-            if member.preferred_language == Language.WELSH:
-                welsh_speakers.add(member.user_id)
-    if partners and tally.none == 0:
-        verb = "has" if len(partners) == 1 else "have"
-        tally.note(f"{_cap(_every(len(partners)))} {verb} been asked whether they would like to use Welsh.")
+    offered = 0
     for activity in sorted(facts.activities, key=lambda a: (a.on, a.id)):
         present = [r.user_id for r in facts.partner_attendance_at(activity.id) if r.user_id in welsh_speakers]
         if not present:
             continue
-        at = _at(activity)
+        names = _join(facts.name_of(uid) for uid in present)
+        prefer = "prefers" if len(present) == 1 else "prefer"
         refs = [_activity_ref(activity), *(_member_ref(facts, uid) for uid in present)]
-        if Language.WELSH in activity.languages or Language.WELSH in activity.interpretation:
-            tally.add("ok", f"{_cap(at)}: held in Welsh or with Welsh interpretation.", refs)
+        ways = [
+            way
+            for way, done in (
+                ("held in Welsh", "cy" in activity.languages),
+                ("had Welsh interpretation", "cy" in activity.interpretation),
+                ("gave out its papers in Welsh", OutputFormat.WELSH in activity.material_formats),
+            )
+            if done
+        ]
+        if ways:
+            offered += 1
+            tally.add("ok", f"{_cap(_at(activity))} {_join(ways)}, for {names}, who {prefer} Welsh.", refs)
         else:
             tally.add(
                 "none",
-                f"{_cap(at)}: a citizen partner who prefers Welsh took part, but the activity was not "
-                "held in Welsh and no Welsh interpretation is recorded.",
+                f"{_cap(_at(activity))}: {names} {prefer} Welsh, but it was not held in Welsh, had no Welsh "
+                "interpretation and gave out no papers in Welsh.",
                 refs,
             )
     if outputs_in_welsh:
@@ -924,11 +1093,26 @@ def welsh_language_offer(
             if not output.published_by(facts.as_of) or output.kind is OutputKind.ACCESSIBLE_VERSION:
                 continue
             if OutputFormat.WELSH in output.formats:
+                offered += 1
                 tally.add("ok", f"{_quote(output.title)} is published in Welsh.", [_output_ref(output)])
             else:
                 tally.add("none", f"{_quote(output.title)} is not published in Welsh yet.", [_output_ref(output)])
     if tally.ok + tally.partial + tally.none == 0:
+        if partners:
+            return _not_applicable(
+                "Everyone has been asked which language they prefer. Nobody who prefers Welsh has taken part in an "
+                "activity yet, and nothing has been published."
+            )
         return _not_applicable("There are no citizen partners or published outputs yet.")
+    if welsh_speakers and offered == 0 and tally.none:
+        names = _join(facts.name_of(uid) for uid in welsh_speakers)
+        tally.note(
+            f"{names} {'prefers' if len(welsh_speakers) == 1 else 'prefer'} Welsh, and nothing (a meeting, "
+            "interpretation, papers or a published output) has been offered in Welsh. Asking which language "
+            "people prefer is only the first step.",
+            [_member_ref(facts, uid) for uid in welsh_speakers],
+        )
+        return tally.finding(Status.NOT_MET)
     return tally.finding()
 
 
@@ -1179,46 +1363,68 @@ def co_authored_output(
 
 @rule("evaluation_with_partners")
 def evaluation_with_partners(
-    facts: InitiativeFacts, *, require_report: bool = True, require_outcomes_framework: bool = False
+    facts: InitiativeFacts, *, require_report: bool = False, require_outcomes_framework: bool = False
 ) -> Finding:
     """The evaluation is done with citizen partners, not just about them.
 
-    Params:
-        require_report: expect an evaluation report with a citizen partner as co-author (default True).
-        require_outcomes_framework: expect the outcomes the work aims for to have been written with a
-            citizen partner (default False).
+    Implements X-EVAL (catalogue §9: "EVALUATION includes a co-analysis activity with partners"; outcome
+    measures "defined in DESIGN, with a partner as co-author"), NI Standard 5 (measure the impact and
+    evaluate the outcomes of involvement), the Scottish Impact standard and SCIE's review principle. None
+    of these names a particular document, so what counts is evidence that partners analysed the results
+    together: a partner contributing to an evaluation-stage meeting, panel or workshop (not a survey), or
+    a partner co-writing the evaluation report.
 
-    Items: a citizen partner contributed to an evaluation-stage activity; the report; the outcomes.
+    Params:
+        require_report: also expect an evaluation report with a citizen partner as co-author (only for a
+            criterion whose text names a report; default False).
+        require_outcomes_framework: expect the outcomes the work aims for to have been written with a
+            citizen partner (for criteria that name outcome measures agreed with partners; default False).
+
+    Items: partners analysed the results together; the report and the outcomes, when required.
     """
     stage = facts.stage(StageKind.EVALUATION)
     if stage is None or not stage.started:
         return _not_applicable("The evaluation stage has not started yet.")
     tally = _Tally()
-    attended: list[Activity] = []
-    for activity in facts.activities_in(StageKind.EVALUATION):
-        rows = facts.partner_attendance_at(activity.id)
-        if any(r.contributed for r in rows):
-            tally.add(
-                "ok",
-                f"Evaluation stage: a citizen partner contributed at {_at(activity)}.",
-                [_stage_ref(StageKind.EVALUATION), _activity_ref(activity)],
-            )
-            break
-        if rows:
-            attended.append(activity)
+    reports = facts.outputs_of(OutputKind.EVALUATION_REPORT)
+    co_written = [o for o in reports if any(uid in facts.citizen_partner_ids for uid in o.co_author_ids)]
+    analysed = [
+        (activity, row)
+        for activity in facts.activities_in(StageKind.EVALUATION)
+        if activity.kind not in VIEWS_ONLY_KINDS
+        for row in facts.partner_attendance_at(activity.id)
+        if row.contributed
+    ]
+    attended = [a for a in facts.activities_in(StageKind.EVALUATION) if facts.partner_attendance_at(a.id)]
+    if analysed:
+        activity, row = analysed[0]
+        tally.add(
+            "ok",
+            f"Evaluation stage: {_who(facts, row)} analysed the results with others at {_at(activity)}.",
+            [_stage_ref(StageKind.EVALUATION), *_person_refs(facts, row, _activity_ref(activity))],
+        )
+    elif co_written:
+        report = co_written[0]
+        partners = [uid for uid in report.co_author_ids if uid in facts.citizen_partner_ids]
+        tally.add(
+            "ok",
+            f"The evaluation report {_quote(report.title)} was written with "
+            f"{_join(facts.name_of(u) for u in partners)}.",
+            [_output_ref(report), *(_member_ref(facts, uid) for uid in partners)],
+        )
+    elif attended:
+        tally.add(
+            "partial",
+            f"Evaluation stage: citizen partners took part in {_join(_at(a) for a in attended)}, but none is "
+            "recorded as contributing to the analysis (answering a survey is giving views, not analysing together).",
+            [_stage_ref(StageKind.EVALUATION), *(_activity_ref(a) for a in attended)],
+        )
     else:
-        if attended:
-            tally.add(
-                "partial",
-                "Evaluation stage: citizen partners attended, but none is recorded as contributing yet.",
-                [_stage_ref(StageKind.EVALUATION), *(_activity_ref(a) for a in attended)],
-            )
-        else:
-            tally.add(
-                "none",
-                "Evaluation stage: no activity yet where a citizen partner contributed.",
-                [_stage_ref(StageKind.EVALUATION)],
-            )
+        tally.add(
+            "none",
+            "Evaluation stage: no activity yet where citizen partners analysed the results together.",
+            [_stage_ref(StageKind.EVALUATION)],
+        )
     wanted = [
         (OutputKind.EVALUATION_REPORT, require_report),
         (OutputKind.OUTCOMES_FRAMEWORK, require_outcomes_framework),
@@ -1230,10 +1436,12 @@ def evaluation_with_partners(
         with_partner = [o for o in outputs if any(uid in facts.citizen_partner_ids for uid in o.co_author_ids)]
         words = OUTPUT_WORDS[kind]
         if with_partner:
+            partners = [uid for uid in with_partner[0].co_author_ids if uid in facts.citizen_partner_ids]
             tally.add(
                 "ok",
-                f"The {words} {_quote(with_partner[0].title)} was written with a citizen partner.",
-                [_output_ref(with_partner[0])],
+                f"The {words} {_quote(with_partner[0].title)} was written with "
+                f"{_join(facts.name_of(u) for u in partners)}.",
+                [_output_ref(with_partner[0]), *(_member_ref(facts, uid) for uid in partners)],
             )
         elif outputs:
             tally.add(

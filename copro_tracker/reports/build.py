@@ -41,6 +41,7 @@ can be hashed canonically.
 
 from __future__ import annotations
 
+import re
 import string
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -56,7 +57,10 @@ from ..codes import (
     LADDER_RUNGS,
     MEMBER_ROLE_LABELS,
     NATION_LABELS,
+    OUTPUT_FORMAT_LABELS,
+    OUTPUT_KIND_LABELS,
     POSITION_LABELS,
+    RECIPROCITY_KIND_LABELS,
     RESPONSE_LABELS,
     STAGE_LABELS,
     STAGE_ORDER,
@@ -75,6 +79,7 @@ from ..criteria.rules import (
     PARTNER_KIND_WORDS,
     RUNG_WORDS,
     Finding,
+    Reason,
     evaluate_all,
 )
 from ..criteria.snapshot import InitiativeFacts, Stage
@@ -387,11 +392,16 @@ def _shown(count: int) -> int | None:
     return None if 0 < count < SMALL_NUMBER else count
 
 
-def _average(values: Sequence[int]) -> str:
-    if not values:
+def _ratings(values: Sequence[int]) -> str:
+    """Each rating given, highest first ("6, 5"): ladder ratings are shown side by side, never averaged."""
+    return ", ".join(str(v) for v in sorted(values, reverse=True))
+
+
+def _views_differ(partner: Sequence[int], staff: Sequence[int]) -> str:
+    """Whether the two sides' ratings differ at all: one rung is still a difference."""
+    if not partner or not staff:
         return ""
-    tenths = round(sum(values) * 10 / len(values))
-    return f"{tenths // 10}.{tenths % 10}"
+    return "Yes" if len(set(partner) | set(staff)) > 1 else "No"
 
 
 def _percent(part: int, whole: int) -> str:
@@ -554,8 +564,26 @@ def _assessment_words(names: Names, item: HumanAssessment | None) -> tuple[str, 
     return status, by, response
 
 
-def _reasons(finding: Finding) -> str:
-    return " ".join(r.text for r in finding.reasons)
+def _reasons(finding: Finding, names: Names) -> str:
+    return " ".join(_reason_text(reason, names) for reason in finding.reasons)
+
+
+def _reason_text(reason: Reason, names: Names) -> str:
+    """The reason as this report may show it: a person is named as the report names them (a pseudonym
+    when anonymised). Rules put a person's name in the text only with a member reference labelled with it."""
+    text = reason.text
+    for ref in reason.refs:
+        if ref.kind == "member" and isinstance(ref.id, int) and ref.label:
+            shown = names.person(ref.id)
+            if shown != ref.label:
+                text = re.sub(rf"(?<!\w){re.escape(ref.label)}(?!\w)", shown, text)
+    return text
+
+
+def _records(finding: Finding, names: Names) -> str:
+    """The records behind a finding (meetings, decisions, outputs, people), named as in the rest of the report."""
+    labels = [names.person(ref.id) if ref.kind == "member" else ref.label for ref in finding.evidence_refs]
+    return "; ".join(dict.fromkeys(label for label in labels if label.strip()))
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -784,11 +812,10 @@ def _participation_tables(
     partner_values = [r for r, n in partners.items() for _ in range(n)]
     staff_values = [r for r, n in staff.items() for _ in range(n)]
     if partner_values or staff_values:
-        summary = "A bar chart of how people rated activities on the ladder of co-production, from 1 to 7."
-        if not suppress and partner_values:
-            summary += f" Citizen partners' average rating was {_average(partner_values)}"
-            summary += f", staff's {_average(staff_values)}." if staff_values else "."
-        summary += " The table beside it has the numbers."
+        summary = (
+            "A bar chart of how people rated activities on the ladder of co-production, from 1 to 7, citizen "
+            "partners' ratings beside staff's. The table beside it has the numbers."
+        )
     else:
         summary = "A bar chart of ladder ratings: nobody has rated an activity yet."
     rating_chart = Chart(
@@ -826,6 +853,8 @@ def build_initiative_report(inputs: ReportInputs) -> Report:
         _activities_section(facts, names, period, activities),
         _decisions_section(facts, names, period),
         _recommendations_section(facts, names, inputs),
+        _outputs_section(facts, names, period),
+        _recognition_section(facts, names, period, activities),
         _adjustments_section(facts, activities),
         _criteria_section(names, evaluated),
         _cqc_section(inputs, [(facts, evaluated)]),
@@ -1023,8 +1052,9 @@ def _activities_section(facts: InitiativeFacts, names: Names, period: Period, ac
                 len(attendance),
                 len(partner_rows),
                 sum(r.contributed for r in partner_rows),
-                _average(partner_ratings),
-                _average(staff_ratings),
+                _ratings(partner_ratings),
+                _ratings(staff_ratings),
+                _views_differ(partner_ratings, staff_ratings),
             )
         )
         for row in attendance:
@@ -1056,8 +1086,9 @@ def _activities_section(facts: InitiativeFacts, names: Names, period: Period, ac
             _num("attended", "People attending"),
             _num("partners_attended", "Citizen partners attending"),
             _num("partners_contributed", "Citizen partners who contributed"),
-            ("partner_rating", "Citizen partners' average rating", "Average ladder rating, 1 to 7"),
-            ("staff_rating", "Staff average rating", "Average ladder rating, 1 to 7"),
+            ("partner_ratings", "Citizen partners' ratings", "Each partner's own ladder rating, 1 to 7"),
+            ("staff_ratings", "Staff ratings", "Each staff member's own ladder rating, 1 to 7"),
+            ("views_differ", "Views differ", "Whether the two sides rated it differently (any difference)"),
         ),
         tuple(rows),
     )
@@ -1098,6 +1129,121 @@ def _need(code: str) -> str:
 def _needs(codes: Sequence[str]) -> str:
     text = ", ".join(NEED_WORDS.get(c, c.replace("_", " ")) for c in codes)
     return text[:1].upper() + text[1:]
+
+
+def _outputs_section(facts: InitiativeFacts, names: Names, period: Period) -> Section:
+    rows = []
+    for output in sorted(facts.outputs, key=lambda o: (o.published_on or date.max, o.id)):
+        published = output.published_by(period.as_of)
+        rows.append(
+            (
+                output.title,
+                OUTPUT_KIND_LABELS[output.kind],
+                ", ".join(names.person(uid) for uid in output.co_author_ids),
+                output.version,
+                output.published_url if published else "",
+                output.published_on if published else None,
+                ", ".join(OUTPUT_FORMAT_LABELS[f] for f in output.formats) or "Standard English only",
+            )
+        )
+    table = Table(
+        "outputs",
+        "What the initiative produced",
+        _cols(
+            ("output", "Output"),
+            ("kind", "Kind"),
+            ("co_authors", "Written with", "Co-authors (citizen partners shown by pseudonym when anonymised)"),
+            ("version", "Version"),
+            ("published_url", "Published at", "The web address, once published"),
+            ("published_on", "Published on"),
+            ("formats", "Formats available", "Versions beyond the standard English one"),
+        ),
+        tuple(rows),
+    )
+    published = sum(1 for o in facts.outputs if o.published_by(period.as_of))
+    paragraph = (
+        f"{_plural_words(len(rows), 'output')} recorded, {published} published by {_day(period.as_of)}."
+        if rows
+        else "No plan, strategy, report or other output has been recorded yet."
+    )
+    return Section("outputs", "Outputs", (paragraph,), (table,))
+
+
+def _plural_words(count: int, noun: str) -> str:
+    return f"{count} {noun}" + ("" if count == 1 else "s")
+
+
+def _recognition_section(facts: InitiativeFacts, names: Names, period: Period, activities) -> Section:
+    """Payments and recognition, summarised: what kinds were given and to whom, with totals by kind.
+
+    Amounts paid to one person are private to them and the leads (the recognition page), so a total is
+    shown only where at least two people share it."""
+    entries = [e for e in facts.reciprocity or () if e.on is None or period.covers(e.on)]
+    by_kind: dict[str, list] = defaultdict(list)
+    for entry in entries:
+        by_kind[entry.kind].append(entry)
+    kind_rows = []
+    for kind, items in sorted(by_kind.items(), key=lambda item: RECIPROCITY_KIND_LABELS[item[0]]):
+        people = {e.user_id for e in items}
+        amount = sum(e.amount_pence for e in items)
+        kind_rows.append(
+            (
+                RECIPROCITY_KIND_LABELS[kind],
+                len(items),
+                len(people),
+                (f"£{amount / 100:,.2f}" if len(people) > 1 else "Not shown: one person") if amount else "",
+                sum(int(e.hours) for e in items),
+            )
+        )
+    kinds_table = Table(
+        "recognition_by_kind",
+        "Payments and recognition by kind",
+        _cols(
+            ("kind", "Kind"),
+            _num("entries", "Times given"),
+            _num("people", "People"),
+            ("amount", "Total amount", "Shown only where two or more people share it"),
+            _num("hours", "Hours"),
+        ),
+        tuple(kind_rows),
+    )
+    took_part: dict[int, int] = defaultdict(int)
+    for activity in activities:
+        for row in facts.partner_attendance_at(activity.id):
+            if row.user_id is not None:
+                took_part[row.user_id] += 1
+    person_rows = []
+    for user_id, count in sorted(took_part.items(), key=lambda item: names.person(item[0])):
+        mine = [e for e in entries if e.user_id == user_id]
+        kinds = ", ".join(dict.fromkeys(RECIPROCITY_KIND_LABELS[e.kind] for e in mine))
+        person_rows.append((names.person(user_id), count, kinds or "Nothing recorded"))
+    people_table = Table(
+        "recognition_by_partner",
+        "Citizen partners who took part, and the recognition recorded for them",
+        _cols(
+            ("name", "Citizen partner"),
+            _num("activities", "Activities taken part in"),
+            ("recognition", "Recognition recorded", "Kinds only; amounts stay private to the person and the leads"),
+        ),
+        tuple(person_rows),
+    )
+    recognised = sum(1 for _, _, kinds in person_rows if kinds != "Nothing recorded")
+    if facts.reciprocity is None:
+        paragraph = "Payments and recognition are not recorded in the tracker for this initiative."
+    elif len(person_rows) == 1:
+        paragraph = (
+            "The citizen partner who took part has a payment or other recognition recorded, or chose not to take it."
+            if recognised
+            else "The citizen partner who took part has no payment or other recognition recorded yet."
+        )
+    elif person_rows:
+        paragraph = (
+            f"{recognised} of the {len(person_rows)} citizen partners who took part "
+            f"{'has' if recognised == 1 else 'have'} a payment or other recognition recorded, or chose not to take it."
+        )
+    else:
+        paragraph = "No citizen partner has taken part in an activity in this period."
+    return Section("recognition", "Payments and recognition", (paragraph,), (kinds_table, people_table))
 
 
 def _decisions_section(facts: InitiativeFacts, names: Names, period: Period) -> Section:
@@ -1154,6 +1300,10 @@ def _recommendations_section(facts: InitiativeFacts, names: Names, inputs: Repor
             status = "Review date passed without an answer"
         else:
             status = "Waiting for an answer"
+        held = ""
+        if item.reviewed_on is not None:
+            by = f" by {names.person(item.reviewed_by)}" if item.reviewed_by is not None else ""
+            held = f"{_day(item.reviewed_on)}{by}: {item.review_outcome}"
         rows.append(
             (
                 item.text,
@@ -1163,6 +1313,7 @@ def _recommendations_section(facts: InitiativeFacts, names: Names, inputs: Repor
                 item.reason if answered else "",
                 item.action if answered else "",
                 item.review_on,
+                held,
                 status,
             )
         )
@@ -1177,6 +1328,7 @@ def _recommendations_section(facts: InitiativeFacts, names: Names, inputs: Repor
             ("reason", "Why"),
             ("we_did", "What we did"),
             ("review_on", "Review by"),
+            ("review_held", "Review held", "When the review was held, by whom, and what it found"),
             ("status", "Status"),
         ),
         tuple(rows),
@@ -1237,6 +1389,7 @@ _CRITERIA_COLUMNS = _cols(
     ("criterion", "Criterion", "The criterion's id and title"),
     ("automatic_check", "Automatic check", "What the tracker found from the records"),
     ("why", "Why", "The reasons for the automatic finding"),
+    ("records", "Records", "The meetings, decisions, outputs and people the reasons are about"),
     ("people_assessment", "People's assessment", "The newest assessment by a commissioner"),
     ("assessed_by", "Assessed by"),
     ("citizen_partner_response", "Citizen partner's response", "Co-signed, disagreed, or waiting"),
@@ -1259,7 +1412,8 @@ def _criteria_section(names: Names, evaluated: Sequence[_Evaluated]) -> Section:
                 (
                     f"{item.criterion.id}: {item.criterion.title}",
                     FINDING_STATUS_LABELS[item.finding.status],
-                    _reasons(item.finding),
+                    _reasons(item.finding, names),
+                    _records(item.finding, names),
                     status,
                     by,
                     response,
@@ -1649,7 +1803,7 @@ def build_quality_statement_report(inputs: ReportInputs, statement_id: str) -> R
                     details.title,
                     f"{item.criterion.id}: {item.criterion.title}",
                     FINDING_STATUS_LABELS[item.finding.status],
-                    _reasons(item.finding),
+                    _reasons(item.finding, names),
                     status,
                     response,
                     status_rank(item.finding.status),

@@ -390,8 +390,10 @@ def test_report_data_is_canonical_json_without_floats():
 
 def test_both_sides_ratings_are_shown_side_by_side():
     row = build.build_initiative_report(make_inputs()).table("activities").as_dicts()[0]
-    assert row["partner_rating"] == "4.5"
-    assert row["staff_rating"] == "6.0"
+    # Each rating, never an average, and whether the two sides differ at all.
+    assert row["partner_ratings"] == "6, 3"
+    assert row["staff_ratings"] == "6"
+    assert row["views_differ"] == "Yes"
     assert row["partners_attended"] == 2
 
 
@@ -403,3 +405,69 @@ def test_quality_statement_report_lists_gaps_first_and_rejects_unknown_statement
     assert report.table("statement").rows[0][1].startswith("CQC-LA-QS9")
     with pytest.raises(LookupError):
         build.build_quality_statement_report(make_inputs(), "CQC-LA-QS99")
+
+
+def test_criteria_reasons_name_people_and_records_and_anonymise_them_in_an_anonymised_report():
+    def criteria_rows(report):
+        return [row for table in report.tables() if table.id.startswith("criteria_") for row in table.as_dicts()]
+
+    named = criteria_rows(build.build_initiative_report(make_inputs()))
+    assert any("Amira Hassan" in row["why"] for row in named), "reasons name the person concerned"
+    assert any("What makes a good day?" in row["records"] for row in named), "the records column names the meeting"
+    anonymised = criteria_rows(build.build_initiative_report(make_inputs(anonymise=True)))
+    for row in anonymised:
+        for real in ("Amira Hassan", "George Blake", "Ruth Okafor"):
+            assert real not in row["why"] and real not in row["records"], (row["criterion"], real)
+    assert any("Citizen partner" in row["why"] for row in anonymised)
+
+
+def test_outputs_and_payments_sections_say_what_was_produced_and_who_was_recognised():
+    import dataclasses
+
+    from copro_tracker.criteria.snapshot import Output, ReciprocityEntry
+
+    facts = dataclasses.replace(
+        make_facts(),
+        outputs=(
+            Output(
+                1,
+                "plan",
+                "Day opportunities plan",
+                (TOM, AMIRA),
+                "2.1",
+                "https://example.org/plan",
+                date(2026, 3, 20),
+                ("easy_read", "welsh"),
+            ),
+            Output(2, "evaluation_report", "Findings (draft)", (GEORGE,), "0.3"),
+        ),
+        reciprocity=(
+            ReciprocityEntry(1, AMIRA, "payment", 100 + 10, 2500, 3, date(2026, 1, 12)),
+            ReciprocityEntry(2, GEORGE, "payment", 100 + 10, 2500, 3, date(2026, 1, 12)),
+            ReciprocityEntry(3, RUTH, "declined", None, 0, 0, date(2026, 3, 3)),
+            ReciprocityEntry(4, AMIRA, "voucher", None, 1000, 0, date(2026, 2, 1)),
+        ),
+    )
+    inputs = make_inputs((InitiativeDetails(10, "Day opportunities", "Summary"), facts))
+    report = build.build_initiative_report(inputs)
+    plan, draft = report.table("outputs").as_dicts()
+    assert (plan["output"], plan["kind"], plan["co_authors"], plan["version"]) == (
+        "Day opportunities plan",
+        "A plan",
+        "Tom Evans, Amira Hassan",
+        "2.1",
+    )
+    assert (plan["published_url"], plan["formats"]) == ("https://example.org/plan", "Easy Read, Welsh")
+    assert (draft["published_url"], draft["formats"]) == ("", "Standard English only")
+    by_kind = {r["kind"]: r for r in report.table("recognition_by_kind").as_dicts()}
+    assert by_kind["Payment"]["amount"] == "£50.00" and by_kind["Payment"]["people"] == 2
+    assert by_kind["Voucher"]["amount"] == "Not shown: one person", "one person's amount stays private"
+    people = {r["name"]: r["recognition"] for r in report.table("recognition_by_partner").as_dicts()}
+    assert (
+        people["Amira Hassan"] == "Payment, Voucher"
+        and people["Ruth Okafor"] == "Offered, but they chose not to take it"
+    )
+    anonymised = build.build_initiative_report(
+        make_inputs((InitiativeDetails(10, "Day opportunities", "S"), facts), anonymise=True)
+    )
+    assert "Amira Hassan" not in dump(anonymised)

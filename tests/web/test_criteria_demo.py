@@ -45,11 +45,16 @@ def test_day_opportunities_meets_x_stage_for_design_but_not_yet_later_stages(app
     stage = found["X-STAGE"]
     assert stage.status is Status.PARTLY_MET
     texts = _texts(stage)
-    assert texts[0].startswith("Design stage: a citizen partner helped make the decision")
+    assert texts[0].startswith("Design stage: Amira Hassan, a citizen partner, helped make the decision")
     assert "rung 6 of 7 (co-designing)" in texts[0]
+    # Delivery: Amira was on the tender panel when the shortlist was decided (in the room for a decision),
+    # but rated it "consulting", below the rung X-STAGE asks for: partly in order, and the reason says why.
+    assert texts[1].startswith("Delivery stage: Amira Hassan was there when “Shortlist two providers")
+    assert texts[1].endswith("but rated it rung 4 of 7 (consulting), below the rung 5 of 7 (engaging) asked for.")
+    # The two sides rated the panel differently (staff 6, Amira 4): shown side by side, never averaged.
+    power = "\n".join(_texts(found["X-POWER"]))
     assert (
-        texts[1]
-        == "Delivery stage: citizen partners took part in 1 activity, but no decision there records their view yet."
+        "Citizen partners: Amira Hassan rung 4 of 7 (consulting). Staff: Tom Evans rung 6 of 7 (co-designing)." in power
     )
     # Evaluation has not started, so it cannot count yet: nothing is claimed for it.
     assert not any(text.startswith("Evaluation stage") for text in texts)
@@ -71,8 +76,8 @@ def test_carers_plan_has_an_unanswered_recommendation_and_an_unpublished_plan(ap
     loop = found["X-LOOP"]
     assert loop.status is Status.NOT_MET
     (text,) = _texts(loop)
-    assert text.startswith("You said “Put the carers' assessment form online with a save-and-return option.”")
-    assert text.endswith(": no response is recorded yet.")
+    assert text.startswith("Ruth Okafor said “Put the carers' assessment form online with a save-and-return option.”")
+    assert text.endswith(". No response is recorded yet.")
     assert found["X-PUBLISH"].status is Status.NOT_MET
     assert "has not been published yet" in _texts(found["X-PUBLISH"])[0]
     # The information and advice plan duty applies to this initiative, and is not met until it is published.
@@ -90,17 +95,30 @@ def test_welsh_home_care_gets_the_welsh_frameworks_not_the_care_act(app, demo):
     frameworks, found = _findings(app, initiative)
     assert frameworks == {"sswb_wales", "welsh_language_standards", "cross_cutting", "scie", "tlap"}
     assert not any(criterion.startswith(("CA-", "NHS-", "ENG-")) for criterion in found)
-    # Megan prefers Welsh, but the sessions she attended were not held in Welsh or interpreted.
+    # Megan prefers Welsh: the design session was bilingual, but the evaluation panel she attended was
+    # held in English only, with no interpretation or Welsh papers.
     assert found["X-LANG"].status is Status.PARTLY_MET
-    assert any("prefers Welsh took part, but the activity was not held in Welsh" in t for t in _texts(found["X-LANG"]))
-    assert found["X-SIGNOFF"].status is Status.MET  # design and delivery both signed off by both sides
-    assert found["X-EVAL"].status is Status.PARTLY_MET
-    assert "There is no evaluation report yet." in _texts(found["X-EVAL"])
-    stage = _texts(found["X-STAGE"])
-    assert stage[0].startswith("Design stage: a citizen partner helped make the decision")
-    assert stage[2] == (
-        "Evaluation stage: citizen partners took part in 1 activity, but no decision there records their view yet."
+    lang = _texts(found["X-LANG"])
+    assert any("“What good home care means”" in t and "held in Welsh" in t and "for Megan Price" in t for t in lang)
+    assert any(
+        t.startswith("“Evaluation panel: six months on”")
+        and "Megan Price prefers Welsh, but it was not held in Welsh" in t
+        for t in lang
     )
+    assert found["X-SIGNOFF"].status is Status.MET  # design and delivery both signed off by both sides
+    # Megan attended the evaluation panel but is not recorded as contributing, and the outcomes the work
+    # aims for were never written down with partners. No report is demanded: X-EVAL does not name one.
+    evaluation = _texts(found["X-EVAL"])
+    assert found["X-EVAL"].status is Status.PARTLY_MET
+    assert "none is recorded as contributing to the analysis" in evaluation[0]
+    assert "There is no list of outcomes the work aims for yet." in evaluation
+    assert not any("evaluation report" in t for t in evaluation)
+    stage = _texts(found["X-STAGE"])
+    assert stage[0].startswith("Design stage: Gareth Hughes, a citizen partner, helped make the decision")
+    assert stage[1].startswith("Delivery stage: Gareth Hughes, a citizen partner, helped make the decision “Two of the")
+    # Attending a panel where nothing was decided with them is consultation, not co-production.
+    assert stage[2].startswith("Evaluation stage: citizen partners attended “Evaluation panel: six months on”")
+    assert stage[2].endswith("That is consultation, not co-production.")
 
 
 def test_demo_pages_show_the_findings_to_each_council(app, client, demo):

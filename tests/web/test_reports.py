@@ -171,6 +171,9 @@ def test_pdf_is_tagged_has_its_language_and_the_right_content(client, demo):
         "Carers from the Polish community have not been asked yet.",
         "Awaiting sign-off",
         "Put the carers' assessment form online",
+        "Outputs",
+        "Information and advice for carers: our plan (draft)",
+        "Payments and recognition",
     ):
         assert expected in text, expected
     event = last_event("report.generated")
@@ -216,7 +219,7 @@ def test_csv_zip_has_one_file_per_table_with_the_right_rows_and_a_readme(client,
         "evidence_files",
     ):
         assert f"{name}.csv" in readme
-    assert "- partner_rating: Citizen partners' average rating" in readme
+    assert "- partner_ratings: Citizen partners' ratings (Each partner's own ladder rating, 1 to 7)" in readme
     members = {(r["name"], r["role"]) for r in tables["members"]}
     assert {("Tom Evans", "Co-lead"), ("Amira Hassan", "Co-lead"), ("George Blake", "Member")} <= members
     activities_rows = tables["activities"]
@@ -226,12 +229,14 @@ def test_csv_zip_has_one_file_per_table_with_the_right_rows_and_a_readme(client,
         "Steering group: choosing providers",
     ]
     first = activities_rows[0]
-    assert (first["attended"], first["partners_attended"], first["partner_rating"], first["staff_rating"]) == (
+    # Each side's ratings listed, never averaged (it used to say 5.5), and any difference flagged.
+    assert (first["attended"], first["partners_attended"], first["partner_ratings"], first["staff_ratings"]) == (
         "5",
         "3",
-        "5.5",
-        "6.0",
+        "6, 5",
+        "6",
     )
+    assert first["views_differ"] == "Yes"
     assert len(tables["attendance"]) == 5 + 3 + 3
     stages = {r["stage"]: r["status"] for r in tables["stages"]}
     assert stages == {"Design": "Complete", "Delivery": "Awaiting sign-off", "Evaluation": "Not started"}
@@ -244,6 +249,26 @@ def test_csv_zip_has_one_file_per_table_with_the_right_rows_and_a_readme(client,
 
 
 # --- JSON bundle ---------------------------------------------------------------------------------------
+
+
+def test_outputs_and_recognition_are_in_the_html_csv_and_json(client, demo):
+    login(client, demo["tom"])
+    base = f"/initiatives/{demo['carers'].id}/report"
+    page = Page(client.get(base)).check()
+    assert page.soup.select_one("#section-outputs") and page.soup.select_one("#section-recognition")
+    assert "Information and advice for carers: our plan (draft)" in page.text()
+    tables, readme = csv_tables(client.get(f"{base}/csv").data)
+    (plan,) = tables["outputs"]
+    assert (plan["output"], plan["version"], plan["published_url"]) == (
+        "Information and advice for carers: our plan (draft)",
+        "0.3",
+        "",
+    )
+    assert "Lena Kowalski" in plan["co_authors"] and "Ruth Okafor" in plan["co_authors"]
+    assert "recognition_by_kind.csv" in readme and "recognition_by_partner" in tables
+    bundle = json.loads(client.get(f"{base}/json").data)
+    assert "Information and advice for carers: our plan (draft)" in json.dumps(bundle)
+    assert "Payments and recognition" in json.dumps(bundle)
 
 
 def test_json_bundle_verifies_offline_and_tampering_fails(client, demo, tmp_path):
