@@ -71,6 +71,9 @@ ACTION_PHRASES = {
     "assessment.recorded": "recorded an assessment of a criterion",
     "assessment.cosigned": "co-signed an assessment of a criterion",
     "assessment.disagreed": "recorded disagreement with an assessment of a criterion",
+    "recommendation.reviewed": "recorded the review of a recommendation",
+    "membership.dates_changed": "recorded when a member joined or left",
+    "stage.dates_changed": "recorded when a stage started or finished",
 }
 
 FIELD_LABELS = {
@@ -84,7 +87,20 @@ FIELD_LABELS = {
     "welsh_effects": "effects on the Welsh language considered",
     "welsh_effects_note": "note on the effects on the Welsh language",
     "asked_about_welsh_effects": "asked about effects on the Welsh language",
+    "raised_on": "date it was said",
+    "reviewed_on": "date the review was held",
+    "review_outcome": "what the review found",
+    "reviewed_by_id": "who held the review",
+    "opened_on": "date the stage started",
+    "closed_on": "date the stage finished",
+    "material_formats": "material given in",
+    "interpretation": "interpretation or translation",
+    "languages": "languages it was held in",
+    "nhs_partnered": "NHS partner",
 }
+# Fields that say when something happened, as opposed to when it was recorded (the event's own time):
+# work can be recorded long after it happened, and the history shows both.
+HAPPENED_FIELDS = ("occurred_on", "raised_on", "joined_on", "left_on", "reviewed_on", "opened_on", "closed_on")
 
 
 @dataclass(frozen=True)
@@ -105,6 +121,8 @@ class Entry:
     entity_id: int | None
     sentence: str
     changes: list[Change] = field(default_factory=list)
+    # "date they joined 3 February 2025": when the recorded thing happened, if the record says.
+    happened: str = ""
 
 
 # Events that record someone reading or taking away records (downloads, exports, share-link opens), not
@@ -252,9 +270,23 @@ def describe(organisation_id: int, rows: list[AuditEvent]) -> list[Entry]:
                 entity_id=row.entity_id,
                 sentence=_sentence(actor, row.action, row.entity_type, changes),
                 changes=changes,
+                happened=_happened(payload.get("changes", {})),
             )
         )
     return entries
+
+
+def _happened(changes: dict) -> str:
+    parts = []
+    for name in HAPPENED_FIELDS:
+        after = changes.get(name, {}).get("after") if isinstance(changes.get(name), dict) else None
+        if isinstance(after, str):
+            try:
+                day = date.fromisoformat(after[:10])
+            except ValueError:
+                continue
+            parts.append(f"{_field_label(name)} {day.day} {day:%B %Y}")
+    return "; ".join(parts)
 
 
 def as_at(organisation_id: int, entity_type: str, entity_id: int, when: date) -> dict[str, str] | None:
@@ -281,7 +313,9 @@ def as_at(organisation_id: int, entity_type: str, entity_id: int, when: date) ->
 def to_csv(entries: list[Entry]) -> str:
     buffer = io.StringIO()
     writer = csv_export.writer(buffer)
-    writer.writerow(["seq", "time_utc", "who", "action", "record", "record_id", "summary", "field", "before", "after"])
+    writer.writerow(
+        ["seq", "time_utc", "who", "action", "record", "record_id", "summary", "happened", "field", "before", "after"]
+    )
     for entry in entries:
         base = [
             entry.seq,
@@ -291,6 +325,7 @@ def to_csv(entries: list[Entry]) -> str:
             entry.entity_type,
             entry.entity_id,
             entry.sentence,
+            entry.happened,
         ]
         if not entry.changes:
             writer.writerow([*base, "", "", ""])

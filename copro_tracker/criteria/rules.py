@@ -879,7 +879,8 @@ def communication_needs_met(facts: InitiativeFacts, *, standing_needs: bool = Fa
         else:
             tally.add(
                 "none",
-                "A citizen partner has not yet been asked about communication needs, or the answer is not recorded.",
+                f"{facts.name_of(member.user_id)} has not yet been asked what they need to take part, or the "
+                "answer is not recorded.",
                 [_member_ref(facts, member.user_id)],
             )
     asked = 0
@@ -900,10 +901,10 @@ def communication_needs_met(facts: InitiativeFacts, *, standing_needs: bool = Fa
             if row.user_id is not None:
                 refs.append(_member_ref(facts, row.user_id))
             outcome = "none" if len(missing) == len(wanted) else "partial"
+            who = facts.name_of(row.user_id) if row.user_id is not None else "a citizen partner"
             tally.add(
                 outcome,
-                f"{_cap(_at(activity))}: a citizen partner "
-                f"needed {_join(_need(n) for n in missing)}, but this was not provided.",
+                f"{_cap(_at(activity))}: {who} needed {_join(_need(n) for n in missing)}, but this was not provided.",
                 refs,
             )
     if not partners and asked == 0:
@@ -1018,7 +1019,9 @@ def language_preference_recorded(facts: InitiativeFacts) -> Finding:
             tally.count("ok")
         else:
             tally.add(
-                "none", "A citizen partner's preferred language is not recorded.", [_member_ref(facts, member.user_id)]
+                "none",
+                f"{facts.name_of(member.user_id)} has not been asked which language they prefer yet.",
+                [_member_ref(facts, member.user_id)],
             )
     if tally.status is Status.MET:
         verb = "has" if len(partners) == 1 else "have"

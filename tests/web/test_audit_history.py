@@ -102,3 +102,23 @@ def test_other_people_cannot_read_history(client, commissioner, outsider, login_
     login_as(outsider)
     assert client.get(f"/initiatives/{initiative.id}/history").status_code == 404
     assert client.get(f"/initiatives/{initiative.id}/history?download=csv").status_code == 404
+
+
+def test_history_shows_when_past_work_happened_and_when_it_was_recorded(client, commissioner, partner, login_as):
+    from copro_tracker.initiatives import service as initiatives
+
+    initiative = make_initiative(commissioner)
+    membership = initiatives.add_member(commissioner, initiative, partner, "member", date(2025, 2, 3))
+    initiatives.set_tenure(commissioner, initiative, membership, date(2025, 2, 3), date(2025, 6, 30))
+    login_as(commissioner)
+    page = get_page(client, f"/initiatives/{initiative.id}/history")
+    text = page.text()
+    assert "Happened: date they joined 3 February 2025 · recorded" in text
+    assert "date they joined 3 February 2025; date they left 30 June 2025" in text
+    assert "recorded when a member joined or left" in text
+    rows = list(
+        csv.DictReader(
+            io.StringIO(client.get(f"/initiatives/{initiative.id}/history?download=csv").get_data(as_text=True))
+        )
+    )
+    assert any(r["happened"] == "date they joined 3 February 2025" for r in rows)
