@@ -270,7 +270,7 @@ def test_recommendations_page_dashboard_rule_and_report_agree_on_overdue_reviews
         waiting = dashboard.summary_for(team.commissioner).waiting.items
     assert {w.item_id for w in waiting if w.kind == "overdue_reviews"} == expected
     finding = RULES["recommendations_answered"](facts_loader.load(_initiative(team)))
-    flagged = {ref.id for r in finding.reasons if "has not happened" in r.text for ref in r.refs}
+    flagged = {ref.id for r in finding.reasons if "has passed with no review recorded" in r.text for ref in r.refs}
     assert {i for i in flagged if i in {r.id for r in items}} == expected
     rows = _report(team.commissioner, _initiative(team)).table("you_said_we_did").as_dicts()
     by_text = {r["you_said"]: r["status"] for r in rows}
