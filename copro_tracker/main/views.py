@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from flask import redirect, render_template, session, url_for
+from flask import current_app, redirect, render_template, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -40,6 +40,13 @@ def dashboard():
 def set_language(code: str):
     session["lang"] = code
     return redirect(safe_next("main.index"))
+
+
+@bp.get("/help")
+@public
+def help_page():
+    library = current_app.extensions["criteria_library"]
+    return render_template("main/help.html", frameworks=library.frameworks)
 
 
 @bp.get("/accessibility")

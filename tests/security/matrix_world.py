@@ -96,6 +96,7 @@ def route_specs() -> dict[str, Spec]:
         "main.set_language": Spec("GET", lambda w: "/language/cy", everyone(302)),
         "main.accessibility": Spec("GET", lambda w: "/accessibility", everyone(200)),
         "main.privacy": Spec("GET", lambda w: "/privacy", everyone(200)),
+        "main.help_page": Spec("GET", lambda w: "/help", everyone(200)),
         "auth.login": Spec("GET", lambda w: "/sign-in", signed_in(302, anonymous=200)),
         "auth.logout": Spec("POST", lambda w: "/sign-out", signed_in(302)),
         "auth.invite": Spec("GET", lambda w: "/people/invite", by_role(200, 200, 403, 403, 200)),
