@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from flask import current_app, flash, redirect, render_template, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -18,9 +18,12 @@ from . import bp
 @bp.get("/people")
 @requires("members.view")
 def members():
+    search = {"name": request.args.get("name", "")[:120], "role": request.args.get("role", "")}
     return render_template(
         "admin/members.html",
-        people=service.members_of(current_user.organisation_id),
+        search=search,
+        searching=any(search.values()),
+        people=service.members_of(current_user.organisation_id, name=search["name"], role=search["role"]),
         invitations=service.pending_invitations(current_user.organisation_id),
     )
 

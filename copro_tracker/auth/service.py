@@ -408,8 +408,15 @@ def revoke_invitation(actor: User, token: AccountToken) -> None:
     db.session.commit()
 
 
-def members_of(organisation_id: int) -> list[User]:
-    return list(db.session.scalars(scoped(User, organisation_id).order_by(User.display_name, User.id)))
+def members_of(organisation_id: int, *, name: str = "", role: str = "") -> list[User]:
+    """The organisation's people by name, narrowed to a name (contains, any case) or a role when asked."""
+    stmt = scoped(User, organisation_id).order_by(User.display_name, User.id)
+    if name.strip():
+        escaped = name.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        stmt = stmt.where(User.display_name.ilike(f"%{escaped}%", escape="\\"))
+    if role in {r.value for r in OrgRole}:
+        stmt = stmt.where(User.role == OrgRole(role))
+    return list(db.session.scalars(stmt))
 
 
 def pending_invitations(organisation_id: int) -> list[AccountToken]:

@@ -8,7 +8,7 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
-from ..codes import Side, SignOffDecision, StageKind
+from ..codes import MemberRole, Side, SignOffDecision, StageKind
 from ..domain.gates import AttendanceFact, Gate, MemberFact, SignOffFact, co_leads_missing, evaluate_gate
 from ..domain.people import is_citizen_partner, side_for_role
 from ..extensions import db
@@ -38,6 +38,50 @@ def visible_initiatives_stmt(user: User) -> sa.Select:
         member_of = sa.select(Membership.initiative_id).where(Membership.user_id == user.id)
         stmt = stmt.where(Initiative.id.in_(member_of))
     return stmt
+
+
+def _contains(column, text: str):
+    """Case-insensitive "contains", with the person's own % and _ taken literally."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return column.ilike(f"%{escaped}%", escape="\\")
+
+
+def filter_initiatives(
+    stmt: sa.Select, *, title: str = "", stage: str = "", service_area: str = "", co_lead_id: int | None = None
+) -> sa.Select:
+    """Narrow a visible_initiatives_stmt by what the list's search form asks for (each optional)."""
+    if title.strip():
+        stmt = stmt.where(_contains(Initiative.title, title.strip()))
+    if stage == "closed":
+        stmt = stmt.where(Initiative.closed_on.is_not(None))
+    elif stage in {k.value for k in StageKind}:
+        stmt = stmt.where(Initiative.current_stage == StageKind(stage), Initiative.closed_on.is_(None))
+    if service_area.strip():
+        stmt = stmt.where(_contains(Initiative.service_area, service_area.strip()))
+    if co_lead_id is not None:
+        leads = sa.select(Membership.initiative_id).where(
+            Membership.user_id == co_lead_id, Membership.role == MemberRole.CO_LEAD, Membership.left_on.is_(None)
+        )
+        stmt = stmt.where(Initiative.id.in_(leads))
+    return stmt
+
+
+def co_lead_choices(user: User) -> list[tuple[int, str]]:
+    """People who are a current co-lead of an initiative this person can see, for the list's filter."""
+    visible = visible_initiatives_stmt(user).with_only_columns(Initiative.id).order_by(None)
+    rows = db.session.execute(
+        sa.select(User.id, User.display_name)
+        .join(Membership, Membership.user_id == User.id)
+        .where(
+            User.organisation_id == user.organisation_id,
+            Membership.initiative_id.in_(visible),
+            Membership.role == MemberRole.CO_LEAD,
+            Membership.left_on.is_(None),
+        )
+        .distinct()
+        .order_by(User.display_name, User.id)
+    )
+    return [(row.id, row.display_name) for row in rows]
 
 
 def visible_initiatives(user: User) -> list[Initiative]:

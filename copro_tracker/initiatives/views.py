@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -43,13 +43,29 @@ def _stage(initiative, kind: str):
 @bp.get("/initiatives")
 @requires("initiative.list")
 def list_initiatives():
-    stmt = queries.visible_initiatives_stmt(current_user)
+    search = {
+        "title": request.args.get("title", "")[:200],
+        "stage": request.args.get("stage", ""),
+        "service_area": request.args.get("service_area", "")[:120],
+        "co_lead": request.args.get("co_lead", ""),
+    }
+    co_lead_id = int(search["co_lead"]) if search["co_lead"].isdigit() and len(search["co_lead"]) < 10 else None
+    stmt = queries.filter_initiatives(
+        queries.visible_initiatives_stmt(current_user),
+        title=search["title"],
+        stage=search["stage"],
+        service_area=search["service_area"],
+        co_lead_id=co_lead_id,
+    )
     page = paging(queries.count_rows(stmt), LIST_PAGE_SIZE)
     return render_template(
         "initiatives/list.html",
         initiatives=queries.initiatives_page(stmt, page.size, page.offset),
         page=page,
         pages=pagination(page, _("Pages of initiatives")),
+        search=search,
+        searching=any(search.values()),
+        co_leads=queries.co_lead_choices(current_user),
     )
 
 
