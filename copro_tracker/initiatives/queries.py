@@ -153,6 +153,26 @@ def attendance_facts(initiative: Initiative, activities: list[Activity]) -> dict
     return by_stage
 
 
+def stage_attendance_facts(initiative: Initiative, stage: Stage) -> list[AttendanceFact]:
+    """The attendance facts the stage's gate needs, in one query: each distinct contributing attendee of
+    the stage (only a citizen partner's contribution counts), not every activity with every attendance."""
+    sides = membership_sides(initiative)
+    rows = db.session.execute(
+        sa.select(Attendance.user_id, User.role, Attendance.guest_is_citizen)
+        .join(Activity, Activity.id == Attendance.activity_id)
+        .outerjoin(User, User.id == Attendance.user_id)
+        .where(
+            Activity.stage_id == stage.id,
+            Activity.organisation_id == initiative.organisation_id,
+            Attendance.contributed.is_(True),
+        )
+        .distinct()
+    )
+    return [
+        AttendanceFact(is_citizen_partner(sides.get(user_id, []), role, guest), True) for user_id, role, guest in rows
+    ]
+
+
 def gate_for(stage: Stage, members: list[MemberFact], attendance: list[AttendanceFact]) -> Gate:
     sign_offs = [SignOffFact(s.user_id, s.side, s.decision, s.round, s.created_at) for s in stage.sign_offs]
     return evaluate_gate(stage.kind, stage.round, members, attendance, sign_offs, stage.activities_changed_at)

@@ -341,8 +341,7 @@ def refresh_stage(stage: Stage) -> None:
 
 def _gate(stage: Stage) -> Gate:
     initiative = stage.initiative
-    activities = queries.activities_for(initiative)
-    attendance = queries.attendance_facts(initiative, activities).get(stage.id, [])
+    attendance = queries.stage_attendance_facts(initiative, stage)
     return queries.gate_for(stage, queries.member_facts(initiative), attendance)
 
 
