@@ -530,9 +530,9 @@ def evidence_list(initiative_id: int):
     )
 
 
-# A file slightly over the limit gets a form error that keeps everything else typed; only a far bigger
-# request meets the 413 page. This must run before CSRF protection reads the form, so it goes first.
-UPLOAD_SLACK = 1024 * 1024
+# A file over the limit (up to twice it, by default: say 25 MB against 20 MB) gets a form error that keeps the
+# description and consent choice; only a far bigger request meets the 413 page, so the server never reads more
+# than that. UPLOAD_SLACK overrides the allowance. This must run before CSRF protection reads the form.
 
 
 @bp.record_once
@@ -540,7 +540,7 @@ def _allow_oversize_uploads(state) -> None:
     def allowance() -> None:
         limit = current_app.config.get("MAX_CONTENT_LENGTH")
         if limit and request.method == "POST" and request.endpoint == "activities.upload_evidence":
-            request.max_content_length = limit + current_app.config.get("UPLOAD_SLACK", UPLOAD_SLACK)
+            request.max_content_length = limit + current_app.config.get("UPLOAD_SLACK", limit)
 
     state.app.before_request_funcs.setdefault(None, []).insert(0, allowance)
 

@@ -254,6 +254,18 @@ def test_a_file_just_over_the_limit_gets_a_form_error(client, team, app, monkeyp
     assert count(Evidence) == 0
 
 
+def test_a_file_well_over_the_limit_re_shows_the_form_keeping_description_and_consent(client, team, app, monkeypatch):
+    # As a 25 MB file against the 20 MB limit: the form comes back with a message, not a bare 413 page.
+    monkeypatch.setitem(app.config, "MAX_CONTENT_LENGTH", 4000)
+    login(client, team.commissioner)
+    page = Page(_upload(client, team, b"a" * 5000, "big.txt", description="Keep me", consent="aggregate_only")).check()
+    assert page.errors()[0].startswith("The selected file must be smaller than")
+    assert page.soup.select_one("textarea#description").text.strip() == "Keep me"
+    assert page.soup.select_one("input[name=consent][value=aggregate_only][checked]")
+    assert _upload(client, team, b"a" * 9000, "huge.txt").status_code == 413  # over twice the limit
+    assert count(Evidence) == 0
+
+
 def test_missing_consent_and_file_are_explained(client, team):
     login(client, team.commissioner)
     response = client.post(
