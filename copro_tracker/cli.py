@@ -13,6 +13,7 @@ from flask.cli import AppGroup
 
 from .auth import service
 from .codes import Nation, OrgRole, PartnerKind
+from .services import ServiceError
 
 
 def register_cli(app: Flask) -> None:
@@ -32,7 +33,7 @@ def register_cli(app: Flask) -> None:
         """Create an organisation."""
         try:
             organisation = service.create_organisation(name, slug, nation)
-        except service.AccountError as error:
+        except ServiceError as error:
             raise click.ClickException(str(error)) from error
         click.echo(f"Created {organisation.name} ({organisation.slug}, {organisation.nation.value}).")
 
@@ -54,7 +55,7 @@ def register_cli(app: Flask) -> None:
             raise click.ClickException(f"No organisation with the short name {org_slug!r}")
         try:
             service.check_name(display_name)  # before asking for the password, not after
-        except service.AccountError as error:
+        except ServiceError as error:
             raise click.ClickException(str(error)) from error
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
         try:
@@ -66,7 +67,7 @@ def register_cli(app: Flask) -> None:
                 role=OrgRole(role),
                 partner_kind=PartnerKind(partner_kind),
             )
-        except service.AccountError as error:
+        except ServiceError as error:
             raise click.ClickException(str(error)) from error
         click.echo(f"Created {user.display_name} <{user.email}> as {user.role.value} of {organisation.name}.")
 

@@ -14,7 +14,6 @@ from datetime import date
 import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.orm.attributes import flag_modified
-from sqlalchemy.orm.exc import StaleDataError
 
 from .. import storage
 from ..audit import capture
@@ -45,10 +44,10 @@ from ..models import (
     utcnow,
 )
 from ..permissions import membership_of
+from ..services import ServiceError, check_version, commit_or_conflict, flush_or_conflict
 from . import filetypes, queries
 
 NEEDS = frozenset(n.value for n in CommunicationNeed)
-CONFLICT = "Someone else changed this record while you were editing it"
 # The store could not take the file: say so plainly; the form keeps everything else that was typed.
 STORE_MESSAGES = {
     "full": (
@@ -66,32 +65,9 @@ STORE_MESSAGES = {
 }
 
 
-class ActivityError(ValueError):
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.field = field
-
-
-class EditConflict(ActivityError):
-    """Someone else saved first: nothing is overwritten; the person sees both versions."""
-
-
 def _text(value: str | None) -> str:
     """Free text without control characters (PostgreSQL refuses NUL), keeping line breaks and tabs."""
     return "".join(ch for ch in (value or "") if ch in "\n\t" or ord(ch) >= 32 and ch != "\x7f").strip()
-
-
-def _commit_or_conflict() -> None:
-    try:
-        db.session.commit()
-    except StaleDataError as error:
-        db.session.rollback()
-        raise EditConflict(CONFLICT) from error
-
-
-def _check_version(obj: object, expected: int | None) -> None:
-    if expected is None or obj.version != expected:  # type: ignore[attr-defined]
-        raise EditConflict(CONFLICT)
 
 
 @dataclass(frozen=True)
@@ -126,36 +102,36 @@ def _validate(actor: User, initiative: Initiative, details: ActivityDetails, cur
     if stage is None and details.stage_id == current_stage_id:
         stage = next((s for s in initiative.stages if s.id == details.stage_id), None)
     if stage is None:
-        raise ActivityError("Choose a stage that is still open", "stage_id")
+        raise ServiceError("Choose a stage that is still open", "stage_id")
     if details.kind not in {k.value for k in ActivityKind}:
-        raise ActivityError("Choose what kind of activity it was", "kind")
+        raise ServiceError("Choose what kind of activity it was", "kind")
     if not _text(details.title):
-        raise ActivityError("Enter a title for the activity", "title")
+        raise ServiceError("Enter a title for the activity", "title")
     members = {m.user_id for m in initiative.memberships if m.left_on is None}
     if any(uid not in members for uid in details.attendee_ids):
-        raise ActivityError("Choose attendees from the list of current members", "attendees")
+        raise ServiceError("Choose attendees from the list of current members", "attendees")
     if any(len(name) > 120 for name in details.guests):
-        raise ActivityError("Each guest's name must be 120 characters or fewer", "guests")
+        raise ServiceError("Each guest's name must be 120 characters or fewer", "guests")
     if not details.languages:
-        raise ActivityError("Select the languages the activity was held in", "languages")
+        raise ServiceError("Select the languages the activity was held in", "languages")
     if not set(details.languages) <= {code.value for code in ActivityLanguage}:
-        raise ActivityError("Choose languages from the list", "languages")
+        raise ServiceError("Choose languages from the list", "languages")
     if not set(details.interpretation) <= {code.value for code in Interpretation}:
-        raise ActivityError("Choose interpretation from the list", "interpretation")
+        raise ServiceError("Choose interpretation from the list", "interpretation")
     if not set(details.material_formats) <= {code.value for code in OutputFormat}:
-        raise ActivityError("Choose formats from the list", "material_formats")
+        raise ServiceError("Choose formats from the list", "material_formats")
     if details.occurred_on > today():
-        raise ActivityError("The date the activity happened must be today or in the past", "occurred_on")
+        raise ServiceError("The date the activity happened must be today or in the past", "occurred_on")
     if not details.attendee_ids and not details.guests:
-        raise ActivityError("Choose at least one person who took part, or add a guest", "attendees")
+        raise ServiceError("Choose at least one person who took part, or add a guest", "attendees")
     if details.on_behalf_of_id is not None:
         membership = next(
             (m for m in initiative.memberships if m.user_id == details.on_behalf_of_id and m.left_on is None), None
         )
         if not actor.is_commissioner_side:
-            raise ActivityError("Only a commissioner can record an activity for someone else", "on_behalf_of")
+            raise ServiceError("Only a commissioner can record an activity for someone else", "on_behalf_of")
         if membership is None or membership.side != Side.CITIZEN_PARTNER:
-            raise ActivityError("Choose a citizen partner who is a member of this initiative", "on_behalf_of")
+            raise ServiceError("Choose a citizen partner who is a member of this initiative", "on_behalf_of")
     return stage
 
 
@@ -212,7 +188,7 @@ def _set_languages(activity: Activity, details: ActivityDetails) -> None:
     if details.asked_about_welsh_effects is not None:
         answer = details.asked_about_welsh_effects
         if answer not in ("", "yes", "no"):
-            raise ActivityError("Say whether it asked people about the effects on the Welsh language", "welsh_effects")
+            raise ServiceError("Say whether it asked people about the effects on the Welsh language", "welsh_effects")
         activity.asked_about_welsh_effects = {"yes": True, "no": False}.get(answer)
 
 
@@ -248,7 +224,7 @@ def record_activity(actor: User, initiative: Initiative, details: ActivityDetail
 def update_activity(
     actor: User, initiative: Initiative, activity: Activity, details: ActivityDetails, expected_version: int | None
 ) -> Activity:
-    _check_version(activity, expected_version)
+    check_version(activity, expected_version)
     old_stage = activity.stage
     stage = _validate(actor, initiative, details, activity.stage_id)
     activity.stage_id = stage.id
@@ -262,15 +238,11 @@ def update_activity(
     _stage_changed(stage, old_stage)
     flag_modified(activity, "notes")  # attendee changes alone still take a new version
     capture.name_action(activity, "activity.updated")
-    try:
-        db.session.flush()
-    except StaleDataError as error:
-        db.session.rollback()
-        raise EditConflict(CONFLICT) from error
+    flush_or_conflict()
     refresh_stage(stage)
     if old_stage.id != stage.id:
         refresh_stage(old_stage)
-    _commit_or_conflict()
+    commit_or_conflict()
     return activity
 
 
@@ -285,50 +257,46 @@ class AttendanceRow:
 def record_attendance(
     actor: User, activity: Activity, rows: Iterable[AttendanceRow], expected_version: int | None
 ) -> Activity:
-    _check_version(activity, expected_version)
+    check_version(activity, expected_version)
     by_id = {a.id: a for a in activity.attendances}
     for row in rows:
         attendance = by_id.get(row.attendance_id)
         if attendance is None:
-            raise ActivityError("That person is not listed as attending this activity")
+            raise ServiceError("That person is not listed as attending this activity")
         attendance.contributed = bool(row.contributed)
         attendance.adjustments_requested = sorted({n for n in row.requested if n in NEEDS})
         attendance.adjustments_provided = sorted({n for n in row.provided if n in NEEDS})
     flag_modified(activity, "notes")
     _stage_changed(activity.stage)
     capture.name_action(activity, "activity.attendance_recorded")
-    try:
-        db.session.flush()
-    except StaleDataError as error:
-        db.session.rollback()
-        raise EditConflict(CONFLICT) from error
+    flush_or_conflict()
     refresh_stage(activity.stage)
-    _commit_or_conflict()
+    commit_or_conflict()
     return activity
 
 
 def confirm(actor: User, activity: Activity, *, correct: bool, notes: str, note: str) -> Activity:
     if activity.on_behalf_of_id != actor.id:
-        raise ActivityError("Only the person this was recorded for can confirm it")
+        raise ServiceError("Only the person this was recorded for can confirm it")
     if activity.confirmed_at is not None:
-        raise ActivityError("This record has already been confirmed")
+        raise ServiceError("This record has already been confirmed")
     if correct and not _text(note):
-        raise ActivityError("Say what was wrong, so others understand the correction", "confirmation_note")
+        raise ServiceError("Say what was wrong, so others understand the correction", "confirmation_note")
     if correct:
         activity.notes = _text(notes)
         _stage_changed(activity.stage)
     activity.confirmation_note = _text(note)
     activity.confirmed_at = utcnow()
     capture.name_action(activity, "activity.corrected" if correct else "activity.confirmed")
-    _commit_or_conflict()
+    commit_or_conflict()
     return activity
 
 
 def rate(actor: User, attendance: Attendance, rating: int, note: str) -> Attendance:
     if attendance.user_id != actor.id:
-        raise ActivityError("You can only rate for yourself")
+        raise ServiceError("You can only rate for yourself")
     if rating not in range(1, 8):
-        raise ActivityError("Choose a step on the ladder from 1 to 7", "rating")
+        raise ServiceError("Choose a step on the ladder from 1 to 7", "rating")
     attendance.ladder_rating = rating
     attendance.rating_note = _text(note)
     attendance.rated_at = utcnow()
@@ -355,13 +323,13 @@ def _present_members(activity: Activity) -> list[int]:
 
 def _apply_decision(decision: Decision, activity: Activity, details: DecisionDetails) -> bool:
     if not _text(details.what):
-        raise ActivityError("Say what was decided", "what")
+        raise ServiceError("Say what was decided", "what")
     if details.changed_by_partner_input and not _text(details.how_changed):
-        raise ActivityError("Say how citizen partners' input changed the decision", "how_changed")
+        raise ServiceError("Say how citizen partners' input changed the decision", "how_changed")
     present = _present_members(activity)
     for uid in present:
         if details.positions.get(uid) not in {p.value for p in Position}:
-            raise ActivityError("Choose a position for everyone who attended", f"position_{uid}")
+            raise ServiceError("Choose a position for everyone who attended", f"position_{uid}")
     decision.what = _text(details.what)
     decision.options_considered = _text(details.options_considered)
     decision.changed_by_partner_input = details.changed_by_partner_input
@@ -383,10 +351,10 @@ def _apply_decision(decision: Decision, activity: Activity, details: DecisionDet
 def _apply_welsh_effects(decision: Decision, details: DecisionDetails) -> None:
     answer = details.welsh_effects or None
     if answer is not None and answer not in {w.value for w in WelshEffects}:
-        raise ActivityError("Say whether the decision's effects on the Welsh language were considered", "welsh_effects")
+        raise ServiceError("Say whether the decision's effects on the Welsh language were considered", "welsh_effects")
     note = _text(details.welsh_effects_note)
     if answer == WelshEffects.CONSIDERED and not note:
-        raise ActivityError("Say briefly what the effects on the Welsh language are", "welsh_effects_note")
+        raise ServiceError("Say briefly what the effects on the Welsh language are", "welsh_effects_note")
     decision.welsh_effects = WelshEffects(answer) if answer else None
     # A note only means something beside "considered" or "not relevant" (why not): kept for both.
     decision.welsh_effects_note = note if answer in (WelshEffects.CONSIDERED, WelshEffects.NOT_RELEVANT) else ""
@@ -410,11 +378,11 @@ def record_decision(actor: User, activity: Activity, details: DecisionDetails) -
 def update_decision(
     actor: User, decision: Decision, details: DecisionDetails, expected_version: int | None
 ) -> Decision:
-    _check_version(decision, expected_version)
+    check_version(decision, expected_version)
     dissent = _apply_decision(decision, decision.activity, details)
     flag_modified(decision, "what")
     capture.name_action(decision, "decision.dissent_recorded" if dissent else "decision.updated")
-    _commit_or_conflict()
+    commit_or_conflict()
     return decision
 
 
@@ -423,14 +391,14 @@ def _belongs(initiative: Initiative, activity_id: int | None, decision_id: int |
     if decision_id:
         decision = queries.get_decision(initiative, decision_id)
         if decision is None:
-            raise ActivityError("Choose a decision from this initiative", "decision_id")
+            raise ServiceError("Choose a decision from this initiative", "decision_id")
         activity_id = activity_id or decision.activity_id
         if activity_id != decision.activity_id:
-            raise ActivityError("That decision belongs to a different activity", "decision_id")
+            raise ServiceError("That decision belongs to a different activity", "decision_id")
     if activity_id:
         activity = queries.get_activity(initiative, activity_id)
         if activity is None:
-            raise ActivityError("Choose an activity from this initiative", "activity_id")
+            raise ServiceError("Choose an activity from this initiative", "activity_id")
     return (activity.id if activity else None, decision.id if decision else None)
 
 
@@ -443,10 +411,10 @@ def make_recommendation(
     raised_on: date | None = None,
 ) -> Recommendation:
     if not _text(text):
-        raise ActivityError("Enter the recommendation", "text")
+        raise ServiceError("Enter the recommendation", "text")
     raised_on = raised_on or today()
     if raised_on > today():
-        raise ActivityError("The date it was said must be today or in the past", "raised_on")
+        raise ServiceError("The date it was said must be today or in the past", "raised_on")
     activity_id, decision_id = _belongs(initiative, activity_id, decision_id)
     recommendation = Recommendation(
         organisation_id=initiative.organisation_id,
@@ -473,12 +441,12 @@ def respond(
     review_on: date | None,
     expected_version: int | None,
 ) -> Recommendation:
-    _check_version(recommendation, expected_version)
+    check_version(recommendation, expected_version)
     if response not in {r.value for r in Response}:
-        raise ActivityError("Choose a response", "response")
+        raise ServiceError("Choose a response", "response")
     choice = Response(response)
     if choice in (Response.REJECTED, Response.ADAPTED) and not _text(reason):
-        raise ActivityError(
+        raise ServiceError(
             "Give the reason it was not accepted"
             if choice == Response.REJECTED
             else "Say how and why the recommendation was adapted",
@@ -491,7 +459,7 @@ def respond(
     recommendation.responded_by_id = actor.id
     recommendation.responded_at = utcnow()
     capture.name_action(recommendation, "recommendation.responded", response=choice.value)
-    _commit_or_conflict()
+    commit_or_conflict()
     return recommendation
 
 
@@ -505,23 +473,23 @@ def record_review(
     expected_version: int | None,
 ) -> Recommendation:
     """The review actually held: it closes a passed review date, whatever "we did" says."""
-    _check_version(recommendation, expected_version)
+    check_version(recommendation, expected_version)
     if reviewed_on is None:
-        raise ActivityError("Enter the date the review was held", "reviewed_on")
+        raise ServiceError("Enter the date the review was held", "reviewed_on")
     if reviewed_on > today():
-        raise ActivityError("The date the review was held must be today or in the past", "reviewed_on")
+        raise ServiceError("The date the review was held must be today or in the past", "reviewed_on")
     if reviewed_on < recommendation.raised_on:
-        raise ActivityError("The review cannot be held before the recommendation was made", "reviewed_on")
+        raise ServiceError("The review cannot be held before the recommendation was made", "reviewed_on")
     members = {m.user_id for m in recommendation.initiative.memberships}
     if reviewed_by_id not in members:
-        raise ActivityError("Choose who held the review from the initiative's members", "reviewed_by")
+        raise ServiceError("Choose who held the review from the initiative's members", "reviewed_by")
     if not _text(outcome):
-        raise ActivityError("Say what the review found", "outcome")
+        raise ServiceError("Say what the review found", "outcome")
     recommendation.reviewed_on = reviewed_on
     recommendation.reviewed_by_id = reviewed_by_id
     recommendation.review_outcome = _text(outcome)
     capture.name_action(recommendation, "recommendation.reviewed")
-    _commit_or_conflict()
+    commit_or_conflict()
     return recommendation
 
 
@@ -537,24 +505,24 @@ def upload_evidence(
     decision_id: int | None,
 ) -> Evidence:
     if not data:
-        raise ActivityError("The selected file is empty. Choose a file with something in it", "file")
+        raise ServiceError("The selected file is empty. Choose a file with something in it", "file")
     limit = current_app.config.get("MAX_CONTENT_LENGTH")
     if limit and len(data) > limit:
-        raise ActivityError(f"The selected file must be smaller than {limit // (1024 * 1024)} MB", "file")
+        raise ServiceError(f"The selected file must be smaller than {limit // (1024 * 1024)} MB", "file")
     try:
         kind = filetypes.sniff(data, filename)
     except filetypes.ArchiveRefused as refused:
-        raise ActivityError(str(refused), "file") from refused
+        raise ServiceError(str(refused), "file") from refused
     if kind is None:
-        raise ActivityError(f"The selected file must be a {filetypes.ALLOWED_DESCRIPTION}", "file")
+        raise ServiceError(f"The selected file must be a {filetypes.ALLOWED_DESCRIPTION}", "file")
     if consent not in {c.value for c in ConsentLevel}:
-        raise ActivityError("Choose how this file may be used in reports", "consent")
+        raise ServiceError("Choose how this file may be used in reports", "consent")
     activity_id, decision_id = _belongs(initiative, activity_id, decision_id)
     try:
         stored = storage.stage(data)
     except storage.StoreUnavailable as error:
         current_app.logger.error("Evidence upload refused: %s", error)
-        raise ActivityError(STORE_MESSAGES[error.reason], "file") from error
+        raise ServiceError(STORE_MESSAGES[error.reason], "file") from error
     evidence = Evidence(
         organisation_id=initiative.organisation_id,
         initiative_id=initiative.id,

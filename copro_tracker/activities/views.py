@@ -15,6 +15,7 @@ from .. import labels, storage
 from ..codes import Nation, Side
 from ..models import Evidence
 from ..permissions import authorize, can, requires
+from ..services import EditConflict, ServiceError
 from ..web.forms import add_error
 from . import bp, queries, service
 from .forms import (
@@ -80,13 +81,13 @@ def _details(form: ActivityForm, may_record_for_others: bool) -> service.Activit
         form.attendees.data = [choice.value for choice in form.attendees.choices]
     attendees = [n for n in (_int(v) for v in form.attendees.data or []) if n is not None]
     if len(attendees) != len(form.attendees.data or []):
-        raise service.ActivityError(_("Choose attendees from the list of current members"), "attendees")
+        raise ServiceError(_("Choose attendees from the list of current members"), "attendees")
     stage_id = _int(form.stage_id.data)
     if stage_id is None:
-        raise service.ActivityError(_("Choose which stage the activity is part of"), "stage_id")
+        raise ServiceError(_("Choose which stage the activity is part of"), "stage_id")
     on_behalf = _int(form.on_behalf_of.data) if may_record_for_others else None
     if may_record_for_others and form.on_behalf_of.data and on_behalf is None:
-        raise service.ActivityError(_("Choose a citizen partner from the list"), "on_behalf_of")
+        raise ServiceError(_("Choose a citizen partner from the list"), "on_behalf_of")
     return service.ActivityDetails(
         stage_id=stage_id,
         kind=form.kind.data or "",
@@ -119,7 +120,7 @@ def new_activity(initiative_id: int):
     if form.validate_on_submit():
         try:
             activity = service.record_activity(current_user, initiative, _details(form, may_record_for_others))
-        except service.ActivityError as error:
+        except ServiceError as error:
             add_error(form, str(error), error.field)
         else:
             flash(_("Activity recorded. Now say who contributed and which adjustments were provided."), "success")
@@ -175,14 +176,14 @@ def edit_activity(initiative_id: int, activity_id: int):
         try:
             details = _details(form, False)
             service.update_activity(current_user, initiative, record, details, _version(form))
-        except service.EditConflict as error:
+        except EditConflict as error:
             conflict = queries.get_activity(initiative, activity_id)
             form.version.data = str(conflict.version)
             add_error(form, _("%(error)s. Check what is saved now, then save again.", error=str(error)), "title")
             return render_template(
                 "activities/form.html", form=form, initiative=initiative, activity=record, conflict=conflict
             ), 409
-        except service.ActivityError as error:
+        except ServiceError as error:
             add_error(form, str(error), error.field)
         else:
             flash(_("Changes saved."), "success")
@@ -214,14 +215,14 @@ def attendance(initiative_id: int, activity_id: int):
         ]
         try:
             service.record_attendance(current_user, record, rows, _version(form))
-        except service.EditConflict as error:
+        except EditConflict as error:
             current = queries.get_activity(initiative, activity_id)
             form.version.data = str(current.version)
             add_error(form, _("%(error)s. Check your answers, then save again.", error=str(error)))
             return render_template(
                 "activities/attendance.html", form=form, initiative=initiative, activity=current, conflict=True
             ), 409
-        except service.ActivityError as error:
+        except ServiceError as error:
             add_error(form, str(error), error.field)
         else:
             flash(_("Attendance saved."), "success")
@@ -247,7 +248,7 @@ def confirm_activity(initiative_id: int, activity_id: int):
                 notes=form.notes.data or "",
                 note=form.confirmation_note.data or "",
             )
-        except service.ActivityError as error:
+        except ServiceError as error:
             add_error(form, str(error), error.field or "outcome")
         else:
             flash(_("Thank you. The record now shows that you have checked it."), "success")
@@ -272,7 +273,7 @@ def rate_activity(initiative_id: int, activity_id: int):
         rating = _int(form.rating.data)
         try:
             service.rate(current_user, mine, rating or 0, form.note.data or "")
-        except service.ActivityError as error:
+        except ServiceError as error:
             add_error(form, str(error), error.field or "rating")
         else:
             flash(_("Your rating has been saved."), "success")
@@ -309,7 +310,7 @@ def new_decision(initiative_id: int, activity_id: int):
     if form.validate_on_submit():
         try:
             service.record_decision(current_user, record, _decision_details(form, record.attendances))
-        except service.ActivityError as error:
+        except ServiceError as error:
             add_error(form, str(error), error.field)
         else:
             flash(_("Decision recorded."), "success")
@@ -343,7 +344,7 @@ def edit_decision(initiative_id: int, decision_id: int):
     if form.validate_on_submit():
         try:
             service.update_decision(current_user, decision, _decision_details(form, record.attendances), _version(form))
-        except service.EditConflict as error:
+        except EditConflict as error:
             current = queries.get_decision(initiative, decision_id)
             form.version.data = str(current.version)
             add_error(form, _("%(error)s. Check what is saved now, then save again.", error=str(error)), "what")
@@ -355,7 +356,7 @@ def edit_decision(initiative_id: int, decision_id: int):
                 decision=decision,
                 conflict=current,
             ), 409
-        except service.ActivityError as error:
+        except ServiceError as error:
             add_error(form, str(error), error.field)
         else:
             flash(_("Decision saved."), "success")
@@ -410,7 +411,7 @@ def new_recommendation(initiative_id: int):
                 None,
                 raised_on=form.raised_on.data,
             )
-        except service.ActivityError as error:
+        except ServiceError as error:
             add_error(form, str(error), error.field)
         else:
             flash(_("Recommendation saved."), "success")
@@ -445,12 +446,12 @@ def respond_recommendation(initiative_id: int, recommendation_id: int):
                 review_on=form.review_on.data,
                 expected_version=_version(form),
             )
-        except service.EditConflict as error:
+        except EditConflict as error:
             recommendation = queries.get_recommendation(initiative, recommendation_id)
             form.version.data = str(recommendation.version)
             add_error(form, _("%(error)s. Check what is saved now, then save again.", error=str(error)), "response")
             status = 409
-        except service.ActivityError as error:
+        except ServiceError as error:
             add_error(form, str(error), error.field)
         else:
             flash(_("Response saved."), "success")
@@ -495,12 +496,12 @@ def review_recommendation(initiative_id: int, recommendation_id: int):
                 outcome=form.outcome.data or "",
                 expected_version=_version(form),
             )
-        except service.EditConflict as error:
+        except EditConflict as error:
             recommendation = queries.get_recommendation(initiative, recommendation_id)
             form.version.data = str(recommendation.version)
             add_error(form, _("%(error)s. Check what is saved now, then save again.", error=str(error)), "outcome")
             status = 409
-        except service.ActivityError as error:
+        except ServiceError as error:
             add_error(form, str(error), error.field)
         else:
             flash(_("Review saved."), "success")
@@ -571,7 +572,7 @@ def upload_evidence(initiative_id: int):
                     activity_id=_int(form.activity_id.data),
                     decision_id=_int(form.decision_id.data),
                 )
-            except service.ActivityError as error:
+            except ServiceError as error:
                 add_error(form, str(error), error.field if error.field in ("file", "consent") else "file")
             else:
                 flash(_("%(name)s has been uploaded.", name=evidence.filename), "success")

@@ -9,6 +9,7 @@ from ..auth.forms import ConfirmForm, MemberRoleForm
 from ..codes import OrgRole, PartnerKind, TokenPurpose
 from ..models import AccountToken, User
 from ..permissions import authorize, requires
+from ..services import ServiceError
 from ..tenancy import get_scoped_or_404
 from ..web.forms import add_error
 from ..web.urls import external_url
@@ -38,7 +39,7 @@ def member(user_id: int):
         if form.validate():
             try:
                 service.change_role(current_user, person, OrgRole(form.role.data), PartnerKind(form.partner_kind.data))
-            except service.AccountError as error:
+            except ServiceError as error:
                 add_error(form, str(error), error.field)
             else:
                 flash(_("%(name)s's role has been saved.", name=person.display_name), "success")

@@ -19,17 +19,9 @@ from ..audit import capture
 from ..codes import OrgRole, PartnerKind, TokenPurpose
 from ..extensions import db
 from ..models import AccountToken, Organisation, User, utcnow
+from ..services import ServiceError
 from ..tenancy import scoped
 from . import names, passwords, tokens
-
-
-class AccountError(ValueError):
-    """A problem to show the person, attached to a form field where possible."""
-
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.field = field
-
 
 GENERIC_LOGIN_ERROR = "Enter a correct email address and password"
 
@@ -37,7 +29,7 @@ GENERIC_LOGIN_ERROR = "Enter a correct email address and password"
 def check_name(display_name: str) -> None:
     problem = names.name_problem(display_name)
     if problem:
-        raise AccountError(problem, "display_name")
+        raise ServiceError(problem, "display_name")
 
 
 def normalise_email(email: str) -> str:
@@ -49,25 +41,25 @@ def find_user_by_email(email: str) -> User | None:
 
 
 def authenticate(email: str, password: str) -> User:
-    """Return the user, or raise AccountError with one message whatever the cause (no account enumeration)."""
+    """Return the user, or raise ServiceError with one message whatever the cause (no account enumeration)."""
     user = find_user_by_email(email)
     now = utcnow()
     if user is None:
         passwords.check_password(None, password)
-        raise AccountError(GENERIC_LOGIN_ERROR)
+        raise ServiceError(GENERIC_LOGIN_ERROR)
     attempt = _reserve_attempt(user.id, now)
     if attempt is None:
         passwords.check_password(None, password)
         capture.record(db.session, "auth.login_blocked", user.organisation_id, "user", user.id, actor_id=user.id)
         db.session.commit()
-        raise AccountError(GENERIC_LOGIN_ERROR)
+        raise ServiceError(GENERIC_LOGIN_ERROR)
     locked = attempt.locked_until is not None
     if not passwords.check_password(user.password_hash, password) or not user.active:
         capture.record(
             db.session, "auth.login_failed", user.organisation_id, "user", user.id, actor_id=user.id, locked=locked
         )
         db.session.commit()
-        raise AccountError(GENERIC_LOGIN_ERROR)
+        raise ServiceError(GENERIC_LOGIN_ERROR)
     user.failed_logins = 0
     user.locked_until = None
     user.last_login_at = now
@@ -136,10 +128,10 @@ def invite(
     email = normalise_email(email)
     check_name(display_name)
     if role == OrgRole.ADMIN and actor.role != OrgRole.ADMIN:
-        raise AccountError("Only an admin can invite another admin", "role")
+        raise ServiceError("Only an admin can invite another admin", "role")
     existing = find_user_by_email(email)
     if existing is not None and existing.organisation_id == actor.organisation_id:
-        raise AccountError("Someone with this email address already has an account", "email")
+        raise ServiceError("Someone with this email address already has an account", "email")
     # An account in another organisation is none of this organisation's business: the invitation is made
     # exactly as for a new address, and the clash is explained only to whoever opens the link.
     # Inviting the same address again (to the same place) replaces the invitation still waiting: one link works.
@@ -190,15 +182,15 @@ def accept_invitation(
 ) -> User:
     token = usable_token(raw, TokenPurpose.INVITATION)
     if token is None:
-        raise AccountError("This invitation link has expired or has already been used")
+        raise ServiceError("This invitation link has expired or has already been used")
     check_name(display_name)
     if account_exists(token):
-        raise AccountError(ACCOUNT_EXISTS)
+        raise ServiceError(ACCOUNT_EXISTS)
     problems = password_problems(
         password, db.session.get(Organisation, token.organisation_id), token.email, display_name
     )
     if problems:
-        raise AccountError(problems[0], "password")
+        raise ServiceError(problems[0], "password")
     user = User(
         organisation_id=token.organisation_id,
         email=token.email,
@@ -278,11 +270,11 @@ def _issue_and_send_reset(user_id: int | None, secret: tuple[str, str], message:
 def reset_password(raw: str, password: str) -> User:
     token = usable_token(raw, TokenPurpose.PASSWORD_RESET)
     if token is None or token.user is None or not token.user.active:
-        raise AccountError("This password reset link has expired or has already been used")
+        raise ServiceError("This password reset link has expired or has already been used")
     user = token.user
     problems = password_problems(password, user.organisation, user.email, user.display_name)
     if problems:
-        raise AccountError(problems[0], "password")
+        raise ServiceError(problems[0], "password")
     user.password_hash = passwords.hash_password(password)
     user.session_version += 1
     user.failed_logins = 0
@@ -320,10 +312,10 @@ def _revoke_reset_links(user: User, except_for: AccountToken | None = None) -> N
 
 def change_password(user: User, current: str, new: str) -> None:
     if not passwords.check_password(user.password_hash, current):
-        raise AccountError("Your current password is not right", "current_password")
+        raise ServiceError("Your current password is not right", "current_password")
     problems = password_problems(new, user.organisation, user.email, user.display_name)
     if problems:
-        raise AccountError(problems[0], "password")
+        raise ServiceError(problems[0], "password")
     user.password_hash = passwords.hash_password(new)
     user.session_version += 1
     capture.name_action(user, "user.password_changed")
@@ -351,7 +343,7 @@ def update_profile(
 
 def change_role(actor: User, member: User, role: OrgRole, partner_kind: PartnerKind) -> None:
     if member.id == actor.id:
-        raise AccountError("You cannot change your own role", "role")
+        raise ServiceError("You cannot change your own role", "role")
     if member.role == role and member.partner_kind == partner_kind:
         return
     member.role = role
@@ -364,7 +356,7 @@ def change_role(actor: User, member: User, role: OrgRole, partner_kind: PartnerK
 
 def set_active(actor: User, member: User, active: bool) -> None:
     if member.id == actor.id:
-        raise AccountError("You cannot deactivate your own account")
+        raise ServiceError("You cannot deactivate your own account")
     if member.active == active:
         return
     member.active = active
@@ -438,7 +430,7 @@ def pending_invitations(organisation_id: int) -> list[AccountToken]:
 
 def create_organisation(name: str, slug: str, nation: str) -> Organisation:
     if db.session.scalar(sa.select(Organisation).where(Organisation.slug == slug)):
-        raise AccountError(f"An organisation with the short name {slug!r} already exists", "slug")
+        raise ServiceError(f"An organisation with the short name {slug!r} already exists", "slug")
     organisation = Organisation(name=name, slug=slug, nation=nation)
     db.session.add(organisation)
     capture.set_actor(db.session, None)
@@ -459,11 +451,11 @@ def create_user(
     email = normalise_email(email)
     check_name(display_name)
     if find_user_by_email(email):
-        raise AccountError("Someone with this email address already has an account", "email")
+        raise ServiceError("Someone with this email address already has an account", "email")
     if check_strength:
         problems = password_problems(password, organisation, email, display_name)
         if problems:
-            raise AccountError(problems[0], "password")
+            raise ServiceError(problems[0], "password")
     user = User(
         organisation_id=organisation.id,
         email=email,

@@ -10,6 +10,7 @@ from .. import mail
 from ..codes import OrgRole, PartnerKind, TokenPurpose
 from ..extensions import limiter
 from ..permissions import public, requires
+from ..services import ServiceError
 from ..web.forms import add_error, safe_next
 from ..web.urls import external_url
 from . import bp, service
@@ -48,7 +49,7 @@ def login():
     if form.validate_on_submit():
         try:
             user = service.authenticate(form.email.data, form.password.data)
-        except service.AccountError as error:
+        except ServiceError as error:
             add_error(form, str(error), "email")
         else:
             target = safe_next()
@@ -90,7 +91,7 @@ def invite():
                 role=OrgRole(form.role.data),
                 partner_kind=PartnerKind(form.partner_kind.data),
             )
-        except service.AccountError as error:
+        except ServiceError as error:
             add_error(form, str(error), error.field)
         else:
             link = external_url("auth.accept_invitation", token=secret)
@@ -136,7 +137,7 @@ def accept_invitation(token: str):
                 communication_needs_other=_needs_other(form),
                 preferred_language=form.preferred_language.data,
             )
-        except service.AccountError as error:
+        except ServiceError as error:
             add_error(form, str(error), error.field)
         else:
             session.clear()
@@ -191,7 +192,7 @@ def reset_password(token: str):
     if form.validate_on_submit():
         try:
             service.reset_password(token, form.password.data)
-        except service.AccountError as error:
+        except ServiceError as error:
             add_error(form, str(error), error.field)
         else:
             logout_user()
@@ -217,7 +218,7 @@ def profile():
                 communication_needs_other=_needs_other(form),
                 preferred_language=form.preferred_language.data,
             )
-        except service.AccountError as error:
+        except ServiceError as error:
             add_error(form, str(error), error.field)
         else:
             session["lang"] = form.preferred_language.data
@@ -233,7 +234,7 @@ def change_password():
     if form.validate_on_submit():
         try:
             service.change_password(current_user, form.current_password.data, form.password.data)
-        except service.AccountError as error:
+        except ServiceError as error:
             add_error(form, str(error), error.field)
         else:
             # The old session is now dead everywhere; start a new one here so this device stays signed in.

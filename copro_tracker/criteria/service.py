@@ -12,24 +12,18 @@ from collections.abc import Iterable
 
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
-from sqlalchemy.orm.exc import StaleDataError
 
 from ..audit import capture
 from ..codes import AssessmentLinkKind, AssessmentStatus
 from ..extensions import db
 from ..models import Activity, Assessment, Decision, Evidence, Initiative, Output, User, utcnow
 from ..permissions import can
+from ..services import ServiceError, check_version, commit_or_conflict
 from ..tenancy import parse_id
 from .framework import Criterion, Framework
 
 LINK_ORDER = tuple(AssessmentLinkKind)
 _STALE = "Someone else answered this assessment while you were deciding. Read their answer below."
-
-
-class AssessmentError(ValueError):
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.field = field
 
 
 def _with_people(stmt: sa.Select) -> sa.Select:
@@ -118,14 +112,14 @@ def check_links(initiative: Initiative, links: Iterable[tuple[str, int]]) -> lis
         try:
             link_kind = AssessmentLinkKind(kind)
         except (ValueError, TypeError) as error:
-            raise AssessmentError("Choose records from this initiative's lists") from error
+            raise ServiceError("Choose records from this initiative's lists") from error
         number = parse_id(ident)
         if number is None:
-            raise AssessmentError("Choose records from this initiative's lists", f"link_{link_kind.value}")
+            raise ServiceError("Choose records from this initiative's lists", f"link_{link_kind.value}")
         wanted.setdefault(link_kind, set()).add(number)
     for kind, ids in wanted.items():
         if _ids_in_initiative(initiative, kind, ids) != ids:
-            raise AssessmentError("Choose records from this initiative's lists", f"link_{kind.value}")
+            raise ServiceError("Choose records from this initiative's lists", f"link_{kind.value}")
     return [{"kind": kind.value, "id": ident} for kind in LINK_ORDER for ident in sorted(wanted.get(kind, ()))]
 
 
@@ -147,19 +141,19 @@ def record_assessment(
     """
     capture.set_actor(db.session, actor.id)
     if not can(actor, "criteria.assess", initiative):
-        raise AssessmentError("Only commissioners can record an assessment", "status")
+        raise ServiceError("Only commissioners can record an assessment", "status")
     if criterion.framework_id != framework.id:
-        raise AssessmentError("That criterion is not part of this framework", "status")
+        raise ServiceError("That criterion is not part of this framework", "status")
     try:
         chosen = AssessmentStatus(status)
     except ValueError as error:
-        raise AssessmentError("Choose whether the criterion is met", "status") from error
+        raise ServiceError("Choose whether the criterion is met", "status") from error
     narrative = narrative.strip()
     if not narrative:
-        raise AssessmentError("Explain how you reached this assessment", "narrative")
+        raise ServiceError("Explain how you reached this assessment", "narrative")
     stored_links = check_links(initiative, links)
     if _latest_id(initiative, criterion.id) != expected_latest_id:
-        raise AssessmentError(
+        raise ServiceError(
             "Someone else recorded an assessment of this criterion while you were writing yours. "
             "Read it below, then save yours again.",
             "narrative",
@@ -194,19 +188,20 @@ def respond(
     """A citizen-partner member co-signs the assessment, or records that they disagree and why."""
     capture.set_actor(db.session, actor.id)
     if assessment.initiative_id != initiative.id or assessment.organisation_id != initiative.organisation_id:
-        raise AssessmentError("This assessment belongs to another initiative", "decision")
+        raise ServiceError("This assessment belongs to another initiative", "decision")
     if not can(actor, "criteria.respond", initiative):
-        raise AssessmentError(
+        raise ServiceError(
             "Only citizen partners who are members of this initiative can co-sign or disagree", "decision"
         )
     if assessment.assessed_by_id == actor.id:
-        raise AssessmentError("You recorded this assessment, so someone else needs to co-sign it", "decision")
+        raise ServiceError("You recorded this assessment, so someone else needs to co-sign it", "decision")
     if _latest_id(initiative, assessment.criterion_id) != assessment.id:
-        raise AssessmentError(
+        raise ServiceError(
             "A newer assessment of this criterion has been recorded. Co-sign or disagree with that one.", "decision"
         )
-    if not assessment.awaiting_response or (expected_version is not None and expected_version != assessment.version):
-        raise AssessmentError(_STALE, "decision")
+    if not assessment.awaiting_response:
+        raise ServiceError(_STALE, "decision")
+    check_version(assessment, expected_version, _STALE, "decision", required=False)
     reason = reason.strip()
     now = utcnow()
     if agree:
@@ -214,14 +209,10 @@ def respond(
         action = "assessment.cosigned"
     else:
         if not reason:
-            raise AssessmentError("Explain why you disagree, so others can understand and respond", "reason")
+            raise ServiceError("Explain why you disagree, so others can understand and respond", "reason")
         assessment.disagreed_by_id, assessment.disagreed_at = actor.id, now
         assessment.disagreement_reason = reason
         action = "assessment.disagreed"
     capture.name_action(assessment, action, criterion=assessment.criterion_id)
-    try:
-        db.session.commit()
-    except StaleDataError as error:
-        db.session.rollback()
-        raise AssessmentError(_STALE, "decision") from error
+    commit_or_conflict(_STALE, "decision")
     return assessment

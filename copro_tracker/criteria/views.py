@@ -14,6 +14,7 @@ from wtforms.fields.choices import SelectChoice
 from .. import codes, labels
 from ..initiatives import queries
 from ..permissions import authorize, can, requires
+from ..services import ServiceError
 from ..tenancy import parse_id
 from ..web.forms import add_error
 from . import citations, pages, rules, service
@@ -166,7 +167,7 @@ def assess(initiative_id: int, criterion_id: str):
                 links=form.links(),
                 expected_latest_id=parse_id(latest),
             )
-        except service.AssessmentError as error:
+        except ServiceError as error:
             # A checkbox group with no records is not on the page: put the message on the first question.
             field = error.field
             if field in AssessmentForm.LINK_FIELDS and not getattr(form, field).choices:
@@ -224,7 +225,7 @@ def respond(initiative_id: int, assessment_id: int):
                 reason=form.reason.data or "",
                 expected_version=parse_id(version),
             )
-        except service.AssessmentError as error:
+        except ServiceError as error:
             add_error(form, str(error), error.field)
             assessment = service.get_assessment(initiative, assessment_id)
         else:

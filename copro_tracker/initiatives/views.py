@@ -13,6 +13,7 @@ from ..auth import service as accounts
 from ..auth.forms import ConfirmForm, InviteForm
 from ..codes import OrgRole, PartnerKind, StageKind, StageStatus
 from ..permissions import authorize, can, membership_of, requires
+from ..services import EditConflict, ServiceError
 from ..tenancy import parse_id
 from ..web.forms import add_error
 from ..web.govuk import GovRadioInput
@@ -108,7 +109,7 @@ def edit_initiative(initiative_id: int):
                 level=form.level.data,
                 nhs_partnered=bool(form.nhs_partnered.data),
             )
-        except service.EditConflict as error:
+        except EditConflict as error:
             # Keep what the person typed; show what is saved now so they can reconcile.
             current = queries.get_initiative(initiative_id, current_user.organisation_id)
             form.version.data = str(current.version)
@@ -161,7 +162,7 @@ def members(initiative_id: int):
             else:
                 try:
                     service.add_member(current_user, initiative, person, form.role.data, form.joined_on.data)
-                except service.InitiativeError as error:
+                except ServiceError as error:
                     add_error(form, str(error), error.field)
                 else:
                     flash(_("%(name)s has been added.", name=person.display_name), "success")
@@ -186,7 +187,7 @@ def change_member_role(initiative_id: int, membership_id: int):
     if form.validate_on_submit():
         try:
             service.change_member_role(current_user, initiative, membership, form.role.data)
-        except service.InitiativeError as error:
+        except ServiceError as error:
             flash(str(error), "error")
         else:
             flash(_("%(name)s's role has been changed.", name=membership.user.display_name), "success")
@@ -218,7 +219,7 @@ def tenure_dates(initiative_id: int, membership_id: int):
     if form.validate_on_submit():
         try:
             service.set_tenure(current_user, initiative, membership, form.joined_on.data, form.left_on.data)
-        except service.InitiativeError as error:
+        except ServiceError as error:
             add_error(form, str(error), error.field)
         else:
             flash(_("%(name)s's dates have been saved.", name=membership.user.display_name), "success")
@@ -240,7 +241,7 @@ def stage_dates(initiative_id: int, kind: str):
             # Only a finished stage shows (and accepts) a finish date; the gate sets it otherwise.
             finished = form.closed_on.data if stage.status == StageStatus.COMPLETE else None
             service.set_stage_dates(current_user, stage, form.opened_on.data, finished)
-        except service.InitiativeError as error:
+        except ServiceError as error:
             add_error(form, str(error), error.field)
         else:
             flash(_("The stage's dates have been saved."), "success")
@@ -275,7 +276,7 @@ def invite_member(initiative_id: int):
                 initiative_id=initiative.id,
                 initiative_role=form.initiative_role.data or "member",
             )
-        except accounts.AccountError as error:
+        except ServiceError as error:
             add_error(form, str(error), error.field)
         else:
             link = external_url("auth.accept_invitation", token=secret)
@@ -304,7 +305,7 @@ def sign_off(initiative_id: int, kind: str):
     if form.validate_on_submit():
         try:
             record = service.sign_off(current_user, stage, form.decision.data, form.comment.data or "")
-        except service.InitiativeError as error:
+        except ServiceError as error:
             add_error(form, str(error), error.field or "decision")
         else:
             flash(
@@ -329,7 +330,7 @@ def reopen_stage(initiative_id: int, kind: str):
     if form.validate_on_submit():
         try:
             service.reopen(current_user, stage, form.reason.data)
-        except service.InitiativeError as error:
+        except ServiceError as error:
             add_error(form, str(error), error.field or "reason")
         else:
             flash(

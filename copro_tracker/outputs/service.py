@@ -5,18 +5,14 @@ from __future__ import annotations
 from datetime import date
 
 import sqlalchemy as sa
-from sqlalchemy.orm.exc import StaleDataError
 
 from ..audit import capture
 from ..extensions import db
 from ..models import Activity, Evidence, Initiative, Output, ReciprocityEntry, User
 from ..permissions import can
+from ..services import ServiceError, check_version, commit_or_conflict
 
-
-class OutputError(ValueError):
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.field = field
+OUTPUT_CONFLICT = "Someone else changed this output while you were editing it"
 
 
 def _member_ids(initiative: Initiative) -> set[int]:
@@ -26,13 +22,13 @@ def _member_ids(initiative: Initiative) -> set[int]:
 def _check(initiative: Initiative, co_author_ids: list[int], evidence_id: int | None, url: str, on: date | None):
     unknown = set(co_author_ids) - _member_ids(initiative)
     if unknown:
-        raise OutputError("Co-authors must be members of the initiative", "co_author_ids")
+        raise ServiceError("Co-authors must be members of the initiative", "co_author_ids")
     if evidence_id is not None:
         evidence = db.session.get(Evidence, evidence_id)
         if evidence is None or evidence.initiative_id != initiative.id:
-            raise OutputError("Choose a file from this initiative's evidence", "evidence_id")
+            raise ServiceError("Choose a file from this initiative's evidence", "evidence_id")
     if bool(url) != bool(on):
-        raise OutputError("Give both the web address and the date it was published, or neither", "published_url")
+        raise ServiceError("Give both the web address and the date it was published, or neither", "published_url")
 
 
 def save_output(
@@ -57,8 +53,7 @@ def save_output(
         db.session.add(output)
         action = "output.recorded"
     else:
-        if expected_version is not None and output.version != expected_version:
-            raise OutputError("Someone else changed this output while you were editing it", "title")
+        check_version(output, expected_version, OUTPUT_CONFLICT, "title", required=False)
         action = "output.published" if published_url and not output.published_url else "output.updated"
     output.kind = kind
     output.title = title.strip()
@@ -69,11 +64,7 @@ def save_output(
     output.formats = sorted(set(formats))
     output.evidence_id = evidence_id
     capture.name_action(output, action)
-    try:
-        db.session.commit()
-    except StaleDataError as error:
-        db.session.rollback()
-        raise OutputError("Someone else changed this output while you were editing it", "title") from error
+    commit_or_conflict(OUTPUT_CONFLICT, "title")
     return output
 
 
@@ -91,13 +82,13 @@ def record_reciprocity(
 ) -> ReciprocityEntry:
     capture.set_actor(db.session, actor.id)
     if user_id not in _member_ids(initiative):
-        raise OutputError("Choose a member of the initiative", "user_id")
+        raise ServiceError("Choose a member of the initiative", "user_id")
     if occurred_on > date.today():
-        raise OutputError("The date must be today or in the past", "occurred_on")
+        raise ServiceError("The date must be today or in the past", "occurred_on")
     if activity_id is not None:
         activity = db.session.get(Activity, activity_id)
         if activity is None or activity.initiative_id != initiative.id:
-            raise OutputError("Choose an activity from this initiative", "activity_id")
+            raise ServiceError("Choose an activity from this initiative", "activity_id")
     entry = ReciprocityEntry(
         organisation_id=initiative.organisation_id,
         initiative=initiative,
@@ -112,12 +103,12 @@ def record_reciprocity(
     )
     if not can(actor, "reciprocity.approve", entry):
         if user_id == actor.id:
-            raise OutputError(
+            raise ServiceError(
                 "You cannot record a payment or other recognition for yourself. "
                 "Ask another lead of this initiative to record and approve it",
                 "user_id",
             )
-        raise OutputError("Only a lead of this initiative can record and approve payments or recognition", "user_id")
+        raise ServiceError("Only a lead of this initiative can record and approve payments or recognition", "user_id")
     db.session.add(entry)
     capture.name_action(entry, "reciprocity.recorded")
     db.session.commit()

@@ -12,6 +12,7 @@ from .. import labels
 from ..initiatives.access import load_initiative
 from ..models import Output
 from ..permissions import authorize, can, requires
+from ..services import ServiceError
 from ..tenancy import get_scoped, parse_id
 from ..web.forms import add_error
 from . import bp, service
@@ -67,7 +68,7 @@ def edit_output(initiative_id: int, output_id: int | None = None):
                 formats=form.formats.data or [],
                 evidence_id=parse_id(form.evidence_id.data),
             )
-        except service.OutputError as error:
+        except ServiceError as error:
             add_error(form, str(error), error.field)
         else:
             flash(_("“%(title)s” has been saved.", title=saved.title), "success")
@@ -122,7 +123,7 @@ def recognition(initiative_id: int):
                         occurred_on=form.occurred_on.data,
                         activity_id=parse_id(form.activity_id.data),
                     )
-                except service.OutputError as error:
+                except ServiceError as error:
                     add_error(form, str(error), error.field)
                 else:
                     flash(_("Recorded."), "success")

@@ -23,6 +23,7 @@ from ..audit import service as audit_service
 from ..codes import ReportKind as StoredKind
 from ..extensions import db
 from ..models import AuditEvent, Initiative, Organisation, ShareLink, User, utcnow
+from ..services import ServiceError
 from . import build, data, render_csv, render_html, render_json, render_pdf
 
 FORMATS = ("html", "pdf", "csv", "json")
@@ -37,12 +38,8 @@ SHARE_DEFAULT_DAYS = 30
 SHARE_MAX_DAYS = 90
 
 
-class ReportError(ValueError):
-    """A report that cannot be produced as asked; the message is written for the person asking."""
-
-
-class ReportTooLarge(ReportError):
-    pass
+class ReportTooLarge(ServiceError):
+    """A report too large for the format asked for; the page offers the formats that can carry it."""
 
 
 @dataclass(frozen=True)
@@ -246,7 +243,7 @@ def download(
 ) -> Download:
     """Produce the PDF, CSV zip or JSON bundle, audit it, and return the bytes to send."""
     if fmt not in ("pdf", "csv", "json"):
-        raise ReportError(f"unknown format {fmt!r}")
+        raise ServiceError(f"unknown format {fmt!r}")
     report = prepare(organisation, spec, for_pdf=fmt == "pdf")
     if fmt == "pdf":
         body = render_pdf.render_pdf(render_html.render_print_html(report))
@@ -296,7 +293,7 @@ def token_hash(token: str) -> str:
 def create_share_link(user: User, spec: ReportSpec, expiry_days: int) -> tuple[ShareLink, str]:
     """A new link and its secret token (shown once, in the URL; only its hash is stored)."""
     if not 1 <= expiry_days <= SHARE_MAX_DAYS:
-        raise ReportError(f"A link can last from 1 to {SHARE_MAX_DAYS} days")
+        raise ServiceError(f"A link can last from 1 to {SHARE_MAX_DAYS} days")
     token = secrets.token_urlsafe(32)
     now = utcnow()
     link = ShareLink(

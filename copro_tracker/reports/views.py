@@ -12,6 +12,7 @@ from ..extensions import db, limiter
 from ..initiatives import queries
 from ..models import Organisation, ShareLink
 from ..permissions import authorize, can, public, requires
+from ..services import ServiceError
 from ..tenancy import get_scoped, parse_id
 from ..web.forms import add_error
 from ..web.urls import external_url
@@ -265,7 +266,7 @@ def new_share_link():
                 spec.kind, spec.period, spec.initiative_id, spec.statement_id, bool(form.anonymise_partners.data)
             )
             link, token = service.create_share_link(current_user, chosen, form.days)
-        except service.ReportError as error:
+        except ServiceError as error:
             add_error(form, str(error), "expiry_days")
         else:
             return render_template(

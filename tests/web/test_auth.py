@@ -11,6 +11,7 @@ from copro_tracker.codes import OrgRole
 from copro_tracker.extensions import db
 from copro_tracker.models import User
 from copro_tracker.models.audit import AuditEvent
+from copro_tracker.services import ServiceError
 
 
 def sign_in(client, email, password=PASSWORD):
@@ -193,7 +194,7 @@ def test_concurrent_wrong_guesses_check_no_more_passwords_than_the_threshold(app
             start.wait()
             try:
                 service.authenticate(email, f"wrong guess number {n}")
-            except service.AccountError:
+            except ServiceError:
                 refused.append(n)
 
     threads = [threading.Thread(target=guess, args=(n,)) for n in range(10)]

@@ -13,6 +13,7 @@ from copro_tracker.codes import OrgRole
 from copro_tracker.extensions import db
 from copro_tracker.models import AuditEvent, Output, ReciprocityEntry
 from copro_tracker.outputs import service as outputs_service
+from copro_tracker.services import ServiceError
 
 PLAN = {
     "kind": "information_advice_plan",
@@ -134,7 +135,7 @@ def test_nobody_records_or_approves_a_payment_to_themselves(client, commissioner
 
 def test_the_service_refuses_self_approval_whatever_the_form_says(commissioner, partner):
     initiative = make_initiative(commissioner, partner)
-    with pytest.raises(outputs_service.OutputError) as refused:
+    with pytest.raises(ServiceError) as refused:
         outputs_service.record_reciprocity(
             partner,
             initiative,

@@ -1,0 +1,64 @@
+"""What every service shares: the one error type for a refused write, and optimistic locking.
+
+A service refuses a write by raising ``ServiceError`` with a message written for the person and, where
+it is about one answer, the form field it belongs to; the route shows it in the GOV.UK error summary.
+``EditConflict`` is the refusal for "someone else saved first": the route shows the person's own
+changes beside the saved version (HTTP 409) and nothing is overwritten.
+
+Locking: records that people edit carry a ``version`` column (SQLAlchemy's ``version_id_col``). The
+form carries the version the person started from; ``check_version`` refuses a save made from an older
+one, and ``commit_or_conflict`` turns SQLAlchemy's stale-data error (a save that raced another) into
+the same refusal after rolling back, so no half-saved change survives.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy.orm.exc import StaleDataError
+
+from .extensions import db
+
+CONFLICT = "Someone else changed this record while you were editing it"
+
+
+class ServiceError(ValueError):
+    """A write the service refused, with a message for the person and the form field it is about."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+class EditConflict(ServiceError):
+    """Someone else saved first: nothing is overwritten; the person sees both versions."""
+
+
+def check_version(
+    record: object, expected: int | None, message: str = CONFLICT, field: str | None = None, *, required: bool = True
+) -> None:
+    """Refuse a save made from another version of ``record`` than the one stored.
+
+    ``required=False`` lets a caller with no version to compare (a create-or-update form's first save)
+    through; otherwise a missing version is a conflict, because nobody can say what the person saw.
+    """
+    if expected is None and not required:
+        return
+    if expected is None or record.version != expected:  # type: ignore[attr-defined]
+        raise EditConflict(message, field)
+
+
+def flush_or_conflict(message: str = CONFLICT, field: str | None = None) -> None:
+    """Flush (to check the version before further work in the same transaction); refuse as commit does."""
+    try:
+        db.session.flush()
+    except StaleDataError as error:
+        db.session.rollback()
+        raise EditConflict(message, field) from error
+
+
+def commit_or_conflict(message: str = CONFLICT, field: str | None = None) -> None:
+    """Commit; if another save got there first, roll back and refuse with ``EditConflict``."""
+    try:
+        db.session.commit()
+    except StaleDataError as error:
+        db.session.rollback()
+        raise EditConflict(message, field) from error
