@@ -89,10 +89,31 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
-        context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)
-
-        with context.begin_transaction():
+        if connection.dialect.name != "sqlite":
+            context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)
+            with context.begin_transaction():
+                context.run_migrations()
+            return
+        # SQLite's own recipe for changing a schema: foreign keys off (a batch operation rebuilds a table by
+        # dropping it, and other tables' rows refer to it), one transaction, then check every reference
+        # before committing. Alembic would otherwise commit after each revision, and Python's sqlite3 run
+        # DDL outside any transaction, so a run that failed part way (a downgrade refused for the data it
+        # would delete) kept its first steps. SQLite's DDL is transactional: each run is all-or-nothing.
+        connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+        try:
+            connection.exec_driver_sql("BEGIN")
+            # Configured inside that transaction, Alembic leaves committing it to us.
+            context.configure(
+                connection=connection, target_metadata=get_metadata(), transactional_ddl=True, **conf_args
+            )
             context.run_migrations()
+            broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+            if broken:
+                raise RuntimeError(f"The migration left rows referring to rows that do not exist: {broken[:5]}")
+            connection.commit()
+        finally:
+            connection.rollback()
+            connection.exec_driver_sql("PRAGMA foreign_keys=ON")
 
 
 if context.is_offline_mode():

@@ -8,6 +8,8 @@ Create Date: 2026-11-24 14:07:59.995201
 from alembic import op
 import sqlalchemy as sa
 
+from copro_tracker.migrating import refuse_to_drop_data, restore_audit_event_triggers
+
 from copro_tracker.models.audit import POSTGRES_TRIGGERS, SQLITE_TRIGGERS
 
 
@@ -154,6 +156,19 @@ def upgrade():
 
 
 def downgrade():
+    refuse_to_drop_data(
+        revision,
+        tables=[
+            "audit_event",
+            "account_token",
+            "user_account",
+            "audit_verification",
+            "audit_value",
+            "audit_checkpoint",
+            "audit_chain_head",
+            "organisation",
+        ],
+    )
     if op.get_bind().dialect.name == "postgresql":
         op.execute("DROP TRIGGER IF EXISTS audit_event_no_update ON audit_event")
         op.execute("DROP TRIGGER IF EXISTS audit_event_no_truncate ON audit_event")
