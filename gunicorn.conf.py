@@ -43,10 +43,12 @@ def on_starting(server):
         from copro_tracker import create_app
         from copro_tracker.activities.service import sweep_evidence_store
         from copro_tracker.cli import describe_sweep
+        from copro_tracker.extensions import db
 
         app = create_app()
         with app.app_context():
             report = sweep_evidence_store(grace_seconds=app.config["STORAGE_SWEEP_GRACE_MINUTES"] * 60)
+            db.engine.dispose()  # the master keeps no connection; each worker opens its own
         server.log.info("Evidence store sweep at start-up:\n%s", describe_sweep(report))
     except Exception:
         server.log.exception("Evidence store sweep at start-up failed; starting anyway")
