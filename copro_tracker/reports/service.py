@@ -24,6 +24,7 @@ from ..codes import ReportKind as StoredKind
 from ..extensions import db
 from ..models import AuditEvent, Initiative, Organisation, ShareLink, User, utcnow
 from ..services import ServiceError
+from ..web.govuk import read_date
 from . import build, data, render_csv, render_html, render_json, render_pdf
 
 FORMATS = ("html", "pdf", "csv", "json")
@@ -89,6 +90,18 @@ def parse_spec(
     today = date.today()
 
     def day(name: str, label: str) -> date | None:
+        # The page's GOV.UK date inputs send name-day, name-month and name-year; links (downloads, share links)
+        # carry the ISO date as name.
+        parts = [args.get(f"{name}-{part}") for part in ("day", "month", "year")]
+        if any(part is not None for part in parts):
+            parts = [(part or "").strip() for part in parts]
+            if not any(parts):
+                return None
+            try:
+                return read_date(parts, label)
+            except ValueError as error:
+                errors[name] = str(error)
+                return None
         raw = (args.get(name) or "").strip()
         if not raw:
             return None

@@ -82,13 +82,34 @@ def error_summary(form: Form) -> dict[str, Any]:
     return params
 
 
+EARLIEST_YEAR = 1900
+
+
+def read_date(parts: list[str], subject: str) -> date:
+    """A day, month and year as typed into a GOV.UK date input, or ValueError saying once what is wrong with it."""
+    parts = [str(p).strip() for p in parts]
+    if not all(parts):
+        names = (_("a day"), _("a month"), _("a year"))
+        missing = [name for name, part in zip(names, parts, strict=True) if not part]
+        raise ValueError(_("%(subject)s must include %(parts)s", subject=subject, parts=_(" and ").join(missing)))
+    if not all(p.isdigit() and len(p) <= 4 for p in parts):
+        raise ValueError(_("%(subject)s must be a real date, like 27 3 2025", subject=subject))
+    day, month, year = (int(p) for p in parts)
+    if year < 100:
+        raise ValueError(_("%(subject)s must include the whole year, like 2025", subject=subject))
+    if year < EARLIEST_YEAR:
+        raise ValueError(_("%(subject)s must be in %(year)s or later", subject=subject, year=EARLIEST_YEAR))
+    try:
+        return date(year, month, day)
+    except (ValueError, OverflowError) as error:
+        raise ValueError(_("%(subject)s must be a real date, like 27 3 2025", subject=subject)) from error
+
+
 class GovDateField(DateField):
     """A day/month/year date with messages that say exactly what is wrong, once.
 
     `invalid` names the date ("The date the activity happened must be a real date"); the other messages reuse its
     subject, the words before "must". `past_only` refuses dates after today, for things that have already happened."""
-
-    EARLIEST_YEAR = 1900
 
     def __init__(
         self,
@@ -118,22 +139,7 @@ class GovDateField(DateField):
         self.data = None
         if not any(parts):
             return
-        subject = self._subject()
-        if not all(parts):
-            names = (_("a day"), _("a month"), _("a year"))
-            missing = [name for name, part in zip(names, parts, strict=True) if not part]
-            raise ValueError(_("%(subject)s must include %(parts)s", subject=subject, parts=_(" and ").join(missing)))
-        if not all(p.isdigit() for p in parts):
-            raise ValueError(_("%(subject)s must be a real date, like 27 3 2025", subject=subject))
-        day, month, year = (int(p) for p in parts)
-        if year < 100:
-            raise ValueError(_("%(subject)s must include the whole year, like 2025", subject=subject))
-        if year < self.EARLIEST_YEAR:
-            raise ValueError(_("%(subject)s must be in %(year)s or later", subject=subject, year=self.EARLIEST_YEAR))
-        try:
-            self.data = date(year, month, day)
-        except (ValueError, OverflowError) as error:
-            raise ValueError(_("%(subject)s must be a real date, like 27 3 2025", subject=subject)) from error
+        self.data = read_date(parts, self._subject())
 
     def pre_validate(self, form) -> None:
         if self.data is None and not self.process_errors:

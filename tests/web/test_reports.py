@@ -144,8 +144,29 @@ def test_as_at_a_past_date_leaves_out_later_activities_and_bad_dates_are_explain
     response = client.get(f"/initiatives/{demo['day_ops'].id}/report?as_of=31-02-2026&date_from=2026-05-01")
     assert response.status_code == 400
     page = Page(response).check()
-    assert page.soup.select_one(".govuk-error-summary a[href='#report-as-of']")
-    assert page.soup.select_one("#report-as-of")
+    assert page.soup.select_one(".govuk-error-summary a[href='#report-as-of-day']")
+    assert page.soup.select_one("#report-as-of-day")
+
+
+def test_the_report_dates_are_typed_as_day_month_and_year(client, demo):
+    login(client, demo["tom"])
+    url = f"/initiatives/{demo['day_ops'].id}/report"
+    before = date.today() - timedelta(days=30)
+    fields = {"as_of-day": before.day, "as_of-month": before.month, "as_of-year": before.year}
+    page = Page(client.get(url, query_string=fields)).check()
+    assert "What makes a good day?" in page.text() and "Steering group: choosing providers" not in page.text()
+    assert page.soup.select_one("#report-as-of-year")["value"] == str(before.year)
+    download = page.soup.select_one("a[href*='/report/csv']")["href"]
+    assert f"as_of={before.isoformat()}" in download, "links keep the date, as an ISO date"
+
+    response = client.get(url, query_string={"as_of-day": "1", "as_of-month": "1", "as_of-year": "1850"})
+    assert response.status_code == 400
+    page = Page(response).check()
+    assert page.errors() == ["The 'as at' date must be in 1900 or later"]
+    response = client.get(url, query_string={"date_from-day": "12", "date_from-month": "", "date_from-year": "2025"})
+    assert Page(response).check().errors() == ["The start date must include a month"]
+    # The ISO form still works for links made before.
+    assert client.get(url, query_string={"as_of": before.isoformat()}).status_code == 200
 
 
 # --- PDF ------------------------------------------------------------------------------------------------
