@@ -71,3 +71,8 @@ def label(mapping: dict, key: object) -> str:
 def message(value: Message) -> str:
     """A message from the domain core, in the current request's language."""
     return value.render(gettext)
+
+
+def reason_text(reason: object) -> str:
+    """A criteria reason in the current request's language (rules not yet on message ids stay English)."""
+    return reason.render(gettext)  # type: ignore[attr-defined]

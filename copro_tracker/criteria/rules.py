@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 from typing import Protocol
@@ -51,6 +51,7 @@ from ..codes import (
 )
 from ..domain.follow_through import review_overdue
 from ..domain.gates import MemberFact, SignOffFact, approving_sides
+from ..domain.messages import Message, Translator, identity
 from ..domain.people import side_for_role
 from .snapshot import (
     Activity,
@@ -81,6 +82,18 @@ class EvidenceRef:
 class Reason:
     text: str
     refs: tuple[EvidenceRef, ...] = ()
+    # The sentence as a message id with parameters (domain.messages), where the rule has moved to them:
+    # ``text`` is then its English rendering, and ``render`` gives it in another language.
+    message: Message | None = field(default=None, compare=False)
+
+    @classmethod
+    def of(cls, what: str | Message, refs: Sequence[EvidenceRef] = ()) -> Reason:
+        if isinstance(what, Message):
+            return cls(what.render(), tuple(refs), what)
+        return cls(what, tuple(refs))
+
+    def render(self, translate: Translator = identity) -> str:
+        return self.message.render(translate) if self.message is not None else self.text
 
 
 @dataclass(frozen=True, slots=True)
@@ -272,17 +285,17 @@ class _Tally:
         self.ok = self.partial = self.none = 0
         self.reasons: list[Reason] = []
 
-    def add(self, outcome: str, text: str, refs: Sequence[EvidenceRef] = ()) -> None:
+    def add(self, outcome: str, text: str | Message, refs: Sequence[EvidenceRef] = ()) -> None:
         setattr(self, outcome, getattr(self, outcome) + 1)
-        self.reasons.append(Reason(text, tuple(refs)))
+        self.reasons.append(Reason.of(text, refs))
 
     def count(self, outcome: str) -> None:
         """An item graded without a reason of its own (a summary reason speaks for all of them)."""
         setattr(self, outcome, getattr(self, outcome) + 1)
 
-    def note(self, text: str, refs: Sequence[EvidenceRef] = ()) -> None:
+    def note(self, text: str | Message, refs: Sequence[EvidenceRef] = ()) -> None:
         """A reason that informs without counting towards the grade (dissent, rating gaps...)."""
-        self.reasons.append(Reason(text, tuple(refs)))
+        self.reasons.append(Reason.of(text, refs))
 
     @property
     def status(self) -> Status:
@@ -298,8 +311,8 @@ class _Tally:
         return Finding(status or self.status, tuple(self.reasons))
 
 
-def _not_applicable(text: str, refs: Sequence[EvidenceRef] = ()) -> Finding:
-    return Finding(Status.NOT_APPLICABLE, (Reason(text, tuple(refs)),))
+def _not_applicable(text: str | Message, refs: Sequence[EvidenceRef] = ()) -> Finding:
+    return Finding(Status.NOT_APPLICABLE, (Reason.of(text, refs),))
 
 
 def _check_rung(name: str, value: int | None) -> None:
@@ -1476,7 +1489,7 @@ def dual_signoff(facts: InitiativeFacts) -> Finding:
     for stage in facts.stages:
         if not stage.at_gate:
             continue
-        name = _stage_name(stage.kind)
+        name = Message.of(f"criteria.stage.{stage.kind.value}")
         waiting = stage.status is StageStatus.AWAITING_SIGNOFF
         day = facts.as_of if waiting or stage.closed_on is None else stage.closed_on
         members = [MemberFact(m.user_id, side_for_role(m.org_role), m.role, m.active_on(day)) for m in facts.members]
@@ -1486,29 +1499,33 @@ def dual_signoff(facts: InitiativeFacts) -> Finding:
         approved = approving_sides(members, sign_offs, 1, stage.activities_changed_at if waiting else None)
         approvers = [s.user_id for s in stage.signoffs if s.verdict is SignOffDecision.APPROVE]
         refs = [_stage_ref(stage.kind), *(_member_ref(facts, user_id) for user_id in dict.fromkeys(approvers))]
-        missing = [
-            who
-            for side, who in ((Side.COMMISSIONER, "a commissioner"), (Side.CITIZEN_PARTNER, "a citizen partner"))
-            if side not in approved
-        ]
+        missing = [side for side in (Side.COMMISSIONER, Side.CITIZEN_PARTNER) if side not in approved]
+        sides = (
+            Message.of("criteria.sides.both" if len(missing) == 2 else f"criteria.sides.{missing[0].value}")
+            if missing
+            else None
+        )
         if not missing:
-            tally.add("ok", f"{name} was signed off by a commissioner and a citizen partner.", refs)
+            tally.add("ok", Message.of("criteria.signoff.signed", stage=name), refs)
         elif waiting:
-            tally.add("partial", f"{name} is waiting for sign-off from {_join(missing)}.", refs)
+            tally.add("partial", Message.of("criteria.signoff.waiting", stage=name, sides=sides), refs)
         else:
             outcome = "none" if len(missing) == 2 else "partial"
-            tally.add(outcome, f"{name} was closed without sign-off from {_join(missing)}.", refs)
+            tally.add(outcome, Message.of("criteria.signoff.closed_without", stage=name, sides=sides), refs)
         for signoff in stage.signoffs:
             if signoff.verdict is not SignOffDecision.DISSENT:
                 continue
-            who = "a citizen partner" if signoff.by_citizen_partner else "a commissioner"
-            said = f": {_quote(signoff.reason, 200)}" if signoff.reason.strip() else ", without giving a reason"
-            tally.note(
-                f"{name}: {who} disagreed at the sign-off{said}.",
-                [_stage_ref(stage.kind), _member_ref(facts, signoff.user_id)],
+            who = Message.of(
+                "criteria.sides.citizen_partner" if signoff.by_citizen_partner else "criteria.sides.commissioner"
             )
+            said = (
+                Message.of("criteria.signoff.dissent", stage=name, who=who, quote=_quote(signoff.reason, 200))
+                if signoff.reason.strip()
+                else Message.of("criteria.signoff.dissent_no_reason", stage=name, who=who)
+            )
+            tally.note(said, [_stage_ref(stage.kind), _member_ref(facts, signoff.user_id)])
     if not tally.reasons:
-        return _not_applicable("No stage has reached its sign-off yet.")
+        return _not_applicable(Message.of("criteria.signoff.none_yet"))
     return tally.finding()
 
 
@@ -1523,12 +1540,12 @@ def co_leads_in_place(facts: InitiativeFacts) -> Finding:
     partner = [m for m in leads if m.is_citizen_partner]
     staff = [m for m in leads if m.is_staff]
     tally = _Tally()
-    when = "" if facts.initiative.closed else " at the moment"
-    for people, who in ((partner, "citizen partner"), (staff, "commissioner")):
+    when = "" if facts.initiative.closed else "_now"
+    for people, who in ((partner, "citizen_partner"), (staff, "commissioner")):
         if people:
-            tally.add("ok", f"A {who} is a co-lead.", [_member_ref(facts, m.user_id) for m in people])
+            tally.add("ok", Message.of(f"criteria.co_leads.{who}"), [_member_ref(facts, m.user_id) for m in people])
         else:
-            tally.add("none", f"There is no {who} co-lead{when}.")
+            tally.add("none", Message.of(f"criteria.co_leads.no_{who}{when}"))
     return tally.finding()
 
 

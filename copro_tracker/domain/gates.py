@@ -151,4 +151,4 @@ def evaluate_gate(
 def refusal(gate: Gate) -> Message | None:
     """Why an approval cannot be accepted now, naming the first real blocker; None when nothing blocks it."""
     blockers = gate.blockers
-    return Message("gate.refused", {"need": blockers[0]}) if blockers else None
+    return Message.of("gate.refused", need=blockers[0]) if blockers else None

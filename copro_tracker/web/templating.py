@@ -59,3 +59,4 @@ def init_template_helpers(app: Flask) -> None:
     app.add_template_filter(format_datetime, "datetime")
     app.add_template_filter(lambda key, mapping: labels.label(mapping, key), "label")
     app.add_template_filter(labels.message, "message")
+    app.add_template_filter(labels.reason_text, "reason_text")
