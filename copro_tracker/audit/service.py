@@ -103,6 +103,10 @@ STREAM_BATCH = 5000
 # References looked up per query when checking erasable values (SQLite's oldest limit on parameters is 999).
 VALUE_BATCH = 500
 _REF = re.compile(r'"ref":"([0-9a-f]{64})"')
+_REF_B = re.compile(rb'"ref":"([0-9a-f]{64})"')
+_REF_BYTES = b'"ref":"'
+_HEX64 = re.compile(r"[0-9a-f]{64}")
+_MASK = (1 << 256) - 1
 _SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,79}")
 _OUTSIDE_KEY = "audit.outside_checkpoints"
 
@@ -211,9 +215,11 @@ def _event_columns() -> tuple[sa.ColumnElement[Any], ...]:
     return (AuditEvent.seq, AuditEvent.prev_hash, AuditEvent.hash, _payload_bytes())
 
 
-def _verify_stream(organisation_id: int, upto: int | None = None, sizes: Iterable[int] = ()) -> VerifyResult:
+def _verify_stream(
+    organisation_id: int, upto: int | None = None, sizes: Iterable[int] = (), tally: _RefTally | None = None
+) -> VerifyResult:
     with _rows(_event_columns(), organisation_id, upto) as rows:
-        return ledger.verify_chain(rows, record_roots_at=list(sizes))
+        return ledger.verify_chain(tally.read(rows) if tally is not None else rows, record_roots_at=list(sizes))
 
 
 def chain_size(organisation: Organisation) -> int:
@@ -422,7 +428,73 @@ def _value_problem(seq: int, payload: str, ref: str, row: tuple[str | None, str 
     )
 
 
-def _value_failure(organisation_id: int, size: int) -> Failure | None:
+class _RefTally:
+    """Counts and sums (mod 2**256) the value references in the payloads streamed past it.
+
+    Equal to the same tally over the organisation's `audit_value` rows exactly when each reference has
+    its row (references are random and unique), at the cost of a substring test per event, so the
+    slow per-event lookup only runs when something is wrong."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.total = 0
+
+    def read(self, rows: Iterable[Any]) -> Iterator[Any]:
+        for row in rows:
+            payload = row[3]
+            if isinstance(payload, str):
+                payload = payload.encode()
+            if _REF_BYTES in payload:
+                for ref in _REF_B.findall(payload):
+                    self.count += 1
+                    self.total = (self.total + int(ref, 16)) & _MASK
+            yield row
+
+
+def _value_failure(organisation_id: int, size: int, tally: _RefTally) -> Failure | None:
+    """The first erasable value that was edited, or whose row was removed or re-keyed, or None.
+
+    Streams the organisation's values once: each not yet erased must hash (with its salt) to its own
+    reference, and together their references must tally with those the events signed. Only if
+    something is wrong are the events searched, to name the event and field."""
+    count = total = 0
+    edited: tuple[str, str | None, str | None] | None = None
+    stmt = sa.select(AuditValue.ref, AuditValue.salt, AuditValue.value).where(
+        AuditValue.organisation_id == organisation_id
+    )
+    for ref, salt, value in db.session.execute(stmt.execution_options(yield_per=STREAM_BATCH)):
+        count += 1
+        total = (total + int(ref, 16)) & _MASK if _HEX64.fullmatch(ref) else total
+        if value is not None and edited is None:
+            try:
+                intact = salt is not None and capture.value_ref(salt, value) == ref
+            except ValueError:
+                intact = False
+            if not intact:
+                edited = (ref, salt, value)
+    if edited is not None:
+        ref, salt, value = edited
+        found = db.session.execute(
+            sa.select(AuditEvent.seq, AuditEvent.payload)
+            .where(AuditEvent.organisation_id == organisation_id, AuditEvent.payload.contains(ref, autoescape=True))
+            .order_by(AuditEvent.seq)
+            .limit(1)
+        ).first()
+        if found is None:
+            return Failure(
+                None,
+                "value_mismatch",
+                f"An audit value (reference {ref[:16]}…) no longer matches its reference, and no event refers to it.",
+            )
+        return _value_problem(found.seq, found.payload, ref, (salt, value))
+    if (count, total) == (tally.count, tally.total):
+        return None
+    # Something differs: find the event whose value row is gone. If none is, the difference is only rows
+    # no verified event refers to (values of events appended while this ran): they change no history.
+    return _locate_value_problem(organisation_id, size)
+
+
+def _locate_value_problem(organisation_id: int, size: int) -> Failure | None:
     """The first event (by seq) whose erasable values were edited or removed, or None.
 
     Reads the events that refer to values a window of seqs at a time (plain queries, so nothing else is
@@ -648,7 +720,8 @@ def verify_organisation(
     for copy in (outside, kept.checkpoint if isinstance(kept, _KeptOutside) else None):
         if copy is not None:
             sizes.append(copy.statement.tree_size)
-    result = _verify_stream(organisation.id, sizes=sizes)
+    tally = _RefTally()
+    result = _verify_stream(organisation.id, sizes=sizes, tally=tally)
     failure = result.failure
     if failure is None:
         failure = next(_checkpoint_failures(organisation, checkpoints, result, public), None)
@@ -659,7 +732,7 @@ def verify_organisation(
     if failure is None and kept is not None:
         failure = kept if isinstance(kept, Failure) else _kept_outside_failure(organisation, kept, result, public)
     if failure is None:
-        failure = _value_failure(organisation.id, result.size)
+        failure = _value_failure(organisation.id, result.size, tally)
     if failure is None:
         failure = _unguarded_failure()
     if not record:
