@@ -179,6 +179,18 @@ def init_error_pages(app: Flask) -> None:
     for error_class in (sa.exc.OperationalError, sa.exc.InterfaceError, sa.exc.TimeoutError):
         app.register_error_handler(error_class, database_error)
 
+    # Registered after Flask-SQLAlchemy's, so it runs first. A connection lost after the response was made
+    # (the session's closing ROLLBACK fails) must not turn that finished page into the server's bare 500.
+    @app.teardown_appcontext
+    def end_session(_error: BaseException | None) -> None:
+        try:
+            db.session.remove()
+        except sa.exc.SQLAlchemyError as error:
+            if database_fault(error) is None:
+                raise
+            app.logger.warning("Database connection lost while ending a request: %s", error.__class__.__name__)
+            db.session.registry.clear()
+
     @app.errorhandler(HTTPException)
     def other_http_error(error: HTTPException):
         code = error.code or 500

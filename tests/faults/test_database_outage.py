@@ -77,3 +77,23 @@ def test_the_error_pages_themselves_need_no_database(outage, commissioner):
     response = client.get("/static/no-such-file.css")
     assert response.status_code == 404
     Page(response).check()
+
+
+def test_a_connection_lost_after_the_page_was_made_does_not_become_a_bare_500(outage, commissioner):
+    """Seen in bench/outage.py: the page was ready, then the session's closing ROLLBACK met the dead
+    connection in teardown and gunicorn sent its own empty 500. (On SQLite an open connection survives
+    the cut, so this bites on PostgreSQL.)"""
+    from copro_tracker.permissions import public
+
+    @public
+    def read_then_lose_the_database():
+        db.session.execute(sa.text("SELECT 1"))  # a transaction is open when the request ends
+        outage.cut()
+        return "made before the outage"
+
+    outage.app.add_url_rule("/read-then-cut", "read_then_cut", read_then_lose_the_database)
+    client = outage.app.test_client()
+    response = client.get("/read-then-cut")
+    assert response.status_code == 200 and response.get_data(as_text=True) == "made before the outage"
+    outage.restore()
+    assert client.get("/").status_code == 200
