@@ -248,7 +248,13 @@ def main() -> None:
         )
         header = f"{'page':<12} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'non-2xx':>8} {'hello/s':>8} {'ratio':>7}"
         print(header)
-        for name in args.pages:
+        for number, name in enumerate(args.pages):
+            if number:
+                # A fresh app server per page: requests a slow page left queued (wrk stops sending, the
+                # workers do not stop serving) would otherwise be charged to the next page.
+                stop(app)
+                app = serve("copro_tracker:create_app()", APP_PORT, env, args.workers, config)
+                _wait_ready(APP_PORT, app, "/sign-in")
             pairs = []
             for _ in range(args.repeat):
                 base = run_wrk(f"http://{HOST}:{HELLO_PORT}/", args, str(script), None)

@@ -111,7 +111,8 @@ def main() -> None:
     script.write_text(POST_SCRIPT)
     config = folder / "gunicorn.conf.py"
     config.write_text("")
-    key = folder / "audit-signing-key.pem"
+    # One key across runs: a checkpoint signed in one run must verify in the next.
+    key = Path(tempfile.gettempdir()) / "copro-bench-audit-signing-key.pem"
     env = dict(os.environ)
     env.update(
         FLASK_CONFIG="development",
