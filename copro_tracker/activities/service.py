@@ -266,8 +266,9 @@ def record_attendance(
         attendance.contributed = bool(row.contributed)
         attendance.adjustments_requested = sorted({n for n in row.requested if n in NEEDS})
         attendance.adjustments_provided = sorted({n for n in row.provided if n in NEEDS})
-    flag_modified(activity, "notes")
+    # After the stage is locked: refreshing the stage cascades to its activities and would drop the flag.
     _stage_changed(activity.stage)
+    flag_modified(activity, "notes")  # attendance changes alone still take a new version
     capture.name_action(activity, "activity.attendance_recorded")
     flush_or_conflict()
     refresh_stage(activity.stage)

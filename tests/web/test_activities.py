@@ -302,3 +302,23 @@ def test_overview_lists_stage_activities_with_links(client, team):
     link = page.soup.select_one(f"a[href='/initiatives/{team.initiative.id}/activities/{activity.id}']")
     assert link is not None and "Unconfirmed" in link.parent.text
     assert page.soup.select_one(f"a[href='/initiatives/{team.initiative.id}/activities/new?stage=design']")
+
+
+def test_saving_attendance_takes_a_new_version_so_a_second_stale_save_is_refused(team):
+    """Two people change the attendance of the same activity from the same page: the second is told, not
+    silently overwriting the first."""
+    from copro_tracker.activities import service as activities
+    from copro_tracker.services import EditConflict
+
+    activity = make_activity(team)
+    seen = activity.version
+    partner_row = next(a for a in activity.attendances if a.user_id == team.partner.id)
+    activities.record_attendance(
+        team.commissioner, activity, [activities.AttendanceRow(partner_row.id, False, [], [])], seen
+    )
+    assert db.session.get(Activity, activity.id).version == seen + 1
+    activity = db.session.get(Activity, activity.id)
+    with pytest.raises(EditConflict):
+        activities.record_attendance(
+            team.partner, activity, [activities.AttendanceRow(partner_row.id, True, [], [])], seen
+        )

@@ -274,6 +274,7 @@ CASES: dict[str, Case] = {
             ("activity.recorded", "activity", "commissioner"),
             ("attendance.created", "attendance", "commissioner"),
             ("attendance.created", "attendance", "commissioner"),
+            ("stage.updated", "stage", "commissioner"),  # activities_changed_at: approvals before now are asked again
         ],
     ),
     "activity.record_on_behalf": Case(
@@ -284,6 +285,7 @@ CASES: dict[str, Case] = {
         [
             ("activity.recorded_on_behalf", "activity", "commissioner"),
             ("attendance.created", "attendance", "commissioner"),
+            ("stage.updated", "stage", "commissioner"),  # activities_changed_at: approvals before now are asked again
         ],
     ),
     "activity.update": Case(
@@ -332,7 +334,10 @@ CASES: dict[str, Case] = {
         lambda w, c: activities.confirm(
             w["partner"], c["activity"], correct=True, notes="It was at the library", note="Wrong place"
         ),
-        [("activity.corrected", "activity", "partner")],
+        [
+            ("activity.corrected", "activity", "partner"),
+            ("stage.updated", "stage", "partner"),  # a correction changes the record approvals were given on
+        ],
         setup=on_behalf_activity,
     ),
     "attendance.rate": Case(
