@@ -139,6 +139,12 @@ def _stage_changed(*stages: Stage) -> None:
     """An activity in these stages was added or changed: approvals given before now are asked for again."""
     now = utcnow()
     for stage in stages:
+        # Lock the stage row first (PostgreSQL; SQLite serialises writers itself) and read its current
+        # version: people recording activities in the same stage at once then queue here, instead of all
+        # but one failing the stage's version check at commit. The chain-head lock comes later, so the lock
+        # order is fixed. Callers flag the activity itself after this: the refresh would drop a bare flag.
+        with db.session.no_autoflush:  # the new activity is not named for the audit trail yet
+            db.session.refresh(stage, with_for_update=True)
         stage.activities_changed_at = now
 
 
