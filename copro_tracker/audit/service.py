@@ -295,31 +295,7 @@ def make_checkpoint(organisation: Organisation, *, commit: bool = True) -> Audit
         if commit:
             db.session.commit()
         return latest  # someone else signed at least as much while this one was reading
-    statement = ledger.Checkpoint(organisation.slug, result.size, result.root, ledger.utc_now_iso())
-    row = AuditCheckpoint(
-        organisation_id=organisation.id,
-        tree_size=statement.tree_size,
-        root_hash=statement.root_hash,
-        issued_at=statement.issued_at,
-        signature=ledger.sign_checkpoint(key, statement),
-        key_id=ledger.public_key_id(key),
-    )
-    db.session.add(row)
-    db.session.flush()
-    _queue_outside_copy(organisation, statement, row.signature, row.key_id)
-    capture.record(
-        db.session,
-        "audit.checkpoint_made",
-        organisation.id,
-        "audit_checkpoint",
-        row.id,
-        tree_size=row.tree_size,
-        root_hash=row.root_hash,
-        key_id=row.key_id,
-    )
-    if commit:
-        db.session.commit()
-    return row
+    return _store_checkpoint(organisation, key, result.size, result.root, commit=commit)
 
 
 # --- verification ----------------------------------------------------------------------------------
