@@ -8,6 +8,8 @@ Create Date: 2026-11-26 10:15:00.000000
 from alembic import op
 import sqlalchemy as sa
 
+from copro_tracker.migrating import refuse_to_drop_data
+
 
 # revision identifiers, used by Alembic.
 revision = 'c3a1d9e4b7f2'
@@ -24,6 +26,7 @@ def upgrade():
 
 
 def downgrade():
+    refuse_to_drop_data(revision, columns=[("decision", "welsh_effects"), ("decision", "welsh_effects_note")])
     with op.batch_alter_table('decision', schema=None) as batch_op:
         batch_op.drop_column('welsh_effects_note')
         batch_op.drop_column('welsh_effects')

@@ -8,6 +8,8 @@ Create Date: 2026-11-26 09:40:00
 from alembic import op
 import sqlalchemy as sa
 
+from copro_tracker.migrating import refuse_to_drop_data
+
 
 revision = 'c3d5e7f90a12'
 down_revision = '5707bd23f5d1'
@@ -53,6 +55,19 @@ def upgrade():
 
 
 def downgrade():
+    refuse_to_drop_data(
+        revision,
+        columns=[
+            ("activity", "languages"),
+            ("activity", "interpretation"),
+            ("activity", "material_formats"),
+            ("initiative", "nhs_partnered"),
+            ("recommendation", "raised_on"),
+            ("recommendation", "reviewed_on"),
+            ("recommendation", "review_outcome"),
+            ("recommendation", "reviewed_by_id"),
+        ],
+    )
     op.execute(sa.text("UPDATE user_account SET preferred_language = 'en' WHERE preferred_language IS NULL"))
     with op.batch_alter_table('user_account', schema=None) as batch_op:
         batch_op.alter_column('preferred_language', existing_type=sa.String(length=2), nullable=False)

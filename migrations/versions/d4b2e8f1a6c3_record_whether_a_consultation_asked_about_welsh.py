@@ -8,6 +8,8 @@ Create Date: 2026-11-26 10:40:00.000000
 from alembic import op
 import sqlalchemy as sa
 
+from copro_tracker.migrating import refuse_to_drop_data
+
 
 # revision identifiers, used by Alembic.
 revision = 'd4b2e8f1a6c3'
@@ -23,5 +25,6 @@ def upgrade():
 
 
 def downgrade():
+    refuse_to_drop_data(revision, columns=[("activity", "asked_about_welsh_effects")])
     with op.batch_alter_table('activity', schema=None) as batch_op:
         batch_op.drop_column('asked_about_welsh_effects')
