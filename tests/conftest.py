@@ -44,6 +44,25 @@ def _database_url(worker: str, tmp_dir) -> str:
     return url.set(database=name).render_as_string(hide_password=False)
 
 
+@pytest.fixture
+def fresh_url(tmp_path, worker_id: str) -> Iterator[str]:
+    """The URL of a new, empty database (no tables) of the kind the suite runs on."""
+    base = database_url(os.environ.get("TEST_DATABASE_URL"))
+    if not base:
+        yield f"sqlite:///{tmp_path / 'fresh.sqlite'}"
+        return
+    url = sa.make_url(base)
+    name = f"{url.database}_fresh_{worker_id}"
+    admin = sa.create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    yield url.set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
 class IsolatedClient(FlaskClient):
     """Each request runs in an empty context, so it gets its own app context, `g` and database session,
     exactly as in production, even though the test itself holds an app context for its own queries."""

@@ -14,7 +14,6 @@ import pytest
 import sqlalchemy as sa
 from flask import Flask
 
-from config import database_url
 from copro_tracker import create_app
 from copro_tracker.extensions import db
 
@@ -115,22 +114,3 @@ def impatient_app(app: Flask, tmp_path: Path) -> Iterator[Flask]:
 def store_files(folder: Path) -> list[str]:
     """Every file in an evidence store, staged or published."""
     return sorted(p.name for p in folder.rglob("*") if p.is_file()) if folder.exists() else []
-
-
-@pytest.fixture
-def fresh_url(tmp_path: Path, worker_id: str) -> Iterator[str]:
-    """The URL of a new, empty database (no tables) of the kind the suite runs on."""
-    base = database_url(os.environ.get("TEST_DATABASE_URL"))
-    if not base:
-        yield f"sqlite:///{tmp_path / 'fresh.sqlite'}"
-        return
-    url = sa.make_url(base)
-    name = f"{url.database}_fresh_{worker_id}"
-    admin = sa.create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    yield url.set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()

@@ -2,35 +2,14 @@
 
 from __future__ import annotations
 
-import os
-
 import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import upgrade
 
-from config import database_url
 from copro_tracker import create_app
 from copro_tracker.extensions import db
-
-
-@pytest.fixture
-def fresh_url(tmp_path, worker_id):
-    base = database_url(os.environ.get("TEST_DATABASE_URL"))
-    if not base:
-        yield f"sqlite:///{tmp_path / 'migrated.sqlite'}"
-        return
-    url = sa.make_url(base)
-    name = f"{url.database}_mig_{worker_id}"
-    admin = sa.create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    yield url.set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
 
 
 def test_migrations_match_the_models_and_guard_the_audit_table(fresh_url):
