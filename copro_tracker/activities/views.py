@@ -16,7 +16,7 @@ from ..codes import Nation, Side
 from ..models import Evidence
 from ..permissions import authorize, can, requires
 from ..services import EditConflict, ServiceError
-from ..web.forms import add_error
+from ..web.forms import add_error, show_conflict
 from . import bp, queries, service
 from .forms import (
     ActivityForm,
@@ -178,8 +178,7 @@ def edit_activity(initiative_id: int, activity_id: int):
             service.update_activity(current_user, initiative, record, details, _version(form))
         except EditConflict as error:
             conflict = queries.get_activity(initiative, activity_id)
-            form.version.data = str(conflict.version)
-            add_error(form, _("%(error)s. Check what is saved now, then save again.", error=str(error)), "title")
+            show_conflict(form, error, conflict.version, "title")
             return render_template(
                 "activities/form.html", form=form, initiative=initiative, activity=record, conflict=conflict
             ), 409
@@ -346,8 +345,7 @@ def edit_decision(initiative_id: int, decision_id: int):
             service.update_decision(current_user, decision, _decision_details(form, record.attendances), _version(form))
         except EditConflict as error:
             current = queries.get_decision(initiative, decision_id)
-            form.version.data = str(current.version)
-            add_error(form, _("%(error)s. Check what is saved now, then save again.", error=str(error)), "what")
+            show_conflict(form, error, current.version, "what")
             return render_template(
                 "activities/decision_form.html",
                 form=form,
@@ -448,8 +446,7 @@ def respond_recommendation(initiative_id: int, recommendation_id: int):
             )
         except EditConflict as error:
             recommendation = queries.get_recommendation(initiative, recommendation_id)
-            form.version.data = str(recommendation.version)
-            add_error(form, _("%(error)s. Check what is saved now, then save again.", error=str(error)), "response")
+            show_conflict(form, error, recommendation.version, "response")
             status = 409
         except ServiceError as error:
             add_error(form, str(error), error.field)
@@ -498,8 +495,7 @@ def review_recommendation(initiative_id: int, recommendation_id: int):
             )
         except EditConflict as error:
             recommendation = queries.get_recommendation(initiative, recommendation_id)
-            form.version.data = str(recommendation.version)
-            add_error(form, _("%(error)s. Check what is saved now, then save again.", error=str(error)), "outcome")
+            show_conflict(form, error, recommendation.version, "outcome")
             status = 409
         except ServiceError as error:
             add_error(form, str(error), error.field)

@@ -6,6 +6,7 @@ import unicodedata
 from urllib.parse import urlsplit
 
 from flask import request, url_for
+from flask_babel import gettext as _
 from wtforms import Form
 
 
@@ -15,6 +16,13 @@ def add_error(form: Form, message: str, field: str | None = None) -> None:
     if target is None:
         target = next(f for f in form if f.type not in ("CSRFTokenField", "SubmitField", "HiddenField"))
     target.errors = [*list(target.errors or []), message]
+
+
+def show_conflict(form: Form, error: Exception, saved_version: int, field: str | None = None) -> None:
+    """Someone else saved first: the form keeps what this person typed, takes the saved version (so the next
+    save is checked against what they can now see) and says what happened."""
+    form.version.data = str(saved_version)
+    add_error(form, _("%(error)s. Check what is saved now, then save again.", error=str(error)), field)
 
 
 def is_local_path(target: str) -> bool:
