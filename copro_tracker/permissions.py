@@ -53,6 +53,11 @@ ROLE_RULES: dict[str, frozenset[OrgRole]] = {
     "report.view": ANYONE,
     "report.portfolio": STAFF,
     "report.share": STAFF,
+    # Need to know (special category data): a person's communication needs and requested adjustments.
+    "needs.view": ANYONE,
+    "needs.arrange": ANYONE,
+    "needs.edit": ANYONE,
+    "needs.disclosures": ADMIN,
 }
 
 
@@ -125,6 +130,47 @@ def _cosigner(user: Any, initiative: Any) -> bool:
     return membership is not None and membership.side.value == "citizen_partner" and membership.role.value != "observer"
 
 
+def _co_lead(user: Any, initiative: Any) -> bool:
+    membership = membership_of(user, initiative)
+    return membership is not None and membership.role.value == "co_lead"
+
+
+def _arranges(user: Any, initiative: Any) -> bool:
+    # Staff, and the co-leads who arrange the meetings, need to know what each person asked for.
+    return user.role in STAFF or _co_lead(user, initiative)
+
+
+def needs_subject(obj: Any) -> int | None:
+    """Whose needs a record holds: a person (User) or an attendance row (None for a guest without an account)."""
+    return getattr(obj, "user_id", None) if hasattr(obj, "activity_id") else getattr(obj, "id", None)
+
+
+def _needs_initiative(obj: Any) -> Any | None:
+    activity = getattr(obj, "activity", None)
+    return getattr(activity, "initiative", None)
+
+
+def _sees_needs(user: Any, obj: Any) -> bool:
+    if needs_subject(obj) == user.id:
+        return True
+    if user.role in STAFF:
+        return True
+    initiative = _needs_initiative(obj)
+    return initiative is not None and _co_lead(user, initiative)
+
+
+def _changes_needs(user: Any, obj: Any) -> bool:
+    initiative = _needs_initiative(obj)
+    if initiative is None or initiative.closed_on is not None:
+        return False
+    return needs_subject(obj) == user.id or _arranges(user, initiative)
+
+
+def discloses_needs(user: Any, obj: Any) -> bool:
+    """Whether showing `obj`'s needs to `user` is a disclosure to record: allowed, and not their own."""
+    return can(user, "needs.view", obj) and needs_subject(obj) != user.id
+
+
 OBJECT_RULES: dict[str, Callable[[Any, Any], bool]] = {
     "members.manage": _not_self_admin,
     "initiative.view": lambda u, o: _sees_initiative(u, _initiative_of(o)),
@@ -146,6 +192,12 @@ OBJECT_RULES: dict[str, Callable[[Any, Any], bool]] = {
     "criteria.respond": lambda u, o: _cosigner(u, _initiative_of(o)),
     # "Nothing about us without us": every member who can see an initiative can read its evidence report.
     "report.view": lambda u, o: _sees_initiative(u, _initiative_of(o)),
+    # Need to know: the person themselves, staff, and the initiative's co-leads (for attendance rows); other
+    # members see only that adjustments were arranged. A person's standing needs (their profile): self and staff.
+    "needs.view": _sees_needs,
+    "needs.arrange": lambda u, o: _arranges(u, _initiative_of(o)),
+    # Only the person, staff and co-leads change what someone asked for, and only while the initiative is open.
+    "needs.edit": _changes_needs,
 }
 
 

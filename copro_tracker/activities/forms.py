@@ -141,7 +141,11 @@ class AttendanceBase(FlaskForm):
     submit = SubmitField(_l("Save attendance"), widget=GovSubmitInput())
 
 
-def attendance_form_class(attendances) -> type[AttendanceBase]:
+def attendance_form_class(attendances, needs_editable=None) -> type[AttendanceBase]:
+    """The attendance form; adjustment fields only for the rows in `needs_editable` (ids; None: every row).
+
+    Need to know: someone who may not change a person's adjustments is not even shown them."""
+
     class AttendanceForm(AttendanceBase):
         pass
 
@@ -152,6 +156,8 @@ def attendance_form_class(attendances) -> type[AttendanceBase]:
             f"contributed_{row.id}",
             BooleanField(_l("They contributed"), widget=GovCheckboxInput()),
         )
+        if needs_editable is not None and row.id not in needs_editable:
+            continue
         setattr(
             AttendanceForm,
             f"requested_{row.id}",

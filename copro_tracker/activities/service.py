@@ -43,7 +43,7 @@ from ..models import (
     User,
     utcnow,
 )
-from ..permissions import membership_of
+from ..permissions import can, membership_of
 from ..services import ServiceError, check_version, commit_or_conflict, flush_or_conflict
 from . import filetypes, queries
 
@@ -251,8 +251,9 @@ def update_activity(
 class AttendanceRow:
     attendance_id: int
     contributed: bool
-    requested: list[str]
-    provided: list[str]
+    # None leaves the person's adjustments as they are (the actor was not shown them).
+    requested: list[str] | None
+    provided: list[str] | None
 
 
 def record_attendance(
@@ -265,8 +266,18 @@ def record_attendance(
         if attendance is None:
             raise ServiceError("That person is not listed as attending this activity")
         attendance.contributed = bool(row.contributed)
-        attendance.adjustments_requested = sorted({n for n in row.requested if n in NEEDS})
-        attendance.adjustments_provided = sorted({n for n in row.provided if n in NEEDS})
+        if row.requested is None and row.provided is None:
+            continue
+        requested = sorted({n for n in row.requested or () if n in NEEDS})
+        provided = sorted({n for n in row.provided or () if n in NEEDS})
+        unchanged = requested == sorted(attendance.adjustments_requested or []) and provided == sorted(
+            attendance.adjustments_provided or []
+        )
+        if not unchanged and not can(actor, "needs.edit", attendance):
+            # Need to know: a peer cannot change what another person asked for, whatever the form sent.
+            raise ServiceError("You can only change your own adjustments")
+        attendance.adjustments_requested = requested
+        attendance.adjustments_provided = provided
     # After the stage is locked: refreshing the stage cascades to its activities and would drop the flag.
     _stage_changed(activity.stage)
     flag_modified(activity, "notes")  # attendance changes alone still take a new version

@@ -14,6 +14,7 @@ from wtforms.fields.choices import SelectChoice
 from .. import labels, storage
 from ..codes import Nation, Side
 from ..models import Evidence
+from ..people import disclosure
 from ..permissions import authorize, can, requires
 from ..services import EditConflict, ServiceError
 from ..web.forms import add_error, show_conflict
@@ -146,6 +147,40 @@ def activity(initiative_id: int, activity_id: int):
         evidence=queries.evidence_for(initiative, Evidence.activity_id == record.id),
         my_attendance=next((a for a in record.attendances if a.user_id == current_user.id), None),
         contribute=can(current_user, "initiative.contribute", initiative),
+        # Need to know: others see only that adjustments were arranged; staff and co-leads can open them.
+        arranged=any(
+            a.adjustments_requested or a.adjustments_provided
+            for a in record.attendances
+            if a.user_id != current_user.id
+        ),
+        arranges=can(current_user, "needs.arrange", initiative),
+    )
+
+
+@bp.get("/initiatives/<int:initiative_id>/activities/<int:activity_id>/adjustments")
+@requires("needs.arrange")
+def activity_adjustments(initiative_id: int, activity_id: int):
+    """Each attendee's adjustments, for staff and co-leads; every opening is recorded as a disclosure."""
+    initiative = _load(initiative_id)
+    authorize("needs.arrange", initiative)
+    record = _activity(initiative, activity_id)
+    rows = [a for a in record.attendances if can(current_user, "needs.view", a)]
+    disclosure.record_needs_viewed(
+        current_user.id,
+        initiative.organisation_id,
+        "activity",
+        record.id,
+        [a.user_id for a in rows],
+        initiative_id=initiative.id,
+        where="activity_adjustments",
+    )
+    return render_template(
+        "activities/adjustments.html",
+        initiative=initiative,
+        activity=record,
+        rows=rows,
+        sides={a.id: queries.side_of_attendance(initiative, a) for a in rows},
+        contribute=can(current_user, "initiative.contribute", initiative),
     )
 
 
@@ -195,20 +230,33 @@ def edit_activity(initiative_id: int, activity_id: int):
 def attendance(initiative_id: int, activity_id: int):
     initiative = _load(initiative_id, "initiative.contribute")
     record = _activity(initiative, activity_id)
-    form = attendance_form_class(record.attendances)()
+    # Need to know: adjustment fields only for the rows this person may change (their own, or all for staff and
+    # co-leads); showing them someone else's is a disclosure, recorded when the form is first opened.
+    editable = {a.id for a in record.attendances if can(current_user, "needs.edit", a)}
+    form = attendance_form_class(record.attendances, editable)()
     if not form.is_submitted():
         form.version.data = str(record.version)
         for row in record.attendances:
             form[f"contributed_{row.id}"].data = row.contributed
-            form[f"requested_{row.id}"].data = list(row.adjustments_requested or [])
-            form[f"provided_{row.id}"].data = list(row.adjustments_provided or [])
+            if row.id in editable:
+                form[f"requested_{row.id}"].data = list(row.adjustments_requested or [])
+                form[f"provided_{row.id}"].data = list(row.adjustments_provided or [])
+        disclosure.record_needs_viewed(
+            current_user.id,
+            initiative.organisation_id,
+            "activity",
+            record.id,
+            [a.user_id for a in record.attendances if a.id in editable],
+            initiative_id=initiative.id,
+            where="attendance_form",
+        )
     if form.validate_on_submit():
         rows = [
             service.AttendanceRow(
                 row.id,
                 bool(form.everyone_contributed.data or form[f"contributed_{row.id}"].data),
-                list(form[f"requested_{row.id}"].data or []),
-                list(form[f"provided_{row.id}"].data or []),
+                list(form[f"requested_{row.id}"].data or []) if row.id in editable else None,
+                list(form[f"provided_{row.id}"].data or []) if row.id in editable else None,
             )
             for row in record.attendances
         ]

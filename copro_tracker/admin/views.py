@@ -8,6 +8,7 @@ from ..auth import service
 from ..auth.forms import ConfirmForm, MemberRoleForm
 from ..codes import OrgRole, PartnerKind, TokenPurpose
 from ..models import AccountToken, User
+from ..people import disclosure
 from ..permissions import authorize, requires
 from ..services import ServiceError
 from ..tenancy import get_scoped_or_404
@@ -48,6 +49,18 @@ def member(user_id: int):
         form.role.data = person.role.value
         form.partner_kind.data = person.partner_kind.value
     return render_template("admin/member.html", person=person, form=form, confirm=ConfirmForm())
+
+
+@bp.get("/people/<int:user_id>/needs")
+@requires("members.view")
+def member_needs(user_id: int):
+    """A person's standing communication needs, for staff; each look at someone else's is a recorded disclosure."""
+    person = get_scoped_or_404(User, user_id, current_user.organisation_id)
+    authorize("needs.view", person)
+    disclosure.record_needs_viewed(
+        current_user.id, person.organisation_id, "user", person.id, [person.id], where="member_needs"
+    )
+    return render_template("admin/member_needs.html", person=person)
 
 
 @bp.post("/people/<int:user_id>/deactivate")

@@ -74,6 +74,7 @@ ACTION_PHRASES = {
     "recommendation.reviewed": "recorded the review of a recommendation",
     "membership.dates_changed": "recorded when a member joined or left",
     "stage.dates_changed": "recorded when a stage started or finished",
+    "needs.viewed": "looked at people's communication needs or adjustments",
 }
 
 FIELD_LABELS = {
@@ -127,7 +128,15 @@ class Entry:
 
 # Events that record someone reading or taking away records (downloads, exports, share-link opens), not
 # a change to them. History pages show changes by default and these behind the "Show" filter.
-DISCLOSURE_ACTIONS = frozenset({"report.generated", "share_link.used", "audit.bundle_exported", "audit.exported"})
+DISCLOSURE_ACTIONS = frozenset(
+    {"report.generated", "share_link.used", "audit.bundle_exported", "audit.exported", "needs.viewed"}
+)
+# Need to know: fields holding a person's communication needs or adjustments (special category data). History
+# pages say that they changed, never what they hold; the person sees their own on "Your data".
+NEEDS_FIELDS = frozenset(
+    {"adjustments_requested", "adjustments_provided", "communication_needs", "communication_needs_other"}
+)
+PRIVATE = "(private: shown only to the person, co-leads and staff)"
 SHOW_CHOICES = ("changes", "disclosures", "all")
 
 
@@ -245,8 +254,16 @@ def _sentence(actor: str, action: str, entity: str, changes: list[Change]) -> st
     return f"{actor}: {action.replace('.', ' ').replace('_', ' ')} ({thing})"
 
 
-def describe(organisation_id: int, rows: list[AuditEvent]) -> list[Entry]:
-    """Turn events into readable entries with two further queries (people, values), whatever their number."""
+def _private(name: str, value: Any, values: dict[str, str], show_needs: bool) -> str:
+    if name in NEEDS_FIELDS and not show_needs:
+        return PRIVATE
+    return _show(value, values)
+
+
+def describe(organisation_id: int, rows: list[AuditEvent], *, show_needs: bool = False) -> list[Entry]:
+    """Turn events into readable entries with two further queries (people, values), whatever their number.
+
+    Needs and adjustments read PRIVATE unless `show_needs` (a person's own data)."""
     payloads = [json.loads(row.payload) for row in rows]
     values = _resolve_values(organisation_id, _refs(payloads))
     actor_ids = {row.actor_id for row in rows if row.actor_id}
@@ -256,7 +273,12 @@ def describe(organisation_id: int, rows: list[AuditEvent]) -> list[Entry]:
         person = people.get(row.actor_id)
         actor = f"{person.display_name} ({labels.label(labels.ROLE, person.role).lower()})" if person else "The system"
         changes = [
-            Change(name, _field_label(name), _show(change.get("before"), values), _show(change.get("after"), values))
+            Change(
+                name,
+                _field_label(name),
+                _private(name, change.get("before"), values, show_needs),
+                _private(name, change.get("after"), values, show_needs),
+            )
             for name, change in sorted(payload.get("changes", {}).items())
             if "changed" not in change
         ]
@@ -306,7 +328,7 @@ def as_at(organisation_id: int, entity_type: str, entity_id: int, when: date) ->
         for name, change in payload.get("changes", {}).items():
             if "changed" in change:
                 continue
-            state[_field_label(name)] = _show(change.get("after"), values)
+            state[_field_label(name)] = _private(name, change.get("after"), values, False)
     return None if deleted else dict(sorted(state.items()))
 
 
@@ -332,3 +354,54 @@ def to_csv(entries: list[Entry]) -> str:
         for change in entry.changes:
             writer.writerow([*base, change.label, change.before, change.after])
     return buffer.getvalue()
+
+
+@dataclass(frozen=True)
+class NeedsDisclosure:
+    seq: int
+    at: datetime
+    viewer: str
+    people: list[str]
+    guests: int
+    where: str
+    initiative_id: int | None
+
+
+WHERE_LABELS = {
+    "activity_adjustments": "the adjustments page of an activity",
+    "attendance_form": "the attendance form of an activity",
+    "member_needs": "a person's page",
+    "report": "an evidence report",
+}
+
+
+def disclosures_of_needs(organisation_id: int, rows: list[AuditEvent]) -> list[NeedsDisclosure]:
+    """`needs.viewed` events as who looked, at whose needs, and where: one query for the people, whatever the rows."""
+    payloads = [json.loads(row.payload) for row in rows]
+    ids = {row.actor_id for row in rows if row.actor_id}
+    for payload in payloads:
+        ids.update(p for p in payload.get("details", {}).get("people", []) if isinstance(p, int))
+    names = (
+        dict(
+            db.session.execute(
+                sa.select(User.id, User.display_name).where(User.organisation_id == organisation_id, User.id.in_(ids))
+            ).all()
+        )
+        if ids
+        else {}
+    )
+    out = []
+    for row, payload in zip(rows, payloads, strict=True):
+        details = payload.get("details", {})
+        out.append(
+            NeedsDisclosure(
+                seq=row.seq,
+                at=row.occurred_at,
+                viewer=names.get(row.actor_id, "The system"),
+                people=[names.get(p, f"person {p}") for p in details.get("people", [])],
+                guests=int(details.get("guests", 0) or 0),
+                where=WHERE_LABELS.get(details.get("where", ""), details.get("where", "")),
+                initiative_id=row.initiative_id,
+            )
+        )
+    return out

@@ -14,6 +14,7 @@ from flask_login import current_user
 from ..extensions import db
 from ..initiatives.access import load_initiative
 from ..models import AuditCheckpoint, AuditEvent, AuditVerification
+from ..people import disclosure
 from ..permissions import requires
 from ..tenancy import parse_id
 from ..web.paging import pagination, paging
@@ -133,6 +134,22 @@ def admin_audit():
         .order_by(AuditVerification.id.desc())
     )
     return render_template("audit/admin.html", size=size, checkpoint=checkpoint, verification=verification)
+
+
+@bp.get("/admin/audit/disclosures")
+@requires("needs.disclosures")
+def needs_disclosures():
+    """Every look by someone at another person's communication needs or adjustments, newest first."""
+    filters = history.Filters(action=disclosure.NEEDS_VIEWED)
+    org_id = current_user.organisation_id
+    page = paging(history.count(org_id, None, filters), HISTORY_PAGE_SIZE)
+    rows = history.events(org_id, None, filters, page.size, page.offset)
+    return render_template(
+        "audit/disclosures.html",
+        entries=history.disclosures_of_needs(org_id, rows),
+        page=page,
+        pages=pagination(page, _("Pages of the list")),
+    )
 
 
 @bp.post("/admin/audit/checkpoint")

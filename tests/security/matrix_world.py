@@ -124,6 +124,7 @@ def route_specs() -> dict[str, Spec]:
         **_activity_specs(),
         **criteria_specs(),
         **report_specs(),
+        **people_specs(),
     }
 
 
@@ -135,6 +136,12 @@ def _activity_specs() -> dict[str, Spec]:
 
 def criteria_specs() -> dict[str, Spec]:
     from matrix_criteria import specs  # local: it imports this module
+
+    return specs()
+
+
+def people_specs() -> dict[str, Spec]:
+    from matrix_people import specs  # local: it imports this module
 
     return specs()
 

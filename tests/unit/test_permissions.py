@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from copro_tracker.codes import MemberRole, OrgRole
-from copro_tracker.permissions import can, membership_of
+from copro_tracker.permissions import can, discloses_needs, membership_of
 
 
 @dataclass
@@ -104,3 +104,75 @@ def test_membership_of_ignores_ended_tenure():
     item = initiative()
     assert membership_of(PARTNER, item).role == MemberRole.CO_LEAD
     assert membership_of(FORMER, item) is None
+
+
+# --- need to know: communication needs and adjustments ------------------------------------------------
+
+
+@dataclass
+class FakeActivity:
+    initiative: FakeInitiative
+
+
+@dataclass
+class FakeAttendance:
+    user_id: int | None
+    activity: FakeActivity
+    activity_id: int = 1
+    organisation_id: int = 1
+
+
+PEER = FakeUser(8, OrgRole.CITIZEN_PARTNER)
+
+
+def meeting(closed: bool = False) -> FakeInitiative:
+    item = initiative(closed)
+    item.memberships.append(FakeMembership(8, MemberRole.MEMBER))
+    return item
+
+
+@pytest.mark.parametrize(
+    ("user", "sees", "changes"),
+    [
+        (ADMIN, True, True),
+        (COMMISSIONER, True, True),
+        (PARTNER, True, True),  # a citizen co-lead arranges the meetings
+        (PEER, False, False),  # another member: only "adjustments were arranged"
+        (OBSERVER, False, False),
+        (STRANGER, False, False),
+        (OUTSIDER, False, False),
+    ],
+)
+def test_only_the_person_co_leads_and_staff_see_or_change_anothers_adjustments(user, sees, changes):
+    row = FakeAttendance(user_id=9, activity=FakeActivity(meeting()))
+    assert can(user, "needs.view", row) is sees
+    assert can(user, "needs.edit", row) is changes
+    assert can(user, "needs.arrange", row.activity.initiative) is (sees and user is not OUTSIDER)
+
+
+def test_a_person_sees_and_changes_their_own_adjustments_until_the_initiative_closes():
+    row = FakeAttendance(user_id=PEER.id, activity=FakeActivity(meeting()))
+    assert can(PEER, "needs.view", row) and can(PEER, "needs.edit", row)
+    assert not discloses_needs(PEER, row)  # seeing your own is no disclosure
+    closed = FakeAttendance(user_id=PEER.id, activity=FakeActivity(meeting(closed=True)))
+    assert can(PEER, "needs.view", closed) and not can(PEER, "needs.edit", closed)
+    assert not can(COMMISSIONER, "needs.edit", closed)
+
+
+def test_a_guests_adjustments_are_for_co_leads_and_staff_only():
+    row = FakeAttendance(user_id=None, activity=FakeActivity(meeting()))
+    assert can(PARTNER, "needs.view", row) and discloses_needs(PARTNER, row)
+    assert not can(PEER, "needs.view", row)
+
+
+def test_a_persons_standing_needs_are_seen_by_themselves_and_staff():
+    person = FakeUser(8, OrgRole.CITIZEN_PARTNER)
+    assert can(PEER, "needs.view", person) and not discloses_needs(PEER, person)
+    assert can(COMMISSIONER, "needs.view", person) and discloses_needs(COMMISSIONER, person)
+    assert not can(PARTNER, "needs.view", person)
+    assert not can(OUTSIDER, "needs.view", person)
+
+
+def test_only_admins_list_who_looked_at_needs():
+    assert can(ADMIN, "needs.disclosures")
+    assert not can(COMMISSIONER, "needs.disclosures")
