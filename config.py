@@ -79,6 +79,19 @@ class Config:
     # `flask storage sweep` leaves files younger than this alone: an upload may be between writing its file
     # and committing its row on another worker. Far longer than any request may take (gunicorn's timeout).
     STORAGE_SWEEP_GRACE_MINUTES = float(os.environ.get("STORAGE_SWEEP_GRACE_MINUTES", "60"))
+    # Where files are kept (copro_tracker/storage): "local" folders (EVIDENCE_DIR for evidence, STORAGE_DIR
+    # for other areas), or "s3", an S3-compatible bucket every server shares. The S3 credentials may also
+    # come from boto3's own chain (AWS_* variables, an instance or task role): leave the two keys unset.
+    STORAGE_BACKEND = os.environ.get("STORAGE_BACKEND", "local")
+    STORAGE_DIR = os.environ.get("STORAGE_DIR", str(INSTANCE / "storage"))
+    S3_BUCKET = os.environ.get("S3_BUCKET")
+    S3_PREFIX = os.environ.get("S3_PREFIX", "")
+    S3_ENDPOINT_URL = os.environ.get("S3_ENDPOINT_URL") or None  # unset for AWS; MinIO and others: their URL
+    S3_REGION = os.environ.get("S3_REGION") or None
+    S3_ACCESS_KEY_ID = os.environ.get("S3_ACCESS_KEY_ID") or None
+    S3_SECRET_ACCESS_KEY = os.environ.get("S3_SECRET_ACCESS_KEY") or None
+    # "path" or "virtual"; by default path-style with S3_ENDPOINT_URL (MinIO and most others), else boto3's choice
+    S3_ADDRESSING_STYLE = os.environ.get("S3_ADDRESSING_STYLE") or None
     AUDIT_KEY_FILE = os.environ.get("AUDIT_KEY_FILE", str(INSTANCE / "audit-signing-key.pem"))
     AUDIT_SIGNING_KEY = os.environ.get("AUDIT_SIGNING_KEY")  # PEM; wins over the key file
     AUDIT_CREATE_KEY = False
@@ -109,6 +122,11 @@ class Config:
                 f"Refusing to start: BASE_URL must be the service's public address, like "
                 f"https://copro.example.gov.uk (got {cfg.get('BASE_URL')!r})."
             )
+        backend = cfg.get("STORAGE_BACKEND") or "local"
+        if backend not in ("local", "s3"):
+            raise RuntimeError(f"Refusing to start: STORAGE_BACKEND must be local or s3 (got {backend!r}).")
+        if backend == "s3" and not cfg.get("S3_BUCKET"):
+            raise RuntimeError("Refusing to start: STORAGE_BACKEND is s3, so set S3_BUCKET in the environment.")
 
 
 class DevelopmentConfig(Config):

@@ -140,14 +140,18 @@ def backup(destination: Path, *, archive: bool = False) -> BackupResult:
     database = _copy_database(folder)
     evidence = folder / "evidence"
     files = 0
-    source = storage.root()
-    if source.is_dir():
-        for path in sorted(source.rglob("*")):
-            if path.is_file():
-                relative = path.relative_to(source)
-                (evidence / relative).parent.mkdir(parents=True, exist_ok=True)
-                shutil.copy2(path, evidence / relative)
-                files += 1
+    store = storage.backend(storage.EVIDENCE)  # the local folder or the S3 bucket alike
+    for entry in sorted(store.entries(), key=lambda e: e.name):
+        target = evidence / entry.key[:2] / entry.name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            with store.open_entry(entry) as source, target.open("wb") as copy:
+                shutil.copyfileobj(source, copy)
+        except FileNotFoundError:
+            target.unlink(missing_ok=True)  # published or swept meanwhile; its other name is copied if listed
+            continue
+        os.utime(target, (entry.modified, entry.modified))  # a restore keeps each file's age for the sweep
+        files += 1
     pem = _public_key_pem()
     if pem is not None:
         (folder / "audit-public-key.pem").write_text(pem, encoding="ascii")
@@ -221,7 +225,7 @@ def _holds_data() -> list[str]:
 class RestoreResult:
     manifest: dict
     evidence_files: int
-    moved_aside: Path | None
+    moved_aside: str | None  # where the evidence store that was there went (a folder)
     sweep: storage.SweepReport
 
 
@@ -239,8 +243,14 @@ def restore(source: Path, *, force: bool = False) -> RestoreResult:
             raise BackupError(
                 f"The backup is of a {manifest['database']['dialect']} database; this service uses {dialect}."
             )
-        evidence_root = storage.root()
-        has_files = evidence_root.is_dir() and any(p.is_file() for p in evidence_root.rglob("*"))
+        store = storage.backend(storage.EVIDENCE)
+        has_files = bool(store.entries())
+        can_move_aside = hasattr(store, "move_aside")
+        if has_files and force and not can_move_aside:
+            raise BackupError(
+                f"Not restored: the evidence store {store.describe()} has files, and a bucket cannot be moved "
+                "aside. Restore into an empty one: use a new bucket, or set S3_PREFIX to a new, empty prefix."
+            )
         tables = _holds_data()
         if (tables or has_files) and not force:
             what = []
@@ -249,7 +259,7 @@ def restore(source: Path, *, force: bool = False) -> RestoreResult:
                     f"the database has data (in {', '.join(sorted(tables)[:5])}{'…' if len(tables) > 5 else ''})"
                 )
             if has_files:
-                what.append(f"the evidence store {evidence_root} has files")
+                what.append(f"the evidence store {store.describe()} has files")
             raise BackupError(
                 f"Not restored: {' and '.join(what)}. Restoring would replace them. Restore into an empty "
                 "database and store, or add --force (the current evidence store is then moved aside, not deleted)."
@@ -286,17 +296,16 @@ def restore(source: Path, *, force: bool = False) -> RestoreResult:
         db.engine.dispose()
         moved = None
         if has_files:
-            stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-            moved = evidence_root.with_name(f"{evidence_root.name}.before-restore-{stamp}")
-            evidence_root.rename(moved)
+            moved = store.move_aside(f"before-restore-{datetime.now(UTC).strftime('%Y%m%dT%H%M%SZ')}")
         restored = 0
         backed_up = folder / "evidence"
         if backed_up.is_dir():
             for path in sorted(backed_up.rglob("*")):
-                if path.is_file():
-                    target = evidence_root / path.relative_to(backed_up)
-                    target.parent.mkdir(parents=True, exist_ok=True)
-                    shutil.copy2(path, target)
+                key = path.name.removesuffix(storage.TEMP_SUFFIX)
+                if path.is_file() and storage.is_key(key):
+                    staged = path.name != key
+                    entry = storage.Entry(key, path.name, staged=staged, modified=path.stat().st_mtime)
+                    store.put_entry(entry, path.read_bytes())
                     restored += 1
     from .activities.service import sweep_evidence_store
 

@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from bs4 import BeautifulSoup
 from flask import Flask
 from flask.testing import FlaskClient
+from servers import S3Server
 
 from config import database_url
 from copro_tracker import create_app
@@ -81,11 +82,15 @@ class IsolatedClient(FlaskClient):
 
 @pytest.fixture(scope="session")
 def app(worker_id: str, tmp_path_factory) -> Iterator[Flask]:
+    files = tmp_path_factory.mktemp("files")
     app = create_app(
         "testing",
         SQLALCHEMY_DATABASE_URI=_database_url(worker_id, tmp_path_factory.mktemp("db")),
         # A checkpoint signing key per test run, made on first use, never the developer's instance/ key.
         AUDIT_KEY_FILE=str(tmp_path_factory.mktemp("audit-key") / "audit-signing-key.pem"),
+        # Stored files of a test run stay out of the developer's instance/ folder.
+        EVIDENCE_DIR=str(files / "evidence"),
+        STORAGE_DIR=str(files / "storage"),
     )
     app.test_client_class = IsolatedClient
     app.extensions["outbox"] = []
@@ -126,6 +131,23 @@ def _app_context(app: Flask) -> Iterator[None]:
         wipe_database()
     app.extensions["outbox"].clear()
     limiter.reset()
+
+
+@pytest.fixture(scope="session")
+def s3_server(tmp_path_factory) -> Iterator[S3Server]:
+    """A local S3-compatible server (moto's server mode) in its own process, for this test process."""
+    server = S3Server(tmp_path_factory.mktemp("s3"))
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def s3_storage(app: Flask, s3_server: S3Server, monkeypatch) -> str:
+    """Switch the app's file store to a new, empty bucket on the local S3 server; returns the bucket's name."""
+    settings = s3_server.settings()
+    for name, value in settings.items():
+        monkeypatch.setitem(app.config, name, value)
+    return settings["S3_BUCKET"]
 
 
 @pytest.fixture

@@ -570,7 +570,10 @@ def upload_evidence(
 
 
 def sweep_evidence_store(*, grace_seconds: float, dry_run: bool = False) -> storage.SweepReport:
-    """Make the evidence store agree with the evidence rows (storage.sweep), reading the keys of all rows."""
+    """Make the evidence store agree with the evidence rows (storage.sweep), reading the keys of all rows.
+
+    Works the same on every backend; `flask storage sweep` runs it, and so may a scheduled job (in an app
+    context, with STORAGE_SWEEP_GRACE_MINUTES * 60 as the grace)."""
 
     def keys() -> list[str]:
         return list(db.session.scalars(sa.select(Evidence.storage_key)))

@@ -636,11 +636,15 @@ def download_evidence(initiative_id: int, evidence_id: int):
     if evidence is None:
         abort(404)
     authorize("evidence.view", evidence)
-    path = storage.path_of(evidence.storage_key)
-    if not path.exists():
+    try:
+        # Read whole (files are at most MAX_CONTENT_LENGTH): no file handle or connection outlives the request.
+        data = storage.read(evidence.storage_key)
+    except storage.NotFound:
         abort(404)
-    # Read whole (files are at most MAX_CONTENT_LENGTH): no file handle outlives the request.
-    response = Response(path.read_bytes(), mimetype=evidence.content_type)
+    except storage.StoreUnavailable:
+        current_app.logger.exception("Evidence %s could not be read from the store", evidence.storage_key)
+        abort(503)
+    response = Response(data, mimetype=evidence.content_type)
     fallback = secure_filename(evidence.filename) or "evidence"
     response.headers["Content-Disposition"] = (
         f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(evidence.filename, safe='')}"

@@ -38,6 +38,11 @@ MESSAGES = {
         _l("Sorry, there is a problem with the service"),
         _l("Try again later. Nothing you had already saved has been lost."),
     ),
+    # Something the service needs other than its database (the file store) is not answering.
+    503: (
+        _l("Sorry, the service is unavailable"),
+        _l("Part of the service is not working at the moment. Try again in a few minutes."),
+    ),
 }
 
 # What a person is told when the database cannot answer, and how long a browser or script should wait.

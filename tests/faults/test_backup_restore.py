@@ -85,7 +85,7 @@ def test_backup_restore_verify_round_trip_names_the_rollback_and_the_fork(app, t
     assert "1 evidence file(s)" in output and "0 file(s) without a row removed" in output
     with restored.app_context():
         (evidence,) = db.session.scalars(sa.select(Evidence))
-        assert hashlib.sha256(storage.path_of(evidence.storage_key).read_bytes()).hexdigest() == evidence.sha256
+        assert hashlib.sha256(storage.read(evidence.storage_key)).hexdigest() == evidence.sha256
         assert db.session.scalar(sa.select(sa.func.count(Initiative.id))) == 1  # the later one is not there
         db.session.remove()
 

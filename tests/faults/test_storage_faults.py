@@ -23,6 +23,7 @@ from copro_tracker.activities.service import sweep_evidence_store
 from copro_tracker.audit import capture
 from copro_tracker.extensions import db
 from copro_tracker.models import AuditEvent, Evidence
+from copro_tracker.storage import local
 
 from .conftest import store_files
 
@@ -74,7 +75,7 @@ def test_a_store_that_cannot_take_the_file_reshows_the_form(client, team, store,
             return real(*args, **kwargs)  # folders are opened to fsync them
         raise OSError(failure, os.strerror(failure))
 
-    monkeypatch.setattr(storage.os, where, fail_after_some_bytes if where == "write" else fail)
+    monkeypatch.setattr(local.os, where, fail_after_some_bytes if where == "write" else fail)
     response = _upload(client, team)
     monkeypatch.undo()
     assert response.status_code == 200
