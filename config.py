@@ -18,6 +18,14 @@ INSTANCE = ROOT / "instance"
 # N times the limit.
 SHARED_RATE_LIMIT_STORES = ("redis://", "rediss://", "redis+unix://", "redis+sentinel://", "redis+cluster://")
 
+PROXY_FIX_SETTINGS = (
+    "PROXY_FIX_X_FOR",
+    "PROXY_FIX_X_PROTO",
+    "PROXY_FIX_X_HOST",
+    "PROXY_FIX_X_PORT",
+    "PROXY_FIX_X_PREFIX",
+)
+
 
 def database_url(value: str | None) -> str | None:
     """Accept the usual postgresql:// form and use the psycopg 3 driver we install."""
@@ -57,6 +65,16 @@ class Config:
     LANGUAGES = ("en", "cy")
 
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    # Behind a reverse proxy: how many proxies in front of the app set each X-Forwarded-* header (werkzeug's
+    # ProxyFix). 0, the default, ignores the header, so a client cannot pick its own address: the sign-in
+    # limit counts per client address, and with X-Forwarded-For trusted blindly anyone could claim a new
+    # one per attempt. Set PROXY_FIX_X_FOR=1 (and PROXY_FIX_X_PROTO=1) for one proxy, 2 for two (a load
+    # balancer and nginx), and so on: exactly as many as there are.
+    PROXY_FIX_X_FOR = int(os.environ.get("PROXY_FIX_X_FOR", "0"))
+    PROXY_FIX_X_PROTO = int(os.environ.get("PROXY_FIX_X_PROTO", "0"))
+    PROXY_FIX_X_HOST = int(os.environ.get("PROXY_FIX_X_HOST", "0"))
+    PROXY_FIX_X_PORT = int(os.environ.get("PROXY_FIX_X_PORT", "0"))
+    PROXY_FIX_X_PREFIX = int(os.environ.get("PROXY_FIX_X_PREFIX", "0"))
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_RATE_LIMIT = "20 per minute"
     LOCKOUT_THRESHOLD = 5
@@ -121,6 +139,11 @@ class Config:
             raise RuntimeError(
                 f"Refusing to start: BASE_URL must be the service's public address, like "
                 f"https://copro.example.gov.uk (got {cfg.get('BASE_URL')!r})."
+            )
+        hops = {name: cfg.get(name, 0) for name in PROXY_FIX_SETTINGS}
+        if not all(isinstance(value, int) and value >= 0 for value in hops.values()):
+            raise RuntimeError(
+                f"Refusing to start: the PROXY_FIX_X_* settings must be whole numbers from 0 (got {hops})."
             )
         backend = cfg.get("STORAGE_BACKEND") or "local"
         if backend not in ("local", "s3"):

@@ -10,7 +10,7 @@ from flask import Flask, g, request, session
 from flask_login import current_user
 from flask_sqlalchemy.session import Session as FlaskSession
 
-from config import CONFIGS, Config
+from config import CONFIGS, PROXY_FIX_SETTINGS, Config
 
 from .extensions import babel, csrf, db, limiter, migrate
 
@@ -46,6 +46,7 @@ def create_app(config: str | type[Config] | None = None, **overrides: object) ->
     config.validate(app.config)
     Path(app.instance_path).mkdir(exist_ok=True)
     _engine_options(app)
+    _trust_proxies(app)
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
@@ -103,6 +104,16 @@ def create_app(config: str | type[Config] | None = None, **overrides: object) ->
 
     register_cli(app)
     return app
+
+
+def _trust_proxies(app: Flask) -> None:
+    """Take the client's address, scheme and host from X-Forwarded-* only as far back as the configured
+    proxies set them (config.py, PROXY_FIX_*); with none configured the headers are ignored."""
+    from werkzeug.middleware.proxy_fix import ProxyFix
+
+    hops = {name.removeprefix("PROXY_FIX_").lower(): app.config.get(name, 0) for name in PROXY_FIX_SETTINGS}
+    if any(hops.values()):
+        app.wsgi_app = ProxyFix(app.wsgi_app, **hops)  # type: ignore[method-assign]
 
 
 def _configure_sqlite(app: Flask) -> None:
