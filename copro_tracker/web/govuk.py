@@ -128,7 +128,12 @@ class GovDateField(DateField):
 
     def _subject(self) -> str:
         text = str(self.invalid)
-        return text.split(" must ", 1)[0] if " must " in text else text
+        # The word that ends the subject differs by language ("... must be a real date" in English,
+        # "Rhaid i ddyddiad y gweithgaredd fod yn ..." in Welsh), so it is itself a translated string.
+        # Translators: the word, with spaces around it, that follows the subject in every "invalid date"
+        # message; the date messages below continue from it.
+        separator = _(" must ")
+        return text.split(separator, 1)[0] if separator in text else text
 
     def process_formdata(self, valuelist: list[str]) -> None:
         if not valuelist:
