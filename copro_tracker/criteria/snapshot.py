@@ -1,7 +1,7 @@
 """The immutable snapshot of one initiative that every criteria rule reads.
 
 This module is the contract between the database loader (``criteria/facts.py``, which maps ORM rows to
-these values in a fixed number of queries) and the pure rules in ``criteria/rules.py``. Nothing here
+these values in a fixed number of queries) and the pure rules in ``criteria/rules/``. Nothing here
 queries anything: a snapshot is plain data, frozen and hashable, so a finding can be recomputed from it
 at any time and two snapshots of the same records compare equal.
 

@@ -28,7 +28,7 @@ CATALOGUE: Mapping[str, str] = MappingProxyType(
         "gate.needs.partner_approval": N_("sign-off by a citizen partner member"),
         # Why an approval was refused: the first thing the gate is waiting for, named.
         "gate.refused": N_("This stage cannot be approved yet: it still needs %(need)s"),
-        # Criteria reasons (criteria/rules.py), family by family as they move to message ids.
+        # Criteria reasons (criteria/rules/), family by family as they move to message ids.
         "criteria.stage.design": N_("Design stage"),
         "criteria.stage.delivery": N_("Delivery stage"),
         "criteria.stage.evaluation": N_("Evaluation stage"),

@@ -1,8 +1,10 @@
-"""Evidence reports: build.py (pure: inputs -> Report), data.py (loads the inputs), render_*.py (HTML,
-PDF, CSV, JSON bundle, SVG charts), service.py (produce and audit; share links) and the blueprint."""
+"""Evidence reports.
 
-from flask import Blueprint
+- Pure (no Flask, no database): ``build`` (the entry point: inputs -> ``Report``) over ``model``,
+  ``consent``, ``common``, ``sections`` and one module per kind (``initiative``, ``portfolio``,
+  ``quality_statement``).
+- Edges: ``data`` (loads the inputs), ``render_*`` (HTML, PDF, CSV, JSON bundle, SVG charts), ``service``
+  (produce and audit; share links), and ``views`` (the blueprint, registered in app.py as ``reports``).
 
-bp = Blueprint("reports", __name__)
-
-from . import views  # noqa: E402,F401
+This file imports nothing, so importing the pure report builder does not import Flask.
+"""

@@ -2,7 +2,8 @@
 
 `criteria.facts.load_many` brings the snapshot the rules read (about eight queries); this adds one query
 each for the initiatives' own details, evidence file details, people's assessments, response dates,
-the people named, and the audit summary. Nothing here decides what a report says: that is build.py.
+the people named, and the audit summary. Nothing here decides what a report says: that is build.py
+and the modules it names.
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 
-from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -16,11 +16,12 @@ from ..services import ServiceError
 from ..tenancy import get_scoped, parse_id
 from ..web.forms import add_error
 from ..web.urls import external_url
-from . import bp, service
+from . import service
 from .build import ReportKind
 from .forms import ShareLinkForm
 from .render_html import chart_svg, charts_by_table, format_cell
 
+bp = Blueprint("reports", __name__)
 FORMAT_RULE = "<any(pdf, csv, json):fmt>"
 FORMAT_WORDS = {
     "pdf": "PDF (for printing and reading)",

@@ -1,0 +1,459 @@
+"""Sections more than one kind of report shows: notes, evidence, audit, participation, CQC quality
+statements and sources.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Mapping, Sequence
+
+from ..codes import (
+    CONSENT_LABELS,
+    EVIDENCE_LINK_LABELS,
+    LADDER_RUNGS,
+    NATION_LABELS,
+    STAGE_LABELS,
+    STAGE_ORDER,
+    ConsentLevel,
+    ReportKind,
+    StageKind,
+)
+from ..criteria.citations import cite, framework_checks
+from ..criteria.framework import Framework
+from ..criteria.rules import PARTNER_KIND_WORDS, RUNG_WORDS
+from ..criteria.snapshot import InitiativeFacts
+from .common import _cols, _day, _Evaluated, _num, _percent, _quote
+from .consent import Names, _shown, _small, bundle_file_name, usable_evidence
+from .model import (
+    SUPPRESSED,
+    AuditSummary,
+    Chart,
+    EvidenceFile,
+    ListedFile,
+    Period,
+    ReportInputs,
+    Section,
+    Series,
+    Table,
+)
+
+# ---------------------------------------------------------------------------------------------------
+# Shared sections
+
+
+def _notes(period: Period, kind: ReportKind) -> tuple[str, ...]:
+    notes = [
+        (
+            f"This report shows the records as at {_day(period.as_of)}: activities, decisions, memberships and "
+            "files dated after that are left out, and stages are shown as they stood on that day. Criteria are "
+            "checked against everything recorded up to that date."
+        ),
+    ]
+    if period.ranged:
+        start = _day(period.date_from) if period.date_from else "the start"
+        end = _day(period.date_to) if period.date_to else _day(period.as_of)
+        notes.append(
+            f"Lists of activities, decisions, recommendations, sign-offs and files cover {start} to {end} only."
+        )
+    notes.append(
+        "Files are used only as their consent allows: files marked 'do not use' are left out, files marked "
+        "'counted only' appear only in totals, and anonymised files are listed without names."
+    )
+    if kind != ReportKind.INITIATIVE:
+        notes.append(
+            "To protect people's privacy, numbers from 1 to 4 in breakdowns of who took part are shown as "
+            "'fewer than 5'."
+        )
+    return tuple(notes)
+
+
+def _evidence_section(names: Names, facts_by_id: Mapping[int, InitiativeFacts], inputs: ReportInputs, period: Period):
+    files = [f for f in inputs.evidence if f.initiative_id in facts_by_id and period.covers(f.uploaded_on)]
+    listed, counted = usable_evidence(files)
+    several = len(facts_by_id) > 1
+    rows = []
+    listed_files = []
+    for item in listed:
+        facts = facts_by_id[item.initiative_id]
+        anonymised = item.consent == ConsentLevel.ANONYMISED
+        name = f"Anonymised file {item.id}" if anonymised else item.filename
+        rows.append(
+            (
+                name,
+                *((facts.initiative.title,) if several else ()),
+                _linked_to(facts, item),
+                CONSENT_LABELS[item.consent],
+                item.content_type,
+                item.size,
+                item.uploaded_on,
+                names.person(item.uploaded_by, anonymise=anonymised),
+                "" if anonymised else item.description,
+                item.sha256,
+            )
+        )
+        listed_files.append(ListedFile(item.id, bundle_file_name(item), item.sha256))
+    columns = _cols(
+        ("file", "File", "The file's name; anonymised files are not named"),
+        *((("initiative", "Initiative", "The initiative the file belongs to"),) if several else ()),
+        ("linked_to", "Linked to", "The record the file supports"),
+        ("consent", "Consent", "How the file may be used in reports"),
+        ("type", "Type", "The file's type, worked out from its content"),
+        _num("size_bytes", "Size in bytes"),
+        ("uploaded_on", "Added on", "The date the file was added"),
+        ("added_by", "Added by", "Who added the file (a pseudonym for anonymised files)"),
+        ("description", "Description", "What the file is (left out for anonymised files)"),
+        ("sha256", "SHA-256", "The file's SHA-256 fingerprint: any change to the file changes it"),
+    )
+    paragraphs = ["Each file's SHA-256 fingerprint lets anyone check that a copy of the file is the one recorded here."]
+    if counted:
+        paragraphs.append(
+            f"{counted} more {'file is' if counted == 1 else 'files are'} held that may only be counted, "
+            "so they are not listed."
+        )
+    table = Table("evidence_files", "Evidence files", columns, tuple(rows), empty="No files can be listed.")
+    return Section("evidence", "Evidence files", tuple(paragraphs), (table,)), tuple(listed_files), counted
+
+
+def _linked_to(facts: InitiativeFacts, item: EvidenceFile) -> str:
+    if item.linked_kind == "activity" and (activity := facts.activity(item.linked_id)):
+        return f"Activity: {activity.title} ({_day(activity.on)})"
+    if item.linked_kind == "decision" and (decision := facts.decision(item.linked_id)):
+        return f"Decision: {_quote(decision.text, 80)}"
+    return EVIDENCE_LINK_LABELS.get(item.linked_kind, item.linked_kind)
+
+
+def _audit_section(inputs: ReportInputs, scope: str) -> Section:
+    paragraphs = [
+        (
+            "Every change to these records is kept in a tamper-evident audit trail: each entry is chained to the one "
+            "before by a SHA-256 hash, and the organisation signs checkpoints of the whole trail."
+        ),
+        (
+            "The JSON download of this report holds the signed checkpoint and proofs for the entries it relies on; "
+            "anyone can check it offline with: python -m copro_tracker.audit.verify report.json"
+        ),
+    ]
+    tables = []
+    checkpoint = inputs.checkpoint
+    if checkpoint is not None:
+        rows = (
+            ("Organisation", checkpoint.organisation),
+            ("Entries covered", checkpoint.tree_size),
+            ("Root hash", checkpoint.root_hash),
+            ("Signed at", checkpoint.issued_at),
+            ("Signing key", checkpoint.key_id),
+            ("Signature", checkpoint.signature),
+        )
+        tables.append(
+            Table(
+                "audit_checkpoint",
+                "Signed audit checkpoint",
+                _cols(("item", "Item"), ("value", "Value")),
+                rows,
+            )
+        )
+    else:
+        paragraphs.append("No signed checkpoint was available when this report was made.")
+    audit = inputs.audit or AuditSummary()
+    paragraphs.append(
+        f"{audit.events} audit {'entry was' if audit.events == 1 else 'entries were'} recorded for {scope} "
+        f"up to {_day(inputs.period.as_of)}."
+    )
+    tables.append(
+        Table(
+            "audit_events",
+            "Audit entries by kind",
+            _cols(("action", "Kind of entry", "The audit action name"), _num("entries", "Entries")),
+            tuple((action, count) for action, count in audit.by_action),
+            empty="No audit entries.",
+        )
+    )
+    return Section("audit", "Audit trail", tuple(paragraphs), tuple(tables))
+
+
+def _stage_participation(facts_list: Sequence[InitiativeFacts], period: Period) -> dict[StageKind, dict[str, object]]:
+    out = {kind: {"activities": 0, "attendances": 0, "contributed": 0, "people": set()} for kind in STAGE_ORDER}
+    for facts in facts_list:
+        for activity in facts.activities:
+            if not period.covers(activity.on):
+                continue
+            bucket = out[activity.stage]
+            bucket["activities"] += 1
+            for row in facts.partner_attendance_at(activity.id):
+                bucket["attendances"] += 1
+                bucket["contributed"] += row.contributed
+                bucket["people"].add(row.user_id if row.user_id is not None else ("guest", row.guest_name))
+    return out
+
+
+def _rating_counts(facts_list: Sequence[InitiativeFacts], period: Period) -> tuple[Counter[int], Counter[int]]:
+    partners: Counter[int] = Counter()
+    staff: Counter[int] = Counter()
+    for facts in facts_list:
+        for row in facts.attendance:
+            activity = facts.activity(row.activity_id)
+            if row.rating is None or activity is None or not period.covers(activity.on):
+                continue
+            (partners if row.is_citizen_partner else staff)[row.rating] += 1
+    return partners, staff
+
+
+def _participation_tables(
+    facts_list: Sequence[InitiativeFacts], period: Period, suppress: bool
+) -> tuple[tuple[Table, Chart], tuple[Table, Chart]]:
+    count = _small if suppress else (lambda n: n)
+    bar = _shown if suppress else (lambda n: n)
+    stages = _stage_participation(facts_list, period)
+    stage_rows = tuple(
+        (
+            STAGE_LABELS[kind],
+            stages[kind]["activities"],
+            count(stages[kind]["attendances"]),
+            count(stages[kind]["contributed"]),
+            count(len(stages[kind]["people"])),
+        )
+        for kind in STAGE_ORDER
+    )
+    stage_table = Table(
+        "participation_by_stage",
+        "Citizen partners taking part, by stage",
+        _cols(
+            ("stage", "Stage"),
+            _num("activities", "Activities"),
+            _num("partner_attendances", "Citizen partner attendances", "Times a citizen partner attended"),
+            _num("partners_contributed", "Times they contributed", "Attendances where the partner contributed"),
+            _num("different_partners", "Different citizen partners", "How many different citizen partners"),
+        ),
+        stage_rows,
+        note="Numbers from 1 to 4 are shown as 'fewer than 5'." if suppress else "",
+    )
+    attendances = [stages[k]["attendances"] for k in STAGE_ORDER]
+    busiest = max(STAGE_ORDER, key=lambda k: stages[k]["attendances"])
+    stage_chart = Chart(
+        "chart_participation_by_stage",
+        "Citizen partner attendances by stage",
+        (
+            f"A bar chart of citizen partner attendances in each stage. The most were in the "
+            f"{STAGE_LABELS[busiest].lower()} stage. The table beside it has the numbers."
+            if any(attendances)
+            else "A bar chart of citizen partner attendances in each stage: none are recorded yet."
+        ),
+        tuple(STAGE_LABELS[k] for k in STAGE_ORDER),
+        (
+            Series("Attendances", tuple(bar(n) for n in attendances)),
+            Series("Contributed", tuple(bar(stages[k]["contributed"]) for k in STAGE_ORDER)),
+        ),
+        "participation_by_stage",
+    )
+    partners, staff = _rating_counts(facts_list, period)
+    rating_rows = tuple(
+        (f"{rung}. {RUNG_WORDS[rung].capitalize()}", count(partners[rung]), count(staff[rung])) for rung in LADDER_RUNGS
+    )
+    rating_table = Table(
+        "ladder_ratings",
+        "Ladder of co-production ratings, citizen partners and staff",
+        _cols(
+            ("rung", "Rung of the ladder", "1 (coercion) to 7 (co-production)"),
+            _num("citizen_partner_ratings", "Citizen partners' ratings", "How many ratings at this rung"),
+            _num("staff_ratings", "Staff ratings", "How many ratings at this rung"),
+        ),
+        rating_rows,
+        note="Numbers from 1 to 4 are shown as 'fewer than 5'." if suppress else "",
+    )
+    partner_values = [r for r, n in partners.items() for _ in range(n)]
+    staff_values = [r for r, n in staff.items() for _ in range(n)]
+    if partner_values or staff_values:
+        summary = (
+            "A bar chart of how people rated activities on the ladder of co-production, from 1 to 7, citizen "
+            "partners' ratings beside staff's. The table beside it has the numbers."
+        )
+    else:
+        summary = "A bar chart of ladder ratings: nobody has rated an activity yet."
+    rating_chart = Chart(
+        "chart_ladder_ratings",
+        "Ladder ratings",
+        summary,
+        tuple(str(rung) for rung in LADDER_RUNGS),
+        (
+            Series("Citizen partners", tuple(bar(partners[r]) for r in range(1, 8))),
+            Series("Staff", tuple(bar(staff[r]) for r in range(1, 8))),
+        ),
+        "ladder_ratings",
+    )
+    return (stage_table, stage_chart), (rating_table, rating_chart)
+
+
+def _cqc_section(
+    inputs: ReportInputs, evaluated_by_initiative: Sequence[tuple[InitiativeFacts, Sequence[_Evaluated]]]
+) -> Section:
+    cqc_framework = inputs.library.cqc_for(inputs.nation)
+    cqc = cqc_framework.cqc if cqc_framework is not None else None
+    if cqc is None:
+        nation = NATION_LABELS.get(inputs.nation, inputs.nation)
+        return Section(
+            "cqc",
+            "CQC quality statements",
+            (
+                (
+                    "The Care Quality Commission's assessment of councils applies in England. "
+                    f"This organisation is in {nation}."
+                ),
+            ),
+        )
+    categories = {c.id: c.title for c in cqc.evidence_categories}
+    themes = {t.id: t.title for t in cqc.themes}
+    rows = []
+    for statement in cqc.quality_statements:
+        supporting = [
+            e for _, items in evaluated_by_initiative for e in items if statement.id in e.criterion.cqc_statements
+        ]
+        counts = Counter(e.finding.status.value for e in supporting)
+        rows.append(
+            (
+                f"{statement.id}: {statement.title}",
+                themes.get(statement.theme_id, statement.theme_id),
+                len({e.criterion.id for e in supporting}),
+                counts["met"],
+                counts["partly_met"],
+                counts["not_met"],
+                ", ".join(categories.get(c, c) for c in statement.likely_evidence),
+            )
+        )
+    rows.sort(key=lambda r: (r[2] == 0, -(r[5] + r[4]), r[0]))
+    table = Table(
+        "cqc_quality_statements",
+        "CQC quality statements these records can support",
+        _cols(
+            ("statement", "Quality statement"),
+            ("theme", "Theme"),
+            _num("criteria", "Criteria that support it"),
+            _num("met", "Met"),
+            _num("partly_met", "Partly met"),
+            _num("not_met", "Not met"),
+            ("evidence_categories", "Kinds of evidence", "CQC evidence categories these records fall under"),
+        ),
+        tuple(rows),
+    )
+    return Section(
+        "cqc",
+        "CQC quality statements",
+        (
+            (
+                "Which of CQC's quality statements for councils these records could help show, and the kinds of "
+                "evidence CQC looks at. The link between criteria and statements is our proposal, not CQC's."
+            ),
+        ),
+        (table,),
+    )
+
+
+_SOURCE_COLUMNS = _cols(
+    ("criterion", "Criterion", "The criterion's id and title"),
+    ("source", "Where it says so", "The instrument and chapter or section"),
+    (
+        "checked_references",
+        "Exact references checked",
+        "Only references checked against the text in force now, with what was read, when and its address",
+    ),
+)
+
+
+def _sources_section(frameworks: Sequence[Framework], criterion_ids: set[str] | None = None) -> Section:
+    """Where each criterion in the report comes from, in the words every page uses (criteria.citations)."""
+    subsections = []
+    for framework in frameworks:
+        criteria = [c for c in framework.criteria if criterion_ids is None or c.id in criterion_ids]
+        if not criteria:
+            continue
+        rows = []
+        for criterion in criteria:
+            citation = cite(criterion)
+            rows.append(
+                (
+                    f"{criterion.id}: {criterion.title}",
+                    citation.source,
+                    "; ".join(r.text_with_address for r in citation.checked),
+                )
+            )
+        notice = framework_checks(framework).notice
+        subsections.append(
+            Section(
+                f"sources-{framework.id.replace('_', '-')}",
+                # Not the bare title: the criteria section already has a part named after each framework.
+                f"Sources: {framework.title}",
+                (notice,) if notice else (),
+                (Table(f"sources_{framework.id}", f"{framework.title}: sources", _SOURCE_COLUMNS, tuple(rows)),),
+            )
+        )
+    return Section(
+        "sources",
+        "Where each criterion comes from",
+        (
+            (
+                "An exact section, regulation or paragraph number is given only when it has been checked against "
+                "the version of the text in force now, with what was read, when and where. Otherwise only the "
+                "instrument and chapter or section is given."
+            ),
+        ),
+        subsections=tuple(subsections),
+    )
+
+
+def _participation_section(facts_list: Sequence[InitiativeFacts], inputs: ReportInputs) -> Section:
+    period = inputs.period
+    partners: set[object] = set()
+    kinds: dict[str, set[object]] = defaultdict(set)
+    requested = provided = 0
+    for facts in facts_list:
+        for row in facts.attendance:
+            activity = facts.activity(row.activity_id)
+            if activity is None or not period.covers(activity.on):
+                continue
+            requested += len(row.adjustments_requested)
+            provided += len(row.adjustments_requested) - len(row.missing_adjustments)
+            if not row.is_citizen_partner:
+                continue
+            key = row.user_id if row.user_id is not None else ("guest", facts.initiative.id, row.guest_name)
+            partners.add(key)
+            person = inputs.people.get(row.user_id) if row.user_id is not None else None
+            kind = person.partner_kind if person and person.partner_kind else "unknown"
+            kinds[kind].add(key)
+    rate_shown = (
+        _shown(requested) is not None and _shown(provided) is not None and _shown(requested - provided) is not None
+    )
+    summary = Table(
+        "participation_summary",
+        "Participation at a glance",
+        _cols(("measure", "Measure"), ("value", "Value")),
+        (
+            ("Citizen partners involved", _small(len(partners))),
+            ("Adjustments asked for", _small(requested)),
+            ("Adjustments provided", _small(provided)),
+            (
+                "Adjustments provided rate",
+                _percent(provided, requested) if rate_shown else (SUPPRESSED if requested else ""),
+            ),
+        ),
+    )
+    kind_rows = tuple(
+        (
+            PARTNER_KIND_WORDS[kind].capitalize() if kind in PARTNER_KIND_WORDS else "Not recorded",
+            _small(len(people)),
+        )
+        for kind, people in sorted(kinds.items())
+    )
+    kinds_table = Table(
+        "partners_by_kind",
+        "Citizen partners involved, by kind of partner",
+        _cols(("kind", "Kind of partner"), _num("people", "People")),
+        kind_rows,
+        note="Numbers from 1 to 4 are shown as 'fewer than 5'.",
+    )
+    (stage_table, stage_chart), (rating_table, rating_chart) = _participation_tables(facts_list, period, True)
+    return Section(
+        "participation",
+        "Participation",
+        (),
+        (summary, kinds_table, stage_table, rating_table),
+        (stage_chart, rating_chart),
+    )
