@@ -61,6 +61,9 @@ def create_app(config: str | type[Config] | None = None, **overrides: object) ->
     init_login(app)
     capture.install(FlaskSession)
     audit_service.install(FlaskSession)
+    from .criteria import stored as stored_findings
+
+    stored_findings.install(app, FlaskSession)
     _configure_sqlite(app)
     _install_request_timeouts()
 

@@ -38,8 +38,17 @@ from sqlalchemy.orm import Session
 from ..models.audit import AuditChainHead, AuditEvent, AuditMerkleNode, AuditValue
 from . import ledger
 
+# Audit tables record themselves; stored findings are derived from records already audited (criteria/stored.py).
 SKIP_TABLES = frozenset(
-    {"audit_event", "audit_chain_head", "audit_merkle_node", "audit_value", "audit_checkpoint", "audit_verification"}
+    {
+        "audit_event",
+        "audit_chain_head",
+        "audit_merkle_node",
+        "audit_value",
+        "audit_checkpoint",
+        "audit_verification",
+        "stored_finding",
+    }
 )
 NAMES_KEY = "audit_action_names"
 ACTOR_KEY = "audit_actor_id"

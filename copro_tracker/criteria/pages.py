@@ -20,10 +20,10 @@ from sqlalchemy.orm import selectinload
 from ..codes import STATUS_ORDER, worst_status
 from ..domain.assessments import finding_differs
 from ..extensions import db
-from ..models import Assessment, Initiative
+from ..models import Activity, Assessment, Decision, Evidence, Initiative, Output
 from ..tenancy import scoped
-from . import facts as facts_loader
-from . import rules, service
+from ..web.paging import MAX_PAGE, Paging
+from . import service, stored
 from .citations import Citation, cite
 from .framework import Criterion, Framework, Library, QualityStatement
 from .rules import Finding, Status
@@ -79,10 +79,70 @@ class StatementRow:
 
 
 @dataclass
+class RecordIndex:
+    """What the criteria pages need to name and link the records a finding or an assessment points to:
+    titles and dates, and the activity each decision was taken at (its page is the activity's)."""
+
+    activities: dict[int, tuple[str, date]] = field(default_factory=dict)
+    decisions: dict[int, tuple[str, int]] = field(default_factory=dict)
+    evidence: dict[int, str] = field(default_factory=dict)
+    outputs: dict[int, str] = field(default_factory=dict)
+
+    @classmethod
+    def from_facts(cls, facts: InitiativeFacts) -> RecordIndex:
+        return cls(
+            {a.id: (a.title, a.on) for a in facts.activities},
+            {d.id: (d.text, d.activity_id) for d in facts.decisions},
+            {e.id: e.name for e in facts.evidence},
+            {o.id: o.title for o in facts.outputs},
+        )
+
+
+def record_index(initiative_id: int, organisation_id: int, assessments: Iterable[Assessment]) -> RecordIndex:
+    """Every decision of the initiative (for links) and the records the assessments point to, in one query."""
+    wanted: dict[str, set[int]] = {"activity": set(), "evidence": set(), "output": set()}
+    for assessment in assessments:
+        for link in assessment.links:
+            if link["kind"] in wanted:
+                wanted[link["kind"]].add(link["id"])
+    no_int, no_date = sa.null().cast(sa.Integer), sa.null().cast(sa.Date)
+    parts = [
+        sa.select(sa.literal("decision"), Decision.id, Decision.what, no_date, Decision.activity_id)
+        .join(Activity, Activity.id == Decision.activity_id)
+        .where(Decision.organisation_id == organisation_id, Activity.initiative_id == initiative_id)
+    ]
+    for kind, model, label, when in (
+        ("activity", Activity, Activity.title, Activity.occurred_on),
+        ("evidence", Evidence, Evidence.filename, no_date),
+        ("output", Output, Output.title, no_date),
+    ):
+        if wanted[kind]:
+            parts.append(
+                sa.select(sa.literal(kind), model.id, label, when, no_int).where(
+                    model.organisation_id == organisation_id,
+                    model.initiative_id == initiative_id,
+                    model.id.in_(sorted(wanted[kind])),
+                )
+            )
+    index = RecordIndex()
+    for kind, ident, label, when, activity_id in db.session.execute(sa.union_all(*parts)):
+        if kind == "decision":
+            index.decisions[ident] = (label, activity_id)
+        elif kind == "activity":
+            index.activities[ident] = (label, when)
+        elif kind == "evidence":
+            index.evidence[ident] = label
+        else:
+            index.outputs[ident] = label
+    return index
+
+
+@dataclass
 class InitiativePage:
     initiative: Initiative
-    facts: InitiativeFacts
+    nation: str
     sections: list[FrameworkSection]
+    records: RecordIndex
     statements: list[StatementRow] = field(default_factory=list)
 
     @property
@@ -99,13 +159,12 @@ def _summary_status(statuses: Iterable[Status]) -> Status:
     return worst_status(statuses) or Status.NOT_APPLICABLE
 
 
-def initiative_page(
-    initiative_id: int, organisation_id: int, library: Library, as_of: date | None = None
-) -> InitiativePage | None:
-    """Every criterion that applies to the initiative's nation, with its finding and latest assessment.
+def initiative_page(initiative_id: int, organisation_id: int, nation: str, library: Library) -> InitiativePage | None:
+    """Every criterion that applies to the organisation's nation, with its finding and latest assessment.
 
     None when the organisation has no such initiative. The initiative comes with its memberships only,
-    which is all the permission check needs; the facts loader loads everything else.
+    which is all the permission check needs; the findings are today's stored ones (criteria/stored.py),
+    so the page reads a few small queries whatever the size of the initiative.
     """
     initiative = db.session.scalar(
         scoped(Initiative, organisation_id, Initiative.id == initiative_id).options(
@@ -114,23 +173,22 @@ def initiative_page(
     )
     if initiative is None:
         return None
-    facts = facts_loader.load_many([initiative_id], organisation_id, as_of)[initiative_id]
+    findings = stored.read([initiative_id], organisation_id, library, nation)[initiative_id]
     assessments = service.latest_assessments([initiative_id], organisation_id)
-    frameworks = library.checked_for(facts.initiative.nation)
-    criteria = [c for f in frameworks for c in f.criteria]
-    findings = iter(rules.evaluate_all(criteria, facts))
+    frameworks = library.checked_for(nation)
     sections = [
         FrameworkSection(
             framework,
             [
-                CriterionRow(c, framework, next(findings), assessments.get((initiative_id, c.id)))
+                CriterionRow(c, framework, findings[c.id], assessments.get((initiative_id, c.id)))
                 for c in framework.criteria
             ],
         )
         for framework in frameworks
     ]
-    page = InitiativePage(initiative, facts, sections)
-    cqc = library.cqc_for(facts.initiative.nation)
+    records = record_index(initiative_id, organisation_id, assessments.values())
+    page = InitiativePage(initiative, nation, sections, records)
+    cqc = library.cqc_for(nation)
     if cqc is not None and cqc.cqc is not None:
         themes = {statement_id: theme.title for theme in cqc.cqc.themes for statement_id in theme.statement_ids}
         page.statements = [
@@ -178,10 +236,11 @@ class Matrix:
     caption: str
     columns: tuple[Column, ...]
     rows: tuple[MatrixRow, ...]
+    # Over every initiative that matches the filters, not only the page shown.
+    counts: tuple[tuple[Status, int], ...] = ()
 
     def tally(self) -> list[tuple[Status, int]]:
-        counts = Counter(cell.status for row in self.rows for cell in row.cells)
-        return [(status, counts[status]) for status in STATUS_ORDER]
+        return list(self.counts)
 
 
 @dataclass
@@ -191,6 +250,11 @@ class Coverage:
     initiatives: int
     matrices: list[Matrix]
     cqc_available: bool
+    # The page of initiatives shown (they are ordered gaps first across every chosen criterion).
+    paging: Paging = field(default_factory=lambda: Paging(1, COVERAGE_PAGE_SIZE, 0))
+
+
+COVERAGE_PAGE_SIZE = 20
 
 
 def _gap_key(cells: Sequence[Cell]) -> tuple[int, int]:
@@ -199,15 +263,36 @@ def _gap_key(cells: Sequence[Cell]) -> tuple[int, int]:
     return (-not_met, -partly)
 
 
-def _arrange(key: str, caption: str, columns: list[Column], rows: list[MatrixRow], status: Status | None) -> Matrix:
-    """Gaps first (rows and columns with the most "not met", then "partly met"); then the status filter."""
-    order = sorted(range(len(columns)), key=lambda i: (*_gap_key([r.cells[i] for r in rows]), i))
+def _tally(rows: Iterable[Sequence[Cell]]) -> tuple[tuple[Status, int], ...]:
+    counts = Counter(cell.status for cells in rows for cell in cells)
+    return tuple((status, counts[status]) for status in STATUS_ORDER)
+
+
+def _arrange(
+    key: str,
+    caption: str,
+    columns: list[Column],
+    cells: dict[int, list[Cell]],
+    shown: list[tuple[int, str]],
+    status: Status | None,
+) -> Matrix:
+    """Gaps first (rows and columns with the most "not met", then "partly met"); then the status filter.
+
+    Columns are ordered, and counted, over every initiative in ``cells``, so they stay put from page to
+    page; only the initiatives in ``shown`` (this page) become rows.
+    """
+    every = list(cells.values())
+    order = sorted(range(len(columns)), key=lambda i: (*_gap_key([r[i] for r in every]), i))
     if status is not None:
-        order = [i for i in order if any(r.cells[i].status is status for r in rows)]
-        rows = [r for r in rows if any(c.status is status for c in r.cells)]
-    arranged = [MatrixRow(r.initiative_id, r.title, tuple(r.cells[i] for i in order)) for r in rows]
-    arranged.sort(key=lambda r: (*_gap_key(r.cells), r.title.casefold(), r.initiative_id))
-    return Matrix(key, caption, tuple(columns[i] for i in order), tuple(arranged))
+        order = [i for i in order if any(r[i].status is status for r in every)]
+        every = [r for r in every if any(c.status is status for c in r)]
+    rows = [
+        MatrixRow(initiative_id, title, tuple(cells[initiative_id][i] for i in order))
+        for initiative_id, title in shown
+        if status is None or any(c.status is status for c in cells[initiative_id])
+    ]
+    rows.sort(key=lambda r: (*_gap_key(r.cells), r.title.casefold(), r.initiative_id))
+    return Matrix(key, caption, tuple(columns[i] for i in order), tuple(rows), _tally(every))
 
 
 def coverage(
@@ -218,11 +303,23 @@ def coverage(
     framework_id: str | None = None,
     status: Status | None = None,
     by_statement: bool = False,
-    as_of: date | None = None,
+    page: int = 1,
 ) -> Coverage:
-    """The organisation's initiatives against its criteria: a fixed number of queries for any size."""
+    """The organisation's initiatives against its criteria, a page of initiatives at a time.
+
+    Three queries for any size: the initiatives, their stored statuses (criteria/stored.py), and the
+    people's assessments of the page's initiatives. Filtering, ordering and paging are done here over
+    the statuses, which are small: 60 initiatives x 51 criteria is some 3,000 short rows.
+    """
     frameworks = library.checked_for(nation)
     chosen = [f for f in frameworks if framework_id in (None, f.id)]
+    cqc = library.cqc_for(nation)
+    result = Coverage(nation, frameworks, 0, [], cqc is not None)
+    if by_statement and (cqc is None or cqc.cqc is None):
+        result.initiatives = db.session.scalar(
+            sa.select(sa.func.count()).select_from(Initiative).where(Initiative.organisation_id == organisation_id)
+        )
+        return result
     initiatives = list(
         db.session.execute(
             sa.select(Initiative.id, Initiative.title)
@@ -230,41 +327,48 @@ def coverage(
             .order_by(Initiative.title, Initiative.id)
         )
     )
-    ids = [i.id for i in initiatives]
-    snapshots = facts_loader.load_many(ids, organisation_id, as_of)
-    assessments = service.latest_assessments(ids, organisation_id)
+    result.initiatives = len(initiatives)
+    findings = stored.read([i for i, _ in initiatives], organisation_id, library, nation, reasons=False)
     criteria = [c for f in chosen for c in f.criteria]
-    findings: dict[int, dict[str, Finding]] = {}
-    for initiative_id in ids:
-        results = rules.evaluate_all(criteria, snapshots[initiative_id])
-        findings[initiative_id] = {c.id: f for c, f in zip(criteria, results, strict=True)}
-    cqc = library.cqc_for(nation)
-    result = Coverage(nation, frameworks, len(ids), [], cqc is not None)
+    # Each matrix's cells for every initiative, statuses only: ordering, filtering and counting need them all.
+    matrices: list[tuple[str, str, list[Column], list[Criterion | None]]] = []
+    cells: list[dict[int, list[Cell]]] = []
     if by_statement:
-        if cqc is None or cqc.cqc is None:
-            return result
         columns = [Column(s.id, s.title) for s in cqc.cqc.quality_statements]
-        rows = []
-        for initiative_id, title in initiatives:
-            cells = []
+        matrices.append((cqc.id, cqc.title, columns, [None] * len(columns)))
+        grid = {}
+        for initiative_id, _title in initiatives:
+            row = []
             for column in columns:
                 statuses = [findings[initiative_id][c.id].status for c in criteria if column.id in c.cqc_statements]
                 tally = Counter(statuses)
-                cells.append(
+                row.append(
                     Cell(_summary_status(statuses), counts=tuple((s, tally[s]) for s in STATUS_ORDER if tally[s]))
                 )
-            rows.append(MatrixRow(initiative_id, title, tuple(cells)))
-        result.matrices.append(_arrange(cqc.id, cqc.title, columns, rows, status))
-        return result
-    for framework in chosen:
-        columns = [Column(c.id, c.title, cite(c)) for c in framework.criteria]
-        rows = []
-        for initiative_id, title in initiatives:
-            cells = []
-            for criterion in framework.criteria:
-                finding = findings[initiative_id][criterion.id]
-                assessment = assessments.get((initiative_id, criterion.id))
-                cells.append(Cell(finding.status, assessment, differs(finding, assessment)))
-            rows.append(MatrixRow(initiative_id, title, tuple(cells)))
-        result.matrices.append(_arrange(framework.id, framework.title, columns, rows, status))
+            grid[initiative_id] = row
+        cells.append(grid)
+    else:
+        for framework in chosen:
+            columns = [Column(c.id, c.title, cite(c)) for c in framework.criteria]
+            matrices.append((framework.id, framework.title, columns, list(framework.criteria)))
+            cells.append({i: [Cell(findings[i][c.id].status) for c in framework.criteria] for i, _title in initiatives})
+    # The initiatives that match, gaps first across every matrix, and the page of them shown.
+    everything = {i: [cell for grid in cells for cell in grid[i]] for i, _title in initiatives}
+    matching = [
+        (i, title) for i, title in initiatives if status is None or any(c.status is status for c in everything[i])
+    ]
+    matching.sort(key=lambda row: (*_gap_key(everything[row[0]]), row[1].casefold(), row[0]))
+    wanted = Paging(min(max(page, 1), MAX_PAGE), COVERAGE_PAGE_SIZE, len(matching))
+    result.paging = wanted if wanted.number <= wanted.pages else Paging(wanted.pages, COVERAGE_PAGE_SIZE, wanted.total)
+    shown = matching[result.paging.offset : result.paging.offset + COVERAGE_PAGE_SIZE]
+    # The people's assessments, beside the automatic check, only for the rows on this page.
+    assessments = {} if by_statement else service.latest_assessments([i for i, _ in shown], organisation_id)
+    for (key, caption, columns, column_criteria), grid in zip(matrices, cells, strict=True):
+        for initiative_id, _title in shown:
+            row = grid[initiative_id]
+            for n, criterion in enumerate(column_criteria):
+                if criterion is not None and (a := assessments.get((initiative_id, criterion.id))) is not None:
+                    finding = findings[initiative_id][criterion.id]
+                    row[n] = Cell(finding.status, a, differs(finding, a))
+        result.matrices.append(_arrange(key, caption, columns, grid, shown, status))
     return result

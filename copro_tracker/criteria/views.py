@@ -17,7 +17,8 @@ from ..permissions import authorize, can, requires
 from ..services import ServiceError
 from ..tenancy import parse_id
 from ..web.forms import add_error
-from . import citations, pages, rules, service
+from ..web.paging import pagination, requested_page
+from . import citations, pages, service, stored
 from . import facts as facts_loader
 from .forms import AssessmentForm, CoverageFilters, RespondForm
 from .framework import CONFIDENCE, Criterion, Framework, Library
@@ -62,8 +63,8 @@ def _criterion(criterion_id: str) -> tuple[Framework, Criterion]:
 class _Links:
     """Where each record named by a finding or an assessment can be seen, and what to call it."""
 
-    def __init__(self, initiative_id: int, facts: InitiativeFacts) -> None:
-        self.initiative_id, self.facts = initiative_id, facts
+    def __init__(self, initiative_id: int, records: pages.RecordIndex) -> None:
+        self.initiative_id, self.records = initiative_id, records
         self._cache: dict[tuple[str, object], str | None] = {}
 
     def href(self, kind: str, ident: object) -> str | None:
@@ -75,8 +76,8 @@ class _Links:
     def _href(self, kind: str, ident: object) -> str | None:
         i = self.initiative_id
         if kind == "decision":
-            decision = self.facts.decision(ident) if isinstance(ident, int) else None
-            kind, ident = "activity", decision.activity_id if decision else None
+            decision = self.records.decisions.get(ident) if isinstance(ident, int) else None
+            kind, ident = "activity", decision[1] if decision else None
             if ident is None:
                 return None
         if kind == "activity":
@@ -92,22 +93,29 @@ class _Links:
         return url_for(simple[kind], initiative_id=i) if kind in simple else None
 
     def label(self, kind: str, ident: int) -> str:
-        facts = self.facts
-        if kind == "activity" and (activity := facts.activity(ident)):
-            return _("%(title)s (%(date)s)", title=activity.title, date=f"{activity.on.day} {activity.on:%B %Y}")
-        if kind == "decision" and (decision := facts.decision(ident)):
-            return decision.text
-        if kind == "evidence" and (item := next((e for e in facts.evidence if e.id == ident), None)):
-            return item.name
-        if kind == "output" and (item := next((o for o in facts.outputs if o.id == ident), None)):
-            return item.title
+        records = self.records
+        if kind == "activity" and (activity := records.activities.get(ident)):
+            title, on = activity
+            return _("%(title)s (%(date)s)", title=title, date=f"{on.day} {on:%B %Y}")
+        if kind == "decision" and (decision := records.decisions.get(ident)):
+            return decision[0]
+        if kind == "evidence" and (name := records.evidence.get(ident)):
+            return name
+        if kind == "output" and (title := records.outputs.get(ident)):
+            return title
         return _("%(kind)s number %(id)s", kind=labels.label(labels.ASSESSMENT_LINK, kind), id=ident)
+
+
+def _finding(initiative, criterion: Criterion):
+    """Today's stored finding of one criterion: the same one the criteria page and coverage show."""
+    found = stored.read([initiative.id], initiative.organisation_id, _library(), _nation())[initiative.id]
+    return found.get(criterion.id)
 
 
 @bp.get("/initiatives/<int:initiative_id>/criteria")
 @requires("criteria.view")
 def initiative_criteria(initiative_id: int):
-    page = pages.initiative_page(initiative_id, current_user.organisation_id, _library())
+    page = pages.initiative_page(initiative_id, current_user.organisation_id, _nation(), _library())
     if page is None:
         abort(404)
     initiative = page.initiative
@@ -116,7 +124,7 @@ def initiative_criteria(initiative_id: int):
         "criteria/initiative.html",
         initiative=initiative,
         page=page,
-        links=_Links(initiative.id, page.facts),
+        links=_Links(initiative.id, page.records),
         may_assess=can(current_user, "criteria.assess", initiative),
         may_respond=can(current_user, "criteria.respond", initiative),
         statuses=codes.STATUS_ORDER,
@@ -194,10 +202,10 @@ def assess(initiative_id: int, criterion_id: str):
         initiative=initiative,
         framework=framework,
         criterion=criterion,
-        finding=rules.evaluate(criterion, facts),
+        finding=_finding(initiative, criterion),
         earlier=earlier,
         form=form,
-        links=_Links(initiative.id, facts),
+        links=_Links(initiative.id, pages.RecordIndex.from_facts(facts)),
     )
 
 
@@ -244,7 +252,7 @@ def respond(initiative_id: int, assessment_id: int):
                     _anchor=f"criterion-{assessment.criterion_id}",
                 )
             )
-    finding = rules.evaluate(criterion, facts) if criterion else None
+    finding = _finding(initiative, criterion) if criterion else None
     return render_template(
         "criteria/respond.html",
         initiative=initiative,
@@ -253,7 +261,7 @@ def respond(initiative_id: int, assessment_id: int):
         finding=finding,
         disagree=finding is not None and pages.differs(finding, assessment),
         form=form,
-        links=_Links(initiative.id, facts),
+        links=_Links(initiative.id, pages.RecordIndex.from_facts(facts)),
     )
 
 
@@ -279,11 +287,13 @@ def coverage():
         framework_id=framework_id,
         status=status,
         by_statement=by_statement,
+        page=requested_page(),
     )
     return render_template(
         "criteria/coverage.html",
         filters=filters,
         result=result,
+        pages=pagination(result.paging, _("Pages of initiatives")),
         by_statement=by_statement,
         status=status,
         framework_id=framework_id,

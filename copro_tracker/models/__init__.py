@@ -10,6 +10,7 @@ from .activity import (
 )
 from .assessment import Assessment
 from .audit import AuditChainHead, AuditCheckpoint, AuditEvent, AuditMerkleNode, AuditValue, AuditVerification
+from .finding import StoredFinding
 from .initiative import (
     Initiative,
     Membership,
@@ -50,6 +51,7 @@ __all__ = [
     "SignOff",
     "Stage",
     "StageReopening",
+    "StoredFinding",
     "User",
     "utcnow",
 ]

@@ -180,7 +180,10 @@ def test_a_downgrade_that_would_delete_data_refuses_unless_forced(seeded, tmp_pa
 
 
 # State that is rebuilt from the chain itself, so dropping it loses nothing a person recorded.
-DERIVED_ONLY = {"c3a9e1f2b7d4": "the audit Merkle state is recomputed from the stored event hashes"}
+DERIVED_ONLY = {
+    "c3a9e1f2b7d4": "the audit Merkle state is recomputed from the stored event hashes",
+    "e5f1a7c9b3d2": "stored findings are recomputed from the records on the next write or read",
+}
 
 
 def test_every_downgrade_that_drops_recorded_data_asks_first():

@@ -188,7 +188,9 @@ def test_criteria_page_and_report_show_the_same_assessment(team):
         narrative="Carers were not involved after all",
         expected_latest_id=first.id,
     )
-    page = pages.initiative_page(initiative.id, initiative.organisation_id, library)
+    page = pages.initiative_page(
+        initiative.id, initiative.organisation_id, team.commissioner.organisation.nation.value, library
+    )
     row = next(r for r in page.rows if r.criterion.id == criterion.id)
     assert row.assessment is not None and row.assessment.id == second.id
     report_row = next(
@@ -211,7 +213,9 @@ def test_criteria_page_and_report_show_the_same_assessment(team):
 def test_criteria_page_and_report_list_the_same_frameworks(team):
     initiative = _initiative(team)
     library = pages_library()
-    page = pages.initiative_page(initiative.id, initiative.organisation_id, library)
+    page = pages.initiative_page(
+        initiative.id, initiative.organisation_id, team.commissioner.organisation.nation.value, library
+    )
     report = _report(team.commissioner, initiative)
     report_frameworks = [t.id.removeprefix("criteria_") for t in report.tables() if t.id.startswith("criteria_")]
     assert (

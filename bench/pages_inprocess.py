@@ -1,0 +1,81 @@
+"""In-process timings of the heavy pages at council scale: one request at a time through Flask's test client.
+
+    .venv/bin/python bench/generate.py --url sqlite:////tmp/copro-bench.sqlite --scale full
+    .venv/bin/python bench/pages_inprocess.py --url sqlite:////tmp/copro-bench.sqlite
+    .venv/bin/python bench/pages_inprocess.py --url sqlite:////tmp/copro-bench.sqlite --pages coverage portfolio
+
+No HTTP server, so this measures the app's own work per page (loading, findings, rendering) without
+gunicorn or wrk, and counts the SQL statements each request runs. Signed in as the benchmark
+commissioner (bench/generate.py) on their busiest initiative still in evaluation, as bench/http_pages.py.
+Each page: one warm-up request (it may store findings the data set was loaded without), then --repeat
+timed requests; prints median and minimum milliseconds, statements and response size. Downloads (CSV,
+JSON) are disclosures and append an audit event each time, as they do in production.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import sqlalchemy as sa
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.generate import EMAIL  # noqa: E402
+from bench.http_pages import page_paths  # noqa: E402
+from config import database_url  # noqa: E402
+
+PAGES = ("coverage", "portfolio", "criteria", "report", "report-csv", "report-json")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--url", required=True, help="the database bench/generate.py filled")
+    parser.add_argument("--pages", nargs="+", choices=PAGES, default=list(PAGES))
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+    os.environ["DATABASE_URL"] = args.url
+    from copro_tracker import create_app
+    from copro_tracker.extensions import db
+    from copro_tracker.models import User
+
+    paths = page_paths(args.url)
+    report = paths["report"]
+    paths |= {"portfolio": "/reports/portfolio", "report-csv": f"{report}/csv", "report-json": f"{report}/json"}
+    app = create_app("development", SQLALCHEMY_DATABASE_URI=database_url(args.url))
+    client = app.test_client()
+    with app.app_context():
+        user = db.session.scalar(sa.select(User).where(User.email == EMAIL))
+        user_id = user.get_id()
+        engine = db.engine
+    with client.session_transaction() as session:
+        session["_user_id"], session["_fresh"] = user_id, True
+    statements: list[str] = []
+    sa.event.listen(engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
+    print(f"{'page':<12} {'median ms':>10} {'min ms':>8} {'SQL':>4} {'bytes':>9}  path")
+    for name in args.pages:
+        path = paths[name]
+        warm = client.get(path)
+        if warm.status_code != 200:
+            raise SystemExit(f"{path}: {warm.status_code}")
+        times, size, counts = [], 0, []
+        for _ in range(args.repeat):
+            statements.clear()
+            start = time.perf_counter()
+            response = client.get(path)
+            times.append((time.perf_counter() - start) * 1000)
+            counts.append(len(statements))
+            size = len(response.data)
+        print(
+            f"{name:<12} {statistics.median(times):>10.1f} {min(times):>8.1f} {max(counts):>4} {size:>9,}  {path}",
+            flush=True,
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,400 @@
+"""Each initiative's automatic findings, computed once per change and read by every page (issue 11).
+
+The coverage matrix, the portfolio and the criteria page used to load every initiative's facts and run
+51 criteria over them on every view. Now the findings live in ``stored_finding`` (models/finding.py),
+one row per initiative and criterion, and pages read that small table.
+
+When a row is recomputed:
+
+- **In the write's own transaction.** ``install`` hooks the session: ``after_flush`` notes every
+  initiative whose records a flush touched (the tables ``facts.load_many`` reads), and ``before_commit``
+  recomputes those initiatives and writes their rows with Core statements on the same connection, so the
+  findings commit, or roll back, with the change itself. A session hook rather than a call in each
+  service: nothing that commits through the ORM can forget it, the same reason the audit capture lives
+  in the session (audit/capture.py). Changes to a person (name, needs, language) or to the
+  organisation's nation reach every initiative they appear in.
+- **On read, when the key does not match.** Each row carries ``computed_for`` (the day the rules took as
+  today: a review becomes overdue without any record changing) and ``key`` (a digest of the framework's
+  version, the criterion's checks and the rules' own code). A row of another day, another key, or
+  missing (data loaded in bulk, a new criterion) is recomputed and stored before it is shown, so a page
+  never shows a stale finding. A read that stored rows commits them after its response is made.
+
+Findings "as at" a past date (reports) are evaluated directly; only today's are stored.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import fields, is_dataclass
+from datetime import date
+from enum import Enum
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from flask import Flask, current_app, has_app_context
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from ..codes import FindingStatus
+from ..domain.messages import Message
+from ..extensions import db
+from ..models import Activity, Attendance, Initiative, Membership, StoredFinding
+from . import facts as facts_loader
+from . import rules
+from .framework import Criterion, Framework, Library
+from .rules import EvidenceRef, Finding, Reason
+from .snapshot import InitiativeFacts
+
+TOUCHED_KEY = "stored_findings_touched"
+WROTE_KEY = "stored_findings_written"
+# Tables whose rows feed InitiativeFacts (criteria/facts.py): a change to any of them changes findings.
+RECORD_TABLES = frozenset(
+    {
+        "initiative",
+        "membership",
+        "stage",
+        "sign_off",
+        "activity",
+        "attendance",
+        "decision",
+        "decision_position",
+        "recommendation",
+        "output",
+        "evidence",
+        "reciprocity_entry",
+    }
+)
+# Of a person and an organisation, only what facts.load_many reads (signing in changes a user row too).
+USER_COLUMNS = frozenset(
+    {
+        "display_name",
+        "partner_kind",
+        "communication_needs",
+        "communication_needs_other",
+        "needs_recorded",
+        "preferred_language",
+        "role",
+    }
+)
+ORGANISATION_COLUMNS = frozenset({"nation"})
+_TABLE = StoredFinding.__table__
+
+
+def today() -> date:
+    """The day the rules take as today; tests move it (monkeypatch) to see a review fall overdue."""
+    return date.today()
+
+
+# ---------------------------------------------------------------------------------------------------
+# Keys: what a finding depends on besides the records and the day
+
+
+@lru_cache(maxsize=1)
+def _code_digest() -> str:
+    """A digest of the rules' code and what it reads: a deploy that changes how findings are worked out
+    makes every stored one stale without anyone having to remember to clear them."""
+    here = Path(__file__).resolve().parent
+    package = here.parent
+    paths = sorted(here.glob("rules*.py")) + sorted(here.glob("rules/**/*.py"))
+    paths += [here / "snapshot.py", here / "facts.py", package / "codes.py", *sorted(package.glob("domain/*.py"))]
+    digest = hashlib.sha256()
+    for path in paths:
+        if path.is_file():
+            digest.update(path.relative_to(package).as_posix().encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _canonical(value: Any) -> Any:
+    """A stable, process-independent form of a criterion's definition (sets are sorted, not hashed)."""
+    if isinstance(value, Enum):
+        return value.value
+    if is_dataclass(value) and not isinstance(value, type):
+        return [type(value).__name__, [[f.name, _canonical(getattr(value, f.name))] for f in fields(value)]]
+    if isinstance(value, set | frozenset):
+        return sorted((_canonical(v) for v in value), key=repr)
+    if isinstance(value, list | tuple):
+        return [_canonical(v) for v in value]
+    if isinstance(value, dict):
+        return sorted([str(k), _canonical(v)] for k, v in value.items())
+    return repr(value)
+
+
+def criterion_key(framework: Framework, criterion: Criterion) -> str:
+    text = repr(
+        (
+            _code_digest(),
+            framework.id,
+            framework.version,
+            _canonical(criterion.checks),
+            _canonical(criterion.applies_to),
+        )
+    )
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+def expected_keys(library: Library, nation: str) -> dict[str, tuple[Framework, Criterion, str]]:
+    """Every criterion that applies to ``nation``, in page order, with its framework and current key."""
+    return _expected_keys(library, str(getattr(nation, "value", nation)))
+
+
+_KEYS: dict[tuple[int, str], dict[str, tuple[Framework, Criterion, str]]] = {}
+
+
+def _expected_keys(library: Library, nation: str) -> dict[str, tuple[Framework, Criterion, str]]:
+    # The library is loaded once per app and never changes, so the keys are worked out once per nation.
+    cache_key = (id(library), nation)
+    if cache_key not in _KEYS:
+        _KEYS[cache_key] = {c.id: (f, c, criterion_key(f, c)) for f in library.checked_for(nation) for c in f.criteria}
+    return _KEYS[cache_key]
+
+
+# ---------------------------------------------------------------------------------------------------
+# Reasons as JSON: the English sentence, the message id and parameters when the rule gives them, and
+# the records each names (with the label the rule chose, so a stored reason reads exactly as a fresh one).
+
+
+def _encode_value(value: Any) -> Any:
+    if isinstance(value, Message):
+        return {"m": value.id, "p": [[k, _encode_value(v)] for k, v in value.params]}
+    if isinstance(value, date):
+        return {"d": value.isoformat()}
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    return str(value)
+
+
+def _decode_value(value: Any) -> Any:
+    if isinstance(value, dict):
+        if "m" in value:
+            return Message(value["m"], tuple((k, _decode_value(v)) for k, v in value["p"]))
+        return date.fromisoformat(value["d"])
+    return value
+
+
+def encode_reasons(finding: Finding) -> list[dict[str, Any]]:
+    out = []
+    for reason in finding.reasons:
+        item: dict[str, Any] = {"text": reason.text, "refs": [[r.kind, r.id, r.label] for r in reason.refs]}
+        if reason.message is not None:
+            item["message"] = _encode_value(reason.message)
+        out.append(item)
+    return out
+
+
+def decode_reasons(stored: Iterable[Mapping[str, Any]]) -> tuple[Reason, ...]:
+    return tuple(
+        Reason(
+            item["text"],
+            tuple(EvidenceRef(kind, ident, label) for kind, ident, label in item["refs"]),
+            _decode_value(item["message"]) if "message" in item else None,
+        )
+        for item in stored
+    )
+
+
+# ---------------------------------------------------------------------------------------------------
+# Computing and storing
+
+
+def _upsert(connection: sa.Connection, rows: list[dict[str, Any]]) -> None:
+    if not rows:
+        return
+    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
+    stmt = dialect.insert(_TABLE)
+    replace = {name: stmt.excluded[name] for name in rows[0] if name not in ("initiative_id", "criterion_id")}
+    connection.execute(stmt.on_conflict_do_update(index_elements=["initiative_id", "criterion_id"], set_=replace), rows)
+
+
+def compute(
+    initiative_ids: list[int],
+    organisation_id: int,
+    library: Library,
+    *,
+    on: date | None = None,
+    snapshots: Mapping[int, InitiativeFacts] | None = None,
+) -> dict[int, dict[str, Finding]]:
+    """Evaluate and store today's findings for these initiatives (one organisation); return them.
+
+    The rows are written on the session's connection, inside its transaction: the caller's commit
+    keeps them (the write hook, or ``commit_after_read`` for a page).
+    """
+    if not initiative_ids:
+        return {}
+    on = on or today()
+    if snapshots is None:
+        snapshots = facts_loader.load_many(sorted(set(initiative_ids)), organisation_id, on)
+    results: dict[int, dict[str, Finding]] = {}
+    rows: list[dict[str, Any]] = []
+    for initiative_id in sorted(snapshots):
+        facts = snapshots[initiative_id]
+        expected = expected_keys(library, facts.initiative.nation)
+        criteria = [criterion for _, criterion, _ in expected.values()]
+        findings = dict(zip(expected, rules.evaluate_all(criteria, facts), strict=True))
+        results[initiative_id] = findings
+        for criterion_id, (framework, _, key) in expected.items():
+            finding = findings[criterion_id]
+            rows.append(
+                {
+                    "initiative_id": initiative_id,
+                    "criterion_id": criterion_id,
+                    "organisation_id": organisation_id,
+                    "framework_id": framework.id,
+                    "framework_version": framework.version,
+                    "key": key,
+                    "computed_for": on,
+                    "status": finding.status.value,
+                    "reasons": encode_reasons(finding),
+                }
+            )
+    # Sorted by primary key, so two transactions storing the same initiatives lock rows in the same order.
+    _upsert(db.session.connection(), rows)
+    return results
+
+
+def read(
+    initiative_ids: Iterable[int],
+    organisation_id: int,
+    library: Library,
+    nation: str,
+    *,
+    reasons: bool = True,
+) -> dict[int, dict[str, Finding]]:
+    """Today's finding of every criterion for each initiative, from the stored rows; stale ones recomputed.
+
+    One query when every row is current. ``reasons=False`` reads statuses only (the coverage matrix):
+    the findings then carry no reasons, unless they had to be recomputed.
+    """
+    ids = sorted(set(initiative_ids))
+    if not ids:
+        return {}
+    on = today()
+    expected = expected_keys(library, nation)
+    columns = [_TABLE.c.initiative_id, _TABLE.c.criterion_id, _TABLE.c.key, _TABLE.c.computed_for, _TABLE.c.status]
+    if reasons:
+        columns.append(_TABLE.c.reasons)
+    stored: dict[int, dict[str, Finding]] = defaultdict(dict)
+    stale: set[int] = set()
+    for row in db.session.execute(
+        sa.select(*columns).where(_TABLE.c.organisation_id == organisation_id, _TABLE.c.initiative_id.in_(ids))
+    ):
+        want = expected.get(row.criterion_id)
+        if want is None:
+            continue  # a criterion no longer in the library (or not for this nation): ignored
+        if row.key != want[2] or row.computed_for != on:
+            stale.add(row.initiative_id)
+            continue
+        try:
+            found = decode_reasons(row.reasons) if reasons else ()
+        except (KeyError, TypeError, ValueError):
+            stale.add(row.initiative_id)  # written by an older format: recompute rather than guess
+            continue
+        stored[row.initiative_id][row.criterion_id] = Finding(FindingStatus(row.status), found)
+    stale.update(i for i in ids if len(stored.get(i, ())) != len(expected))
+    result = {i: stored[i] for i in ids if i not in stale}
+    if stale:
+        fresh = compute(sorted(stale), organisation_id, library, on=on)
+        result.update(fresh)
+        db.session.info[WROTE_KEY] = True
+    return result
+
+
+def commit_after_read(response: Any) -> Any:
+    """Keep findings a page had to recompute: committed once the page is made, so nothing it showed is
+    expired and reloaded. A failure here (another request stored the same rows) loses nothing."""
+    session = db.session
+    if session.info.pop(WROTE_KEY, False):
+        try:
+            session.commit()
+        except sa.exc.SQLAlchemyError:
+            session.rollback()
+    return response
+
+
+# ---------------------------------------------------------------------------------------------------
+# The write hook
+
+
+def _changed(obj: Any, columns: frozenset[str]) -> bool:
+    state = sa.inspect(obj)
+    return any(key in state.attrs and state.attrs[key].history.has_changes() for key in columns)
+
+
+def _note(session: Session, flush_context: Any) -> None:
+    touched = session.info.setdefault(TOUCHED_KEY, {"initiatives": set(), "users": set(), "organisations": set()})
+    for kind, objects in (("new", session.new), ("dirty", session.dirty), ("deleted", session.deleted)):
+        for obj in objects:
+            table = getattr(obj, "__tablename__", None)
+            if table in RECORD_TABLES:
+                initiative_id = obj.id if table == "initiative" else _initiative_of(obj)
+                organisation_id = getattr(obj, "organisation_id", None)
+                if initiative_id is not None and organisation_id is not None:
+                    touched["initiatives"].add((organisation_id, initiative_id))
+            elif table == "user_account" and kind != "new" and _changed(obj, USER_COLUMNS):
+                touched["users"].add(obj.id)
+            elif table == "organisation" and kind == "dirty" and _changed(obj, ORGANISATION_COLUMNS):
+                touched["organisations"].add(obj.id)
+
+
+def _initiative_of(obj: Any) -> int | None:
+    # The same answer the audit capture records for the row's event (models define audit_initiative_id).
+    if hasattr(obj, "audit_initiative_id"):
+        return obj.audit_initiative_id
+    return getattr(obj, "initiative_id", None)
+
+
+def _resolve(session: Session, touched: dict[str, set]) -> dict[int, set[int]]:
+    by_org: dict[int, set[int]] = defaultdict(set)
+    for organisation_id, initiative_id in touched["initiatives"]:
+        by_org[organisation_id].add(initiative_id)
+    if touched["users"]:
+        users = sorted(touched["users"])
+        member_of = sa.select(Membership.organisation_id, Membership.initiative_id).where(Membership.user_id.in_(users))
+        attended = (
+            sa.select(Activity.organisation_id, Activity.initiative_id)
+            .join(Attendance, Attendance.activity_id == Activity.id)
+            .where(Attendance.user_id.in_(users))
+        )
+        for organisation_id, initiative_id in session.execute(sa.union(member_of, attended)):
+            by_org[organisation_id].add(initiative_id)
+    if touched["organisations"]:
+        for organisation_id, initiative_id in session.execute(
+            sa.select(Initiative.organisation_id, Initiative.id).where(
+                Initiative.organisation_id.in_(sorted(touched["organisations"]))
+            )
+        ):
+            by_org[organisation_id].add(initiative_id)
+    return by_org
+
+
+def _recompute_touched(session: Session) -> None:
+    if TOUCHED_KEY not in session.info or not has_app_context() or session is not db.session():
+        return
+    session.flush()  # the last changes of the transaction, so they are noted and read below
+    touched = session.info.pop(TOUCHED_KEY, None)
+    if not touched or not any(touched.values()):
+        return
+    library = current_app.extensions.get("criteria_library")
+    if library is None:
+        return
+    for organisation_id, ids in sorted(_resolve(session, touched).items()):
+        compute(sorted(ids), organisation_id, library)
+
+
+def _forget(session: Session, *args: Any) -> None:
+    session.info.pop(TOUCHED_KEY, None)
+    session.info.pop(WROTE_KEY, None)
+
+
+def install(app: Flask, session_class: type[Session]) -> None:
+    """Hook the write path (every session of ``session_class``) and the end of each request."""
+    if not sa.event.contains(session_class, "after_flush", _note):
+        sa.event.listen(session_class, "after_flush", _note)
+        sa.event.listen(session_class, "before_commit", _recompute_touched)
+        sa.event.listen(session_class, "after_commit", _forget)
+        sa.event.listen(session_class, "after_soft_rollback", _forget)
+    app.after_request(commit_after_read)
