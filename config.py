@@ -61,6 +61,8 @@ class Config:
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session; logout rotates both
 
     BABEL_DEFAULT_LOCALE = "en"
+    # Times are stored in UTC and shown as people in the UK read a clock (GMT or BST).
+    BABEL_DEFAULT_TIMEZONE = "Europe/London"
     BABEL_TRANSLATION_DIRECTORIES = str(ROOT / "copro_tracker" / "translations")
     LANGUAGES = ("en", "cy")
 

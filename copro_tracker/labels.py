@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from flask import current_app
 from flask_babel import LazyString, gettext
 from flask_babel import lazy_gettext as _l
 from wtforms.fields.choices import SelectChoice
@@ -57,8 +58,18 @@ LADDER = {rung: LazyString(lambda r=rung, t=text: f"{r}. {gettext(t)}") for rung
 LADDER_HINT = _translated(codes.LADDER_HINTS)
 
 
+# The service's own name is translated too ("Traciwr Cyd-gynhyrchu"); a deployment that renames it in
+# config.SERVICE_NAME shows its own name, untranslated unless the catalogue has it.
+DEFAULT_SERVICE_NAME = _l("Co-production Tracker")
+
+
+def service_name() -> str:
+    return gettext(current_app.config["SERVICE_NAME"])
+
+
 def choices(mapping: dict) -> list[SelectChoice]:
-    return [SelectChoice(str(getattr(key, "value", key)), str(label)) for key, label in mapping.items()]
+    # The labels stay lazy: forms build their choices once, at import, and each page shows them in its own language.
+    return [SelectChoice(str(getattr(key, "value", key)), label) for key, label in mapping.items()]
 
 
 def label(mapping: dict, key: object) -> str:

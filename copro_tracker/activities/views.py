@@ -13,6 +13,7 @@ from wtforms.fields.choices import SelectChoice
 
 from .. import labels, storage
 from ..codes import Nation, Side
+from ..formatting import format_date
 from ..models import Evidence
 from ..people import disclosure
 from ..permissions import authorize, can, requires
@@ -442,7 +443,7 @@ def new_recommendation(initiative_id: int):
     initiative = _load(initiative_id, "initiative.contribute")
     form = RecommendationForm()
     form.activity_id.choices = [SelectChoice("", _("Not linked to an activity"))] + [
-        SelectChoice(str(a.id), f"{a.title} ({a.occurred_on.strftime('%d %B %Y')})")
+        SelectChoice(str(a.id), f"{a.title} ({format_date(a.occurred_on)})")
         for a in queries.activity_choices(initiative)
     ]
     if not form.is_submitted():

@@ -6,7 +6,7 @@ from flask import current_app, flash, redirect, render_template, session, url_fo
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
-from .. import mail
+from .. import labels, mail
 from ..codes import OrgRole, PartnerKind, TokenPurpose
 from ..extensions import limiter
 from ..permissions import public, requires
@@ -97,13 +97,13 @@ def invite():
             link = external_url("auth.accept_invitation", token=secret)
             emailed = mail.send(
                 token.email,
-                _("You are invited to %(service)s", service=current_app.config["SERVICE_NAME"]),
+                _("You are invited to %(service)s", service=labels.service_name()),
                 _(
                     "%(inviter)s has invited you to join %(org)s on %(service)s.\n\n"
                     "Open this link to set up your account (it works once, for %(days)s days):\n%(link)s\n",
                     inviter=current_user.display_name,
                     org=current_user.organisation.name,
-                    service=current_app.config["SERVICE_NAME"],
+                    service=labels.service_name(),
                     days=current_app.config["INVITATION_DAYS"],
                     link=link,
                 ),
@@ -173,7 +173,7 @@ def forgotten_password():
 
 def _reset_email(secret: str) -> tuple[str, str]:
     return (
-        _("Reset your %(service)s password", service=current_app.config["SERVICE_NAME"]),
+        _("Reset your %(service)s password", service=labels.service_name()),
         _(
             "Open this link to choose a new password. It works once, for %(hours)s hours:\n%(link)s\n\n"
             "If you did not ask for this, you can ignore this email.",

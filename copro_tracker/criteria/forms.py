@@ -22,7 +22,7 @@ class AssessmentForm(FlaskForm):
     status = RadioField(
         _l("Is this criterion met?"),
         widget=GovRadioInput(),
-        choices=[SelectChoice(s.value, str(labels.FINDING_STATUS[s.value])) for s in AssessmentStatus],
+        choices=[SelectChoice(s.value, labels.FINDING_STATUS[s.value]) for s in AssessmentStatus],
         validators=[InputRequired(_l("Choose whether the criterion is met"))],
     )
     narrative = TextAreaField(

@@ -18,7 +18,6 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovCharacterCount,
     GovCheckboxesInput,
     GovCheckboxInput,
-    GovDateInput,
     GovFileInput,
     GovPasswordInput,
     GovRadioInput,
@@ -27,6 +26,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextArea,
     GovTextInput,
 )
+from govuk_frontend_wtf.wtforms_widgets import GovDateInput as _GovDateInput
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 from wtforms import DateField, Form
 from wtforms.validators import StopValidation
@@ -103,6 +103,17 @@ def read_date(parts: list[str], subject: str) -> date:
         return date(year, month, day)
     except (ValueError, OverflowError) as error:
         raise ValueError(_("%(subject)s must be a real date, like 27 3 2025", subject=subject)) from error
+
+
+class GovDateInput(_GovDateInput):
+    """govuk-frontend-wtf's date input with its Day, Month and Year labels in the page's language
+    (the package hard-codes them in English)."""
+
+    def map_gov_params(self, field, **kwargs):
+        params = super().map_gov_params(field, **kwargs)
+        for item, text in zip(params.get("items", []), (_("Day"), _("Month"), _("Year")), strict=False):
+            item["label"] = text
+        return params
 
 
 class GovDateField(DateField):

@@ -1,8 +1,6 @@
-"""Template globals and filters: navigation, labels for coded values, dates in plain English."""
+"""Template globals and filters: navigation, labels for coded values, dates (from ..formatting)."""
 
 from __future__ import annotations
-
-from datetime import date, datetime
 
 from flask import Flask, g, request, url_for
 from flask_babel import get_locale
@@ -10,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from .. import labels
+from ..formatting import format_date, format_datetime, format_number
 from ..permissions import can
 
 # The service navigation: (text, endpoint, the role-level action that shows it, or None for everyone).
@@ -38,25 +37,15 @@ def nav_items() -> list[dict]:
     return items
 
 
-def format_date(value: date | datetime | None) -> str:
-    if value is None:
-        return ""
-    return f"{value.day} {value.strftime('%B %Y')}"
-
-
-def format_datetime(value: datetime | None) -> str:
-    if value is None:
-        return ""
-    return f"{format_date(value)} at {value.strftime('%H:%M')} UTC"
-
-
 def init_template_helpers(app: Flask) -> None:
     app.add_template_global(nav_items)
     app.add_template_global(can)
     app.add_template_global(labels, "labels")
+    app.add_template_global(labels.service_name)
     app.add_template_global(lambda: str(get_locale() or "en"), "current_locale")
     app.add_template_filter(format_date, "date")
     app.add_template_filter(format_datetime, "datetime")
+    app.add_template_filter(format_number, "number")
     app.add_template_filter(lambda key, mapping: labels.label(mapping, key), "label")
     app.add_template_filter(labels.message, "message")
     app.add_template_filter(labels.reason_text, "reason_text")
