@@ -67,6 +67,8 @@ class Config:
     LANGUAGES = ("en", "cy")
 
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    # Starts every counter's name in that store: services (or test runs) sharing one Redis keep apart.
+    RATELIMIT_KEY_PREFIX = os.environ.get("RATELIMIT_KEY_PREFIX", "copro")
     # Behind a reverse proxy: how many proxies in front of the app set each X-Forwarded-* header (werkzeug's
     # ProxyFix). 0, the default, ignores the header, so a client cannot pick its own address: the sign-in
     # limit counts per client address, and with X-Forwarded-For trusted blindly anyone could claim a new
