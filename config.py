@@ -112,6 +112,9 @@ class Config:
     S3_REGION = os.environ.get("S3_REGION") or None
     S3_ACCESS_KEY_ID = os.environ.get("S3_ACCESS_KEY_ID") or None
     S3_SECRET_ACCESS_KEY = os.environ.get("S3_SECRET_ACCESS_KEY") or None
+    # Give up on a bucket that does not answer well inside gunicorn's 30 s worker timeout.
+    S3_CONNECT_TIMEOUT_S = float(os.environ.get("S3_CONNECT_TIMEOUT_S", "5"))
+    S3_READ_TIMEOUT_S = float(os.environ.get("S3_READ_TIMEOUT_S", "10"))
     # "path" or "virtual"; by default path-style with S3_ENDPOINT_URL (MinIO and most others), else boto3's choice
     S3_ADDRESSING_STYLE = os.environ.get("S3_ADDRESSING_STYLE") or None
     AUDIT_KEY_FILE = os.environ.get("AUDIT_KEY_FILE", str(INSTANCE / "audit-signing-key.pem"))

@@ -139,3 +139,45 @@ def test_backup_lists_every_part_with_its_hash_and_never_the_private_key(app, tm
     assert "Backed up to" in output
     for part in manifest["parts"]:
         assert hashlib.sha256((folder / part["path"]).read_bytes()).hexdigest() == part["sha256"]
+
+
+def _upload(app, team) -> None:
+    client = app.test_client()
+    login(client, team.commissioner)
+    response = client.post(
+        f"/initiatives/{team.initiative.id}/evidence/new",
+        data={"file": (io.BytesIO(PDF), "minutes.pdf"), "consent": "anonymised", "description": "Minutes"},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 302
+
+
+@pytest.mark.parametrize("source", ["local", "s3"])
+def test_files_in_a_bucket_are_backed_up_and_restored_into_an_empty_bucket(
+    app, team, restored, tmp_path, monkeypatch, s3_server, source
+):
+    """From a bucket to a bucket, and from the local folder to a bucket: the way to move to S3."""
+    if source == "s3":
+        for name, value in s3_server.settings().items():
+            monkeypatch.setitem(app.config, name, value)
+    else:
+        monkeypatch.setitem(app.config, "EVIDENCE_DIR", str(tmp_path / "evidence"))
+    _upload(app, team)
+    assert "1 evidence file(s)" in _run(app, "backup", "--to", str(tmp_path / "backups"))
+    (backup,) = (tmp_path / "backups").glob("copro-backup-*")
+
+    target = s3_server.settings()
+    for name, value in target.items():
+        monkeypatch.setitem(restored.config, name, value)
+    output = _run(restored, "restore", str(backup))
+    assert "1 evidence file(s)" in output and "0 file(s) without a row removed" in output
+    with restored.app_context():
+        (evidence,) = db.session.scalars(sa.select(Evidence))
+        assert storage.read(evidence.storage_key) == PDF
+        db.session.remove()
+    assert s3_server.objects(target["S3_BUCKET"]) == [f"evidence/{evidence.storage_key}"]
+
+    # A bucket cannot be moved aside: restoring over one with files is refused, even with --force.
+    output = _run(restored, "restore", str(backup), "--force", code=1)
+    assert "a bucket cannot be moved aside" in output
+    assert s3_server.objects(target["S3_BUCKET"]) == [f"evidence/{evidence.storage_key}"]
