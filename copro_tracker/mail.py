@@ -11,6 +11,33 @@ from collections.abc import Callable
 from email.message import EmailMessage
 
 from flask import after_this_request, current_app
+from flask_babel import force_locale
+
+
+def languages_for(preferred: str | None, nation: object) -> tuple[str, ...]:
+    """The languages an email is written in, first language first.
+
+    The recipient's own choice when they have made one. Otherwise (an invitation, someone not yet asked)
+    an organisation in Wales writes bilingually with Welsh first, as the Welsh Language Standards ask of
+    correspondence; elsewhere in English.
+    """
+    if preferred in ("en", "cy"):
+        return (preferred,)
+    if getattr(nation, "value", nation) == "wales":
+        return ("cy", "en")
+    return ("en",)
+
+
+def compose(languages: tuple[str, ...], write: Callable[[], tuple[str, str]]) -> tuple[str, str]:
+    """Subject and body written by `write` in each language in turn (one text per language, in order)."""
+    parts = []
+    for language in languages:
+        with force_locale(language):
+            subject, body = write()
+            parts.append((str(subject), str(body)))
+    subject = " / ".join(subject for subject, _ in parts)
+    body = "\n\n----------\n\n".join(body.rstrip("\n") + "\n" for _, body in parts)
+    return subject, body
 
 
 def mail_configured() -> bool:

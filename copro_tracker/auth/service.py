@@ -13,10 +13,11 @@ from functools import partial
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import get_locale
 
 from .. import mail
 from ..audit import capture
-from ..codes import OrgRole, PartnerKind, TokenPurpose
+from ..codes import Nation, OrgRole, PartnerKind, TokenPurpose
 from ..extensions import db
 from ..models import AccountToken, Organisation, User, utcnow
 from ..services import ServiceError
@@ -253,7 +254,11 @@ def request_password_reset(email: str, compose: Callable[[str], tuple[str, str]]
     """
     user = find_user_by_email(email)
     secret = tokens.new_secret()
-    subject, body = compose(secret[0])
+    # In the account holder's language, or the one the page was in when they asked. No extra query for a
+    # real account (its organisation is not loaded), so the timing still tells nothing.
+    preferred = user.preferred_language if user is not None else None
+    languages = mail.languages_for(preferred or str(get_locale() or "en"), None)
+    subject, body = mail.compose(languages, partial(compose, secret[0]))
     message = mail.build(user.email if user else normalise_email(email), subject, body)
     user_id = user.id if user is not None and user.active else None
     mail.after_response(partial(_issue_and_send_reset, user_id, secret, message))
@@ -468,3 +473,13 @@ def create_user(
     capture.set_actor(db.session, None)
     db.session.commit()
     return user
+
+
+def active_offer() -> bool:
+    """Whether the sign-in page offers Welsh first: when any organisation on this service is in Wales.
+
+    Before sign-in the service cannot know whose organisation someone belongs to, and a deployment
+    usually serves one council or health board; offering the choice to everyone when a Welsh body uses
+    the service is how the Active Offer ("without having to ask") reaches its people on the first page.
+    """
+    return bool(db.session.scalar(sa.select(sa.exists().where(Organisation.nation == Nation.WALES))))

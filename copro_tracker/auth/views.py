@@ -59,7 +59,7 @@ def login():
             if user.preferred_language:
                 session["lang"] = user.preferred_language
             return redirect(target)
-    return render_template("auth/login.html", form=form)
+    return render_template("auth/login.html", form=form, active_offer=service.active_offer())
 
 
 @bp.post("/sign-out")
@@ -95,19 +95,23 @@ def invite():
             add_error(form, str(error), error.field)
         else:
             link = external_url("auth.accept_invitation", token=secret)
-            emailed = mail.send(
-                token.email,
-                _("You are invited to %(service)s", service=labels.service_name()),
-                _(
-                    "%(inviter)s has invited you to join %(org)s on %(service)s.\n\n"
-                    "Open this link to set up your account (it works once, for %(days)s days):\n%(link)s\n",
-                    inviter=current_user.display_name,
-                    org=current_user.organisation.name,
-                    service=labels.service_name(),
-                    days=current_app.config["INVITATION_DAYS"],
-                    link=link,
+            organisation = current_user.organisation
+            subject, body = mail.compose(
+                mail.languages_for(None, organisation.nation),
+                lambda: (
+                    _("You are invited to %(service)s", service=labels.service_name()),
+                    _(
+                        "%(inviter)s has invited you to join %(org)s on %(service)s.\n\n"
+                        "Open this link to set up your account (it works once, for %(days)s days):\n%(link)s\n",
+                        inviter=current_user.display_name,
+                        org=organisation.name,
+                        service=labels.service_name(),
+                        days=current_app.config["INVITATION_DAYS"],
+                        link=link,
+                    ),
                 ),
             )
+            emailed = mail.send(token.email, subject, body)
             return render_template("auth/invitation_created.html", token=token, link=link, emailed=emailed)
     return render_template("auth/invite.html", form=form)
 

@@ -280,18 +280,21 @@ def invite_member(initiative_id: int):
             add_error(form, str(error), error.field)
         else:
             link = external_url("auth.accept_invitation", token=secret)
-            emailed = mail.send(
-                token.email,
-                _("You are invited to join %(title)s", title=initiative.title),
-                _(
-                    '%(inviter)s has invited you to work together on "%(title)s".\n\n'
-                    "Open this link to set up your account (it works once, for %(days)s days):\n%(link)s\n",
-                    inviter=current_user.display_name,
-                    title=initiative.title,
-                    days=current_app.config["INVITATION_DAYS"],
-                    link=link,
+            subject, body = mail.compose(
+                mail.languages_for(None, current_user.organisation.nation),
+                lambda: (
+                    _("You are invited to join %(title)s", title=initiative.title),
+                    _(
+                        '%(inviter)s has invited you to work together on "%(title)s".\n\n'
+                        "Open this link to set up your account (it works once, for %(days)s days):\n%(link)s\n",
+                        inviter=current_user.display_name,
+                        title=initiative.title,
+                        days=current_app.config["INVITATION_DAYS"],
+                        link=link,
+                    ),
                 ),
             )
+            emailed = mail.send(token.email, subject, body)
             return render_template("auth/invitation_created.html", token=token, link=link, emailed=emailed)
     return render_template("initiatives/invite.html", form=form, initiative=initiative)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask, g, request, url_for
-from flask_babel import get_locale
+from flask_babel import force_locale, get_locale, gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -37,11 +37,18 @@ def nav_items() -> list[dict]:
     return items
 
 
+def in_language(code: str, text: str) -> str:
+    """`text` translated into `code`, whatever the page's language (for the bilingual language offer)."""
+    with force_locale(code):
+        return gettext(text)
+
+
 def init_template_helpers(app: Flask) -> None:
     app.add_template_global(nav_items)
     app.add_template_global(can)
     app.add_template_global(labels, "labels")
     app.add_template_global(labels.service_name)
+    app.add_template_global(in_language)
     app.add_template_global(lambda: str(get_locale() or "en"), "current_locale")
     app.add_template_filter(format_date, "date")
     app.add_template_filter(format_datetime, "datetime")
