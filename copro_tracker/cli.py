@@ -158,6 +158,10 @@ def register_cli(app: Flask) -> None:
     from .audit.cli import audit_group
 
     app.cli.add_command(audit_group)
+
+    from .people.cli import people_group
+
+    app.cli.add_command(people_group)
     app.extensions["audit_cli"] = audit_group
 
 

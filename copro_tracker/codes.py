@@ -555,6 +555,34 @@ REPORT_KIND_LABELS = {
 }
 
 
+# ---------------------------------------------------------------------------------------------------
+# People's rights over their data (UK GDPR): requests a person makes about what is held about them
+
+
+class DataRequestKind(StrEnum):
+    CORRECTION = "correction"
+    ERASURE = "erasure"
+
+
+DATA_REQUEST_KIND_LABELS = {
+    DataRequestKind.CORRECTION: N_("Correct something"),
+    DataRequestKind.ERASURE: N_("Erase my details"),
+}
+
+
+class DataRequestStatus(StrEnum):
+    OPEN = "open"
+    DONE = "done"
+    REFUSED = "refused"
+
+
+DATA_REQUEST_STATUS_LABELS = {
+    DataRequestStatus.OPEN: N_("Waiting for an admin"),
+    DataRequestStatus.DONE: N_("Done"),
+    DataRequestStatus.REFUSED: N_("Not done"),
+}
+
+
 # Every code list and its label table: the drift tests walk this, and labels.py translates from it.
 LABELS: Mapping[type[StrEnum], Mapping] = {
     Nation: NATION_LABELS,
@@ -585,6 +613,8 @@ LABELS: Mapping[type[StrEnum], Mapping] = {
     AssessmentStatus: ASSESSMENT_STATUS_LABELS,
     AssessmentLinkKind: ASSESSMENT_LINK_LABELS,
     ReportKind: REPORT_KIND_LABELS,
+    DataRequestKind: DATA_REQUEST_KIND_LABELS,
+    DataRequestStatus: DATA_REQUEST_STATUS_LABELS,
 }
 
 

@@ -52,6 +52,8 @@ WELSH_EFFECTS = _translated(codes.WELSH_EFFECTS_LABELS)
 RESPONSE = _translated(codes.RESPONSE_LABELS, codes.RESPONSE_HINTS)
 CONSENT = _translated(codes.CONSENT_LABELS, codes.CONSENT_HINTS)
 ASSESSMENT_LINK = _translated(codes.ASSESSMENT_LINK_LABELS)
+DATA_REQUEST_KIND = _translated(codes.DATA_REQUEST_KIND_LABELS)
+DATA_REQUEST_STATUS = _translated(codes.DATA_REQUEST_STATUS_LABELS)
 # Criteria: the automatic check's statuses (the people's assessment uses the first four).
 FINDING_STATUS = _translated(codes.FINDING_STATUS_LABELS)
 LADDER = {rung: LazyString(lambda r=rung, t=text: f"{r}. {gettext(t)}") for rung, text in codes.LADDER_LABELS.items()}

@@ -58,6 +58,9 @@ ROLE_RULES: dict[str, frozenset[OrgRole]] = {
     "needs.arrange": ANYONE,
     "needs.edit": ANYONE,
     "needs.disclosures": ADMIN,
+    # A person's own data (UK GDPR rights); admins answer requests and carry out erasure.
+    "data.own": ANYONE,
+    "data.requests": ADMIN,
 }
 
 

@@ -39,6 +39,7 @@ ENTITY_LABELS = {
     "audit_checkpoint": "audit checkpoint",
     "assessment": "assessment",
     "output": "output",
+    "data_request": "request about personal data",
 }
 
 ACTION_PHRASES = {
@@ -75,6 +76,14 @@ ACTION_PHRASES = {
     "membership.dates_changed": "recorded when a member joined or left",
     "stage.dates_changed": "recorded when a stage started or finished",
     "needs.viewed": "looked at people's communication needs or adjustments",
+    "person.data_exported": "downloaded a copy of their own data",
+    "person.named_use_withdrawn": "withdrew consent to being named in reports",
+    "person.named_use_given": "agreed to being named in reports again",
+    "person.anonymised": "anonymised a person at their request",
+    "person.erased": "erased a person's details at their request",
+    "data_request.correction_asked": "asked for a correction to their data",
+    "data_request.erasure_asked": "asked for their details to be erased",
+    "data_request.answered": "answered a request about personal data",
 }
 
 FIELD_LABELS = {
@@ -129,7 +138,14 @@ class Entry:
 # Events that record someone reading or taking away records (downloads, exports, share-link opens), not
 # a change to them. History pages show changes by default and these behind the "Show" filter.
 DISCLOSURE_ACTIONS = frozenset(
-    {"report.generated", "share_link.used", "audit.bundle_exported", "audit.exported", "needs.viewed"}
+    {
+        "report.generated",
+        "share_link.used",
+        "audit.bundle_exported",
+        "audit.exported",
+        "needs.viewed",
+        "person.data_exported",
+    }
 )
 # Need to know: fields holding a person's communication needs or adjustments (special category data). History
 # pages say that they changed, never what they hold; the person sees their own on "Your data".

@@ -20,6 +20,7 @@ from .initiative import (
 )
 from .organisation import (
     AccountToken,
+    DataRequest,
     Organisation,
     User,
     utcnow,
@@ -39,6 +40,7 @@ __all__ = [
     "AuditValue",
     "AuditVerification",
     "AccountToken",
+    "DataRequest",
     "Activity",
     "Attendance",
     "Decision",

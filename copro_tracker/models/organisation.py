@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..codes import Nation, OrgRole, PartnerKind, TokenPurpose
+from ..codes import DataRequestKind, DataRequestStatus, Nation, OrgRole, PartnerKind, TokenPurpose
 from ..extensions import db
 
 
@@ -55,8 +55,16 @@ class User(db.Model):
     locked_until: Mapped[datetime | None]
     last_login_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The person withdrew consent to being named: every report made afterwards shows them by a pseudonym.
+    named_use_withdrawn_at: Mapped[datetime | None]
+    # Erased at the person's request: the row stays (records refer to it) but holds nothing that identifies them.
+    erased_at: Mapped[datetime | None]
 
     organisation: Mapped[Organisation] = relationship(back_populates="members")
+
+    @property
+    def named_use(self) -> bool:
+        return self.named_use_withdrawn_at is None and self.erased_at is None
 
     # Flask-Login protocol. The id carries the session version so that bumping it (logout, password
     # change, deactivation) invalidates every copy of an old session cookie at once.
@@ -112,3 +120,26 @@ class AccountToken(db.Model):
 
     def is_usable(self, now: datetime) -> bool:
         return self.used_at is None and self.revoked_at is None and now < self.expires_at
+
+
+class DataRequest(db.Model):
+    """A person's request about their own data: correct something, or erase their details. Admins handle it."""
+
+    __tablename__ = "data_request"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisation.id"), index=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id"), index=True)
+    kind: Mapped[DataRequestKind] = mapped_column(_enum(DataRequestKind))
+    details: Mapped[str] = mapped_column(sa.Text, default="")
+    status: Mapped[DataRequestStatus] = mapped_column(_enum(DataRequestStatus), default=DataRequestStatus.OPEN)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    handled_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
+    handled_at: Mapped[datetime | None]
+    outcome: Mapped[str] = mapped_column(sa.Text, default="")
+    version: Mapped[int] = mapped_column(default=1)
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+    handled_by: Mapped[User | None] = relationship(foreign_keys=[handled_by_id])
+
+    __mapper_args__ = {"version_id_col": version}

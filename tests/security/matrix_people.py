@@ -3,7 +3,28 @@ person's own data. In the world, commissioner and partner_member are the initiat
 
 from __future__ import annotations
 
-from matrix_world import Spec, World, by_role
+from matrix_world import Spec, World, by_role, signed_in
+
+from copro_tracker.codes import DataRequestKind
+from copro_tracker.extensions import db
+from copro_tracker.models import DataRequest
+
+
+def extend_world(world: World) -> None:
+    request = DataRequest(
+        organisation_id=world.target.organisation_id,
+        user_id=world.target.id,
+        kind=DataRequestKind.ERASURE,
+        details="Secret erasure reason",
+    )
+    db.session.add(request)
+    db.session.commit()
+    world.extra["data_request"] = request
+    world.extra.setdefault("secrets", []).append("Secret erasure reason")
+
+
+def _r(w: World) -> str:
+    return f"/admin/data-requests/{w.extra['data_request'].id}"
 
 
 def _a(w: World) -> str:
@@ -20,4 +41,16 @@ def specs() -> dict[str, Spec]:
         "admin.member_needs": Spec("GET", lambda w: f"/people/{w.target.id}/needs", by_role(200, 200, 403, 403, 404)),
         # Org-scoped: the outsider (an admin elsewhere) sees their own organisation's list.
         "audit.needs_disclosures": Spec("GET", lambda w: "/admin/audit/disclosures", by_role(200, 403, 403, 403, 200)),
+        # Everyone signed in has their own data; nobody reaches anyone else's through these routes.
+        "people.your_data_page": Spec("GET", lambda w: "/profile/your-data", signed_in(200)),
+        "people.download_json": Spec("GET", lambda w: "/profile/your-data/json", signed_in(200)),
+        "people.download_csv": Spec("GET", lambda w: "/profile/your-data/csv", signed_in(200)),
+        "people.ask_correction": Spec("GET", lambda w: "/profile/your-data/correction", signed_in(200)),
+        "people.ask_erasure": Spec("GET", lambda w: "/profile/your-data/erasure", signed_in(200)),
+        "people.named_use": Spec("POST", lambda w: "/profile/your-data/named-use", signed_in(302)),
+        # Admins answer requests; an admin elsewhere sees their own organisation's list, and never this request.
+        "people.data_requests": Spec("GET", lambda w: "/admin/data-requests", by_role(200, 403, 403, 403, 200)),
+        "people.data_request": Spec("GET", _r, by_role(200, 403, 403, 403, 404)),
+        # An empty form erases nothing: the page comes back asking for the confirmation.
+        "people.erase_person": Spec("POST", lambda w: f"{_r(w)}/erase", by_role(200, 403, 403, 403, 404)),
     }

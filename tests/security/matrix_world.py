@@ -67,6 +67,9 @@ def build_world() -> World:
     from matrix_reports import extend_world as extend_reports  # local: it imports this module
 
     extend_reports(world)
+    from matrix_people import extend_world as extend_people  # local: it imports this module
+
+    extend_people(world)
     return world
 
 
