@@ -1,7 +1,7 @@
 """people's rights over their data: correction and erasure requests, withdrawn consent to naming, erasure
 
 Revision ID: e5f1a2b3c4d6
-Revises: c3a9e41d7b20
+Revises: e5f1a7c9b3d2
 Create Date: 2026-11-26 12:50:00.000000
 
 """
@@ -13,7 +13,7 @@ from copro_tracker.migrating import refuse_to_drop_data
 
 # revision identifiers, used by Alembic.
 revision = "e5f1a2b3c4d6"
-down_revision = "c3a9e41d7b20"
+down_revision = "e5f1a7c9b3d2"
 branch_labels = None
 depends_on = None
 
