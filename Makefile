@@ -36,9 +36,14 @@ extract-messages: $(VENV)/.installed ## Refresh the message catalogues from the 
 db: install ## Migrate the development database
 	$(FLASK) db upgrade
 
-run: db ## Install, migrate, load demo data and serve on http://127.0.0.1:5000
+# The job worker (emails, PDF reports, nightly audit checks) runs beside the web server, on a SQLite queue
+# under instance/; it stops with it (Ctrl+C, or the server exiting for any reason).
+run: db ## Install, migrate, load demo data and serve on http://127.0.0.1:5000, with the job worker
 	$(FLASK) demo
-	@echo "Serving on http://127.0.0.1:5000 (Ctrl+C to stop)"
+	@echo "Serving on http://127.0.0.1:5000 with the job worker (Ctrl+C to stop both)"
+	@$(FLASK) jobs worker & worker=$$!; \
+	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
+	trap 'exit 130' INT TERM; \
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
 CHROMIUM := /usr/bin/chromium

@@ -95,6 +95,15 @@ class Config:
     MAIL_FROM = os.environ.get("MAIL_FROM", "no-reply@copro-tracker.invalid")
     MAIL_LOG_LINKS = False  # development only: write invitation/reset emails to the log
 
+    # Background jobs (copro_tracker/jobs): where queued jobs wait. Unset: a SQLite file under instance/,
+    # enough for one machine; redis://host:6379/1 when several servers share the work.
+    JOBS_URL = os.environ.get("JOBS_URL") or None
+    # Run each job at once inside the call that queues it (tests), instead of through a worker.
+    JOBS_IMMEDIATE = os.environ.get("JOBS_IMMEDIATE", "0") == "1"
+    JOBS_WORKERS = int(os.environ.get("JOBS_WORKERS", "2"))
+    # The worker's CPU priority is lowered by this much (0 to 19): people's pages come before background work.
+    JOBS_NICE = int(os.environ.get("JOBS_NICE", "10"))
+
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_UPLOAD_MB", "20")) * 1024 * 1024
     EVIDENCE_DIR = os.environ.get("EVIDENCE_DIR", str(INSTANCE / "evidence"))
     BACKUP_DIR = os.environ.get("BACKUP_DIR", str(INSTANCE / "backups"))
@@ -180,6 +189,7 @@ class TestingConfig(Config):
     AUDIT_SIGNING_KEY = None
     AUDIT_CREATE_KEY = True
     AUDIT_CHECKPOINT_DIR = None  # a dedicated test sets one
+    JOBS_IMMEDIATE = os.environ.get("JOBS_IMMEDIATE", "1") == "1"  # a dedicated test runs a real worker
     SERVER_NAME = None
 
 

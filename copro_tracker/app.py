@@ -67,6 +67,10 @@ def create_app(config: str | type[Config] | None = None, **overrides: object) ->
     _configure_sqlite(app)
     _install_request_timeouts()
 
+    from . import jobs
+
+    jobs.init_app(app)
+
     from .web.errors import init_error_pages
     from .web.govuk import init_templating
     from .web.security import init_security_headers, refuse_untrusted_hosts

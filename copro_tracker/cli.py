@@ -162,6 +162,10 @@ def register_cli(app: Flask) -> None:
     from .people.cli import people_group
 
     app.cli.add_command(people_group)
+
+    from .jobs.worker import jobs_group
+
+    app.cli.add_command(jobs_group)
     app.extensions["audit_cli"] = audit_group
 
 

@@ -1,7 +1,10 @@
 """Email delivery for invitations and resets: SMTP when configured, otherwise the link is shown in the app.
 
-With a mail server configured in tests, messages collect in app.extensions["outbox"] instead of
-being sent; in development they are also logged so the demo can be followed without a mail server.
+Every email is sent by a background job (`send`, or a job that calls `deliver`), never inside the
+request: the page does not wait for the mail server, and how long a request takes cannot tell anyone
+whether an email went out. With a mail server configured in tests, messages collect in
+app.extensions["outbox"] instead of being sent; in development they are also logged so the demo can be
+followed without a mail server.
 """
 
 from __future__ import annotations
@@ -10,8 +13,10 @@ import smtplib
 from collections.abc import Callable
 from email.message import EmailMessage
 
-from flask import after_this_request, current_app
+from flask import current_app
 from flask_babel import force_locale
+
+from . import jobs
 
 
 def languages_for(preferred: str | None, nation: object) -> tuple[str, ...]:
@@ -54,30 +59,25 @@ def build(to: str, subject: str, body: str) -> EmailMessage:
 
 
 def send(to: str, subject: str, body: str) -> bool:
-    """Send one message. Returns True when it was handed to a mail server (or the test outbox)."""
-    return deliver(build(to, subject, body))
+    """Queue one message for the worker to send. Returns True when it will be sent (a mail server is
+    configured); False tells the page to show the link instead."""
+    if not mail_configured():
+        if current_app.config.get("MAIL_LOG_LINKS"):
+            current_app.logger.info("Email to %s (no mail server, not sent): %s\n%s", to, subject, body)
+        return False
+    send_email(to, subject, body)
+    return True
 
 
-def after_response(job: Callable[[], None]) -> None:
-    """Run `job` once the response has been sent, in an app context of its own.
+class NotSent(RuntimeError):
+    """The mail server did not take the message; the job is tried again later."""
 
-    A stand-in for the job queue: work whose cost would tell the person something (an email that is
-    sent only when an account exists) happens after they have their answer. Errors are logged, never
-    shown: the response has already gone.
-    """
-    app = current_app._get_current_object()
 
-    def run() -> None:
-        with app.app_context():
-            try:
-                job()
-            except Exception:
-                app.logger.exception("Work deferred until after the response failed")
-
-    @after_this_request
-    def defer(response):
-        response.call_on_close(run)
-        return response
+@jobs.task(priority=jobs.URGENT, retries=3, retry_delay=120)
+def send_email(to: str, subject: str, body: str) -> None:
+    """The job: hand one message to the mail server, retrying a few minutes apart if it is unreachable."""
+    if not deliver(build(to, subject, body)):
+        raise NotSent(f"the mail server did not accept the message to {to}")
 
 
 def deliver(message: EmailMessage) -> bool:

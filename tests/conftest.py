@@ -70,7 +70,7 @@ class IsolatedClient(FlaskClient):
 
     def open(self, *args, **kwargs):
         # Read and close each response at once, as a server does once it has sent it: work deferred
-        # until the response is closed (mail.after_response) has happened when the request returns.
+        # until the response is closed has happened when the request returns.
         kwargs.setdefault("buffered", True)
         db.session.commit()
         try:

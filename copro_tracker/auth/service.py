@@ -6,16 +6,11 @@ audit capture sees that commit.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import timedelta
-from email.message import EmailMessage
-from functools import partial
 
 import sqlalchemy as sa
 from flask import current_app
-from flask_babel import get_locale
 
-from .. import mail
 from ..audit import capture
 from ..codes import Nation, OrgRole, PartnerKind, TokenPurpose
 from ..extensions import db
@@ -244,32 +239,15 @@ def issue_password_reset(
     return token, raw
 
 
-def request_password_reset(email: str, compose: Callable[[str], tuple[str, str]]) -> None:
-    """Someone asked for a reset link by email: send one if the address has an active account.
+def request_password_reset(email: str, language: str) -> None:
+    """Someone asked for a reset link by email: queue the job that sends one if the address has an account.
 
-    The request does the same work either way, so its timing cannot tell anyone whether an account
-    exists: find the address, make a secret and its hash, and build the email with `compose(secret)`
-    (subject, body). Only after the response has gone is the link stored and the email sent, and only
-    for a real, active account; for anyone else the built message is dropped.
+    Nothing is looked up here: the request queues the same job whatever the address, so neither its
+    answer nor its timing can tell anyone whether an account exists (auth/jobs.py does the rest).
     """
-    user = find_user_by_email(email)
-    secret = tokens.new_secret()
-    # In the account holder's language, or the one the page was in when they asked. No extra query for a
-    # real account (its organisation is not loaded), so the timing still tells nothing.
-    preferred = user.preferred_language if user is not None else None
-    languages = mail.languages_for(preferred or str(get_locale() or "en"), None)
-    subject, body = mail.compose(languages, partial(compose, secret[0]))
-    message = mail.build(user.email if user else normalise_email(email), subject, body)
-    user_id = user.id if user is not None and user.active else None
-    mail.after_response(partial(_issue_and_send_reset, user_id, secret, message))
+    from .jobs import send_password_reset
 
-
-def _issue_and_send_reset(user_id: int | None, secret: tuple[str, str], message: EmailMessage) -> None:
-    user = db.session.get(User, user_id) if user_id is not None else None
-    if user is None or not user.active:
-        return
-    issue_password_reset(user, actor=None, secret=secret)
-    mail.deliver(message)
+    send_password_reset(normalise_email(email), language)
 
 
 def reset_password(raw: str, password: str) -> User:

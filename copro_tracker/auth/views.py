@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import current_app, flash, redirect, render_template, session, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
@@ -170,21 +171,9 @@ def forgotten_password():
     sent = False
     if form.validate_on_submit():
         if mail.mail_configured():
-            service.request_password_reset(form.email.data, _reset_email)
+            service.request_password_reset(form.email.data, str(get_locale() or "en"))
         sent = True
     return render_template("auth/forgotten_password.html", form=form, sent=sent, mail_configured=mail.mail_configured())
-
-
-def _reset_email(secret: str) -> tuple[str, str]:
-    return (
-        _("Reset your %(service)s password", service=labels.service_name()),
-        _(
-            "Open this link to choose a new password. It works once, for %(hours)s hours:\n%(link)s\n\n"
-            "If you did not ask for this, you can ignore this email.",
-            hours=current_app.config["RESET_HOURS"],
-            link=external_url("auth.reset_password", token=secret),
-        ),
-    )
 
 
 @bp.route("/reset-password/<token>", methods=["GET", "POST"])
