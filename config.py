@@ -225,9 +225,41 @@ class ProductionConfig(Config):
                 f"redis://127.0.0.1:6379/0 (got {cfg['RATELIMIT_STORAGE_URI']!r}); "
                 "with memory:// each worker counts separately and the sign-in limits multiply."
             )
+        _require_audit_key(cfg)
         # A request for any other host is refused (400), so nothing can be built from a forged Host header.
         if cfg.get("TRUSTED_HOSTS") is None:
             cfg["TRUSTED_HOSTS"] = [base.hostname]
+
+
+def _require_audit_key(cfg: dict) -> None:
+    """Refuse to start without a usable audit signing key: every checkpoint and evidence report is signed
+    with it, so without one each report page would fail rather than the service not starting."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    pem = cfg.get("AUDIT_SIGNING_KEY")
+    where = "AUDIT_SIGNING_KEY" if pem else f"the file {cfg.get('AUDIT_KEY_FILE')} (AUDIT_KEY_FILE)"
+    make_one = (
+        "Make one, outside the database and its backups, with "
+        "'AUDIT_KEY_FILE=/etc/copro-tracker/audit-signing-key.pem flask --app copro_tracker audit public-key --create' "
+        "(run without FLASK_CONFIG=production), then set AUDIT_KEY_FILE to it and publish the public key it prints."
+    )
+    try:
+        data = pem.encode("ascii") if pem else Path(cfg.get("AUDIT_KEY_FILE") or "").read_bytes()
+        key = serialization.load_pem_private_key(data, password=None)
+    except (FileNotFoundError, IsADirectoryError):
+        raise RuntimeError(
+            "Refusing to start: there is no audit signing key (set AUDIT_SIGNING_KEY or AUDIT_KEY_FILE; "
+            f"{where} does not exist). Every audit checkpoint and evidence report is signed with it. {make_one}"
+        ) from None
+    except OSError as error:
+        raise RuntimeError(f"Refusing to start: cannot read the audit signing key in {where}: {error}.") from None
+    except (ValueError, TypeError, UnicodeEncodeError):
+        key = None
+    if not isinstance(key, Ed25519PrivateKey):
+        raise RuntimeError(
+            f"Refusing to start: {where} is not an unencrypted Ed25519 private key in PEM (PKCS#8) form. {make_one}"
+        )
 
 
 CONFIGS: dict[str, type[Config]] = {

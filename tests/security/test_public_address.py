@@ -15,6 +15,7 @@ from conftest import PASSWORD, Page, link_path
 
 from config import ProductionConfig
 from copro_tracker import create_app
+from copro_tracker.audit import ledger
 from copro_tracker.extensions import limiter
 
 EVIL = "http://evil.example"
@@ -23,6 +24,7 @@ REDIS = "redis://127.0.0.1:6379/0"
 
 
 def production_settings(app, **overrides) -> dict:
+    ledger.load_or_create_private_key(Path(app.config["AUDIT_KEY_FILE"]))  # production refuses to start without it
     settings = {
         "SECRET_KEY": "production-test-secret",
         "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],

@@ -19,6 +19,45 @@ def test_production_refuses_to_start_without_secret_and_database(monkeypatch):
         create_app("production")
 
 
+def _production(app, **overrides) -> dict:
+    settings = {
+        "SECRET_KEY": "production-test-secret",
+        "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+        "BASE_URL": "https://copro.example.gov.uk",
+        "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/0",
+        "AUDIT_SIGNING_KEY": None,
+    }
+    settings.update(overrides)
+    return settings
+
+
+def test_production_refuses_to_start_without_an_audit_signing_key(app, tmp_path):
+    missing = tmp_path / "no-such-key.pem"
+    with pytest.raises(RuntimeError, match="Refusing to start: there is no audit signing key") as refused:
+        create_app(ProductionConfig, **_production(app, AUDIT_KEY_FILE=str(missing)))
+    assert str(missing) in str(refused.value) and "audit public-key --create" in str(refused.value)
+    assert not missing.exists()  # production never makes a key of its own
+    with pytest.raises(RuntimeError, match="not an unencrypted Ed25519 private key"):
+        create_app(ProductionConfig, **_production(app, AUDIT_SIGNING_KEY="not a key"))
+    not_a_key = tmp_path / "not-a-key.pem"
+    not_a_key.write_text("-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n")
+    with pytest.raises(RuntimeError, match="not an unencrypted Ed25519 private key"):
+        create_app(ProductionConfig, **_production(app, AUDIT_KEY_FILE=str(not_a_key)))
+
+
+def test_production_starts_with_a_signing_key_file(app, tmp_path):
+    from copro_tracker.audit import ledger
+    from copro_tracker.extensions import limiter
+
+    key_file = tmp_path / "audit-signing-key.pem"
+    ledger.load_or_create_private_key(key_file)
+    try:
+        production = create_app(ProductionConfig, **_production(app, AUDIT_KEY_FILE=str(key_file)))
+        assert production.config["AUDIT_KEY_FILE"] == str(key_file)
+    finally:
+        limiter.init_app(app)  # the limiter is one shared object: give the suite's app its store back
+
+
 def test_create_org_and_user_commands(app):
     runner = app.test_cli_runner()
     result = runner.invoke(
