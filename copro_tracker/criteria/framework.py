@@ -88,6 +88,19 @@ class Locator:
     note: str | None = None
 
 
+def welsh_or_english(item: object, name: str, language: str) -> str | None:
+    """The item's `name` text in `language`: the Welsh text when asked for and written, else the English."""
+    if language == "cy":
+        welsh = dict(getattr(item, "cy", ())).get(name)
+        if welsh:
+            return welsh
+    return getattr(item, name)
+
+
+def has_welsh(item: object, name: str) -> bool:
+    return bool(dict(getattr(item, "cy", ())).get(name))
+
+
 @dataclass(frozen=True, slots=True)
 class Criterion:
     id: str
@@ -105,6 +118,11 @@ class Criterion:
     applies_to: AppliesTo | None = None
     related: tuple[str, ...] = ()
     framework_id: str = ""
+    # The Welsh texts beside the English ones (the YAML's `cy:` mapping): title, summary, attestation.
+    cy: tuple[tuple[str, str], ...] = ()
+
+    def text(self, name: str, language: str = "en") -> str | None:
+        return welsh_or_english(self, name, language)
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,6 +172,10 @@ class Framework:
     summary: str = ""
     file: str = ""
     cqc: CqcFramework | None = None
+    cy: tuple[tuple[str, str], ...] = ()
+
+    def text(self, name: str, language: str = "en") -> str | None:
+        return welsh_or_english(self, name, language)
 
     @property
     def cross_nation(self) -> bool:
@@ -267,7 +289,7 @@ class _Invalid(Exception):
 
 
 _FRAMEWORK_KEYS = {"id", "title", "version", "nations", "source", "criteria"}
-_FRAMEWORK_OPTIONAL = {"summary", "themes", "evidence_categories"}
+_FRAMEWORK_OPTIONAL = {"summary", "themes", "evidence_categories", "cy"}
 _CRITERION_KEYS = {
     "id",
     "title",
@@ -279,7 +301,27 @@ _CRITERION_KEYS = {
     "cqc_statements",
     "confidence",
 }
-_CRITERION_OPTIONAL = {"attestation", "applies_to", "related"}
+_CRITERION_OPTIONAL = {"attestation", "applies_to", "related", "cy"}
+# What the Welsh (`cy:`) mapping may hold: the texts people read, each beside its English original.
+_WELSH_KEYS = {"title", "summary", "attestation"}
+
+
+def _welsh(data: Mapping[str, object]) -> tuple[tuple[str, str], ...]:
+    """The `cy:` mapping: Welsh texts for keys the item has in English, each a non-empty string."""
+    raw = data.get("cy")
+    if raw is None:
+        return ()
+    welsh = _mapping(raw, "'cy'")
+    unknown = sorted(str(k) for k in welsh.keys() - _WELSH_KEYS)
+    if unknown:
+        raise _Invalid(f"'cy' has unknown key(s): {', '.join(unknown)} (allowed: {', '.join(sorted(_WELSH_KEYS))})")
+    for key, value in welsh.items():
+        if not isinstance(value, str) or not value.strip():
+            raise _Invalid(f"'cy.{key}' must be non-empty text")
+        if data.get(key) is None:
+            raise _Invalid(f"'cy.{key}' is given but there is no English '{key}' beside it")
+    # Folded like the English (YAML ">-" blocks), kept as sorted pairs so criteria stay hashable.
+    return tuple(sorted((str(k), " ".join(str(v).split())) for k, v in welsh.items()))
 
 
 def _keys(data: Mapping[str, object], required: set[str], optional: set[str], what: str) -> None:
@@ -417,6 +459,7 @@ class _Loader:
                 raise _Invalid("'nations' cannot combine 'all' with named nations")
             title, version, source = _text(data, "title"), _text(data, "version"), _text(data, "source")
             summary = _text(data, "summary", optional=True) or ""
+            welsh = _welsh(data)
             cqc = self._cqc(data)
             raw_criteria = data["criteria"]
             if not isinstance(raw_criteria, list):
@@ -433,7 +476,7 @@ class _Loader:
             criterion = self._criterion(file, index, raw, framework_id, nation_for_dry_run)
             if criterion is not None:
                 criteria.append(criterion)
-        return Framework(framework_id, title, version, nations, source, tuple(criteria), summary, file, cqc)
+        return Framework(framework_id, title, version, nations, source, tuple(criteria), summary, file, cqc, welsh)
 
     def _criterion(self, file: str, index: int, raw: object, framework_id: str, nation: Nation) -> Criterion | None:
         label = f"#{index}"
@@ -471,6 +514,7 @@ class _Loader:
             cqc_statements = _strings(data, "cqc_statements")
             related = _strings(data, "related")
             applies_to = self._applies_to(data.get("applies_to"))
+            welsh = _welsh(data)
         except _Invalid as exc:
             self.problem(file, label, str(exc))
             # Remembered so that criteria pointing at this one are not reported as well: one defect, one line.
@@ -491,6 +535,7 @@ class _Loader:
             applies_to=applies_to,
             related=related,
             framework_id=framework_id,
+            cy=welsh,
         )
 
     def _checks(self, raw: object, nation: Nation) -> tuple[Check, ...]:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 import sqlalchemy as sa
+from flask_babel import get_locale
 from sqlalchemy.orm import selectinload
 
 from ..codes import STATUS_ORDER, worst_status
@@ -313,6 +314,7 @@ def coverage(
     """
     frameworks = library.checked_for(nation)
     chosen = [f for f in frameworks if framework_id in (None, f.id)]
+    language = str(get_locale() or "en")  # criteria titles in the page's language
     cqc = library.cqc_for(nation)
     result = Coverage(nation, frameworks, 0, [], cqc is not None)
     if by_statement and (cqc is None or cqc.cqc is None):
@@ -349,8 +351,8 @@ def coverage(
         cells.append(grid)
     else:
         for framework in chosen:
-            columns = [Column(c.id, c.title, cite(c)) for c in framework.criteria]
-            matrices.append((framework.id, framework.title, columns, list(framework.criteria)))
+            columns = [Column(c.id, c.text("title", language) or "", cite(c)) for c in framework.criteria]
+            matrices.append((framework.id, framework.text("title", language) or "", columns, list(framework.criteria)))
             cells.append({i: [Cell(findings[i][c.id].status) for c in framework.criteria] for i, _title in initiatives})
     # The initiatives that match, gaps first across every matrix, and the page of them shown.
     everything = {i: [cell for grid in cells for cell in grid[i]] for i, _title in initiatives}

@@ -7,11 +7,13 @@ Routes are thin: form → permission → service (writes) or ``pages`` (what to 
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from .. import codes, labels
+from ..formatting import format_date
 from ..initiatives import queries
 from ..permissions import authorize, can, requires
 from ..services import ServiceError
@@ -96,7 +98,7 @@ class _Links:
         records = self.records
         if kind == "activity" and (activity := records.activities.get(ident)):
             title, on = activity
-            return _("%(title)s (%(date)s)", title=title, date=f"{on.day} {on:%B %Y}")
+            return _("%(title)s (%(date)s)", title=title, date=format_date(on))
         if kind == "decision" and (decision := records.decisions.get(ident)):
             return decision[0]
         if kind == "evidence" and (name := records.evidence.get(ident)):
@@ -136,7 +138,7 @@ def initiative_criteria(initiative_id: int):
 
 def _link_choices(form: AssessmentForm, facts: InitiativeFacts) -> None:
     form.link_activity.choices = [
-        SelectChoice(a.id, f"{a.title} ({a.on.day} {a.on:%B %Y})") for a in sorted(facts.activities, key=lambda a: a.on)
+        SelectChoice(a.id, f"{a.title} ({format_date(a.on)})") for a in sorted(facts.activities, key=lambda a: a.on)
     ]
     form.link_decision.choices = [SelectChoice(d.id, d.text[:200]) for d in facts.decisions]
     form.link_evidence.choices = [SelectChoice(e.id, e.name) for e in facts.evidence]
@@ -272,7 +274,7 @@ def coverage():
     frameworks = library.checked_for(nation)
     filters = CoverageFilters(request.args)
     filters.framework.choices = [SelectChoice("", _("All frameworks"))] + [
-        SelectChoice(f.id, f.title) for f in frameworks
+        SelectChoice(f.id, f.text("title", str(get_locale() or "en"))) for f in frameworks
     ]
     filters.status.choices = [SelectChoice("", _("Any status"))] + [
         SelectChoice(s.value, labels.label(labels.FINDING_STATUS, s.value)) for s in codes.STATUS_ORDER

@@ -6,8 +6,10 @@ from flask import Flask, g, request, url_for
 from flask_babel import force_locale, get_locale, gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from markupsafe import Markup
 
 from .. import labels
+from ..criteria.framework import has_welsh, welsh_or_english
 from ..formatting import format_date, format_datetime, format_number
 from ..permissions import can
 
@@ -43,12 +45,38 @@ def in_language(code: str, text: str) -> str:
         return gettext(text)
 
 
+def localized_text(item: object, name: str) -> str:
+    """A framework's or criterion's text in the page's language (for attributes: no markup)."""
+    return welsh_or_english(item, name, str(get_locale() or "en")) or ""
+
+
+def localized(item: object, name: str) -> Markup:
+    """The same text for the page body. When the Welsh text is not written yet, the English shown in its
+    place is marked lang="en", so screen readers pronounce it as English and the Welsh check can tell
+    untranslated content from interface words that were missed."""
+    text = localized_text(item, name)
+    if str(get_locale() or "en") == "cy" and text and not has_welsh(item, name):
+        return Markup('<span lang="en">%s</span>') % text
+    return Markup.escape(text)
+
+
+def english(text: object) -> Markup:
+    """Text that exists only in English (the names of English-language laws and guidance, as cited), marked
+    lang="en" on a Welsh page so it is read out as English and not mistaken for an untranslated word."""
+    if str(get_locale() or "en") == "cy" and text:
+        return Markup('<span lang="en">%s</span>') % text
+    return Markup.escape(text or "")
+
+
 def init_template_helpers(app: Flask) -> None:
     app.add_template_global(nav_items)
     app.add_template_global(can)
     app.add_template_global(labels, "labels")
     app.add_template_global(labels.service_name)
     app.add_template_global(in_language)
+    app.add_template_filter(localized)
+    app.add_template_filter(localized_text)
+    app.add_template_filter(english)
     app.add_template_global(lambda: str(get_locale() or "en"), "current_locale")
     app.add_template_filter(format_date, "date")
     app.add_template_filter(format_datetime, "datetime")

@@ -54,3 +54,22 @@ def test_catalogue_uses_the_glossary_terms() -> None:
                 if term.english_pattern().search(english) and not term.used_in(welsh):
                     problems.append(f"{english!r}: uses {term.en!r}, so the Welsh needs {term.cy!r}: {welsh!r}")
     assert not problems, "\n".join(problems)
+
+
+def test_framework_welsh_texts_use_the_glossary_terms() -> None:
+    from copro_tracker.criteria.framework import load_frameworks
+
+    library = load_frameworks()
+    items = [*library.frameworks, *library.criteria]
+    terms = [t for t in glossary() if t.check]
+    problems = []
+    checked = 0
+    for item in items:
+        for name, welsh in item.cy:
+            checked += 1
+            english = getattr(item, name) or ""
+            for term in terms:
+                if term.english_pattern().search(english) and not term.used_in(welsh):
+                    problems.append(f"{getattr(item, 'id', '?')}.{name}: uses {term.en!r}, so needs {term.cy!r}")
+    assert checked > 90  # the Welsh texts are there to check
+    assert not problems, "\n".join(problems)

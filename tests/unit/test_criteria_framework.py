@@ -667,3 +667,21 @@ def test_cqc_evidence_category_must_exist(frameworks_copy: Path) -> None:
 def test_empty_directory(tmp_path: Path) -> None:
     with pytest.raises(FrameworkError, match="no framework files"):
         load_frameworks(tmp_path)
+
+
+def test_welsh_texts_sit_beside_the_english_and_are_chosen_by_language(tmp_path) -> None:
+    from copro_tracker.criteria.framework import FrameworkError, load_frameworks
+
+    library = load_frameworks()
+    criterion = library.criterion("WAL-PRIN-1")
+    assert criterion.text("title", "cy") == "Egwyddor: llais a rheolaeth"
+    assert criterion.text("title", "en") == "Principle: voice and control"
+    english_only = next(c for c in library.criteria if "summary" not in dict(c.cy))
+    assert english_only.text("summary", "cy") == english_only.summary  # falls back to the English
+
+    source = (FRAMEWORKS_DIR / "tlap.yaml").read_text(encoding="utf-8")
+    bad = tmp_path / "frameworks"
+    bad.mkdir()
+    (bad / "tlap.yaml").write_text(source.replace('      title: "Ysgol', '      tagline: "Ysgol', 1), encoding="utf-8")
+    with pytest.raises(FrameworkError, match="'cy' has unknown key"):
+        load_frameworks(bad)
