@@ -521,6 +521,72 @@ def worst_status(statuses: Iterable[str]) -> FindingStatus | None:
     return min(applicable, key=status_rank) if applicable else None
 
 
+class CriterionTopic(StrEnum):
+    """What a criterion asks for, in the words of the people using it. The criteria page, the coverage of an
+    initiative and its "what needs doing" group criteria by this, with the framework's code secondary."""
+
+    EARLY = "involving_early"
+    DECISIONS = "sharing_decisions"
+    PEOPLE = "who_takes_part"
+    ACCESS = "access_and_language"
+    FOLLOW_THROUGH = "following_through"
+    OUTPUTS = "outputs"
+    EVALUATION = "evaluation"
+    GOVERNANCE = "governance"
+
+
+CRITERION_TOPIC_LABELS = {
+    CriterionTopic.EARLY: N_("Involving people early"),
+    CriterionTopic.DECISIONS: N_("Sharing decisions"),
+    CriterionTopic.PEOPLE: N_("Who takes part, and how they are supported"),
+    CriterionTopic.ACCESS: N_("Access and language"),
+    CriterionTopic.FOLLOW_THROUGH: N_("Following through"),
+    CriterionTopic.OUTPUTS: N_("Outputs"),
+    CriterionTopic.EVALUATION: N_("Evaluation"),
+    CriterionTopic.GOVERNANCE: N_("Governance"),
+}
+# What to do when criteria on a topic are not (fully) met: one plain sentence, shown under "What needs doing".
+CRITERION_TOPIC_ACTIONS = {
+    CriterionTopic.EARLY: N_(
+        "Involve citizen partners before the big design decisions are made, and record the meetings they took part in."
+    ),
+    CriterionTopic.DECISIONS: N_("Make decisions together with citizen partners, and record what each one thought."),
+    CriterionTopic.PEOPLE: N_(
+        "Widen who takes part, including people who draw on care and carers, and record how they are paid or thanked."
+    ),
+    CriterionTopic.ACCESS: N_("Record people's communication and language needs, and the adjustments made for them."),
+    CriterionTopic.FOLLOW_THROUGH: N_("Answer each recommendation: say what was done about it, and review it on time."),
+    CriterionTopic.OUTPUTS: N_("Write outputs with citizen partners, publish them, and offer formats people can use."),
+    CriterionTopic.EVALUATION: N_("Evaluate the work with citizen partners, against outcomes agreed with them."),
+    CriterionTopic.GOVERNANCE: N_("Make sure both sides lead the initiative together and sign off each stage."),
+}
+# The topic each automatic rule (criteria/rules.py) speaks to. A criterion takes the topic of its first check,
+# unless its framework file names one (it must for a criterion checked by a person only: attestation_only).
+RULE_TOPICS: Mapping[str, CriterionTopic] = {
+    "early_involvement": CriterionTopic.EARLY,
+    "partner_in_every_stage": CriterionTopic.DECISIONS,
+    "partner_positions_recorded": CriterionTopic.DECISIONS,
+    "decisions_changed_by_partners": CriterionTopic.DECISIONS,
+    "ladder_rating": CriterionTopic.DECISIONS,
+    "diverse_membership": CriterionTopic.PEOPLE,
+    "reciprocity_offered": CriterionTopic.PEOPLE,
+    "methods_per_stage": CriterionTopic.PEOPLE,
+    "communication_needs_met": CriterionTopic.ACCESS,
+    "accessible_formats": CriterionTopic.ACCESS,
+    "assisted_contributions_confirmed": CriterionTopic.ACCESS,
+    "language_preference_recorded": CriterionTopic.ACCESS,
+    "welsh_language_offer": CriterionTopic.ACCESS,
+    "welsh_language_effects_considered": CriterionTopic.ACCESS,
+    "recommendations_answered": CriterionTopic.FOLLOW_THROUGH,
+    "regular_activity": CriterionTopic.FOLLOW_THROUGH,
+    "co_authored_output": CriterionTopic.OUTPUTS,
+    "output_published": CriterionTopic.OUTPUTS,
+    "evaluation_with_partners": CriterionTopic.EVALUATION,
+    "co_leads_in_place": CriterionTopic.GOVERNANCE,
+    "dual_signoff": CriterionTopic.GOVERNANCE,
+}
+
+
 class AssessmentLinkKind(StrEnum):
     """Records an assessment may point to as its evidence."""
 
@@ -612,6 +678,7 @@ LABELS: Mapping[type[StrEnum], Mapping] = {
     FindingStatus: FINDING_STATUS_LABELS,
     AssessmentStatus: ASSESSMENT_STATUS_LABELS,
     AssessmentLinkKind: ASSESSMENT_LINK_LABELS,
+    CriterionTopic: CRITERION_TOPIC_LABELS,
     ReportKind: REPORT_KIND_LABELS,
     DataRequestKind: DATA_REQUEST_KIND_LABELS,
     DataRequestStatus: DATA_REQUEST_STATUS_LABELS,

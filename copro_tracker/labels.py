@@ -56,6 +56,8 @@ DATA_REQUEST_KIND = _translated(codes.DATA_REQUEST_KIND_LABELS)
 DATA_REQUEST_STATUS = _translated(codes.DATA_REQUEST_STATUS_LABELS)
 # Criteria: the automatic check's statuses (the people's assessment uses the first four).
 FINDING_STATUS = _translated(codes.FINDING_STATUS_LABELS)
+CRITERION_TOPIC = _translated(codes.CRITERION_TOPIC_LABELS)
+CRITERION_TOPIC_ACTION = _translated(codes.CRITERION_TOPIC_ACTIONS)
 LADDER = {rung: LazyString(lambda r=rung, t=text: f"{r}. {gettext(t)}") for rung, text in codes.LADDER_LABELS.items()}
 LADDER_HINT = _translated(codes.LADDER_HINTS)
 

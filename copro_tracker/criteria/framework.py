@@ -24,7 +24,7 @@ from typing import Any, Union, get_args, get_origin, get_type_hints
 
 import yaml
 
-from ..codes import Nation, StatutoryFunction
+from ..codes import RULE_TOPICS, CriterionTopic, Nation, StatutoryFunction
 from .rules import RULES, AppliesTo
 from .snapshot import InitiativeFacts
 
@@ -120,6 +120,8 @@ class Criterion:
     framework_id: str = ""
     # The Welsh texts beside the English ones (the YAML's `cy:` mapping): title, summary, attestation.
     cy: tuple[tuple[str, str], ...] = ()
+    # What it asks, in plain words (codes.CriterionTopic): pages group criteria by this, the code comes second.
+    topic: CriterionTopic = CriterionTopic.DECISIONS
 
     def text(self, name: str, language: str = "en") -> str | None:
         return welsh_or_english(self, name, language)
@@ -301,7 +303,7 @@ _CRITERION_KEYS = {
     "cqc_statements",
     "confidence",
 }
-_CRITERION_OPTIONAL = {"attestation", "applies_to", "related", "cy"}
+_CRITERION_OPTIONAL = {"attestation", "applies_to", "related", "cy", "topic"}
 # What the Welsh (`cy:`) mapping may hold: the texts people read, each beside its English original.
 _WELSH_KEYS = {"title", "summary", "attestation"}
 
@@ -331,6 +333,19 @@ def _keys(data: Mapping[str, object], required: set[str], optional: set[str], wh
     unknown = sorted(str(k) for k in data.keys() - required - optional)
     if unknown:
         raise _Invalid(f"{what + ' has ' if what else ''}unknown key(s): {', '.join(unknown)}")
+
+
+def _topic(data: Mapping[str, object], checks: Sequence[Check]) -> CriterionTopic:
+    """The criterion's own 'topic', or else the topic of its first automatic check (codes.RULE_TOPICS)."""
+    named = data.get("topic")
+    if named is not None:
+        if named not in set(CriterionTopic):
+            raise _Invalid(f"'topic' must be one of {', '.join(CriterionTopic)}; got {named!r}")
+        return CriterionTopic(named)
+    for check in checks:
+        if check.rule in RULE_TOPICS:
+            return RULE_TOPICS[check.rule]
+    raise _Invalid(f"'topic' is needed: no check says what it asks (one of {', '.join(CriterionTopic)})")
 
 
 def _text(data: Mapping[str, object], key: str, optional: bool = False) -> str | None:
@@ -515,6 +530,7 @@ class _Loader:
             related = _strings(data, "related")
             applies_to = self._applies_to(data.get("applies_to"))
             welsh = _welsh(data)
+            topic = _topic(data, checks)
         except _Invalid as exc:
             self.problem(file, label, str(exc))
             # Remembered so that criteria pointing at this one are not reported as well: one defect, one line.
@@ -536,6 +552,7 @@ class _Loader:
             related=related,
             framework_id=framework_id,
             cy=welsh,
+            topic=topic,
         )
 
     def _checks(self, raw: object, nation: Nation) -> tuple[Check, ...]:

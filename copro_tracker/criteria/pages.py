@@ -13,12 +13,13 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 
 import sqlalchemy as sa
 from flask_babel import get_locale
 from sqlalchemy.orm import selectinload
 
-from ..codes import STATUS_ORDER, worst_status
+from ..codes import GAPS, STATUS_ORDER, CriterionTopic, status_rank, worst_status
 from ..domain.assessments import finding_differs
 from ..extensions import db
 from ..models import Activity, Assessment, Decision, Evidence, Initiative, Output
@@ -77,6 +78,38 @@ class StatementRow:
     @property
     def status(self) -> Status:
         return _summary_status(row.finding.status for row in self.rows)
+
+
+@dataclass(frozen=True)
+class TopicGroup:
+    """The criteria that ask about one thing (codes.CriterionTopic), gaps first; those that do not apply apart."""
+
+    topic: CriterionTopic
+    rows: tuple[CriterionRow, ...]
+    not_applicable: tuple[CriterionRow, ...]
+
+    @property
+    def counts(self) -> list[tuple[Status, int]]:
+        tally = Counter(row.finding.status for row in self.rows)
+        return [(status, tally[status]) for status in STATUS_ORDER if tally[status]]
+
+    @property
+    def gaps(self) -> tuple[CriterionRow, ...]:
+        return tuple(row for row in self.rows if row.finding.status in GAPS)
+
+
+def group_by_topic(rows: Iterable[CriterionRow]) -> list[TopicGroup]:
+    """Criteria grouped by what they ask, in the topics' own order; within a group the worst come first."""
+    by_topic: dict[CriterionTopic, list[CriterionRow]] = {topic: [] for topic in CriterionTopic}
+    for row in rows:
+        by_topic[row.criterion.topic].append(row)
+    groups = []
+    for topic, members in by_topic.items():
+        ordered = sorted(members, key=lambda row: status_rank(row.finding.status))  # stable: framework order kept
+        applies = tuple(row for row in ordered if row.finding.status is not Status.NOT_APPLICABLE)
+        if members:
+            groups.append(TopicGroup(topic, applies, tuple(row for row in ordered if row not in applies)))
+    return groups
 
 
 @dataclass
@@ -153,6 +186,23 @@ class InitiativePage:
     @property
     def disagreements(self) -> int:
         return sum(row.disagree for row in self.rows)
+
+    @cached_property
+    def groups(self) -> list[TopicGroup]:
+        return group_by_topic(self.rows)
+
+    @property
+    def to_do(self) -> list[TopicGroup]:
+        """What needs doing next: one thing per topic with a criterion not met or partly met, most gaps first."""
+        return sorted((g for g in self.groups if g.gaps), key=lambda g: -len(g.gaps))
+
+    @property
+    def applicable(self) -> int:
+        return sum(row.finding.status is not Status.NOT_APPLICABLE for row in self.rows)
+
+    @property
+    def met(self) -> int:
+        return sum(row.finding.status is Status.MET for row in self.rows)
 
 
 def _summary_status(statuses: Iterable[Status]) -> Status:

@@ -7,8 +7,9 @@ Routes are thin: form → permission → service (writes) or ``pages`` (what to 
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
@@ -32,6 +33,26 @@ REASON_LIMIT = 8
 # Every page that names a criterion's source takes its words from the one pure function (reports too).
 bp.add_app_template_global(citations.cite, "cite")
 bp.add_app_template_global(citations.framework_checks, "framework_checks")
+
+
+# Where in the tracker each kind of gap is closed: "What needs doing" links there (endpoint, anchor, link text).
+TOPIC_PLACES = {
+    codes.CriterionTopic.EARLY: ("initiatives.overview", "stage-design", _l("Go to the design stage")),
+    codes.CriterionTopic.DECISIONS: ("initiatives.overview", "initiative-pages", _l("Go to the stages and activities")),
+    codes.CriterionTopic.PEOPLE: ("initiatives.members", None, _l("Go to the members")),
+    codes.CriterionTopic.ACCESS: ("initiatives.overview", "initiative-pages", _l("Go to the activities")),
+    codes.CriterionTopic.FOLLOW_THROUGH: ("activities.recommendations", None, _l("Go to you said, we did")),
+    codes.CriterionTopic.OUTPUTS: ("outputs.list_outputs", None, _l("Go to the outputs")),
+    codes.CriterionTopic.EVALUATION: ("initiatives.overview", "stage-evaluation", _l("Go to the evaluation stage")),
+    codes.CriterionTopic.GOVERNANCE: ("initiatives.members", None, _l("Go to the members")),
+}
+
+
+@bp.app_template_global("topic_place")
+def topic_place(topic: codes.CriterionTopic, initiative_id: int) -> tuple[str, str]:
+    """The address and link text of the page where a gap on ``topic`` is closed, for one initiative."""
+    endpoint, anchor, text = TOPIC_PLACES[topic]
+    return url_for(endpoint, initiative_id=initiative_id, _anchor=anchor), str(text)
 
 
 def _library() -> Library:
@@ -114,6 +135,42 @@ def _finding(initiative, criterion: Criterion):
     return found.get(criterion.id)
 
 
+def personal_steps(page: pages.InitiativePage, may_assess: bool, may_respond: bool) -> list[dict[str, str]]:
+    """What only this person can do on the criteria: co-sign assessments waiting for them, or confirm criteria
+    that need a person's word. Listed under "What needs doing" before the gaps."""
+    steps = []
+    initiative_id = page.initiative.id
+    waiting = [r for r in page.rows if r.assessment and r.assessment.awaits_response_from(current_user.id)]
+    if may_respond and waiting:
+        steps.append(
+            {
+                "href": url_for(
+                    "criteria.respond", initiative_id=initiative_id, assessment_id=waiting[0].assessment.id
+                ),
+                "text": ngettext(
+                    "Co-sign, or say you disagree with, the assessment waiting for you",
+                    "Co-sign, or say you disagree with, the %(num)s assessments waiting for you",
+                    len(waiting),
+                ),
+            }
+        )
+    unconfirmed = [r for r in page.rows if r.finding.status is Status.NEEDS_ATTESTATION and r.assessment is None]
+    if may_assess and unconfirmed:
+        steps.append(
+            {
+                "href": url_for(
+                    "criteria.assess", initiative_id=initiative_id, criterion_id=unconfirmed[0].criterion.id
+                ),
+                "text": ngettext(
+                    "Record whether the criterion that needs a person to confirm it is met",
+                    "Record whether the %(num)s criteria that need a person to confirm them are met",
+                    len(unconfirmed),
+                ),
+            }
+        )
+    return steps
+
+
 @bp.get("/initiatives/<int:initiative_id>/criteria")
 @requires("criteria.view")
 def initiative_criteria(initiative_id: int):
@@ -122,13 +179,16 @@ def initiative_criteria(initiative_id: int):
         abort(404)
     initiative = page.initiative
     authorize("criteria.view", initiative)
+    may_assess = can(current_user, "criteria.assess", initiative)
+    may_respond = can(current_user, "criteria.respond", initiative)
     return render_template(
         "criteria/initiative.html",
         initiative=initiative,
         page=page,
+        extra=personal_steps(page, may_assess, may_respond),
         links=_Links(initiative.id, page.records),
-        may_assess=can(current_user, "criteria.assess", initiative),
-        may_respond=can(current_user, "criteria.respond", initiative),
+        may_assess=may_assess,
+        may_respond=may_respond,
         statuses=codes.STATUS_ORDER,
         # A large initiative can give thousands of reasons: show a few, and all of them for one criterion on request.
         reason_limit=REASON_LIMIT,

@@ -8,6 +8,7 @@ from flask import Blueprint, Response, abort, current_app, flash, redirect, rend
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from ..criteria import pages as criteria_pages
 from ..extensions import db, limiter
 from ..initiatives import queries
 from ..models import Organisation, ShareLink
@@ -81,6 +82,7 @@ def _page(
     download_endpoint: str,
     *,
     share_values: dict,
+    context: dict | None = None,
     **values,
 ):
     spec, errors = service.parse_spec(
@@ -94,6 +96,7 @@ def _page(
         "args": request.args,
         "kind": kind.value,
         "report": None,
+        **(context or {}),
     }
     if spec is None:
         return render_template("reports/page.html", **context), 400
@@ -145,12 +148,21 @@ def _initiative(initiative_id: int):
 @requires("report.view")
 def initiative_report(initiative_id: int):
     initiative = _initiative(initiative_id)
+    # The page opens with what needs doing now, from the same criteria as the criteria page (whatever dates the
+    # report covers): people read the report to decide what to do next.
+    criteria = criteria_pages.initiative_page(
+        initiative.id,
+        current_user.organisation_id,
+        _organisation().nation.value,
+        current_app.extensions["criteria_library"],
+    )
     return _page(
         ReportKind.INITIATIVE,
         _("Evidence report: %(title)s", title=initiative.title),
         (url_for("initiatives.overview", initiative_id=initiative.id), _("Back to the initiative")),
         "reports.initiative_download",
         share_values={"initiative": initiative.id},
+        context={"criteria_page": criteria, "initiative": initiative},
         initiative_id=initiative.id,
     )
 

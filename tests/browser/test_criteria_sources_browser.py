@@ -27,7 +27,15 @@ def test_criteria_coverage_and_library_show_checked_references(page: Page, app: 
     follow(page.get_by_role("link", name=DAY_OPS))
     follow(page.get_by_role("link", name=re.compile("^Criteria")).first)
     on_page(page, f"Criteria: {DAY_OPS}")
+    # The first screen says what to do next, each thing linking to where it is done.
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.evaluate("window.scrollTo(0, 0)")
+    todo = page.locator("#what-needs-doing")
+    expect(todo).to_be_in_viewport()
+    expect(page.locator(".govuk-body-l", has_text=re.compile(r"^\d+ things? needs? doing\.$"))).to_be_in_viewport()
+    expect(page.locator(".app-to-do li").first.get_by_role("link").first).to_be_in_viewport()
     criterion = page.locator("section", has=page.locator("#criterion-CA-ACT-1")).last
+    criterion.get_by_text("Why, and where this comes from").click()
     expect(criterion).to_contain_text(CA_ACT_1)
     expect(criterion.get_by_role("link", name="the Act")).to_have_attribute(
         "href", "https://www.legislation.gov.uk/ukpga/2014/23/section/1/enacted"

@@ -14,7 +14,9 @@ import pytest
 import yaml
 
 from copro_tracker.codes import (
+    RULE_TOPICS,
     ActivityKind,
+    CriterionTopic,
     MemberRole,
     Nation,
     OrgRole,
@@ -139,6 +141,15 @@ def test_catalogue_coverage(library: Library) -> None:
 def test_every_rule_is_used_by_some_criterion(library: Library) -> None:
     used = {check.rule for c in library.criteria for check in c.checks}
     assert used == set(RULES)
+
+
+def test_every_criterion_says_what_it_asks_in_one_of_the_topics(library: Library) -> None:
+    """The grouping is defined once: codes.RULE_TOPICS for every automatic rule, the file for the rest."""
+    assert set(RULE_TOPICS) == set(RULES) - {"attestation_only"}
+    assert library.criterion("X-STAGE").topic is CriterionTopic.DECISIONS  # type: ignore[union-attr]
+    assert library.criterion("X-EARLY").topic is CriterionTopic.EARLY  # type: ignore[union-attr]
+    assert library.criterion("X-CAPACITY").topic is CriterionTopic.PEOPLE  # type: ignore[union-attr]
+    assert {c.topic for c in library.criteria} == set(CriterionTopic)
 
 
 def test_cqc_framework(library: Library) -> None:
@@ -577,6 +588,9 @@ DEFECTS = [
         "'applies_to.functions' must be one of prevention, information_advice, market_shaping",
     ),
     ("bad id", "scie.yaml", _set("SCIE-KF", "id", "scie kf"), "scie kf", "id 'scie kf' must look like X-STAGE"),
+    ("unknown topic", "scie.yaml", _set("SCIE-P3", "topic", "access"), "SCIE-P3", "'topic' must be one of"),
+    # A criterion checked only by a person has no automatic check to say what it asks: its file must.
+    ("no topic", "scie.yaml", _drop("SCIE-KF", "topic"), "SCIE-KF", "'topic' is needed"),
 ]
 
 

@@ -81,7 +81,14 @@ def test_criteria_page_shows_each_role_the_frameworks_for_the_nation(
         text = page.text()
         assert "Care Act 2014 and the Care and Support Statutory Guidance" in text
         assert "Social Services and Well-being (Wales) Act 2014" not in text
-        assert "X-STAGE: Citizen partners share decisions at every stage" in text
+        # What a criterion asks comes first, grouped by topic; its code is secondary.
+        heading = page.soup.select_one("[id='criterion-X-STAGE']")
+        assert heading.get_text(strip=True) == "Citizen partners share decisions at every stage"
+        assert "X-STAGE" in heading.find_next("p").get_text()
+        topic = heading.find_parent("section").find_parent("section").find("h2")
+        assert topic.get_text(strip=True) == "Sharing decisions"
+        headings = [h.get_text(strip=True) for h in page.soup.select("main h2")]
+        assert headings[:2] == ["What needs doing", "What is met"], headings
         assert "CQC quality statements" in text
         _tables_are_labelled(page)
     overview = get_page(client, f"/initiatives/{initiative.id}")

@@ -123,6 +123,15 @@ def test_initiative_report_page_shows_the_records_accessibly_and_appends_nothing
     for svg in page.soup.select("main svg"):
         assert svg["role"] == "img" and svg.select_one("title") and svg.select_one("desc")
         assert svg.find_parent("div", class_="app-chart-pair").select_one("table"), "a data table beside each chart"
+    # Summary first: what needs doing, each thing linking to where it is done; then the summary section open
+    # and every later section behind "Show this section", so the page is not ten screens long.
+    assert page.soup.select("main h2")[0].get_text(strip=True) == "What needs doing"
+    assert re.search(r"\d+ things? needs? doing\.", text)
+    assert page.soup.select(".app-to-do li a[href^='/initiatives/']")
+    sections = page.soup.select("main section.app-report-section")
+    assert sections[0].find("details") is None and "Citizen partners who took part" in sections[0].get_text()
+    folded = [s for s in sections if s.find_parent("details") is None and s.select_one("details.app-report-fold")]
+    assert len(folded) == len([s for s in sections if s.find_parent("details") is None]) - 1
     # Reading is not a disclosure: the page appends nothing to the chain (no event, no checkpoint).
     assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent)) == chain
     assert last_event("report.generated") is None
