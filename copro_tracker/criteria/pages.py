@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from flask_babel import get_locale
 from sqlalchemy.orm import selectinload
 
-from ..codes import GAPS, STATUS_ORDER, CriterionTopic, status_rank, worst_status
+from ..codes import GAPS, STATUS_ORDER, AssessmentLinkKind, CriterionTopic, status_rank, worst_status
 from ..domain.assessments import finding_differs
 from ..extensions import db
 from ..models import Activity, Assessment, Decision, Evidence, Initiative, Output
@@ -134,7 +134,8 @@ class RecordIndex:
 
 def record_index(initiative_id: int, organisation_id: int, assessments: Iterable[Assessment]) -> RecordIndex:
     """Every decision of the initiative (for links) and the records the assessments point to, in one query."""
-    wanted: dict[str, set[int]] = {"activity": set(), "evidence": set(), "output": set()}
+    kinds = (AssessmentLinkKind.ACTIVITY, AssessmentLinkKind.EVIDENCE, AssessmentLinkKind.OUTPUT)
+    wanted: dict[str, set[int]] = {kind.value: set() for kind in kinds}
     for assessment in assessments:
         for link in assessment.links:
             if link["kind"] in wanted:
