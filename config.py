@@ -98,6 +98,8 @@ class Config:
     # Background jobs (copro_tracker/jobs): where queued jobs wait. Unset: a SQLite file under instance/,
     # enough for one machine; redis://host:6379/1 when several servers share the work.
     JOBS_URL = os.environ.get("JOBS_URL") or None
+    # The queue's name in that store: two services (or test runs) sharing one Redis keep their jobs apart.
+    JOBS_QUEUE_NAME = os.environ.get("JOBS_QUEUE_NAME") or "copro-tracker"
     # Run each job at once inside the call that queues it (tests), instead of through a worker.
     JOBS_IMMEDIATE = os.environ.get("JOBS_IMMEDIATE", "0") == "1"
     JOBS_WORKERS = int(os.environ.get("JOBS_WORKERS", "2"))

@@ -111,7 +111,11 @@ class AppServer:
         self.port = free_port()
         self.log = folder / f"{name}-{self.port}.log"
         environment = {
-            **{k: v for k, v in os.environ.items() if not k.startswith(("FLASK_", "GUNICORN_", "S3_", "PROXY_FIX"))},
+            **{
+                k: v
+                for k, v in os.environ.items()
+                if not k.startswith(("FLASK_", "GUNICORN_", "S3_", "PROXY_FIX", "JOBS_"))
+            },
             "FLASK_CONFIG": "production",
             "GUNICORN_BIND": f"127.0.0.1:{self.port}",
             "WEB_CONCURRENCY": "1",
@@ -197,3 +201,29 @@ class Browser:
 
     def post(self, server: AppServer, path: str, fields: dict, *, multipart: bool = False):
         return self.request("POST", server, path, fields=fields, encode_multipart=multipart)
+
+
+class JobWorker:
+    """`flask jobs worker` (one process) with the same production environment as the app servers."""
+
+    def __init__(self, folder: Path, env: dict[str, str]) -> None:
+        self.log = folder / "worker.log"
+        environment = {
+            **{k: v for k, v in os.environ.items() if not k.startswith(("FLASK_", "S3_", "PROXY_FIX", "JOBS_"))},
+            "FLASK_CONFIG": "production",
+            "PYTHONPATH": str(ROOT),
+            "JOBS_NICE": "0",
+            **env,
+        }
+        with self.log.open("wb") as out:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "flask", "--app", "copro_tracker", "jobs", "worker", "--workers", "1"],
+                cwd=ROOT,
+                env=environment,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+
+    def stop(self) -> None:
+        stop(self.process, signal.SIGKILL)

@@ -6,6 +6,7 @@ request, as behind a load balancer."""
 from __future__ import annotations
 
 import socket
+import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -15,11 +16,12 @@ import pytest
 import sqlalchemy as sa
 from activity_fixtures import team_fixture  # noqa: F401
 from conftest import PASSWORD
-from servers import AppServer, Browser
+from servers import AppServer, Browser, JobWorker, free_port
 
 from copro_tracker.audit import ledger
+from copro_tracker.codes import TokenPurpose
 from copro_tracker.extensions import db
-from copro_tracker.models import Evidence
+from copro_tracker.models import AccountToken, Evidence
 
 pytestmark = pytest.mark.multi_instance
 
@@ -60,16 +62,31 @@ def cluster(app, s3_server, tmp_path_factory) -> Iterator[Cluster]:
         "PROXY_FIX_X_PROTO": "1",
         "AUDIT_KEY_FILE": app.config["AUDIT_KEY_FILE"],
         "EVIDENCE_DIR": str(folder / "no-local-evidence"),  # files must go to the bucket, not here
+        "JOBS_URL": REDIS,
+        # Mail "configured" so the forgotten-password job is queued; nothing listens, so sending (a job of
+        # its own, after the link is issued) fails and is retried: no email leaves the test.
+        "MAIL_SERVER": "127.0.0.1",
+        "MAIL_PORT": str(free_port()),
+        "MAIL_USE_TLS": "0",
+        "JOBS_QUEUE_NAME": f"coprotest{uuid.uuid4().hex}",  # this run's jobs only (Huey keeps letters and digits)
         **s3_server.settings(bucket),
     }
-    started: list[AppServer] = []
+    started: list[AppServer | JobWorker] = []
     try:
-        for name in ("web-1", "web-2"):
-            started.append(AppServer(folder, env, name=name))
-        yield Cluster(started[0].wait_until_serving(), started[1].wait_until_serving(), bucket)
+        web = [AppServer(folder, env, name=name) for name in ("web-1", "web-2")]
+        started.extend(web)
+        started.append(JobWorker(folder, env))
+        yield Cluster(web[0].wait_until_serving(), web[1].wait_until_serving(), bucket)
     finally:
-        for server in started:
-            server.stop()
+        for process in started:
+            process.stop()
+        # Jobs still waiting to be retried (the email nobody receives) go with this run's queue.
+        import redis
+
+        store = redis.Redis.from_url(REDIS)
+        leftovers = list(store.scan_iter(match=f"*{env['JOBS_QUEUE_NAME']}*"))
+        if leftovers:
+            store.delete(*leftovers)
 
 
 def test_the_sign_in_limit_holds_across_both_servers(cluster):
@@ -121,3 +138,23 @@ def test_a_file_uploaded_on_one_server_downloads_from_the_other(cluster, team, s
     assert s3_server.objects(cluster.bucket) == [f"evidence/{evidence.storage_key}"]  # in the shared bucket
     download = browser.get(cluster.two, f"/initiatives/{team.initiative.id}/evidence/{evidence.id}/download")
     assert download.status == 200 and download.data == PDF
+
+
+def test_a_job_queued_by_one_server_is_done_by_the_worker(cluster, partner):
+    """The forgotten-password request only queues a job (in Redis); the separate worker process issues the link."""
+    db.session.commit()
+    browser = Browser(PUBLIC, address="203.0.113.22")
+    token = browser.csrf_token(cluster.two, "/forgotten-password")
+    response = browser.post(cluster.one, "/forgotten-password", {"email": partner.email, "csrf_token": token})
+    assert response.status == 200
+    deadline = time.monotonic() + 90
+    issued = None
+    while issued is None and time.monotonic() < deadline:
+        db.session.rollback()  # a fresh snapshot each time
+        issued = db.session.scalar(
+            sa.select(AccountToken).where(
+                AccountToken.user_id == partner.id, AccountToken.purpose == TokenPurpose.PASSWORD_RESET
+            )
+        )
+        time.sleep(0.5)
+    assert issued is not None, "the worker did not run the job"

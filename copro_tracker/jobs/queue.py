@@ -97,7 +97,7 @@ def init_app(app: Flask) -> None:
         storage = MemoryStorage(huey.name)
     else:
         storage_class, storage_kwargs = storage_for(app.config.get("JOBS_URL"), app.instance_path)
-        storage = storage_class(huey.name, **storage_kwargs)
+        storage = storage_class(app.config.get("JOBS_QUEUE_NAME") or huey.name, **storage_kwargs)
     app.extensions["jobs.storage"] = storage
     app.extensions["jobs.immediate"] = immediate
     for name in TASK_MODULES:
