@@ -17,13 +17,12 @@ from functools import cached_property
 
 import sqlalchemy as sa
 from flask_babel import get_locale
-from sqlalchemy.orm import selectinload
 
 from ..codes import GAPS, STATUS_ORDER, AssessmentLinkKind, CriterionTopic, status_rank, worst_status
 from ..domain.assessments import finding_differs
 from ..extensions import db
+from ..initiatives import queries
 from ..models import Activity, Assessment, Decision, Evidence, Initiative, Output
-from ..tenancy import scoped
 from ..web.paging import MAX_PAGE, Paging
 from . import service, stored
 from .citations import Citation, cite
@@ -218,11 +217,7 @@ def initiative_page(initiative_id: int, organisation_id: int, nation: str, libra
     which is all the permission check needs; the findings are today's stored ones (criteria/stored.py),
     so the page reads a few small queries whatever the size of the initiative.
     """
-    initiative = db.session.scalar(
-        scoped(Initiative, organisation_id, Initiative.id == initiative_id).options(
-            selectinload(Initiative.memberships)
-        )
-    )
+    initiative = queries.get_initiative_with_members(initiative_id, organisation_id)
     if initiative is None:
         return None
     findings = stored.read([initiative_id], organisation_id, library, nation)[initiative_id]

@@ -274,6 +274,8 @@ class Recommendation:
     reviewed_on: date | None = None
     reviewed_by: int | None = None
     review_outcome: str = ""
+    # The day the response was recorded: an "as at" report hides responses given after its date.
+    responded_on: date | None = None
 
     def __post_init__(self) -> None:
         _set_enum(self, "response", Response, optional=True)

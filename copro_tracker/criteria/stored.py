@@ -263,11 +263,13 @@ def read(
     nation: str,
     *,
     reasons: bool = True,
+    snapshots: Mapping[int, InitiativeFacts] | None = None,
 ) -> dict[int, dict[str, Finding]]:
     """Today's finding of every criterion for each initiative, from the stored rows; stale ones recomputed.
 
     One query when every row is current. ``reasons=False`` reads statuses only (the coverage matrix):
-    the findings then carry no reasons, unless they had to be recomputed.
+    the findings then carry no reasons, unless they had to be recomputed. A caller that has already
+    loaded today's facts (a report) passes them as ``snapshots``, so a recompute does not load them again.
     """
     ids = sorted(set(initiative_ids))
     if not ids:
@@ -297,7 +299,9 @@ def read(
     stale.update(i for i in ids if len(stored.get(i, ())) != len(expected))
     result = {i: stored[i] for i in ids if i not in stale}
     if stale:
-        fresh = compute(sorted(stale), organisation_id, library, on=on)
+        given = {i: snapshots[i] for i in stale if i in snapshots} if snapshots is not None else {}
+        reuse = given if len(given) == len(stale) else None
+        fresh = compute(sorted(stale), organisation_id, library, on=on, snapshots=reuse)
         result.update(fresh)
         db.session.info[WROTE_KEY] = True
     return result

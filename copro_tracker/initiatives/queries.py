@@ -30,6 +30,14 @@ def get_initiative(initiative_id: int, organisation_id: int) -> Initiative | Non
     return db.session.scalar(stmt)
 
 
+def get_initiative_with_members(initiative_id: int, organisation_id: int) -> Initiative | None:
+    """The initiative and its memberships only: all a permission check reads (pages that show no stages)."""
+    stmt = scoped(Initiative, organisation_id, Initiative.id == initiative_id).options(
+        selectinload(Initiative.memberships)
+    )
+    return db.session.scalar(stmt)
+
+
 def visible_initiatives_stmt(user: User) -> sa.Select:
     """The initiatives `user` may see, newest first: staff see all of their organisation's, citizen
     partners those they are or were part of. Filters narrow this with further WHERE clauses."""

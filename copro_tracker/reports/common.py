@@ -98,7 +98,11 @@ def evaluate_initiative(
     inputs: ReportInputs, facts: InitiativeFacts, frameworks: Sequence[Framework]
 ) -> list[_Evaluated]:
     criteria = [(f, c) for f in frameworks for c in f.criteria]
-    findings = evaluate_all([c for _, c in criteria], facts)
+    stored = inputs.findings.get(facts.initiative.id)
+    if stored is not None and all(c.id in stored for _, c in criteria):
+        findings = [stored[c.id] for _, c in criteria]
+    else:
+        findings = evaluate_all([c for _, c in criteria], facts)
     assessed = latest_assessments(inputs.assessments, facts.initiative.id)
     return [
         _Evaluated(f, c, finding, assessed.get((f.id, c.id)))

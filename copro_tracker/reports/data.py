@@ -16,9 +16,10 @@ from flask import current_app
 
 from ..codes import OrgRole
 from ..criteria import facts as facts_loader
+from ..criteria import stored
 from ..criteria.framework import Library
 from ..extensions import db
-from ..models import Assessment, AuditCheckpoint, AuditEvent, Evidence, Initiative, Organisation, Recommendation, User
+from ..models import Assessment, AuditCheckpoint, AuditEvent, Evidence, Initiative, Organisation, User
 from . import build
 
 
@@ -119,15 +120,9 @@ def load_inputs(
             .order_by(Assessment.assessed_at, Assessment.id)
         )
     )
+    # Response dates come with the facts (criteria/facts.py), not from a query of their own.
     responded_on = {
-        rec_id: when.date()
-        for rec_id, when in db.session.execute(
-            sa.select(Recommendation.id, Recommendation.responded_at).where(
-                Recommendation.organisation_id == org_id,
-                Recommendation.initiative_id.in_(ids),
-                Recommendation.responded_at.is_not(None),
-            )
-        )
+        r.id: r.responded_on for facts in snapshots.values() for r in facts.recommendations if r.responded_on
     }
     wanted = _people_ids(snapshots.values(), evidence, assessments)
     people = {
@@ -153,6 +148,10 @@ def load_inputs(
         audit=audit_summary(org_id, ids, end),
         checkpoint=checkpoint_info(organisation, checkpoint),
         anonymise_partners=anonymise_partners,
+        # Today's findings are stored (criteria/stored.py): the report reads the same ones every page shows.
+        findings=stored.read(ids, org_id, library(), organisation.nation.value, snapshots=snapshots)
+        if ids and period.as_of == stored.today()
+        else {},
     )
 
 

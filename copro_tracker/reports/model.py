@@ -10,6 +10,7 @@ from datetime import date, datetime
 
 from ..codes import ConsentLevel, ReportKind
 from ..criteria.framework import Library
+from ..criteria.rules import Finding
 from ..criteria.snapshot import InitiativeFacts
 
 REPORT_FORMAT = "copro-report/1"
@@ -143,6 +144,9 @@ class ReportInputs:
     audit: AuditSummary | None = None
     checkpoint: CheckpointInfo | None = None
     anonymise_partners: bool = False
+    # Initiative id -> criterion id -> today's stored finding (criteria/stored.py), when the report is as at
+    # today; otherwise empty, and the findings are evaluated from the facts as at the report's date.
+    findings: Mapping[int, Mapping[str, Finding]] = field(default_factory=dict)
 
 
 # ---------------------------------------------------------------------------------------------------

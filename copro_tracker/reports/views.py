@@ -139,7 +139,8 @@ def _download(kind: ReportKind, fmt: str, page_endpoint: str, **values):
 
 
 def _initiative(initiative_id: int):
-    initiative = queries.get_initiative(initiative_id, current_user.organisation_id) or abort(404)
+    # Memberships only: the permission check reads them, and the report loads its own facts.
+    initiative = queries.get_initiative_with_members(initiative_id, current_user.organisation_id) or abort(404)
     authorize("report.view", initiative)
     return initiative
 

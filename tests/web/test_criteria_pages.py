@@ -531,7 +531,7 @@ def test_facts_loader_runs_the_same_queries_for_600_activities_as_for_one(commis
     )
     db.session.commit()
     counts = [count_queries(lambda i=i: facts.load_many([i], large.organisation_id)) for i in (small.id, large.id)]
-    assert counts[0] == counts[1] == 13, counts
+    assert counts[0] == counts[1] == 10, counts
     assert len(facts.load(large).activities) == 600 and len(facts.load(large).decisions) == 600
 
 

@@ -1,0 +1,103 @@
+"""SQL statements per page and download, at two data sizes (DESIGN §10: at most 12, whatever the size).
+
+Each page is read once first, so what is counted is a view of data whose findings are already stored
+(the write that changed the records stored them; a first view after a day change stores them too).
+The criteria page and coverage meet the budget. The reports do not yet: their facts alone take ten
+queries (one per kind of record), and the JSON bundle adds the audit proofs and a signed checkpoint. Their
+ceilings below are what they cost now, held so they cannot grow, and equal at both sizes.
+"""
+
+from __future__ import annotations
+
+import pytest
+from initiative_factories import add_activity, make_initiative
+from query_counter import count_queries
+
+from copro_tracker.codes import Position
+from copro_tracker.extensions import db
+from copro_tracker.models import Decision, DecisionPosition, Recommendation
+
+BUDGET = 12
+# What the reports cost now (see the module docstring and bench/RESULTS.md): 10 for the facts, then
+# details, evidence, assessments, people, the audit summary, stored findings, cited events, checkpoint.
+REPORT_CEILINGS = {"report": 21, "report-csv": 24, "report-json": 48, "portfolio": 20, "portfolio-csv": 23}
+
+
+def _grow(initiative, commissioner, partner, activities: int) -> None:
+    for n in range(activities):
+        activity = add_activity(initiative, commissioner, [commissioner, partner])
+        decision = Decision(
+            organisation_id=initiative.organisation_id,
+            activity_id=activity.id,
+            what=f"Decision {n}",
+            recorded_by_id=commissioner.id,
+        )
+        decision.positions.append(
+            DecisionPosition(organisation_id=initiative.organisation_id, user_id=partner.id, position=Position.AGREED)
+        )
+        db.session.add(decision)
+        db.session.add(
+            Recommendation(
+                organisation_id=initiative.organisation_id,
+                initiative_id=initiative.id,
+                activity_id=activity.id,
+                made_by_id=partner.id,
+                text=f"Recommendation {n}",
+            )
+        )
+    db.session.commit()
+
+
+def _count(client, url: str) -> int:
+    assert client.get(url).status_code == 200  # the first view may store findings; the next is counted
+    return count_queries(lambda: client.get(url))
+
+
+def _initiative_counts(client, initiative) -> dict[str, int]:
+    base = f"/initiatives/{initiative.id}"
+    return {
+        "criteria": _count(client, f"{base}/criteria"),
+        "report": _count(client, f"{base}/report"),
+        "report-csv": _count(client, f"{base}/report/csv"),
+        "report-json": _count(client, f"{base}/report/json"),
+    }
+
+
+def test_an_initiatives_pages_cost_the_same_statements_with_2_or_30_activities(client, login_as, commissioner, partner):
+    small = make_initiative(commissioner, partner, title="Small")
+    _grow(small, commissioner, partner, 2)
+    large = make_initiative(commissioner, partner, title="Large")
+    _grow(large, commissioner, partner, 30)
+    login_as(commissioner)
+    counts = [_initiative_counts(client, initiative) for initiative in (small, large)]
+    assert counts[0] == counts[1], counts
+    assert counts[0]["criteria"] <= BUDGET, counts
+    for name, ceiling in REPORT_CEILINGS.items():
+        if name in counts[0]:
+            assert counts[0][name] <= ceiling, (name, counts)
+
+
+def _organisation_counts(client) -> dict[str, int]:
+    return {
+        "coverage": _count(client, "/coverage"),
+        "coverage-cqc": _count(client, "/coverage?show=cqc&status=not_met"),
+        "portfolio": _count(client, "/reports/portfolio"),
+        "portfolio-csv": _count(client, "/reports/portfolio/csv"),
+    }
+
+
+@pytest.mark.parametrize("more", [9])
+def test_organisation_pages_cost_the_same_statements_with_1_or_10_initiatives(
+    client, login_as, commissioner, partner, more
+):
+    _grow(make_initiative(commissioner, partner, title="First"), commissioner, partner, 2)
+    login_as(commissioner)
+    one = _organisation_counts(client)
+    for n in range(more):
+        _grow(make_initiative(commissioner, partner, title=f"More {n}"), commissioner, partner, 3)
+    many = _organisation_counts(client)
+    assert one == many, (one, many)
+    assert many["coverage"] <= BUDGET and many["coverage-cqc"] <= BUDGET, many
+    for name, ceiling in REPORT_CEILINGS.items():
+        if name in many:
+            assert many[name] <= ceiling, (name, many)
