@@ -4,12 +4,14 @@ the bundle, and small-number suppression.
 
 from __future__ import annotations
 
+import re
 import string
 from collections import Counter
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 
 from ..codes import ConsentLevel
-from .model import SMALL_NUMBER, SUPPRESSED, EvidenceFile, Person
+from .model import SMALL_NUMBER, SUPPRESSED, Cell, EvidenceFile, Person, Report, Section
 
 # ---------------------------------------------------------------------------------------------------
 # Words come from the labels kept beside the codes (copro_tracker.codes); only the pseudonym prefixes are here.
@@ -60,14 +62,78 @@ class Names:
         person = self.people.get(user_id)
         if person is None:
             return "Someone no longer on record"
-        if anonymise or (self.anonymise_partners and person.citizen_partner):
+        if anonymise or self.hides(person):
             return self.pseudonym(("user", user_id), person.citizen_partner)
         return person.name
+
+    def hides(self, person: Person) -> bool:
+        """Whether the report must not name this person: they withdrew consent, or partners are anonymised."""
+        return not person.named_use or (self.anonymise_partners and person.citizen_partner)
 
     def guest(self, name: str, citizen_partner: bool) -> str:
         if self.anonymise_partners and citizen_partner:
             return self.pseudonym(("guest", name), True)
         return f"{name} (guest)"
+
+    def _replacements(self) -> list[tuple[re.Pattern[str], str]]:
+        """Each hidden person's full name, then each part of it (three letters or more), with their pseudonym."""
+        full, parts = [], []
+        for user_id, person in sorted(self.people.items()):
+            if not self.hides(person) or not person.name.strip():
+                continue
+            pseudonym = self.pseudonym(("user", user_id), person.citizen_partner)
+            full.append((person.name.strip(), pseudonym))
+            parts += [(word, pseudonym) for word in re.split(r"[\s,]+", person.name.strip()) if len(word) >= 3]
+        for (kind, name), pseudonym in list(self._given.items()):
+            if kind == "guest" and isinstance(name, str) and name.strip():
+                full.append((name.strip(), pseudonym))
+        ordered = sorted(full, key=lambda item: -len(item[0])) + sorted(parts, key=lambda item: -len(item[0]))
+        return [(re.compile(rf"(?<!\w){re.escape(name)}(?!\w)"), pseudonym) for name, pseudonym in ordered]
+
+    def scrub(self, text: str, replacements: list[tuple[re.Pattern[str], str]] | None = None) -> str:
+        """Free text (titles, notes, decisions, reasons) with every hidden person's name replaced."""
+        for pattern, pseudonym in replacements if replacements is not None else self._replacements():
+            text = pattern.sub(pseudonym, text)
+        return text
+
+    def scrub_report(self, report: Report) -> Report:
+        """The report with hidden people's names replaced in every string it holds (a no-op when nobody is hidden)."""
+        replacements = self._replacements()
+        if not replacements:
+            return report
+
+        def cell(value: Cell) -> Cell:
+            return self.scrub(value, replacements) if isinstance(value, str) else value
+
+        def section(item: Section) -> Section:
+            return replace(
+                item,
+                heading=cell(item.heading),
+                paragraphs=tuple(cell(p) for p in item.paragraphs),
+                tables=tuple(
+                    replace(
+                        t,
+                        caption=cell(t.caption),
+                        note=cell(t.note),
+                        rows=tuple(tuple(cell(c) for c in r) for r in t.rows),
+                    )
+                    for t in item.tables
+                ),
+                charts=tuple(
+                    replace(
+                        c, title=cell(c.title), summary=cell(c.summary), categories=tuple(cell(x) for x in c.categories)
+                    )
+                    for c in item.charts
+                ),
+                subsections=tuple(section(s) for s in item.subsections),
+            )
+
+        return replace(
+            report,
+            title=cell(report.title),
+            notes=tuple(cell(n) for n in report.notes),
+            sections=tuple(section(s) for s in report.sections),
+        )
 
     def is_partner(self, user_id: int | None) -> bool:
         person = self.people.get(user_id) if user_id is not None else None
@@ -95,7 +161,7 @@ def _extension(item: EvidenceFile) -> str:
     return f".{_safe_file_name(ext).lower()}" if dot and stem and len(ext) <= 5 else ""
 
 
-def bundle_file_name(item: EvidenceFile) -> str:
-    if item.consent == ConsentLevel.NAMED:
+def bundle_file_name(item: EvidenceFile, *, anonymised: bool = False) -> str:
+    if item.consent == ConsentLevel.NAMED and not anonymised:
         return f"evidence-{item.id}-{_safe_file_name(item.filename)}"
     return f"evidence-{item.id}{_extension(item)}"

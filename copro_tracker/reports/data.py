@@ -63,6 +63,7 @@ def load_inputs(
     *,
     checkpoint: AuditCheckpoint | None = None,
     anonymise_partners: bool = False,
+    show_needs: bool = False,
     generated_at: datetime | None = None,
 ) -> build.ReportInputs:
     org_id = organisation.id
@@ -131,6 +132,7 @@ def load_inputs(
             name=user.display_name,
             citizen_partner=user.role == OrgRole.CITIZEN_PARTNER,
             partner_kind=user.partner_kind.value,
+            named_use=user.named_use,
         )
         for user in db.session.scalars(sa.select(User).where(User.organisation_id == org_id, User.id.in_(wanted)))
     }
@@ -152,6 +154,7 @@ def load_inputs(
         findings=stored.read(ids, org_id, library(), organisation.nation.value, snapshots=snapshots)
         if ids and period.as_of == stored.today()
         else {},
+        show_needs=show_needs,
     )
 
 

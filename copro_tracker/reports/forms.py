@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, StringField, SubmitField
-from wtforms.validators import InputRequired, ValidationError
+from wtforms import RadioField, StringField, SubmitField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired, Optional, ValidationError
 
-from ..web.govuk import GovCheckboxInput, GovSubmitInput, GovTextInput
+from ..web.govuk import GovRadioInput, GovSubmitInput, GovTextInput
 from .service import SHARE_DEFAULT_DAYS, SHARE_MAX_DAYS
 
 
@@ -20,9 +21,20 @@ class ShareLinkForm(FlaskForm):
         default=str(SHARE_DEFAULT_DAYS),
         validators=[InputRequired(_l("Enter how many days the link should work for"))],
     )
-    anonymise_partners = BooleanField(
-        _l("Replace citizen partners' names with 'Citizen partner A', 'Citizen partner B' and so on"),
-        widget=GovCheckboxInput(),
+    # Anonymised unless someone chooses otherwise: naming people is a deliberate choice, made with a warning.
+    names = RadioField(
+        _l("How should citizen partners appear?"),
+        widget=GovRadioInput(),
+        choices=[
+            SelectChoice(
+                "anonymised", str(_l("Anonymised: 'Citizen partner A', 'Citizen partner B' and so on (recommended)"))
+            ),
+            SelectChoice("named", str(_l("By name"))),
+        ],
+        default="anonymised",
+        # Anything but an explicit "named" (even no answer at all) makes an anonymised link.
+        validators=[Optional()],
+        validate_choice=False,
     )
     submit = SubmitField(_l("Create the link"), widget=GovSubmitInput())
 

@@ -28,6 +28,7 @@ from ..criteria.framework import Framework
 from ..criteria.rules import FUNCTION_WORDS, NEED_WORDS, PARTNER_KIND_WORDS
 from ..criteria.snapshot import InitiativeFacts
 from ..domain.follow_through import review_overdue
+from ..domain.small_numbers import suppress
 from .common import (
     _assessment_words,
     _cols,
@@ -47,7 +48,7 @@ from .common import (
     stage_status_as_at,
 )
 from .consent import Names
-from .model import Period, Report, ReportInputs, Section, Table
+from .model import SUPPRESSED, Period, Report, ReportInputs, Section, Table
 from .sections import _audit_section, _cqc_section, _evidence_section, _notes, _participation_tables, _sources_section
 
 # ---------------------------------------------------------------------------------------------------
@@ -66,14 +67,14 @@ def build_initiative_report(inputs: ReportInputs) -> Report:
 
     sections = [
         _initiative_summary(details, facts, period, activities, evaluated),
-        _members_section(facts, names, period),
+        _members_section(facts, names, period, inputs.anonymise_partners),
         _stages_section(facts, names, period),
-        _activities_section(facts, names, period, activities),
+        _activities_section(facts, names, period, activities, inputs.show_needs and not inputs.anonymise_partners),
         _decisions_section(facts, names, period),
         _recommendations_section(facts, names, inputs),
         _outputs_section(facts, names, period),
         _recognition_section(facts, names, period, activities),
-        _adjustments_section(facts, activities),
+        _adjustments_section(facts, activities, inputs.anonymise_partners),
         _criteria_section(names, evaluated),
         _cqc_section(inputs, [(facts, evaluated)]),
         _sources_section([f for f in frameworks if f.criteria]),
@@ -81,19 +82,22 @@ def build_initiative_report(inputs: ReportInputs) -> Report:
     evidence, files, _ = _evidence_section(names, {facts.initiative.id: facts}, inputs, period)
     sections.append(evidence)
     sections.append(_audit_section(inputs, "this initiative"))
-    return Report(
-        kind=ReportKind.INITIATIVE,
-        title=f"Evidence report: {details.title}",
-        organisation=inputs.organisation,
-        generated_at=inputs.generated_at,
-        period=period,
-        notes=_notes(period, ReportKind.INITIATIVE),
-        sections=tuple(sections),
-        files=files,
-        initiative_ids=(details.id,),
-        activity_count=len(activities),
-        checkpoint=inputs.checkpoint,
-        params=_params(inputs, initiative_id=str(details.id)),
+    # Free text (titles, notes, decisions, reasons) names people too: hidden people's names are replaced there.
+    return names.scrub_report(
+        Report(
+            kind=ReportKind.INITIATIVE,
+            title=f"Evidence report: {details.title}",
+            organisation=inputs.organisation,
+            generated_at=inputs.generated_at,
+            period=period,
+            notes=_notes(period, ReportKind.INITIATIVE),
+            sections=tuple(sections),
+            files=files,
+            initiative_ids=(details.id,),
+            activity_count=len(activities),
+            checkpoint=inputs.checkpoint,
+            params=_params(inputs, initiative_id=str(details.id)),
+        )
     )
 
 
@@ -135,11 +139,17 @@ def _initiative_summary(details, facts: InitiativeFacts, period, activities, eva
     )
 
 
-def _members_section(facts: InitiativeFacts, names: Names, period: Period) -> Section:
+def _members_section(facts: InitiativeFacts, names: Names, period: Period, anonymised: bool = False) -> Section:
     rows = []
+    partners = []
     for member in sorted(facts.members, key=lambda m: (m.joined_on or date.min, m.user_id)):
         left = _left_on(member.left_on, period.as_of)
         if not period.overlaps(member.joined_on, left):
+            continue
+        if anonymised and member.is_citizen_partner:
+            # A role with a kind of partner can single someone out ("the only partner co-lead, an unpaid
+            # carer"): anonymised, partners are counted by role and kind, with small numbers suppressed.
+            partners.append(member)
             continue
         rows.append(
             (
@@ -164,12 +174,55 @@ def _members_section(facts: InitiativeFacts, names: Names, period: Period) -> Se
         ),
         tuple(rows),
     )
+    tables = (table,) if not anonymised else (table, _partner_roles_table(partners))
     return Section(
         "members",
         "Members and roles",
-        ("A person who changed role has one row for each role they held, with the dates they held it.",),
-        (table,),
+        ("A person who changed role has one row for each role they held, with the dates they held it.",)
+        + (
+            ("Citizen partners are counted by role and kind, not listed, so that nobody can be picked out.",)
+            if anonymised
+            else ()
+        ),
+        tables,
     )
+
+
+def _partner_roles_table(partners) -> Table:
+    roles = sorted(
+        {m.role.value for m in partners},
+        key=lambda r: list(MEMBER_ROLE_LABELS).index(r) if r in MEMBER_ROLE_LABELS else 99,
+    )
+    kinds = sorted({m.partner_kind or "" for m in partners})
+    grid = [
+        [sum(1 for m in partners if m.role.value == role and (m.partner_kind or "") == kind) for kind in kinds]
+        for role in roles
+    ]
+    hidden = suppress(grid) if grid else None
+    rows = []
+    for r, role in enumerate(roles):
+        for k, kind in enumerate(kinds):
+            if grid[r][k]:
+                rows.append(
+                    (
+                        MEMBER_ROLE_LABELS[role],
+                        PARTNER_KIND_WORDS[kind].capitalize() if kind else "Not recorded",
+                        _hidden(hidden.cells[r][k]),
+                    )
+                )
+    return Table(
+        "partner_roles",
+        "Citizen partners by role and kind",
+        _cols(("role", "Role"), ("kind", "Kind of partner"), _num("people", "People")),
+        tuple(rows),
+        note=(
+            "Numbers from 1 to 4 are shown as 'fewer than 5', and others are hidden where a total would give them away."
+        ),
+    )
+
+
+def _hidden(value: int | None) -> int | str:
+    return SUPPRESSED if value is None else value
 
 
 def _stages_section(facts: InitiativeFacts, names: Names, period: Period) -> Section:
@@ -237,7 +290,9 @@ def _stages_section(facts: InitiativeFacts, names: Names, period: Period) -> Sec
     )
 
 
-def _activities_section(facts: InitiativeFacts, names: Names, period: Period, activities) -> Section:
+def _activities_section(
+    facts: InitiativeFacts, names: Names, period: Period, activities, show_needs: bool = False
+) -> Section:
     rows, attendance_rows = [], []
     for activity in activities:
         attendance = facts.attendance_at(activity.id)
@@ -273,8 +328,7 @@ def _activities_section(facts: InitiativeFacts, names: Names, period: Period, ac
                     "Citizen partner" if row.is_citizen_partner else "Staff",
                     _yes(row.contributed),
                     row.rating,
-                    _needs(row.adjustments_requested),
-                    _needs(row.adjustments_provided),
+                    *((_needs(row.adjustments_requested), _needs(row.adjustments_provided)) if show_needs else ()),
                 )
             )
     table = Table(
@@ -304,8 +358,12 @@ def _activities_section(facts: InitiativeFacts, names: Names, period: Period, ac
             ("side", "Side"),
             ("contributed", "Contributed"),
             _num("rating", "Their ladder rating", "The person's own rating of the activity, 1 to 7"),
-            ("adjustments_requested", "Adjustments asked for"),
-            ("adjustments_provided", "Adjustments provided"),
+            # Each person's adjustments are health information: named rows only for staff who ask for them.
+            *(
+                (("adjustments_requested", "Adjustments asked for"), ("adjustments_provided", "Adjustments provided"))
+                if show_needs
+                else ()
+            ),
         ),
         tuple(attendance_rows),
     )
@@ -543,7 +601,7 @@ def _recommendations_section(facts: InitiativeFacts, names: Names, inputs: Repor
     )
 
 
-def _adjustments_section(facts: InitiativeFacts, activities) -> Section:
+def _adjustments_section(facts: InitiativeFacts, activities, anonymised: bool = False) -> Section:
     requested: Counter[str] = Counter()
     provided: Counter[str] = Counter()
     in_range = {a.id for a in activities}
@@ -553,21 +611,42 @@ def _adjustments_section(facts: InitiativeFacts, activities) -> Section:
         for need in row.adjustments_requested:
             requested[need] += 1
             provided[need] += need in row.adjustments_provided
-    rows = tuple(
-        (
-            _need(need),
-            requested[need],
-            provided[need],
-            requested[need] - provided[need],
-            _percent(provided[need], requested[need]),
-        )
-        for need in sorted(requested, key=lambda n: (-(requested[n] - provided[n]), n))
-    )
+    order = sorted(requested, key=lambda n: (-(requested[n] - provided[n]), n))
     total_requested, total_provided = sum(requested.values()), sum(provided.values())
+    if anonymised:
+        # A need asked for once or twice points at a person: small numbers, and any a total would give away,
+        # are shown as "fewer than 5" (domain.small_numbers).
+        hidden = suppress([[provided[n], requested[n] - provided[n]] for n in order])
+        rows = tuple(
+            (
+                _need(need),
+                _hidden(hidden.row_totals[i]),
+                _hidden(hidden.cells[i][0]),
+                _hidden(hidden.cells[i][1]),
+                _percent(provided[need], requested[need])
+                if None not in (hidden.cells[i][0], hidden.row_totals[i])
+                else "",
+            )
+            for i, need in enumerate(order)
+        )
+        total_requested_text = _hidden(hidden.total) if order else 0
+        total_provided_text = _hidden(hidden.column_totals[0]) if order else 0
+    else:
+        rows = tuple(
+            (
+                _need(need),
+                requested[need],
+                provided[need],
+                requested[need] - provided[need],
+                _percent(provided[need], requested[need]),
+            )
+            for need in order
+        )
+        total_requested_text, total_provided_text = total_requested, total_provided
     paragraphs = (
         (
-            f"Adjustments were asked for {total_requested} times and provided {total_provided} times "
-            f"({_percent(total_provided, total_requested)})."
+            f"Adjustments were asked for {total_requested_text} times and provided {total_provided_text} times"
+            + (f" ({_percent(total_provided, total_requested)})." if not anonymised else ".")
         )
         if total_requested
         else "Nobody asked for an adjustment at these activities.",

@@ -29,6 +29,8 @@ class Person:
     name: str
     citizen_partner: bool
     partner_kind: str | None = None
+    # False once the person withdrew consent to being named (or was erased): a pseudonym in every report.
+    named_use: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,6 +149,8 @@ class ReportInputs:
     # Initiative id -> criterion id -> today's stored finding (criteria/stored.py), when the report is as at
     # today; otherwise empty, and the findings are evaluated from the facts as at the report's date.
     findings: Mapping[int, Mapping[str, Finding]] = field(default_factory=dict)
+    # Named rows of each person's adjustments (special category data): staff only, on request. Totals otherwise.
+    show_needs: bool = False
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -233,6 +237,10 @@ class Report:
     checkpoint: CheckpointInfo | None = None
     params: tuple[tuple[str, str], ...] = ()
 
+    @property
+    def anonymised(self) -> bool:
+        return dict(self.params).get("anonymise_partners") == "yes"
+
     def all_sections(self) -> Iterator[Section]:
         for section in self.sections:
             yield section
@@ -266,8 +274,12 @@ class Report:
             "params": dict(self.params),
             "notes": list(self.notes),
             "sections": [_section_data(s) for s in self.sections],
+            # Anonymised, the data carries no internal ids: files are known by their bundle name and hash.
             "evidence_files": [
-                {"evidence_id": f.evidence_id, "name": f.bundle_name, "sha256": f.sha256} for f in self.files
+                {"name": f.bundle_name, "sha256": f.sha256}
+                if self.anonymised
+                else {"evidence_id": f.evidence_id, "name": f.bundle_name, "sha256": f.sha256}
+                for f in self.files
             ],
         }
 

@@ -121,17 +121,19 @@ def build_quality_statement_report(inputs: ReportInputs, statement_id: str) -> R
         evidence,
         _audit_section(inputs, "these initiatives"),
     )
-    return Report(
-        kind=ReportKind.QUALITY_STATEMENT,
-        title=f"CQC quality statement {statement.id}: {statement.title}",
-        organisation=inputs.organisation,
-        generated_at=inputs.generated_at,
-        period=period,
-        notes=_notes(period, ReportKind.QUALITY_STATEMENT),
-        sections=sections,
-        files=files,
-        initiative_ids=tuple(d.id for d, _ in inputs.initiatives),
-        activity_count=sum(sum(period.covers(a.on) for a in f.activities) for _, f in inputs.initiatives),
-        checkpoint=inputs.checkpoint,
-        params=_params(inputs, statement_id=statement.id),
+    return names.scrub_report(
+        Report(
+            kind=ReportKind.QUALITY_STATEMENT,
+            title=f"CQC quality statement {statement.id}: {statement.title}",
+            organisation=inputs.organisation,
+            generated_at=inputs.generated_at,
+            period=period,
+            notes=_notes(period, ReportKind.QUALITY_STATEMENT),
+            sections=sections,
+            files=files,
+            initiative_ids=tuple(d.id for d, _ in inputs.initiatives),
+            activity_count=sum(sum(period.covers(a.on) for a in f.activities) for _, f in inputs.initiatives),
+            checkpoint=inputs.checkpoint,
+            params=_params(inputs, statement_id=statement.id),
+        )
     )

@@ -73,10 +73,11 @@ def _evidence_section(names: Names, facts_by_id: Mapping[int, InitiativeFacts], 
     several = len(facts_by_id) > 1
     rows = []
     listed_files = []
-    for item in listed:
+    for number, item in enumerate(listed, start=1):
         facts = facts_by_id[item.initiative_id]
-        anonymised = item.consent == ConsentLevel.ANONYMISED
-        name = f"Anonymised file {item.id}" if anonymised else item.filename
+        # An anonymised report names no file and no uploader, whatever consent each file has.
+        anonymised = item.consent == ConsentLevel.ANONYMISED or inputs.anonymise_partners
+        name = f"Anonymised file {number}" if anonymised else item.filename
         rows.append(
             (
                 name,
@@ -91,7 +92,7 @@ def _evidence_section(names: Names, facts_by_id: Mapping[int, InitiativeFacts], 
                 item.sha256,
             )
         )
-        listed_files.append(ListedFile(item.id, bundle_file_name(item), item.sha256))
+        listed_files.append(ListedFile(item.id, bundle_file_name(item, anonymised=anonymised), item.sha256))
     columns = _cols(
         ("file", "File", "The file's name; anonymised files are not named"),
         *((("initiative", "Initiative", "The initiative the file belongs to"),) if several else ()),

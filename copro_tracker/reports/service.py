@@ -291,6 +291,11 @@ def _json_bundle(
     bundle = audit_service.export_bundle(
         organisation, [*cited, generated_seq], files=files or None, report_sha256=digest
     )
+    if report.anonymised:
+        # The cited events' payloads carry internal ids (actors, people, records) and storage keys; an
+        # anonymised bundle keeps only their inclusion proofs, and the report.generated event that ties the
+        # data to the checkpoint. `python -m copro_tracker.audit.verify` still checks it offline.
+        bundle = {**bundle, "events": [e for e in bundle["events"] if e["seq"] == generated_seq]}
     body = render_json.bundle_bytes(bundle, payload)
     return Download(body, MIMETYPES["json"], file_name(report, "json"), digest)
 

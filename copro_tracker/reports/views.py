@@ -272,12 +272,10 @@ def _share_spec() -> tuple[service.ReportSpec, str]:
 def new_share_link():
     spec, what = _share_spec()
     form = ShareLinkForm()
-    if request.method == "GET":
-        form.anonymise_partners.data = spec.anonymise_partners
     if form.validate_on_submit():
         try:
             chosen = service.ReportSpec(
-                spec.kind, spec.period, spec.initiative_id, spec.statement_id, bool(form.anonymise_partners.data)
+                spec.kind, spec.period, spec.initiative_id, spec.statement_id, form.names.data != "named"
             )
             link, token = service.create_share_link(current_user, chosen, form.days)
         except ServiceError as error:

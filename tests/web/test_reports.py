@@ -463,7 +463,9 @@ def test_share_link_lifecycle(app, client, demo):
     banner = page.text(".govuk-notification-banner")
     assert "Tom Evans of Northshire County Council shared this read-only report" in banner
     assert "This link stops working on" in banner
-    assert "Amira Hassan" in page.text() and "What makes a good day?" in page.text()
+    # Anonymised unless the sharer chose to name people.
+    assert "Amira Hassan" not in page.text() and "What makes a good day?" in page.text()
+    assert link.params["anonymise_partners"] == "yes"
     assert not page.soup.select("main form"), "read-only: nothing to submit"
     used = last_event("share_link.used")
     assert used.entity_id == link.id and used.actor_id is None and used.initiative_id == demo["day_ops"].id
@@ -512,7 +514,7 @@ def test_share_link_form_explains_mistakes(client, demo):
 
 def test_share_link_can_hide_partners_names(app, client, demo):
     login(client, demo["tom"])
-    token, link = _create_link(client, demo["day_ops"].id, anonymise_partners="y")
+    token, link = _create_link(client, demo["day_ops"].id, names="anonymised")
     assert link.params["anonymise_partners"] == "yes"
     body = Page(app.test_client().get(f"/shared/{token}")).check().soup.select_one("main").get_text(" ")
     assert "Amira Hassan" not in body and "Citizen partner A" in body

@@ -18,7 +18,7 @@ from .core import (
     _Tally,
     rule,
 )
-from .words import FORMAT_WORDS, NEED_FORMATS, _at, _cap, _day, _every, _join, _need, _plural, _quote
+from .words import FORMAT_WORDS, NEED_FORMATS, _at, _cap, _day, _every, _join, _plural, _quote
 
 # ---------------------------------------------------------------------------------------------------
 # X-ACCESS
@@ -67,7 +67,12 @@ def communication_needs_met(facts: InitiativeFacts, *, standing_needs: bool = Fa
             who = facts.name_of(row.user_id) if row.user_id is not None else "a citizen partner"
             tally.add(
                 outcome,
-                f"{_cap(_at(activity))}: {who} needed {_join(_need(n) for n in missing)}, but this was not provided.",
+                # Need to know: everyone who sees the criteria reads this, so it says that an adjustment was
+                # missed, not which (which would tell them about the person's health); staff and co-leads see
+                # which on the activity's adjustments page.
+                f"{_cap(_at(activity))}: {who} asked for "
+                + ("an adjustment that was" if len(missing) == 1 else f"{len(missing)} adjustments that were")
+                + " not provided.",
                 refs,
             )
     if not partners and asked == 0:

@@ -123,10 +123,6 @@ def _none_yet(kind: OutputKind) -> str:
     return f"No {OUTPUT_WORDS[kind]} {verb} been recorded yet."
 
 
-def _need(code: str) -> str:
-    return NEED_WORDS.get(code, code.replace("_", " "))
-
-
 def _at(activity: Activity) -> str:
     return f"{_quote(activity.title)} on {_day(activity.on)}"
 
