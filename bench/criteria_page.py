@@ -148,6 +148,7 @@ def build(activities: int) -> int:
                         "activity_id": activity_id,
                         "user_id": person.id,
                         "kind": "payment" if n % 5 else "declined",
+                        "status": "paid" if n % 5 else "declined",
                         "amount_pence": 2500 if n % 5 else 0,
                         "occurred_on": day,
                         "approved_by_id": lead.id,

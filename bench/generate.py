@@ -364,6 +364,7 @@ def build_organisation(
                             "activity_id": activity_id,
                             "user_id": user_id,
                             "kind": "payment" if (a + m) % 5 else "declined",
+                            "status": "paid" if (a + m) % 5 else "declined",
                             "amount_pence": 2500 if (a + m) % 5 else 0,
                             "occurred_on": day,
                             "approved_by_id": lead,

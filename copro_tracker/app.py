@@ -87,7 +87,7 @@ def create_app(config: str | type[Config] | None = None, **overrides: object) ->
     # Every <int:...> in a URL is a database id: one too large for the column is simply not found.
     app.url_map.converters["int"] = DatabaseIdConverter
 
-    from . import activities, admin, auth, initiatives, main, outputs, people
+    from . import activities, admin, auth, initiatives, main, outputs, payments, people
     from .audit import views as audit_views
     from .criteria import views as criteria_views
     from .reports import views as reports_views
@@ -99,6 +99,7 @@ def create_app(config: str | type[Config] | None = None, **overrides: object) ->
     app.register_blueprint(activities.bp)
     app.register_blueprint(audit_views.bp)
     app.register_blueprint(outputs.bp)
+    app.register_blueprint(payments.bp)
     app.register_blueprint(criteria_views.bp)
     app.register_blueprint(reports_views.bp)
     app.register_blueprint(people.bp)

@@ -444,10 +444,17 @@ INTERPRETATION_LABELS = {
 
 
 class ReciprocityKind(StrEnum):
+    """What a person takes for their part: their choice for an offer, or expenses for a claim.
+
+    Citizen partners choose among PAYMENT_CHOICES. EXPENSES marks an expense claim. TRAINING is kept for
+    entries recorded before offers and choices existed; it is a kind of "in kind" and is no longer offered.
+    """
+
     PAYMENT = "payment"
     VOUCHER = "voucher"
     EXPENSES = "expenses"
     TIME_CREDIT = "time_credit"
+    IN_KIND = "in_kind"
     TRAINING = "training"
     DECLINED = "declined"
 
@@ -457,9 +464,57 @@ RECIPROCITY_KIND_LABELS = {
     ReciprocityKind.VOUCHER: N_("Voucher"),
     ReciprocityKind.EXPENSES: N_("Expenses (travel, care cover)"),
     ReciprocityKind.TIME_CREDIT: N_("Time credits"),
+    ReciprocityKind.IN_KIND: N_("In kind"),
     ReciprocityKind.TRAINING: N_("Training or learning"),
-    ReciprocityKind.DECLINED: N_("Offered, but they chose not to take it"),
+    # A respected choice, worded without judgement: the person said no payment, thank you.
+    ReciprocityKind.DECLINED: N_("No payment, thank you"),
 }
+# What a person may choose when they are offered something for their time, in the order offered.
+PAYMENT_CHOICES: tuple[ReciprocityKind, ...] = (
+    ReciprocityKind.PAYMENT,
+    ReciprocityKind.VOUCHER,
+    ReciprocityKind.TIME_CREDIT,
+    ReciprocityKind.IN_KIND,
+    ReciprocityKind.DECLINED,
+)
+PAYMENT_CHOICE_HINTS = {
+    ReciprocityKind.PAYMENT: N_("money paid to you, by bank transfer or in cash"),
+    ReciprocityKind.VOUCHER: N_("a shopping or gift voucher for the same value"),
+    ReciprocityKind.TIME_CREDIT: N_("time credits you can spend on local activities"),
+    ReciprocityKind.IN_KIND: N_("something other than money, such as a course or a gift"),
+    ReciprocityKind.DECLINED: N_("you would rather not be paid for this. That is fine"),
+}
+
+
+class PaymentStatus(StrEnum):
+    """Where an offer or an expense claim is: offered, chosen or claimed, approved, paid; or closed."""
+
+    OFFERED = "offered"
+    AWAITING_APPROVAL = "awaiting_approval"
+    DECLINED = "declined"
+    APPROVED = "approved"
+    PAID = "paid"
+    WITHDRAWN = "withdrawn"
+
+
+PAYMENT_STATUS_LABELS = {
+    PaymentStatus.OFFERED: N_("Offered: waiting for their choice"),
+    PaymentStatus.AWAITING_APPROVAL: N_("Waiting for approval"),
+    PaymentStatus.DECLINED: N_("No payment, thank you"),
+    PaymentStatus.APPROVED: N_("Approved: to be paid"),
+    PaymentStatus.PAID: N_("Paid"),
+    PaymentStatus.WITHDRAWN: N_("Withdrawn"),
+}
+
+
+class RateBasis(StrEnum):
+    """How a rate on the organisation's rates card is counted."""
+
+    PER_HOUR = "per_hour"
+    PER_SESSION = "per_session"
+
+
+RATE_BASIS_LABELS = {RateBasis.PER_HOUR: N_("Per hour"), RateBasis.PER_SESSION: N_("Per session")}
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -673,6 +728,8 @@ LABELS: Mapping[type[StrEnum], Mapping] = {
     OutputKind: OUTPUT_KIND_LABELS,
     OutputFormat: OUTPUT_FORMAT_LABELS,
     ReciprocityKind: RECIPROCITY_KIND_LABELS,
+    PaymentStatus: PAYMENT_STATUS_LABELS,
+    RateBasis: RATE_BASIS_LABELS,
     ActivityLanguage: ACTIVITY_LANGUAGE_LABELS,
     Interpretation: INTERPRETATION_LABELS,
     FindingStatus: FINDING_STATUS_LABELS,

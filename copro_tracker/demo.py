@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from .auth import service
 from .codes import CommunicationNeed, Nation, OrgRole, PartnerKind
 from .demo_initiatives import load_demo_initiatives
+from .demo_payments import load_demo_payments
 from .extensions import db
 from .models import Organisation, User
 
@@ -111,4 +112,5 @@ def load_demo() -> DemoResult:
                 )
             result.logins.append((spec["slug"], email, role.value))
     load_demo_initiatives(result)
+    load_demo_payments(result.organisations[0])
     return result

@@ -16,6 +16,7 @@ from flask import abort
 from flask_login import current_user
 
 from .codes import OrgRole
+from .domain.payments import may_approve
 
 ADMIN = frozenset({OrgRole.ADMIN})
 STAFF = frozenset({OrgRole.ADMIN, OrgRole.COMMISSIONER})
@@ -43,7 +44,6 @@ ROLE_RULES: dict[str, frozenset[OrgRole]] = {
     "attendance.rate": ANYONE,
     "recommendation.respond": ANYONE,
     "evidence.view": ANYONE,
-    "reciprocity.approve": ANYONE,
     "audit.admin": ADMIN,
     "criteria.view": ANYONE,
     "criteria.assess": ANYONE,
@@ -61,6 +61,17 @@ ROLE_RULES: dict[str, frozenset[OrgRole]] = {
     # A person's own data (UK GDPR rights); admins answer requests and carry out erasure.
     "data.own": ANYONE,
     "data.requests": ADMIN,
+    # Payments for involvement (issue 17). Object rules below say whose items each person may act on.
+    "payment.view": ANYONE,
+    "payment.offer": ANYONE,
+    "payment.choose": ANYONE,
+    "payment.claim": ANYONE,
+    "payment.approve": ANYONE,
+    "payment.mark_paid": STAFF,
+    "payment.withdraw": ANYONE,
+    "payment.own": ANYONE,
+    "payment.export": STAFF,
+    "payment.rates": ADMIN,
 }
 
 
@@ -174,6 +185,39 @@ def discloses_needs(user: Any, obj: Any) -> bool:
     return can(user, "needs.view", obj) and needs_subject(obj) != user.id
 
 
+def _runs_payments(user: Any, initiative: Any) -> bool:
+    # Staff and the initiative's current co-leads make offers and approve; payments can still be settled after
+    # an initiative closes, so unlike _leads this does not depend on it being open.
+    membership = membership_of(user, initiative)
+    return user.role in STAFF or (membership is not None and membership.role.value == "co_lead")
+
+
+def _own(user: Any, obj: Any) -> bool:
+    return getattr(obj, "user_id", None) == user.id
+
+
+def _sees_payment(user: Any, obj: Any) -> bool:
+    # Amounts paid to a person are private to them and to the people who run the initiative's payments.
+    return _own(user, obj) or _runs_payments(user, _initiative_of(obj))
+
+
+def _offers(user: Any, obj: Any) -> bool:
+    # Nobody makes an offer to themselves: what you are given is offered, and so approved, by someone else.
+    return _runs_payments(user, _initiative_of(obj)) and not _own(user, obj)
+
+
+def _claims(user: Any, obj: Any) -> bool:
+    # A member claims their own expenses; the people who run payments may claim on someone's behalf.
+    initiative = _initiative_of(obj)
+    if getattr(obj, "user_id", None) is None:
+        return _was_member(user, initiative) or _runs_payments(user, initiative)
+    return (_own(user, obj) and _was_member(user, initiative)) or _runs_payments(user, initiative)
+
+
+def _approves(user: Any, obj: Any) -> bool:
+    return _runs_payments(user, _initiative_of(obj)) and may_approve(user.id, obj.user_id, obj.claimed_by_id)
+
+
 OBJECT_RULES: dict[str, Callable[[Any, Any], bool]] = {
     "members.manage": _not_self_admin,
     "initiative.view": lambda u, o: _sees_initiative(u, _initiative_of(o)),
@@ -187,8 +231,17 @@ OBJECT_RULES: dict[str, Callable[[Any, Any], bool]] = {
     # Each attendee rates for themselves; nobody rates on another's behalf.
     "attendance.rate": lambda u, o: o.user_id == u.id,
     "recommendation.respond": lambda u, o: _leads(u, _initiative_of(o)),
-    # Recording a payment or other recognition approves it, and nobody approves what they are given.
-    "reciprocity.approve": lambda u, o: o.user_id != u.id and _leads(u, _initiative_of(o)),
+    "payment.view": _sees_payment,
+    "payment.offer": _offers,
+    # The person chooses for themselves; someone who runs payments may record a choice the person told them.
+    "payment.choose": _sees_payment,
+    "payment.claim": _claims,
+    # Nobody approves a payment to themselves, nor one whose choice or claim they recorded.
+    "payment.approve": _approves,
+    # Finance staff mark payments made, never their own.
+    "payment.mark_paid": lambda u, o: not _own(u, o),
+    # Offers are withdrawn by those who run payments; a person may withdraw their own expense claim.
+    "payment.withdraw": lambda u, o: _runs_payments(u, _initiative_of(o)) or (_own(u, o) and o.is_claim),
     "evidence.view": lambda u, o: _sees_initiative(u, _initiative_of(o)),
     "criteria.view": lambda u, o: _sees_initiative(u, _initiative_of(o)),
     "criteria.assess": lambda u, o: _assessor(u, _initiative_of(o)),

@@ -38,6 +38,7 @@ from ..models import (
     DecisionPosition,
     Evidence,
     Initiative,
+    ReciprocityEntry,
     Recommendation,
     Stage,
     User,
@@ -576,7 +577,11 @@ def sweep_evidence_store(*, grace_seconds: float, dry_run: bool = False) -> stor
     context, with STORAGE_SWEEP_GRACE_MINUTES * 60 as the grace)."""
 
     def keys() -> list[str]:
-        return list(db.session.scalars(sa.select(Evidence.storage_key)))
+        # Expense receipts share the store with evidence files: the sweep must keep them too.
+        receipts = sa.select(ReciprocityEntry.receipt_storage_key).where(
+            ReciprocityEntry.receipt_storage_key.is_not(None)
+        )
+        return list(db.session.scalars(sa.select(Evidence.storage_key).union_all(receipts)))
 
     return storage.sweep(keys, grace_seconds=grace_seconds, dry_run=dry_run)
 

@@ -40,6 +40,8 @@ ENTITY_LABELS = {
     "assessment": "assessment",
     "output": "output",
     "data_request": "request about personal data",
+    "reciprocity_entry": "payment or expense claim",
+    "rate_card": "rates card",
 }
 
 ACTION_PHRASES = {
@@ -84,6 +86,18 @@ ACTION_PHRASES = {
     "data_request.correction_asked": "asked for a correction to their data",
     "data_request.erasure_asked": "asked for their details to be erased",
     "data_request.answered": "answered a request about personal data",
+    "rate_card.added": "set new rates for involvement",
+    "payment.offered": "made an offer of payment",
+    "payment.offer_changed": "changed an offer of payment",
+    "payment.chosen": "recorded how a person chose to be paid",
+    "payment.declined": "recorded a choice of no payment, thank you",
+    "payment.claimed": "claimed expenses",
+    "payment.approved": "approved a payment",
+    "payment.paid": "marked a payment as paid",
+    "payment.withdrawn": "withdrew an offer or claim",
+    "payment.receipt_downloaded": "downloaded a receipt",
+    "payment.exported": "exported payments for finance",
+    "payment.own_downloaded": "downloaded their own payments",
 }
 
 FIELD_LABELS = {

@@ -24,7 +24,7 @@ from types import SimpleNamespace
 
 import sqlalchemy as sa
 
-from ..codes import Side
+from ..codes import PaymentStatus, Side
 from ..domain.people import is_citizen_partner
 from ..extensions import db
 from ..models import (
@@ -291,6 +291,8 @@ def load_many(
             )
             .where(ReciprocityEntry.initiative_id.in_(ids), ReciprocityEntry.organisation_id == org)
             .where(ReciprocityEntry.occurred_on <= as_of)
+            # Withdrawn offers and claims were never made; offers not yet answered have no kind to count yet.
+            .where(ReciprocityEntry.status != PaymentStatus.WITHDRAWN, ReciprocityEntry.kind.is_not(None))
             .order_by(ReciprocityEntry.id)
         )
     )

@@ -25,13 +25,15 @@ from .organisation import (
     User,
     utcnow,
 )
-from .output import Output, ReciprocityEntry
+from .output import Output
+from .payment import RateCard, ReciprocityEntry
 from .report import ShareLink
 
 __all__ = [
     "ShareLink",
     "Assessment",
     "Output",
+    "RateCard",
     "ReciprocityEntry",
     "AuditChainHead",
     "AuditMerkleNode",

@@ -1,17 +1,16 @@
 """What an initiative produces (plans, strategies, terms of reference, evaluation reports, accessible
-versions) and what people were offered for their time (reciprocity). The criteria checks read both."""
+versions). The criteria checks read them. What people are offered for their time is in payment.py."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column
 
-from ..codes import OutputKind, ReciprocityKind
+from ..codes import OutputKind
 from ..extensions import db
-from .initiative import Initiative
-from .organisation import User, _enum, utcnow
+from .organisation import _enum, utcnow
 
 
 class Output(db.Model):
@@ -38,28 +37,3 @@ class Output(db.Model):
     @property
     def published(self) -> bool:
         return bool(self.published_url) and self.published_on is not None
-
-
-class ReciprocityEntry(db.Model):
-    """A payment, voucher, expenses, time credit or training offered to a person for their part."""
-
-    __tablename__ = "reciprocity_entry"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisation.id"), index=True)
-    initiative_id: Mapped[int] = mapped_column(sa.ForeignKey("initiative.id"), index=True)
-    activity_id: Mapped[int | None] = mapped_column(sa.ForeignKey("activity.id"))
-    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id"), index=True)
-    kind: Mapped[ReciprocityKind] = mapped_column(_enum(ReciprocityKind))
-    amount_pence: Mapped[int] = mapped_column(default=0)
-    hours: Mapped[int] = mapped_column(default=0)
-    note: Mapped[str] = mapped_column(sa.Text, default="")
-    occurred_on: Mapped[date]
-    approved_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-
-    initiative: Mapped[Initiative] = relationship()
-    user: Mapped[User] = relationship(foreign_keys=[user_id])
-    approved_by: Mapped[User | None] = relationship(foreign_keys=[approved_by_id])
-
-    __table_args__ = (sa.CheckConstraint("amount_pence >= 0 AND hours >= 0", name="not_negative"),)

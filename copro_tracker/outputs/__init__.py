@@ -1,4 +1,4 @@
-"""Outputs (plans, strategies, accessible versions) and reciprocity (what people were offered)."""
+"""Outputs: plans, strategies and their accessible versions. Payments are in copro_tracker/payments."""
 
 from flask import Blueprint
 

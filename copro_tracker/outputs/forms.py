@@ -1,4 +1,4 @@
-"""Forms for outputs and reciprocity."""
+"""Forms for outputs."""
 
 from __future__ import annotations
 
@@ -6,15 +6,13 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     HiddenField,
-    IntegerField,
     RadioField,
     SelectField,
     SelectMultipleField,
     StringField,
     SubmitField,
-    TextAreaField,
 )
-from wtforms.validators import URL, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import URL, InputRequired, Length, Optional
 
 from .. import labels
 from ..web.govuk import (
@@ -23,7 +21,6 @@ from ..web.govuk import (
     GovRadioInput,
     GovSelect,
     GovSubmitInput,
-    GovTextArea,
     GovTextInput,
 )
 
@@ -78,50 +75,3 @@ class OutputForm(FlaskForm):
     evidence_id = SelectField(_l("Linked evidence file (optional)"), widget=GovSelect(), validate_choice=False)
     version = HiddenField()
     submit = SubmitField(_l("Save output"), widget=GovSubmitInput())
-
-
-class ReciprocityForm(FlaskForm):
-    user_id = SelectField(
-        _l("Who"),
-        widget=GovSelect(),
-        description=_l("Anything you were given yourself is recorded by another lead, who approves it"),
-        validate_choice=False,
-        validators=[InputRequired(_l("Choose who it was for"))],
-    )
-    kind = RadioField(
-        _l("What was offered?"),
-        widget=GovRadioInput(),
-        choices=labels.choices(labels.RECIPROCITY_KIND),
-        validators=[InputRequired(_l("Choose what was offered"))],
-    )
-    amount_pounds = StringField(
-        _l("Amount in pounds (optional)"),
-        widget=GovTextInput(),
-        description=_l("For example, 25 or 25.50"),
-        validators=[Optional(), Length(max=12, message=_l("Enter an amount like 25.50"))],
-    )
-    hours = IntegerField(
-        _l("Hours (optional)"),
-        widget=GovTextInput(),
-        validators=[Optional(), NumberRange(min=0, max=1000, message=_l("Hours must be between 0 and 1,000"))],
-    )
-    activity_id = SelectField(
-        _l("Which activity was it for? (optional)"),
-        widget=GovSelect(),
-        description=_l(
-            "Leave as 'Not for one activity' for a payment covering several, or for a choice not to be paid."
-        ),
-        validate_choice=False,
-    )
-    occurred_on = GovDateField(
-        _l("Date"),
-        description=_l("The date it was paid or given. It can be in the past, for example 27 3 2025."),
-        missing=_l("Enter the date"),
-        invalid=_l("Date must be a real date"),
-    )
-    note = TextAreaField(
-        _l("Note (optional)"),
-        widget=GovTextArea(),
-        validators=[Length(max=2000, message=_l("Note must be 2,000 characters or fewer"))],
-    )
-    submit = SubmitField(_l("Record"), widget=GovSubmitInput())

@@ -1,4 +1,4 @@
-"""Writes for outputs and reciprocity entries. Each function commits once."""
+"""Writes for outputs. Each function commits once."""
 
 from __future__ import annotations
 
@@ -8,8 +8,7 @@ import sqlalchemy as sa
 
 from ..audit import capture
 from ..extensions import db
-from ..models import Activity, Evidence, Initiative, Output, ReciprocityEntry, User
-from ..permissions import can
+from ..models import Activity, Evidence, Initiative, Output, User
 from ..services import ServiceError, check_version, commit_or_conflict
 
 OUTPUT_CONFLICT = "Someone else changed this output while you were editing it"
@@ -68,53 +67,6 @@ def save_output(
     return output
 
 
-def record_reciprocity(
-    actor: User,
-    initiative: Initiative,
-    *,
-    user_id: int,
-    kind: str,
-    amount_pence: int,
-    hours: int,
-    note: str,
-    occurred_on: date,
-    activity_id: int | None = None,
-) -> ReciprocityEntry:
-    capture.set_actor(db.session, actor.id)
-    if user_id not in _member_ids(initiative):
-        raise ServiceError("Choose a member of the initiative", "user_id")
-    if occurred_on > date.today():
-        raise ServiceError("The date must be today or in the past", "occurred_on")
-    if activity_id is not None:
-        activity = db.session.get(Activity, activity_id)
-        if activity is None or activity.initiative_id != initiative.id:
-            raise ServiceError("Choose an activity from this initiative", "activity_id")
-    entry = ReciprocityEntry(
-        organisation_id=initiative.organisation_id,
-        initiative=initiative,
-        user_id=user_id,
-        activity_id=activity_id,
-        kind=kind,
-        amount_pence=amount_pence,
-        hours=hours,
-        note=note.strip(),
-        occurred_on=occurred_on,
-        approved_by_id=actor.id,
-    )
-    if not can(actor, "reciprocity.approve", entry):
-        if user_id == actor.id:
-            raise ServiceError(
-                "You cannot record a payment or other recognition for yourself. "
-                "Ask another lead of this initiative to record and approve it",
-                "user_id",
-            )
-        raise ServiceError("Only a lead of this initiative can record and approve payments or recognition", "user_id")
-    db.session.add(entry)
-    capture.name_action(entry, "reciprocity.recorded")
-    db.session.commit()
-    return entry
-
-
 def outputs_for(initiative: Initiative) -> list[Output]:
     return list(
         db.session.scalars(
@@ -123,21 +75,6 @@ def outputs_for(initiative: Initiative) -> list[Output]:
             .order_by(Output.created_at, Output.id)
         )
     )
-
-
-def reciprocity_for(initiative: Initiative, only_user_id: int | None = None) -> list[ReciprocityEntry]:
-    stmt = (
-        sa.select(ReciprocityEntry)
-        .where(
-            ReciprocityEntry.initiative_id == initiative.id,
-            ReciprocityEntry.organisation_id == initiative.organisation_id,
-        )
-        .options(sa.orm.selectinload(ReciprocityEntry.user))
-        .order_by(ReciprocityEntry.occurred_on, ReciprocityEntry.id)
-    )
-    if only_user_id is not None:
-        stmt = stmt.where(ReciprocityEntry.user_id == only_user_id)
-    return list(db.session.scalars(stmt))
 
 
 def activities_of(initiative: Initiative) -> list[Activity]:

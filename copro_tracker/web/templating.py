@@ -10,6 +10,7 @@ from markupsafe import Markup
 
 from .. import labels
 from ..criteria.framework import has_welsh, welsh_or_english
+from ..domain.payments import pounds
 from ..formatting import format_date, format_datetime, format_number
 from ..permissions import can
 
@@ -19,6 +20,7 @@ _NAV = (
     (_l("Initiatives"), "initiatives.list_initiatives", None),
     (_l("Coverage"), "criteria.coverage", "coverage.view"),
     (_l("Reports"), "reports.index", "report.portfolio"),
+    (_l("Payments"), "payments.finance_export", "payment.export"),
     (_l("People"), "admin.members", "members.view"),
     (_l("Audit trail"), "audit.admin_audit", "audit.admin"),
     (_l("Your profile"), "auth.profile", None),
@@ -84,3 +86,4 @@ def init_template_helpers(app: Flask) -> None:
     app.add_template_filter(lambda key, mapping: labels.label(mapping, key), "label")
     app.add_template_filter(labels.message, "message")
     app.add_template_filter(labels.reason_text, "reason_text")
+    app.add_template_filter(pounds, "pounds")

@@ -70,6 +70,9 @@ def build_world() -> World:
     from matrix_people import extend_world as extend_people  # local: it imports this module
 
     extend_people(world)
+    from matrix_payments import extend_world as extend_payments  # local: it imports this module
+
+    extend_payments(world)
     return world
 
 
@@ -128,6 +131,7 @@ def route_specs() -> dict[str, Spec]:
         **criteria_specs(),
         **report_specs(),
         **people_specs(),
+        **payment_specs(),
     }
 
 
@@ -151,6 +155,12 @@ def people_specs() -> dict[str, Spec]:
 
 def report_specs() -> dict[str, Spec]:
     from matrix_reports import specs  # local: it imports this module
+
+    return specs()
+
+
+def payment_specs() -> dict[str, Spec]:
+    from matrix_payments import specs  # local: it imports this module
 
     return specs()
 
@@ -195,5 +205,4 @@ def initiative_specs() -> dict[str, Spec]:
         "audit.verify_now": Spec("POST", lambda w: "/admin/audit/verify", by_role(302, 403, 403, 403, 302)),
         "outputs.list_outputs": Spec("GET", lambda w: f"{_i(w)}/outputs", viewers),
         "outputs.edit_output": Spec("GET", lambda w: f"{_i(w)}/outputs/new", contributors),
-        "outputs.recognition": Spec("GET", lambda w: f"{_i(w)}/recognition", viewers),
     }

@@ -40,10 +40,10 @@ def test_huge_ids_in_query_strings_and_forms_are_harmless(client, commissioner, 
     login_as(commissioner)
     assert client.get(f"/initiatives/{initiative.id}/history?person=2147483648").status_code == 200
     response = client.post(
-        f"/initiatives/{initiative.id}/recognition",
-        data={"user_id": "2147483648", "kind": "payment", "amount_pounds": "1", "occurred_on": ["1", "10", "2026"]},
+        f"/initiatives/{initiative.id}/payments/offer",
+        data={"user_id": "2147483648", "activity_id": "2147483648", "units": "1", "amount_pounds": "1"},
     )
-    assert response.status_code == 200 and "Choose who it was for" in response.get_data(as_text=True)
+    assert response.status_code == 200 and "Choose a member of the initiative" in response.get_data(as_text=True)
 
 
 def test_nul_characters_in_forms_are_dropped_before_they_reach_the_database(client, commissioner, login_as):

@@ -22,6 +22,7 @@ from copro_tracker.auth import forms as auth_forms
 from copro_tracker.criteria import snapshot as s
 from copro_tracker.initiatives import forms as initiative_forms
 from copro_tracker.outputs import forms as output_forms
+from copro_tracker.payments import forms as payment_forms
 
 ROOT = Path(__file__).resolve().parents[2] / "copro_tracker"
 _row = SimpleNamespace(id=1, user_id=1, user=SimpleNamespace(display_name="A"))
@@ -159,12 +160,12 @@ SOURCES = {
     },
     s.ReciprocityEntry: {
         "id": (m.ReciprocityEntry.id, ACT),
-        "user_id": (m.ReciprocityEntry.user_id, (output_forms.ReciprocityForm, "user_id")),
-        "kind": (m.ReciprocityEntry.kind, (output_forms.ReciprocityForm, "kind")),
-        "activity_id": (m.ReciprocityEntry.activity_id, (output_forms.ReciprocityForm, "activity_id")),
-        "amount_pence": (m.ReciprocityEntry.amount_pence, (output_forms.ReciprocityForm, "amount_pounds")),
-        "hours": (m.ReciprocityEntry.hours, (output_forms.ReciprocityForm, "hours")),
-        "on": (m.ReciprocityEntry.occurred_on, (output_forms.ReciprocityForm, "occurred_on")),
+        "user_id": (m.ReciprocityEntry.user_id, (payment_forms.OfferForm, "user_id")),
+        "kind": (m.ReciprocityEntry.kind, (payment_forms.ChooseForm, "choice")),
+        "activity_id": (m.ReciprocityEntry.activity_id, (payment_forms.OfferForm, "activity_id")),
+        "amount_pence": (m.ReciprocityEntry.amount_pence, (payment_forms.OfferForm, "amount_pounds")),
+        "hours": (m.ReciprocityEntry.hours, (payment_forms.OfferForm, "units")),
+        "on": (m.ReciprocityEntry.occurred_on, (payment_forms.ClaimForm, "spent_on")),
     },
 }
 # Snapshot classes that only group others (the fields are the collections checked above).

@@ -464,10 +464,7 @@ def test_outputs_and_payments_sections_say_what_was_produced_and_who_was_recogni
     assert by_kind["Payment"]["amount"] == "£50.00" and by_kind["Payment"]["people"] == 2
     assert by_kind["Voucher"]["amount"] == "Not shown: one person", "one person's amount stays private"
     people = {r["name"]: r["recognition"] for r in report.table("recognition_by_partner").as_dicts()}
-    assert (
-        people["Amira Hassan"] == "Payment, Voucher"
-        and people["Ruth Okafor"] == "Offered, but they chose not to take it"
-    )
+    assert people["Amira Hassan"] == "Payment, Voucher" and people["Ruth Okafor"] == "No payment, thank you"
     anonymised = build.build_initiative_report(
         make_inputs((InitiativeDetails(10, "Day opportunities", "S"), facts), anonymise=True)
     )

@@ -29,6 +29,7 @@ from copro_tracker.extensions import db
 from copro_tracker.initiatives import service as initiatives
 from copro_tracker.models import AccountToken, AuditEvent, AuditValue, Initiative, User
 from copro_tracker.outputs import service as outputs
+from copro_tracker.payments import service as payments
 from copro_tracker.services import ServiceError
 
 NEW_PASSWORD = "a different long passphrase for the tests 97"
@@ -133,6 +134,32 @@ def with_decision(w: World) -> dict:
     positions = {w["commissioner"].id: "agreed", w["partner"].id: "agreed"}
     decision = activities.record_decision(w["commissioner"], activity, decision_details(activity, positions))
     return {"activity": activity, "decision": decision}
+
+
+def with_rates(w: World) -> dict:
+    rates = {"workshop": ("per_hour", 2000)}
+    details = payments.RateCardDetails(date(2020, 4, 6), rates, "Bus and train fares", 1_000_000, "", "")
+    return {"card": payments.add_rate_card(w["commissioner"], details)}
+
+
+def with_offer(w: World) -> dict:
+    activity = with_activity(w)["activity"]
+    entry = payments.make_offer(
+        w["commissioner"], w.fresh(), user_id=w["partner"].id, activity_id=activity.id, units=1, amount_pence=2500
+    )
+    return {"activity": activity, "entry": entry}
+
+
+def with_choice(w: World) -> dict:
+    context = with_offer(w)
+    payments.choose(w["partner"], context["entry"], expected_version=context["entry"].version, choice="payment")
+    return context
+
+
+def with_approval(w: World) -> dict:
+    context = with_choice(w)
+    payments.approve(w["commissioner"], context["entry"], expected_version=context["entry"].version)
+    return context
 
 
 def with_recommendation(w: World) -> dict:
@@ -442,19 +469,77 @@ CASES: dict[str, Case] = {
         [("output.published", "output", "commissioner")],
         setup=with_output,
     ),
-    "reciprocity.record": Case(
+    # payments.service: each step of an offer or claim is named
+    "payment.offer": Case(
         "commissioner",
-        lambda w, c: outputs.record_reciprocity(
+        lambda w, c: payments.make_offer(
             w["commissioner"],
             w.fresh(),
             user_id=w["partner"].id,
-            kind="voucher",
-            amount_pence=2500,
-            hours=3,
-            note="Thank-you voucher",
-            occurred_on=date(2026, 3, 2),
+            activity_id=c["activity"].id,
+            units=2,
+            amount_pence=None,
         ),
-        [("reciprocity.recorded", "reciprocity_entry", "commissioner")],
+        [("payment.offered", "reciprocity_entry", "commissioner")],
+        setup=lambda w: {**with_activity(w), **with_rates(w)},
+    ),
+    "payment.choose": Case(
+        "partner",
+        lambda w, c: payments.choose(w["partner"], c["entry"], expected_version=c["entry"].version, choice="voucher"),
+        [("payment.chosen", "reciprocity_entry", "partner")],
+        setup=lambda w: with_offer(w),
+    ),
+    "payment.choose_no_payment": Case(
+        "partner",
+        lambda w, c: payments.choose(w["partner"], c["entry"], expected_version=c["entry"].version, choice="declined"),
+        [("payment.declined", "reciprocity_entry", "partner")],
+        setup=lambda w: with_offer(w),
+    ),
+    "payment.approve": Case(
+        "commissioner",
+        lambda w, c: payments.approve(w["commissioner"], c["entry"], expected_version=c["entry"].version),
+        [("payment.approved", "reciprocity_entry", "commissioner")],
+        setup=lambda w: with_choice(w),
+    ),
+    "payment.mark_paid": Case(
+        "commissioner",
+        lambda w, c: payments.mark_paid(
+            w["commissioner"],
+            c["entry"],
+            expected_version=c["entry"].version,
+            reference="BACS-1",
+            paid_on=date(2026, 3, 9),
+        ),
+        [("payment.paid", "reciprocity_entry", "commissioner")],
+        setup=lambda w: with_approval(w),
+    ),
+    "payment.withdraw": Case(
+        "commissioner",
+        lambda w, c: payments.withdraw(
+            w["commissioner"], c["entry"], expected_version=c["entry"].version, reason="Offered twice"
+        ),
+        [("payment.withdrawn", "reciprocity_entry", "commissioner")],
+        setup=lambda w: with_offer(w),
+    ),
+    "payment.claim": Case(
+        "partner",
+        lambda w, c: payments.claim_expenses(
+            w["partner"],
+            w.fresh(),
+            user_id=w["partner"].id,
+            activity_id=None,
+            amount_pence=640,
+            note="Bus there and back",
+            spent_on=date(2026, 3, 1),
+            receipt=b"%PDF-1.4\n%%EOF\n",
+            receipt_name="bus.pdf",
+        ),
+        [("payment.claimed", "reciprocity_entry", "partner")],
+    ),
+    "payment.rates": Case(
+        "commissioner",
+        lambda w, c: with_rates(w),
+        [("rate_card.added", "rate_card", "commissioner")],
     ),
     # auth.service
     "auth.invite": Case(
@@ -642,7 +727,7 @@ def test_the_table_covers_the_services_named_in_the_issue():
         "initiative.remove_member",
         "initiative.reopen",
         "output.record",
-        "reciprocity.record",
+        "payment.offer",
         "auth.invite",
         "auth.accept_invitation",
         "auth.change_role",

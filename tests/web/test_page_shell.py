@@ -68,6 +68,6 @@ def test_the_navigation_is_worked_out_once_per_request(client, admin, monkeypatc
     monkeypatch.setattr(templating, "can", counting_can)
     page = client.get("/profile").get_data(as_text=True)
     # One role-level check per optional item, once: the layout used to render the header twice.
-    assert sorted(checks) == ["audit.admin", "coverage.view", "members.view", "report.portfolio"]
+    assert sorted(checks) == ["audit.admin", "coverage.view", "members.view", "payment.export", "report.portfolio"]
     assert page.count('id="navigation"') == 1
     assert 'aria-current="page"' in page
