@@ -210,14 +210,22 @@ def _summary_status(statuses: Iterable[Status]) -> Status:
     return worst_status(statuses) or Status.NOT_APPLICABLE
 
 
-def initiative_page(initiative_id: int, organisation_id: int, nation: str, library: Library) -> InitiativePage | None:
+def initiative_page(
+    initiative_id: int,
+    organisation_id: int,
+    nation: str,
+    library: Library,
+    initiative: Initiative | None = None,
+) -> InitiativePage | None:
     """Every criterion that applies to the organisation's nation, with its finding and latest assessment.
 
     None when the organisation has no such initiative. The initiative comes with its memberships only,
-    which is all the permission check needs; the findings are today's stored ones (criteria/stored.py),
-    so the page reads a few small queries whatever the size of the initiative.
+    which is all the permission check needs (a caller that has loaded it already passes it); the
+    findings are today's stored ones (criteria/stored.py), so the page reads a few small queries
+    whatever the size of the initiative.
     """
-    initiative = queries.get_initiative_with_members(initiative_id, organisation_id)
+    if initiative is None or initiative.id != initiative_id or initiative.organisation_id != organisation_id:
+        initiative = queries.get_initiative_with_members(initiative_id, organisation_id)
     if initiative is None:
         return None
     findings = stored.read([initiative_id], organisation_id, library, nation)[initiative_id]

@@ -156,6 +156,7 @@ def initiative_report(initiative_id: int):
         current_user.organisation_id,
         _organisation().nation.value,
         current_app.extensions["criteria_library"],
+        initiative,
     )
     return _page(
         ReportKind.INITIATIVE,

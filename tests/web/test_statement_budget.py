@@ -19,8 +19,9 @@ from copro_tracker.models import Decision, DecisionPosition, Recommendation
 
 BUDGET = 12
 # What the reports cost now (see the module docstring and bench/RESULTS.md): 10 for the facts, then
-# details, evidence, assessments, people, the audit summary, stored findings, cited events, checkpoint.
-REPORT_CEILINGS = {"report": 21, "report-csv": 24, "report-json": 48, "portfolio": 20, "portfolio-csv": 23}
+# details, evidence, assessments, people, the audit summary, stored findings, cited events, checkpoint;
+# the report page adds the criteria summary it opens with (stored findings, assessments, record names).
+REPORT_CEILINGS = {"report": 24, "report-csv": 24, "report-json": 48, "portfolio": 20, "portfolio-csv": 23}
 
 
 def _grow(initiative, commissioner, partner, activities: int) -> None:
