@@ -25,6 +25,15 @@ def register_cli(app: Flask) -> None:
         created = load_demo()
         click.echo(created.describe())
 
+    @app.cli.command("findings-refresh")
+    @click.option("--org", "org_slug", default=None, help="Only this organisation (its short name)")
+    def findings_refresh_command(org_slug: str | None) -> None:
+        """Store today's criteria findings wherever they are missing or stale (after a deploy, or a bulk load)."""
+        from .criteria import jobs as criteria_jobs
+
+        count = criteria_jobs.refresh(org_slug)
+        click.echo(f"Findings are current for {count:,} {'initiative' if count == 1 else 'initiatives'}.")
+
     @app.cli.command("create-org")
     @click.option("--name", required=True, help="Full name, e.g. 'Northshire County Council'")
     @click.option("--slug", required=True, help="Short name used in exports, e.g. 'northshire'")

@@ -82,6 +82,8 @@ USER_COLUMNS = frozenset(
 )
 ORGANISATION_COLUMNS = frozenset({"nation"})
 _TABLE = StoredFinding.__table__
+# Findings are immutable values: a status-only read (coverage, thousands of cells) shares one per status.
+_STATUS_ONLY = {status.value: Finding(status) for status in FindingStatus}
 
 
 def today() -> date:
@@ -290,8 +292,11 @@ def read(
         if row.key != want[2] or row.computed_for != on:
             stale.add(row.initiative_id)
             continue
+        if not reasons:
+            stored[row.initiative_id][row.criterion_id] = _STATUS_ONLY[row.status]
+            continue
         try:
-            found = decode_reasons(row.reasons) if reasons else ()
+            found = decode_reasons(row.reasons)
         except (KeyError, TypeError, ValueError):
             stale.add(row.initiative_id)  # written by an older format: recompute rather than guess
             continue

@@ -356,6 +356,7 @@ def coverage():
         filters=filters,
         result=result,
         pages=pagination(result.paging, _("Pages of initiatives")),
+        statuses=codes.STATUS_ORDER,
         by_statement=by_statement,
         status=status,
         framework_id=framework_id,

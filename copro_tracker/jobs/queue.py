@@ -70,6 +70,7 @@ BACKGROUND = 0
 TASK_MODULES = (
     "copro_tracker.mail",
     "copro_tracker.auth.jobs",
+    "copro_tracker.criteria.jobs",
 )
 
 _PENDING = "jobs.after_commit"

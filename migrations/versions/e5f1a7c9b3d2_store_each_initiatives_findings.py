@@ -2,7 +2,7 @@
 
 Derived data: criteria/stored.py fills a row per initiative and criterion in the transaction that
 changes the records, and on read when a row is missing or its key or day no longer matches. Existing
-initiatives start with no rows and are filled the first time they are read (or by `flask findings refresh`).
+initiatives start with no rows and are filled the first time they are read (or by `flask findings-refresh`).
 
 Revision ID: e5f1a7c9b3d2
 Revises: c3a9e41d7b20

@@ -164,3 +164,16 @@ def test_reasons_read_back_exactly_as_the_rules_gave_them(team, size):
     again = stored.read([team.initiative.id], team.initiative.organisation_id, library, fresh.initiative.nation)
     for criterion_id, (_, criterion, _) in expected.items():
         assert again[team.initiative.id][criterion_id] == rules.evaluate(criterion, fresh), criterion_id
+
+
+def test_findings_refresh_stores_what_a_bulk_load_left_out(app, team, monkeypatch):
+    make_activity(team)
+    db.session.execute(sa.delete(StoredFinding))
+    db.session.commit()
+    later = date.today() + timedelta(days=1)
+    monkeypatch.setattr(stored, "today", lambda: later)  # the nightly job runs on the new day
+    result = app.test_cli_runner().invoke(args=["findings-refresh"])
+    assert result.exit_code == 0 and "Findings are current for 1 initiative." in result.output, result.output
+    rows = db.session.scalars(sa.select(StoredFinding)).all()
+    assert rows and {row.computed_for for row in rows} == {later}
+    assert {row.initiative_id for row in rows} == {team.initiative.id}
