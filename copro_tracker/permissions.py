@@ -72,6 +72,8 @@ ROLE_RULES: dict[str, frozenset[OrgRole]] = {
     "payment.own": ANYONE,
     "payment.export": STAFF,
     "payment.rates": ADMIN,
+    # Withdraw a record made by mistake (activity, decision, recommendation, evidence file, payment).
+    "record.withdraw": ANYONE,
 }
 
 
@@ -216,6 +218,23 @@ def _claims(user: Any, obj: Any) -> bool:
 
 def _approves(user: Any, obj: Any) -> bool:
     return _runs_payments(user, _initiative_of(obj)) and may_approve(user.id, obj.user_id, obj.claimed_by_id)
+def recorded_by(obj: Any) -> int | None:
+    """Who made a record: the recorder of an activity or decision, the uploader of a file, the person who made
+    a recommendation, the approver of a payment."""
+    for name in ("recorded_by_id", "uploaded_by_id", "made_by_id", "approved_by_id"):
+        if hasattr(obj, name):
+            return getattr(obj, name)
+    return None
+
+
+def _withdraws(user: Any, obj: Any) -> bool:
+    # Whoever recorded it, or staff; only what is still there, and only while the initiative is open.
+    if getattr(obj, "withdrawn_at", None) is not None:
+        return False
+    initiative = getattr(obj, "initiative", None) or _needs_initiative(obj)
+    if initiative is None or initiative.closed_on is not None:
+        return False
+    return user.role in STAFF or recorded_by(obj) == user.id
 
 
 OBJECT_RULES: dict[str, Callable[[Any, Any], bool]] = {
@@ -254,6 +273,7 @@ OBJECT_RULES: dict[str, Callable[[Any, Any], bool]] = {
     "needs.arrange": lambda u, o: _arranges(u, _initiative_of(o)),
     # Only the person, staff and co-leads change what someone asked for, and only while the initiative is open.
     "needs.edit": _changes_needs,
+    "record.withdraw": _withdraws,
 }
 
 

@@ -402,3 +402,16 @@ class EvidenceForm(FlaskForm):
     activity_id = HiddenField()
     decision_id = HiddenField()
     submit = SubmitField(_l("Upload file"), widget=GovSubmitInput())
+
+
+class WithdrawForm(FlaskForm):
+    reason = TextAreaField(
+        _l("Why are you withdrawing it?"),
+        widget=GovTextArea(),
+        description=_l("For example: “Uploaded to the wrong initiative” or “Recorded twice”. The history keeps this."),
+        validators=[
+            InputRequired(_l("Say why this is being withdrawn")),
+            Length(max=2000, message=_l("The reason must be 2,000 characters or fewer")),
+        ],
+    )
+    submit = SubmitField(_l("Withdraw it"), widget=GovSubmitInput())

@@ -41,7 +41,11 @@ def get_initiative(initiative_id: int, organisation_id: int) -> Initiative | Non
 
 def get_activity(initiative: Initiative, activity_id: int) -> Activity | None:
     stmt = scoped(
-        Activity, initiative.organisation_id, Activity.id == activity_id, Activity.initiative_id == initiative.id
+        Activity,
+        initiative.organisation_id,
+        Activity.id == activity_id,
+        Activity.initiative_id == initiative.id,
+        Activity.withdrawn_at.is_(None),
     ).options(
         joinedload(Activity.recorded_by),
         joinedload(Activity.on_behalf_of),
@@ -53,9 +57,9 @@ def get_activity(initiative: Initiative, activity_id: int) -> Activity | None:
 
 def get_decision(initiative: Initiative, decision_id: int) -> Decision | None:
     stmt = (
-        scoped(Decision, initiative.organisation_id, Decision.id == decision_id)
+        scoped(Decision, initiative.organisation_id, Decision.id == decision_id, Decision.withdrawn_at.is_(None))
         .join(Activity, Decision.activity_id == Activity.id)
-        .where(Activity.initiative_id == initiative.id)
+        .where(Activity.initiative_id == initiative.id, Activity.withdrawn_at.is_(None))
         .options(
             selectinload(Decision.positions),
             joinedload(Decision.activity).selectinload(Activity.attendances).joinedload(Attendance.user),
@@ -66,7 +70,13 @@ def get_decision(initiative: Initiative, decision_id: int) -> Decision | None:
 
 def evidence_for(initiative: Initiative, *criteria: sa.ColumnElement) -> list[Evidence]:
     stmt = (
-        scoped(Evidence, initiative.organisation_id, Evidence.initiative_id == initiative.id, *criteria)
+        scoped(
+            Evidence,
+            initiative.organisation_id,
+            Evidence.initiative_id == initiative.id,
+            Evidence.withdrawn_at.is_(None),
+            *criteria,
+        )
         .options(joinedload(Evidence.uploaded_by))
         .order_by(Evidence.uploaded_at, Evidence.id)
     )
@@ -75,21 +85,30 @@ def evidence_for(initiative: Initiative, *criteria: sa.ColumnElement) -> list[Ev
 
 def get_evidence(initiative: Initiative, evidence_id: int) -> Evidence | None:
     stmt = scoped(
-        Evidence, initiative.organisation_id, Evidence.id == evidence_id, Evidence.initiative_id == initiative.id
+        Evidence,
+        initiative.organisation_id,
+        Evidence.id == evidence_id,
+        Evidence.initiative_id == initiative.id,
+        Evidence.withdrawn_at.is_(None),
     )
     return db.session.scalar(stmt)
 
 
 def activity_choices(initiative: Initiative) -> list[Activity]:
-    stmt = scoped(Activity, initiative.organisation_id, Activity.initiative_id == initiative.id).order_by(
-        Activity.occurred_on, Activity.id
-    )
+    stmt = scoped(
+        Activity, initiative.organisation_id, Activity.initiative_id == initiative.id, Activity.withdrawn_at.is_(None)
+    ).order_by(Activity.occurred_on, Activity.id)
     return list(db.session.scalars(stmt))
 
 
 def recommendations_for(initiative: Initiative) -> list[Recommendation]:
     stmt = (
-        scoped(Recommendation, initiative.organisation_id, Recommendation.initiative_id == initiative.id)
+        scoped(
+            Recommendation,
+            initiative.organisation_id,
+            Recommendation.initiative_id == initiative.id,
+            Recommendation.withdrawn_at.is_(None),
+        )
         .options(joinedload(Recommendation.made_by), joinedload(Recommendation.responded_by))
         .order_by(Recommendation.created_at, Recommendation.id)
     )
@@ -102,6 +121,7 @@ def get_recommendation(initiative: Initiative, recommendation_id: int) -> Recomm
         initiative.organisation_id,
         Recommendation.id == recommendation_id,
         Recommendation.initiative_id == initiative.id,
+        Recommendation.withdrawn_at.is_(None),
     )
     return db.session.scalar(stmt)
 

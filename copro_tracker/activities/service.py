@@ -577,11 +577,13 @@ def sweep_evidence_store(*, grace_seconds: float, dry_run: bool = False) -> stor
     context, with STORAGE_SWEEP_GRACE_MINUTES * 60 as the grace)."""
 
     def keys() -> list[str]:
-        # Expense receipts share the store with evidence files: the sweep must keep them too.
+        # Expense receipts share the store with evidence files: the sweep must keep them too. A withdrawn file's
+        # bytes are deleted; if that failed, the sweep finishes the job.
         receipts = sa.select(ReciprocityEntry.receipt_storage_key).where(
             ReciprocityEntry.receipt_storage_key.is_not(None)
         )
-        return list(db.session.scalars(sa.select(Evidence.storage_key).union_all(receipts)))
+        live = sa.select(Evidence.storage_key).where(Evidence.withdrawn_at.is_(None))
+        return list(db.session.scalars(live.union_all(receipts)))
 
     return storage.sweep(keys, grace_seconds=grace_seconds, dry_run=dry_run)
 

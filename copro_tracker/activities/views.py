@@ -19,7 +19,7 @@ from ..people import disclosure
 from ..permissions import authorize, can, requires
 from ..services import EditConflict, ServiceError
 from ..web.forms import add_error, show_conflict
-from . import bp, queries, service
+from . import bp, queries, service, withdraw
 from .forms import (
     ActivityForm,
     ConfirmActivityForm,
@@ -28,6 +28,7 @@ from .forms import (
     RecommendationForm,
     RespondForm,
     ReviewForm,
+    WithdrawForm,
     attendance_form_class,
     decision_form_class,
 )
@@ -146,6 +147,7 @@ def activity(initiative_id: int, activity_id: int):
         ratings=queries.ratings(initiative, record),
         sides={a.id: queries.side_of_attendance(initiative, a) for a in record.attendances},
         evidence=queries.evidence_for(initiative, Evidence.activity_id == record.id),
+        decisions=[d for d in record.decisions if d.withdrawn_at is None],
         my_attendance=next((a for a in record.attendances if a.user_id == current_user.id), None),
         contribute=can(current_user, "initiative.contribute", initiative),
         # Need to know: others see only that adjustments were arranged; staff and co-leads can open them.
@@ -653,3 +655,65 @@ def download_evidence(initiative_id: int, evidence_id: int):
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = "private, no-store"
     return response
+
+
+# --- withdrawing a mistake ---------------------------------------------------------------------------
+
+
+def _withdraw_page(initiative, record, what: str, back: str):
+    authorize("record.withdraw", record)
+    form = WithdrawForm()
+    if form.validate_on_submit():
+        try:
+            withdraw.withdraw(current_user._get_current_object(), record, form.reason.data or "")
+        except ServiceError as error:
+            add_error(form, str(error), error.field or "reason")
+        else:
+            flash(
+                _("It has been withdrawn. Its history keeps that it existed, and why it went."),
+                "success",
+            )
+            return redirect(back)
+    return render_template("activities/withdraw.html", form=form, initiative=initiative, what=what, back=back)
+
+
+@bp.route("/initiatives/<int:initiative_id>/activities/<int:activity_id>/withdraw", methods=["GET", "POST"])
+@requires("record.withdraw")
+def withdraw_activity(initiative_id: int, activity_id: int):
+    initiative = _load(initiative_id)
+    record = _activity(initiative, activity_id)
+    back = url_for("initiatives.overview", initiative_id=initiative.id)
+    return _withdraw_page(initiative, record, record.title, back)
+
+
+@bp.route("/initiatives/<int:initiative_id>/decisions/<int:decision_id>/withdraw", methods=["GET", "POST"])
+@requires("record.withdraw")
+def withdraw_decision(initiative_id: int, decision_id: int):
+    initiative = _load(initiative_id)
+    decision = queries.get_decision(initiative, decision_id)
+    if decision is None:
+        abort(404)
+    back = url_for("activities.activity", initiative_id=initiative.id, activity_id=decision.activity_id)
+    return _withdraw_page(initiative, decision, _("the decision"), back)
+
+
+@bp.route("/initiatives/<int:initiative_id>/recommendations/<int:recommendation_id>/withdraw", methods=["GET", "POST"])
+@requires("record.withdraw")
+def withdraw_recommendation(initiative_id: int, recommendation_id: int):
+    initiative = _load(initiative_id)
+    recommendation = queries.get_recommendation(initiative, recommendation_id)
+    if recommendation is None:
+        abort(404)
+    back = url_for("activities.recommendations", initiative_id=initiative.id)
+    return _withdraw_page(initiative, recommendation, _("the recommendation"), back)
+
+
+@bp.route("/initiatives/<int:initiative_id>/evidence/<int:evidence_id>/withdraw", methods=["GET", "POST"])
+@requires("record.withdraw")
+def withdraw_evidence(initiative_id: int, evidence_id: int):
+    initiative = _load(initiative_id, "evidence.view")
+    evidence = queries.get_evidence(initiative, evidence_id)
+    if evidence is None:
+        abort(404)
+    back = url_for("activities.evidence_list", initiative_id=initiative.id)
+    return _withdraw_page(initiative, evidence, evidence.filename, back)

@@ -98,6 +98,10 @@ ACTION_PHRASES = {
     "payment.receipt_downloaded": "downloaded a receipt",
     "payment.exported": "exported payments for finance",
     "payment.own_downloaded": "downloaded their own payments",
+    "activity.withdrawn": "withdrew an activity recorded by mistake",
+    "decision.withdrawn": "withdrew a decision recorded by mistake",
+    "recommendation.withdrawn": "withdrew a recommendation recorded by mistake",
+    "evidence.withdrawn": "withdrew a file added by mistake (its contents were deleted)",
 }
 
 FIELD_LABELS = {
@@ -121,6 +125,9 @@ FIELD_LABELS = {
     "interpretation": "interpretation or translation",
     "languages": "languages it was held in",
     "nhs_partnered": "NHS partner",
+    "withdrawal_reason": "why it was withdrawn",
+    "withdrawn_at": "when it was withdrawn",
+    "withdrawn_by_id": "who withdrew it",
 }
 # Fields that say when something happened, as opposed to when it was recorded (the event's own time):
 # work can be recorded long after it happened, and the history shows both.

@@ -147,8 +147,12 @@ def load_many(
 
     def in_scope(stmt: sa.Select) -> sa.Select:
         """Activities up to ``as_of``, and records hanging off them (joined to Activity, filtered the same way)."""
+        # Withdrawn records (mistakes) are not facts; neither is anything hanging off a withdrawn activity.
         return stmt.where(
-            Activity.initiative_id.in_(ids), Activity.organisation_id == org, Activity.occurred_on <= as_of
+            Activity.initiative_id.in_(ids),
+            Activity.organisation_id == org,
+            Activity.occurred_on <= as_of,
+            Activity.withdrawn_at.is_(None),
         )
 
     activities = _by_initiative(
@@ -213,6 +217,7 @@ def load_many(
             .select_from(Decision)
             .join(Activity, Activity.id == Decision.activity_id)
             .outerjoin(DecisionPosition, DecisionPosition.decision_id == Decision.id)
+            .where(Decision.withdrawn_at.is_(None))
         ).order_by(Activity.occurred_on, Activity.id, Decision.id, DecisionPosition.id)
     ).all()
     decisions = _by_initiative({row.id: row for row in decision_rows}.values())
@@ -239,7 +244,11 @@ def load_many(
                 Recommendation.review_outcome,
                 Recommendation.responded_at,
             )
-            .where(Recommendation.initiative_id.in_(ids), Recommendation.organisation_id == org)
+            .where(
+                Recommendation.initiative_id.in_(ids),
+                Recommendation.organisation_id == org,
+                Recommendation.withdrawn_at.is_(None),
+            )
             .order_by(Recommendation.id)
         )
     )
@@ -254,7 +263,7 @@ def load_many(
                 Evidence.decision_id,
                 Evidence.uploaded_at,
             )
-            .where(Evidence.initiative_id.in_(ids), Evidence.organisation_id == org)
+            .where(Evidence.initiative_id.in_(ids), Evidence.organisation_id == org, Evidence.withdrawn_at.is_(None))
             .order_by(Evidence.id)
         )
     )

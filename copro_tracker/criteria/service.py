@@ -91,6 +91,7 @@ def _ids_in_initiative(initiative: Initiative, kind: AssessmentLinkKind, ids: se
             sa.select(Decision.id)
             .join(Activity, Activity.id == Decision.activity_id)
             .where(Decision.organisation_id == org, Activity.initiative_id == initiative.id)
+            .where(Decision.withdrawn_at.is_(None), Activity.withdrawn_at.is_(None))
             .where(Decision.id.in_(ids))
         )
     else:

@@ -130,7 +130,11 @@ def initiatives_page(stmt: sa.Select, limit: int, offset: int) -> list[ListedIni
 def activities_for(initiative: Initiative) -> list[Activity]:
     stmt = (
         sa.select(Activity)
-        .where(Activity.initiative_id == initiative.id, Activity.organisation_id == initiative.organisation_id)
+        .where(
+            Activity.initiative_id == initiative.id,
+            Activity.organisation_id == initiative.organisation_id,
+            Activity.withdrawn_at.is_(None),
+        )
         .order_by(Activity.occurred_on, Activity.id)
         .options(selectinload(Activity.attendances).selectinload(Attendance.user), selectinload(Activity.decisions))
     )
@@ -172,6 +176,7 @@ def stage_attendance_facts(initiative: Initiative, stage: Stage) -> list[Attenda
         .where(
             Activity.stage_id == stage.id,
             Activity.organisation_id == initiative.organisation_id,
+            Activity.withdrawn_at.is_(None),
             Attendance.contributed.is_(True),
         )
         .distinct()

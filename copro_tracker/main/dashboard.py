@@ -154,7 +154,7 @@ def _attendance_by_stage(initiatives: list[Initiative]) -> dict[int, list[Attend
         sa.select(Activity.initiative_id, Activity.stage_id, Attendance.user_id, Attendance.guest_is_citizen, User.role)
         .join(Attendance, Attendance.activity_id == Activity.id)
         .outerjoin(User, User.id == Attendance.user_id)
-        .where(Activity.stage_id.in_(current), Attendance.contributed.is_(True))
+        .where(Activity.stage_id.in_(current), Attendance.contributed.is_(True), Activity.withdrawn_at.is_(None))
         # One row per person per stage is all the gate needs, however many activities they came to.
         .distinct()
     )
@@ -256,6 +256,7 @@ def _waiting_queries(user: User) -> list[sa.Select]:
         .join(Initiative, Initiative.id == Recommendation.initiative_id)
         .where(
             Recommendation.organisation_id == user.organisation_id,
+            Recommendation.withdrawn_at.is_(None),
             Initiative.closed_on.is_(None),
             overdue_reviews_clause(date.today()),
         )

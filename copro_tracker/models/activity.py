@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from ..codes import ActivityKind, ConsentLevel, Position, Response, WelshEffects
 from ..extensions import db
@@ -14,7 +14,23 @@ from .initiative import Initiative, Stage
 from .organisation import User, _enum, utcnow
 
 
-class Activity(db.Model):
+class Withdrawable:
+    """A record withdrawn as a mistake: it leaves pages, reports and the criteria facts, but the row stays, so
+    the audit trail (and the record's own history page) still shows that it existed, who withdrew it and why."""
+
+    withdrawn_at: Mapped[datetime | None]
+    withdrawal_reason: Mapped[str] = mapped_column(sa.Text, default="")
+
+    @declared_attr
+    def withdrawn_by_id(cls) -> Mapped[int | None]:
+        return mapped_column(sa.ForeignKey("user_account.id"))
+
+    @property
+    def withdrawn(self) -> bool:
+        return self.withdrawn_at is not None
+
+
+class Activity(Withdrawable, db.Model):
     __tablename__ = "activity"
     __table_args__ = (sa.Index("ix_activity_initiative_date", "initiative_id", "occurred_on"),)
 
@@ -90,7 +106,7 @@ class Attendance(db.Model):
         return self.activity.initiative_id if self.activity else None
 
 
-class Decision(db.Model):
+class Decision(Withdrawable, db.Model):
     __tablename__ = "decision"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -137,7 +153,7 @@ class DecisionPosition(db.Model):
         return self.decision.activity.initiative_id if self.decision and self.decision.activity else None
 
 
-class Recommendation(db.Model):
+class Recommendation(Withdrawable, db.Model):
     """A partner's recommendation and what was done about it: "you said, we did"."""
 
     __tablename__ = "recommendation"
@@ -172,7 +188,7 @@ class Recommendation(db.Model):
     __mapper_args__ = {"version_id_col": version}
 
 
-class Evidence(db.Model):
+class Evidence(Withdrawable, db.Model):
     __tablename__ = "evidence"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -190,5 +206,5 @@ class Evidence(db.Model):
     uploaded_by_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id"))
     uploaded_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    uploaded_by: Mapped[User] = relationship()
+    uploaded_by: Mapped[User] = relationship(foreign_keys="Evidence.uploaded_by_id")
     initiative: Mapped[Initiative] = relationship()

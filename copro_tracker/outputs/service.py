@@ -81,7 +81,11 @@ def activities_of(initiative: Initiative) -> list[Activity]:
     return list(
         db.session.scalars(
             sa.select(Activity)
-            .where(Activity.initiative_id == initiative.id, Activity.organisation_id == initiative.organisation_id)
+            .where(
+                Activity.initiative_id == initiative.id,
+                Activity.organisation_id == initiative.organisation_id,
+                Activity.withdrawn_at.is_(None),
+            )
             .order_by(Activity.occurred_on.desc(), Activity.id.desc())
         )
     )
@@ -91,7 +95,11 @@ def evidence_choices(initiative: Initiative) -> list[Evidence]:
     return list(
         db.session.scalars(
             sa.select(Evidence)
-            .where(Evidence.initiative_id == initiative.id, Evidence.organisation_id == initiative.organisation_id)
+            .where(
+                Evidence.initiative_id == initiative.id,
+                Evidence.organisation_id == initiative.organisation_id,
+                Evidence.withdrawn_at.is_(None),
+            )
             .order_by(Evidence.filename)
         )
     )

@@ -107,7 +107,12 @@ def load_inputs(
         )
         for row in db.session.scalars(
             sa.select(Evidence)
-            .where(Evidence.organisation_id == org_id, Evidence.initiative_id.in_(ids), Evidence.uploaded_at < end)
+            .where(
+                Evidence.organisation_id == org_id,
+                Evidence.initiative_id.in_(ids),
+                Evidence.uploaded_at < end,
+                Evidence.withdrawn_at.is_(None),
+            )
             .order_by(Evidence.id)
         )
     )

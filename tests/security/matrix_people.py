@@ -27,6 +27,10 @@ def _r(w: World) -> str:
     return f"/admin/data-requests/{w.extra['data_request'].id}"
 
 
+def _i(w: World) -> str:
+    return f"/initiatives/{w.extra['initiative'].id}"
+
+
 def _a(w: World) -> str:
     return f"/initiatives/{w.extra['initiative'].id}/activities/{w.extra['activity'].id}"
 
@@ -53,4 +57,18 @@ def specs() -> dict[str, Spec]:
         "people.data_request": Spec("GET", _r, by_role(200, 403, 403, 403, 404)),
         # An empty form erases nothing: the page comes back asking for the confirmation.
         "people.erase_person": Spec("POST", lambda w: f"{_r(w)}/erase", by_role(200, 403, 403, 403, 404)),
+        # Withdrawing a mistake: whoever recorded it (the commissioner recorded everything in the world) or staff.
+        "activities.withdraw_activity": Spec("GET", lambda w: f"{_a(w)}/withdraw", by_role(200, 200, 403, 404, 404)),
+        "activities.withdraw_decision": Spec(
+            "GET", lambda w: f"{_i(w)}/decisions/{w.extra['decision'].id}/withdraw", by_role(200, 200, 403, 404, 404)
+        ),
+        # The partner made the recommendation, so they may withdraw it too.
+        "activities.withdraw_recommendation": Spec(
+            "GET",
+            lambda w: f"{_i(w)}/recommendations/{w.extra['recommendation'].id}/withdraw",
+            by_role(200, 200, 200, 404, 404),
+        ),
+        "activities.withdraw_evidence": Spec(
+            "GET", lambda w: f"{_i(w)}/evidence/{w.extra['evidence'].id}/withdraw", by_role(200, 200, 403, 404, 404)
+        ),
     }

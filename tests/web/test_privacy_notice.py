@@ -19,5 +19,6 @@ def test_the_privacy_notice_describes_peoples_rights_and_need_to_know(client):
         "ask for your details to be erased",
         "legal hold",
         "still proves that the rest of the record has not been changed",
+        "can withdraw it and must say why",
     ):
         assert promise in text, promise

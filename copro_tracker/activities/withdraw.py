@@ -1,0 +1,48 @@
+"""Withdrawing a record made by mistake: an activity, a decision, a recommendation or an evidence file.
+
+The row stays, marked withdrawn with who did it and why, so the audit trail (and the record's history page)
+keeps that it existed and why it went; every page, report and the criteria facts leave it out from then on
+(their queries filter on `withdrawn_at`), and the stored findings recompute in the same transaction
+(criteria/stored.py sees the change). A withdrawn file's bytes are deleted through `storage.delete` once
+the withdrawal has committed; if that fails, `flask storage sweep` removes them, since no live row names
+them any more.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from .. import storage
+from ..audit import capture
+from ..extensions import db
+from ..models import Activity, Evidence, User, utcnow
+from ..services import ServiceError, commit_or_conflict
+from .service import _stage_changed
+
+MAX_REASON = 2000
+log = logging.getLogger(__name__)
+
+
+def withdraw(actor: User, record, reason: str):
+    """Withdraw `record` (permission already checked by the route) with the actor's reason; commits."""
+    text = (reason or "").strip()
+    if not text:
+        raise ServiceError("Say why this is being withdrawn", "reason")
+    if len(text) > MAX_REASON:
+        raise ServiceError("The reason must be 2,000 characters or fewer", "reason")
+    if record.withdrawn_at is not None:
+        raise ServiceError("This has already been withdrawn")
+    if isinstance(record, Activity):
+        _stage_changed(record.stage)  # approvals given with it counted are asked for again
+    capture.set_actor(db.session, actor.id)
+    record.withdrawn_at = utcnow()
+    record.withdrawn_by_id = actor.id
+    record.withdrawal_reason = text
+    capture.name_action(record, f"{capture.entity_name(record)}.withdrawn")
+    commit_or_conflict()
+    if isinstance(record, Evidence):
+        try:
+            storage.delete(record.storage_key)
+        except OSError:
+            log.exception("Could not delete the bytes of withdrawn evidence %s; the storage sweep will", record.id)
+    return record
