@@ -218,6 +218,8 @@ def _claims(user: Any, obj: Any) -> bool:
 
 def _approves(user: Any, obj: Any) -> bool:
     return _runs_payments(user, _initiative_of(obj)) and may_approve(user.id, obj.user_id, obj.claimed_by_id)
+
+
 def recorded_by(obj: Any) -> int | None:
     """Who made a record: the recorder of an activity or decision, the uploader of a file, the person who made
     a recommendation, the approver of a payment."""

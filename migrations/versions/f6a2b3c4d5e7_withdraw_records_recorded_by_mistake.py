@@ -1,7 +1,7 @@
 """withdraw records recorded by mistake: activities, decisions, recommendations and evidence files
 
 Revision ID: f6a2b3c4d5e7
-Revises: e5f1a2b3c4d6
+Revises: e11a4ef120d5
 Create Date: 2026-11-26 13:55:00.000000
 
 """
@@ -13,7 +13,7 @@ from copro_tracker.migrating import refuse_to_drop_data, restore_audit_event_tri
 
 # revision identifiers, used by Alembic.
 revision = "f6a2b3c4d5e7"
-down_revision = "e5f1a2b3c4d6"
+down_revision = "e11a4ef120d5"
 branch_labels = None
 depends_on = None
 
