@@ -6,18 +6,24 @@ Reads only; the chain itself is never changed here. Personal values are looked u
 
 from __future__ import annotations
 
+import functools
 import io
 import json
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from enum import StrEnum
 from typing import Any
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
-from .. import csv_export, labels
+from .. import codes, csv_export, labels
 from ..extensions import db
+from ..formatting import format_date, format_datetime
 from ..models import AuditEvent, AuditValue, User
+from .capture import entity_name
 
 ERASED = "(removed at the person's request)"
 
@@ -140,6 +146,11 @@ class Change:
     label: str
     before: str
     after: str
+    # Text someone typed is quoted when a sentence repeats it; codes, dates and yes/no are not.
+    typed: bool = False
+
+    def words(self, value: str) -> str:
+        return f"“{value}”" if self.typed and value not in (PRIVATE, ERASED) else value
 
 
 @dataclass
@@ -260,14 +271,62 @@ def _resolve_values(organisation_id: int, refs: set[str]) -> dict[str, str]:
     return {ref: (value if value is not None else ERASED) for ref, value in rows}
 
 
-def _show(value: Any, values: dict[str, str]) -> str:
-    if isinstance(value, dict) and "ref" in value:
-        return values.get(value["ref"], ERASED)
+@functools.cache
+def _code_columns() -> dict[tuple[str, str], type[StrEnum]]:
+    """(audited record, field) -> the code list the model stores there, read from the models' column types,
+    so the history words a code exactly as the rest of the tracker does (codes.py, the one vocabulary)."""
+    found: dict[tuple[str, str], type[StrEnum]] = {}
+    for mapper in db.Model.registry.mappers:
+        for column in mapper.columns:
+            kind = getattr(column.type, "enum_class", None)
+            if kind is not None and kind in codes.LABELS:
+                found[(entity_name(mapper.class_), column.key)] = kind
+    return found
+
+
+def _code_label(kind: type[StrEnum], value: str) -> str | None:
+    try:
+        return _(codes.LABELS[kind][kind(value)])
+    except (KeyError, ValueError):
+        return None
+
+
+def _any_code_label(value: str) -> str | None:
+    """A value from a list field (duties, formats, languages): its label if every code list holding that code
+    words it the same way; otherwise None, and the value is shown as it was stored."""
+    found = {text for kind, table in codes.LABELS.items() for code, text in table.items() if code == value}
+    return _(found.pop()) if len(found) == 1 else None
+
+
+def _readable(entity: str, name: str, value: Any) -> tuple[str, bool]:
+    """A stored value as people read it, and whether it is text someone typed (quoted in a sentence)."""
     if value is None:
-        return "(blank)"
+        return _("blank"), False
     if isinstance(value, bool):
-        return "yes" if value else "no"
-    return str(value)
+        return (_("yes") if value else _("no")), False
+    kind = _code_columns().get((entity, name))
+    if isinstance(value, str) and kind is not None and (text := _code_label(kind, value)) is not None:
+        return text, False
+    if isinstance(value, list):
+        return ", ".join(_any_code_label(str(item)) or str(item) for item in value) or _("none"), False
+    if isinstance(value, str) and _ISO_DAY.fullmatch(value):
+        return format_date(date.fromisoformat(value)), False
+    if isinstance(value, str) and _ISO_TIME.match(value):
+        try:
+            return format_datetime(datetime.fromisoformat(value)), False
+        except ValueError:
+            pass
+    return str(value), isinstance(value, str)
+
+
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+_ISO_TIME = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
+
+
+def _show(value: Any, values: dict[str, str], entity: str = "", name: str = "") -> tuple[str, bool]:
+    if isinstance(value, dict) and "ref" in value:
+        return values.get(value["ref"], ERASED), True
+    return _readable(entity, name, value)
 
 
 def _field_label(name: str) -> str:
@@ -281,7 +340,14 @@ def _sentence(actor: str, action: str, entity: str, changes: list[Change]) -> st
     verb = action.rsplit(".", 1)[-1]
     if verb == "updated" and len(changes) == 1:
         change = changes[0]
-        return f"{actor} changed the {thing}'s {change.label} from '{change.before}' to '{change.after}'"
+        return _(
+            "%(actor)s changed the %(thing)s %(field)s from %(before)s to %(after)s",
+            actor=actor,
+            thing=thing,
+            field=change.label,
+            before=change.words(change.before),
+            after=change.words(change.after),
+        )
     if verb == "updated":
         return f"{actor} changed the {thing}"
     if verb == "created":
@@ -291,10 +357,16 @@ def _sentence(actor: str, action: str, entity: str, changes: list[Change]) -> st
     return f"{actor}: {action.replace('.', ' ').replace('_', ' ')} ({thing})"
 
 
-def _private(name: str, value: Any, values: dict[str, str], show_needs: bool) -> str:
+def _private(name: str, value: Any, values: dict[str, str], show_needs: bool, entity: str = "") -> tuple[str, bool]:
     if name in NEEDS_FIELDS and not show_needs:
-        return PRIVATE
-    return _show(value, values)
+        return PRIVATE, False
+    return _show(value, values, entity, name)
+
+
+def _change(entity: str, name: str, change: dict, values: dict[str, str], show_needs: bool) -> Change:
+    before, typed_before = _private(name, change.get("before"), values, show_needs, entity)
+    after, typed_after = _private(name, change.get("after"), values, show_needs, entity)
+    return Change(name, _field_label(name), before, after, typed_before or typed_after)
 
 
 def describe(organisation_id: int, rows: list[AuditEvent], *, show_needs: bool = False) -> list[Entry]:
@@ -310,12 +382,7 @@ def describe(organisation_id: int, rows: list[AuditEvent], *, show_needs: bool =
         person = people.get(row.actor_id)
         actor = f"{person.display_name} ({labels.label(labels.ROLE, person.role).lower()})" if person else "The system"
         changes = [
-            Change(
-                name,
-                _field_label(name),
-                _private(name, change.get("before"), values, show_needs),
-                _private(name, change.get("after"), values, show_needs),
-            )
+            _change(row.entity_type, name, change, values, show_needs)
             for name, change in sorted(payload.get("changes", {}).items())
             if "changed" not in change
         ]
@@ -344,7 +411,7 @@ def _happened(changes: dict) -> str:
                 day = date.fromisoformat(after[:10])
             except ValueError:
                 continue
-            parts.append(f"{_field_label(name)} {day.day} {day:%B %Y}")
+            parts.append(f"{_field_label(name)} {format_date(day)}")
     return "; ".join(parts)
 
 
@@ -365,7 +432,7 @@ def as_at(organisation_id: int, entity_type: str, entity_id: int, when: date) ->
         for name, change in payload.get("changes", {}).items():
             if "changed" in change:
                 continue
-            state[_field_label(name)] = _private(name, change.get("after"), values, False)
+            state[_field_label(name)] = _private(name, change.get("after"), values, False, row.entity_type)[0]
     return None if deleted else dict(sorted(state.items()))
 
 

@@ -4,14 +4,27 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date, timedelta
+import json
+from contextlib import contextmanager
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from conftest import get_page
 from initiative_factories import make_initiative
 
+from copro_tracker.audit import history
 from copro_tracker.extensions import db
+from copro_tracker.formatting import format_datetime
 from copro_tracker.models import AuditEvent, AuditValue, Initiative
+
+NOW = datetime(2026, 11, 26, 12)
+
+
+@contextmanager
+def app_request(client):
+    with client.application.test_request_context():
+        yield
 
 
 def test_timeline_names_people_and_shows_field_diffs(client, commissioner, partner, login_as):
@@ -122,3 +135,68 @@ def test_history_shows_when_past_work_happened_and_when_it_was_recorded(client, 
         )
     )
     assert any(r["happened"] == "date they joined 3 February 2025" for r in rows)
+
+
+def _event(seq: int, actor_id: int, action: str, entity: str, changes: dict, at: datetime) -> AuditEvent:
+    # Never added to the session: describe() only reads the event's fields.
+    payload = json.dumps({"changes": {k: {"before": b, "after": a} for k, (b, a) in changes.items()}})
+    return AuditEvent(seq=seq, occurred_at=at, actor_id=actor_id, action=action, entity_type=entity, payload=payload)
+
+
+def test_history_sentences_word_codes_dates_and_lists_as_the_rest_of_the_tracker(app, commissioner):
+    with app.test_request_context():
+        entries = history.describe(
+            commissioner.organisation_id,
+            [
+                _event(
+                    7,
+                    commissioner.id,
+                    "stage.updated",
+                    "stage",
+                    {"status": ("in_progress", "awaiting_signoff")},
+                    datetime(2026, 7, 1, 12),
+                ),
+                _event(
+                    8, commissioner.id, "activity.updated", "activity", {"kind": ("workshop", "steering_group")}, NOW
+                ),
+                _event(9, commissioner.id, "activity.updated", "activity", {"occurred_on": ("2026-03-27", None)}, NOW),
+                _event(
+                    10,
+                    commissioner.id,
+                    "initiative.updated",
+                    "initiative",
+                    {"statutory_functions": (["prevention"], ["prevention", "market_shaping"])},
+                    NOW,
+                ),
+                _event(
+                    11, commissioner.id, "initiative.updated", "initiative", {"service_area": ("Day", "Night")}, NOW
+                ),
+            ],
+        )
+    sentences = [e.sentence for e in entries]
+    assert sentences[0] == (
+        "Tom Commissioner (commissioner) changed the stage status from In progress to Awaiting sign-off"
+    )
+    assert sentences[1].endswith("changed the activity kind from Workshop to Steering group meeting"), sentences[1]
+    assert sentences[2].endswith("changed the activity date from 27 March 2026 to blank"), sentences[2]
+    assert "from Prevention" in sentences[3] and "to Prevention, Market shaping and commissioning" in sentences[3], (
+        sentences[3]
+    )
+    # Text someone typed is quoted, so it cannot be read as part of the sentence.
+    assert sentences[4].endswith("changed the initiative service area from “Day” to “Night”"), sentences[4]
+    assert not any("'" in s or "_" in s for s in sentences[:4])
+
+
+def test_history_times_are_on_the_uk_clock_in_summer_and_winter(client, commissioner, login_as):
+    initiative = make_initiative(commissioner)
+    login_as(commissioner)
+    page = get_page(client, f"/initiatives/{initiative.id}/history")
+    meta = page.soup.select_one(".app-timeline__meta").get_text(" ", strip=True)
+    event = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "initiative.created"))
+    local = event.occurred_at.replace(tzinfo=UTC).astimezone(ZoneInfo("Europe/London"))
+    assert f"{local:%H:%M}" in meta and "UTC" not in meta
+    # The entry number is kept, but secondary: the sentence and the time say what happened.
+    assert not page.soup.select_one(".app-timeline__title").get_text().strip().lower().startswith("event")
+    with app_request(client):
+        assert format_datetime(datetime(2026, 7, 1, 12, 30)) == "1 July 2026 at 13:30"  # BST
+        assert format_datetime(datetime(2026, 12, 1, 12, 30)) == "1 December 2026 at 12:30"  # GMT
