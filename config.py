@@ -107,6 +107,9 @@ class Config:
     JOBS_NICE = int(os.environ.get("JOBS_NICE", "10"))
 
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_UPLOAD_MB", "20")) * 1024 * 1024
+    # An upload over MAX_CONTENT_LENGTH is read through (not kept) so its form comes back with what was typed;
+    # beyond this the request is refused with the 413 page, so one upload cannot hold a worker for ever.
+    UPLOAD_READ_CEILING = int(os.environ.get("UPLOAD_READ_CEILING_MB", "512")) * 1024 * 1024
     EVIDENCE_DIR = os.environ.get("EVIDENCE_DIR", str(INSTANCE / "evidence"))
     BACKUP_DIR = os.environ.get("BACKUP_DIR", str(INSTANCE / "backups"))
     # `flask storage sweep` leaves files younger than this alone: an upload may be between writing its file

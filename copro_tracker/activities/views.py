@@ -18,6 +18,7 @@ from ..models import Evidence
 from ..people import disclosure
 from ..permissions import authorize, can, requires
 from ..services import EditConflict, ServiceError
+from ..web import uploads
 from ..web.forms import add_error, show_conflict
 from . import bp, queries, service, withdraw
 from .forms import (
@@ -578,9 +579,10 @@ def evidence_list(initiative_id: int):
     )
 
 
-# A file over the limit (up to twice it, by default: say 25 MB against 20 MB) gets a form error that keeps the
-# description and consent choice; only a far bigger request meets the 413 page, so the server never reads more
-# than that. UPLOAD_SLACK overrides the allowance. This must run before CSRF protection reads the form.
+# A file over the limit gets a form error that keeps the description and consent choice, however big it is: the
+# upload's body is read through, keeping at most one byte more than the limit of the file (web/uploads.py), so
+# the fields after it are still read. Only a body over UPLOAD_READ_CEILING meets the 413 page. This must run
+# before CSRF protection reads the form.
 
 
 @bp.record_once
@@ -588,7 +590,8 @@ def _allow_oversize_uploads(state) -> None:
     def allowance() -> None:
         limit = current_app.config.get("MAX_CONTENT_LENGTH")
         if limit and request.method == "POST" and request.endpoint == "activities.upload_evidence":
-            request.max_content_length = limit + current_app.config.get("UPLOAD_SLACK", limit)
+            request.max_content_length = current_app.config["UPLOAD_READ_CEILING"]
+            request._get_file_stream = uploads.capped_stream_factory(limit + 1)
 
     state.app.before_request_funcs.setdefault(None, []).insert(0, allowance)
 

@@ -56,3 +56,65 @@ for (const button of document.querySelectorAll("button[data-app-copy]")) {
     }
   });
 }
+
+// A file over the upload limit (data-app-max-bytes on the file input) is caught before the form is sent: the page
+// shows the same GOV.UK error the server would, keeps everything typed, and sends nothing. Without JavaScript the
+// server reads the form through and re-shows it with the same message (web/uploads.py).
+for (const input of document.querySelectorAll("input[type=file][data-app-max-bytes]")) {
+  const max = Number(input.dataset.appMaxBytes);
+  input.form.addEventListener("submit", (event) => {
+    const file = input.files && input.files[0];
+    if (!file || file.size <= max) return;
+    event.preventDefault();
+    showFieldError(input, input.dataset.appTooLarge);
+  });
+}
+
+function showFieldError(input, message) {
+  const group = input.closest(".govuk-form-group");
+  const errorId = `${input.id}-error`;
+  let error = document.getElementById(errorId);
+  if (!error) {
+    error = document.createElement("p");
+    error.className = "govuk-error-message";
+    error.id = errorId;
+    input.before(error);
+    input.setAttribute("aria-describedby", `${input.getAttribute("aria-describedby") || ""} ${errorId}`.trim());
+  }
+  const hidden = document.createElement("span");
+  hidden.className = "govuk-visually-hidden";
+  hidden.textContent = `${input.dataset.appError}:`;
+  error.replaceChildren(hidden, ` ${message}`);
+  group.classList.add("govuk-form-group--error");
+  input.classList.add("govuk-file-upload--error");
+
+  let summary = document.querySelector(".govuk-error-summary");
+  if (!summary) {
+    summary = document.createElement("div");
+    summary.className = "govuk-error-summary";
+    summary.tabIndex = -1;
+    const alert = document.createElement("div");
+    alert.setAttribute("role", "alert");
+    const title = document.createElement("h2");
+    title.className = "govuk-error-summary__title";
+    title.textContent = input.dataset.appProblem;
+    const body = document.createElement("div");
+    body.className = "govuk-error-summary__body";
+    const list = document.createElement("ul");
+    list.className = "govuk-list govuk-error-summary__list";
+    body.append(list);
+    alert.append(title, body);
+    summary.append(alert);
+    document.querySelector("main h1, main .govuk-caption-l").before(summary);
+  }
+  const list = summary.querySelector(".govuk-error-summary__list");
+  const item = document.createElement("li");
+  const link = document.createElement("a");
+  link.href = `#${input.id}`;
+  link.textContent = message;
+  item.append(link);
+  list.replaceChildren(item);
+  if (!document.title.startsWith(`${input.dataset.appError}:`)) document.title = `${input.dataset.appError}: ${document.title}`;
+  summary.tabIndex = -1;
+  summary.focus();
+}

@@ -15,6 +15,7 @@ from conftest import Page, login
 
 from copro_tracker import storage
 from copro_tracker.activities import filetypes
+from copro_tracker.activities import service as activities_service
 from copro_tracker.extensions import db
 from copro_tracker.models import Evidence
 
@@ -243,11 +244,12 @@ def test_an_archive_that_lies_about_its_sizes_is_refused(client, team, inflated)
 
 def test_a_file_just_over_the_limit_gets_a_form_error(client, team, app, monkeypatch):
     monkeypatch.setitem(app.config, "MAX_CONTENT_LENGTH", 2048)
-    monkeypatch.setitem(app.config, "UPLOAD_SLACK", 2048)  # small, so no request spools to a temporary file
+    monkeypatch.setitem(app.config, "UPLOAD_READ_CEILING", 4096)
     login(client, team.commissioner)
     page = Page(_upload(client, team, b"a" * 3000, "big.txt", description="Keep me")).check()
     assert page.errors()[0].startswith("The selected file must be smaller than")
     assert page.soup.select_one("textarea#description").text.strip() == "Keep me"
+    # Only a request over the ceiling the server will read through is refused outright.
     huge = _upload(client, team, b"a" * 5000, "huge.txt")
     assert huge.status_code == 413
     assert count(Evidence) == 0
@@ -261,7 +263,26 @@ def test_a_file_well_over_the_limit_re_shows_the_form_keeping_description_and_co
     assert page.errors()[0].startswith("The selected file must be smaller than")
     assert page.soup.select_one("textarea#description").text.strip() == "Keep me"
     assert page.soup.select_one("input[name=consent][value=aggregate_only][checked]")
-    assert _upload(client, team, b"a" * 9000, "huge.txt").status_code == 413  # over twice the limit
+    assert count(Evidence) == 0
+
+
+def test_any_oversized_upload_re_shows_the_form_without_keeping_the_file(client, team, app, monkeypatch):
+    # Fifty times the limit (as 1 GB against 20 MB): the description and consent that follow the file in the
+    # request are still read, and of the file only one byte more than the limit is ever kept.
+    monkeypatch.setitem(app.config, "MAX_CONTENT_LENGTH", 4000)
+    kept: list[int] = []
+    real = activities_service.upload_evidence
+    monkeypatch.setattr(
+        activities_service, "upload_evidence", lambda *a, **k: kept.append(len(k["data"])) or real(*a, **k)
+    )
+    login(client, team.commissioner)
+    response = _upload(client, team, b"a" * 200_000, "huge.txt", description="Keep me", consent="aggregate_only")
+    page = Page(response).check()
+    assert response.status_code == 200
+    assert page.errors()[0].startswith("The selected file must be smaller than")
+    assert page.soup.select_one("textarea#description").text.strip() == "Keep me"
+    assert page.soup.select_one("input[name=consent][value=aggregate_only][checked]")
+    assert kept == [4001]
     assert count(Evidence) == 0
 
 
