@@ -297,11 +297,14 @@ def load_many(
                 ReciprocityEntry.amount_pence,
                 ReciprocityEntry.hours,
                 ReciprocityEntry.occurred_on,
+                ReciprocityEntry.status,
+                ReciprocityEntry.claimed_at,
+                ReciprocityEntry.paid_on,
             )
             .where(ReciprocityEntry.initiative_id.in_(ids), ReciprocityEntry.organisation_id == org)
             .where(ReciprocityEntry.occurred_on <= as_of)
-            # Withdrawn offers and claims were never made; offers not yet answered have no kind to count yet.
-            .where(ReciprocityEntry.status != PaymentStatus.WITHDRAWN, ReciprocityEntry.kind.is_not(None))
+            # Withdrawn offers and claims were never made. (An offer declined, or not yet answered, was.)
+            .where(ReciprocityEntry.status != PaymentStatus.WITHDRAWN)
             .order_by(ReciprocityEntry.id)
         )
     )
@@ -439,6 +442,10 @@ def _facts(
     )
 
 
+def _paid_after(row, as_of: date) -> bool:
+    return row.paid_on is not None and row.paid_on > as_of
+
+
 def _records(initiative, as_of, *, recommendations, evidence, outputs, reciprocity) -> dict:
     return {
         "recommendations": tuple(
@@ -491,11 +498,15 @@ def _records(initiative, as_of, *, recommendations, evidence, outputs, reciproci
             s.ReciprocityEntry(
                 id=r.id,
                 user_id=r.user_id,
-                kind=r.kind.value,
+                kind=r.kind.value if r.kind else None,
                 activity_id=r.activity_id,
                 amount_pence=r.amount_pence,
                 hours=float(r.hours),
                 on=r.occurred_on,
+                # As at a past date, a payment made after it was still only approved.
+                status=PaymentStatus.APPROVED if _paid_after(r, as_of) else r.status,
+                claimed_on=r.claimed_at.date() if r.claimed_at else None,
+                paid_on=None if _paid_after(r, as_of) else r.paid_on,
             )
             for r in reciprocity
         ),

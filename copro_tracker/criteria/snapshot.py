@@ -31,6 +31,7 @@ from ..codes import (
     OutputFormat,
     OutputKind,
     PartnerKind,
+    PaymentStatus,
     Position,
     ReciprocityKind,
     Response,
@@ -318,16 +319,33 @@ class Output:
 
 @dataclass(frozen=True, slots=True)
 class ReciprocityEntry:
+    """An offer made to a person (kind: their choice, None until they choose) or an expense claim (EXPENSES).
+
+    Withdrawn offers and claims are not facts: they were never made. An offer declined ("no payment, thank
+    you") is still an offer made. ``status`` defaults to PAID, what an entry recorded before offers existed
+    means: given, and approved when recorded."""
+
     id: int
     user_id: int
-    kind: ReciprocityKind
+    kind: ReciprocityKind | None
     activity_id: int | None = None
     amount_pence: int = 0
     hours: float = 0.0
     on: date | None = None
+    status: PaymentStatus = PaymentStatus.PAID
+    # The day the choice was recorded or the claim made, and the day it was paid: the time from one to the other.
+    claimed_on: date | None = None
+    paid_on: date | None = None
 
     def __post_init__(self) -> None:
-        _set_enum(self, "kind", ReciprocityKind)
+        _set_enum(self, "kind", ReciprocityKind, optional=True)
+        _set_enum(self, "status", PaymentStatus)
+
+    @property
+    def days_to_pay(self) -> int | None:
+        if self.claimed_on is None or self.paid_on is None:
+            return None
+        return max((self.paid_on - self.claimed_on).days, 0)
 
 
 _Dated = TypeVar("_Dated", Activity, Decision)

@@ -29,6 +29,7 @@ from ..criteria.rules import FUNCTION_WORDS, NEED_WORDS, PARTNER_KIND_WORDS
 from ..criteria.snapshot import InitiativeFacts
 from ..domain.follow_through import review_overdue
 from ..domain.small_numbers import suppress
+from . import payments
 from .common import (
     _assessment_words,
     _cols,
@@ -434,39 +435,13 @@ def _plural_words(count: int, noun: str) -> str:
 
 
 def _recognition_section(facts: InitiativeFacts, names: Names, period: Period, activities) -> Section:
-    """Payments and recognition, summarised: what kinds were given and to whom, with totals by kind.
+    """Payments and recognition, summarised: offers and claims by choice and kind (reports/payments.py), and
+    what each citizen partner who took part was offered, kinds only.
 
     Amounts paid to one person are private to them and the leads (the recognition page), so a total is
     shown only where at least two people share it."""
-    entries = [e for e in facts.reciprocity or () if e.on is None or period.covers(e.on)]
-    by_kind: dict[str, list] = defaultdict(list)
-    for entry in entries:
-        by_kind[entry.kind].append(entry)
-    kind_rows = []
-    for kind, items in sorted(by_kind.items(), key=lambda item: RECIPROCITY_KIND_LABELS[item[0]]):
-        people = {e.user_id for e in items}
-        amount = sum(e.amount_pence for e in items)
-        kind_rows.append(
-            (
-                RECIPROCITY_KIND_LABELS[kind],
-                len(items),
-                len(people),
-                (f"£{amount / 100:,.2f}" if len(people) > 1 else "Not shown: one person") if amount else "",
-                sum(int(e.hours) for e in items),
-            )
-        )
-    kinds_table = Table(
-        "recognition_by_kind",
-        "Payments and recognition by kind",
-        _cols(
-            ("kind", "Kind"),
-            _num("entries", "Times given"),
-            _num("people", "People"),
-            ("amount", "Total amount", "Shown only where two or more people share it"),
-            _num("hours", "Hours"),
-        ),
-        tuple(kind_rows),
-    )
+    entries = payments.in_period([facts], period)
+    kinds_table = payments.payments_table(entries, suppress_small=False)
     took_part: dict[int, int] = defaultdict(int)
     for activity in activities:
         for row in facts.partner_attendance_at(activity.id):
@@ -475,7 +450,9 @@ def _recognition_section(facts: InitiativeFacts, names: Names, period: Period, a
     person_rows = []
     for user_id, count in sorted(took_part.items(), key=lambda item: names.person(item[0])):
         mine = [e for e in entries if e.user_id == user_id]
-        kinds = ", ".join(dict.fromkeys(RECIPROCITY_KIND_LABELS[e.kind] for e in mine))
+        kinds = ", ".join(
+            dict.fromkeys(RECIPROCITY_KIND_LABELS[e.kind] if e.kind else payments.NOT_CHOSEN for e in mine)
+        )
         person_rows.append((names.person(user_id), count, kinds or "Nothing recorded"))
     people_table = Table(
         "recognition_by_partner",

@@ -7,6 +7,7 @@ from datetime import date
 
 from ..codes import FINDING_STATUS_LABELS, GAPS, STAGE_LABELS, STAGE_STATUS_LABELS, ReportKind, StageStatus, status_rank
 from ..criteria.snapshot import InitiativeFacts
+from . import payments
 from .common import _cols, _Evaluated, _num, _params, _percent, _status_counts, evaluate_initiative, stage_status_as_at
 from .model import Report, ReportInputs, Section, Table
 from .sections import _audit_section, _cqc_section, _notes, _participation_section, _sources_section
@@ -89,6 +90,7 @@ def build_portfolio_report(inputs: ReportInputs) -> Report:
         Section("gaps", "Gaps", ("The gaps come first, so they can be closed before an inspection.",), (gaps_table,)),
         Section("initiatives", "Initiatives", (), (coverage,)),
         participation,
+        payments.portfolio_section(facts_list, period),
         _cqc_section(inputs, [(f, evaluated[d.id]) for d, f in inputs.initiatives]),
         _sources_section([f for f in frameworks if f.criteria]),
         _audit_section(inputs, "these initiatives"),

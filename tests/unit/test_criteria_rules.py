@@ -684,6 +684,19 @@ def test_reciprocity_offered_per_activity() -> None:
     assert refs(finding, "activity") == {2}
 
 
+def test_an_offer_declined_or_not_yet_answered_is_still_an_offer_made() -> None:
+    entries = (
+        ReciprocityEntry(1, 2, None, 1, 2500, status="offered"),
+        ReciprocityEntry(2, 2, None, 2, 2500, status="offered"),
+        ReciprocityEntry(3, 3, "declined", 1, 2500, status="declined"),
+    )
+    finding = RULES["reciprocity_offered"](_reward_world(entries), per_activity=True)
+    assert finding.status is Status.MET
+    texts = [r.text for r in RULES["reciprocity_offered"](_reward_world(entries)).reasons]
+    assert "A citizen partner has recognition recorded (an offer not answered yet)." in texts
+    assert "A citizen partner has recognition recorded (no payment, thank you)." in texts
+
+
 def test_reciprocity_offered_needs_attestation_or_not_applicable() -> None:
     finding = RULES["reciprocity_offered"](_reward_world(None))
     assert finding.status is Status.NEEDS_ATTESTATION and "confirm" in text(finding)

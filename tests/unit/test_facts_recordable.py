@@ -166,6 +166,9 @@ SOURCES = {
         "amount_pence": (m.ReciprocityEntry.amount_pence, (payment_forms.OfferForm, "amount_pounds")),
         "hours": (m.ReciprocityEntry.hours, (payment_forms.OfferForm, "units")),
         "on": (m.ReciprocityEntry.occurred_on, (payment_forms.ClaimForm, "spent_on")),
+        "status": (m.ReciprocityEntry.status, ACT),
+        "claimed_on": (m.ReciprocityEntry.claimed_at, ACT),
+        "paid_on": (m.ReciprocityEntry.paid_on, (payment_forms.PaidForm, "paid_on")),
     },
 }
 # Snapshot classes that only group others (the fields are the collections checked above).

@@ -323,3 +323,26 @@ def test_other_organisations_items_are_not_found(client, world, commissioner, ou
     for tail in ("", "/change", "/receipt"):
         assert client.get(_url(world, entry, tail)).status_code == 404
     assert client.post(_url(world, entry, "/approve"), data={"approve-version": "1"}).status_code == 404
+
+
+def test_reports_summarise_payments_and_leave_out_withdrawn_offers(client, world, commissioner, admin, login_as):
+    member = world["member"]
+    _settle(world, member, commissioner, 2550, paid=True)
+    withdrawn = service.make_offer(
+        commissioner,
+        world["initiative"],
+        user_id=member.id,
+        activity_id=world["activity"].id,
+        units=1,
+        amount_pence=999,
+    )
+    service.withdraw(commissioner, withdrawn, expected_version=withdrawn.version, reason="Wrong person")
+    login_as(admin)
+    page = get_page(client, f"/initiatives/{world['initiative'].id}/report")
+    table = page.soup.select_one("#table-recognition_by_kind")
+    rows = {" ".join(tr.get_text(" ").split()) for tr in table.select("tbody tr")}
+    assert any(row.startswith("Payment 1 1 1") for row in rows), rows
+    assert not any("9.99" in row for row in rows)
+    portfolio = get_page(client, "/reports/portfolio")
+    assert "Payments and recognition by choice and kind" in portfolio.text()
+    assert "fewer than 5" in portfolio.soup.select_one("#table-recognition_by_kind").get_text()

@@ -6,7 +6,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ...codes import LIVED_EXPERIENCE_KINDS, STAGE_ORDER, PartnerKind, Position, ReciprocityKind, StageKind
+from ...codes import (
+    LIVED_EXPERIENCE_KINDS,
+    RECIPROCITY_KIND_LABELS,
+    STAGE_ORDER,
+    PartnerKind,
+    Position,
+    ReciprocityKind,
+    StageKind,
+)
 from ..snapshot import Activity, Attendance, Decision, InitiativeFacts
 from .core import (
     VIEWS_ONLY_KINDS,
@@ -416,7 +424,9 @@ def partner_positions_recorded(facts: InitiativeFacts, *, stages: tuple[StageKin
 
 @rule("reciprocity_offered")
 def reciprocity_offered(facts: InitiativeFacts, *, per_activity: bool = False) -> Finding:
-    """Every citizen partner who took part was paid or otherwise thanked, or chose to decline.
+    """Every citizen partner who took part was offered payment or other thanks: an offer they have not
+    answered yet, or one they declined ("no payment, thank you"), is still an offer made. Withdrawn offers
+    are not facts at all.
 
     Params:
         per_activity: expect a record for each activity attended, not just one per partner. A
@@ -454,7 +464,7 @@ def reciprocity_offered(facts: InitiativeFacts, *, per_activity: bool = False) -
             )
             continue
         if not per_activity:
-            kinds = _join(dict.fromkeys(e.kind.value.replace("_", " ") for e in entries))
+            kinds = _join(dict.fromkeys(_offer_words(e.kind) for e in entries))
             tally.add("ok", f"A citizen partner has recognition recorded ({kinds}).", [member])
             continue
         declined_all = any(e.kind is ReciprocityKind.DECLINED and e.activity_id is None for e in entries)
@@ -470,6 +480,10 @@ def reciprocity_offered(facts: InitiativeFacts, *, per_activity: bool = False) -
                 [member, *(_activity_ref(a) for a in missing)],
             )
     return tally.finding()
+
+
+def _offer_words(kind: ReciprocityKind | None) -> str:
+    return "an offer not answered yet" if kind is None else RECIPROCITY_KIND_LABELS[kind].lower()
 
 
 # ---------------------------------------------------------------------------------------------------

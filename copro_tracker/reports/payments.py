@@ -1,0 +1,116 @@
+"""The payments summary, for one initiative and for the portfolio: offers and claims by the person's choice or
+kind, how many were paid, the total agreed, and the median days from the choice or claim to payment.
+
+Pure: it reads the facts' reciprocity entries (withdrawn ones are not facts). In the portfolio, counts from
+1 to 4 are shown as "fewer than 5" (domain.small_numbers), and so are amounts and medians that fewer than
+five people share; no count totals are shown, so none can give a hidden count back. In an initiative
+report, which names its members, an amount is shown only where two or more people share it.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from statistics import median
+
+from ..codes import RECIPROCITY_KIND_LABELS, PaymentStatus, ReciprocityKind
+from ..criteria.snapshot import InitiativeFacts, ReciprocityEntry
+from ..domain.payments import COUNTED, pounds
+from ..domain.small_numbers import THRESHOLD, is_small
+from .common import _cols, _num
+from .model import SUPPRESSED, Period, Section, Table
+
+NOT_CHOSEN = "Offered, not chosen yet"
+# Choices first, in the order people are offered them, then claims, then entries from before offers existed.
+ORDER = (
+    ReciprocityKind.PAYMENT,
+    ReciprocityKind.VOUCHER,
+    ReciprocityKind.TIME_CREDIT,
+    ReciprocityKind.IN_KIND,
+    ReciprocityKind.TRAINING,
+    ReciprocityKind.DECLINED,
+    None,
+    ReciprocityKind.EXPENSES,
+)
+
+
+def in_period(facts_list: Iterable[InitiativeFacts], period: Period) -> list[ReciprocityEntry]:
+    return [e for f in facts_list for e in f.reciprocity or () if e.on is None or period.covers(e.on)]
+
+
+def _median_days(items: Sequence[ReciprocityEntry]) -> float | None:
+    days = [d for d in (e.days_to_pay for e in items) if d is not None]
+    return median(days) if days else None
+
+
+def _kinds(entries: Sequence[ReciprocityEntry]) -> list[tuple[ReciprocityKind | None, list[ReciprocityEntry]]]:
+    by_kind: dict[ReciprocityKind | None, list[ReciprocityEntry]] = defaultdict(list)
+    for entry in entries:
+        by_kind[entry.kind].append(entry)
+    return [(kind, by_kind[kind]) for kind in ORDER if by_kind.get(kind)]
+
+
+def _count(n: int, suppress_small: bool) -> int | str:
+    return SUPPRESSED if suppress_small and is_small(n) else n
+
+
+def payments_table(entries: Sequence[ReciprocityEntry], *, suppress_small: bool) -> Table:
+    few = THRESHOLD if suppress_small else 2
+    rows = []
+    for kind, items in _kinds(entries):
+        people = {e.user_id for e in items}
+        agreed = sum(e.amount_pence for e in items if e.status in COUNTED)
+        timed = [e for e in items if e.days_to_pay is not None]
+        middle = _median_days(timed)
+        if not agreed:
+            amount = ""
+        elif len(people) < few:
+            amount = "Not shown: fewer than 5 people" if suppress_small else "Not shown: one person"
+        else:
+            amount = pounds(agreed)
+        entries_cell = _count(len(items), suppress_small)
+        paid_cell = _count(sum(1 for e in items if e.status is PaymentStatus.PAID), suppress_small)
+        people_cell = _count(len(people), suppress_small)
+        rows.append(
+            (
+                RECIPROCITY_KIND_LABELS[kind] if kind else NOT_CHOSEN,
+                entries_cell,
+                people_cell,
+                paid_cell,
+                amount,
+                "" if middle is None or (suppress_small and len(timed) < THRESHOLD) else f"{middle:g}",
+                sum(int(e.hours) for e in items),
+            )
+        )
+    return Table(
+        "recognition_by_kind",
+        "Payments and recognition by choice and kind",
+        _cols(
+            ("kind", "Choice or kind"),
+            _num("entries", "Offers and claims", "Withdrawn offers and claims are not counted"),
+            _num("people", "People"),
+            _num("paid", "Paid"),
+            (
+                "amount",
+                "Total agreed",
+                "Chosen, approved or paid; shown only where enough people share it that no one's amount shows",
+            ),
+            _num("median_days", "Median days to pay", "From the choice or claim to the day it was paid"),
+            _num("hours", "Hours"),
+        ),
+        tuple(rows),
+        empty="No offers or claims recorded.",
+    )
+
+
+def portfolio_section(facts_list: Sequence[InitiativeFacts], period: Period) -> Section:
+    entries = in_period(facts_list, period)
+    # No count totals are shown: a total beside suppressed cells would give them back.
+    paragraph = (
+        "Offers and expense claims by what people chose. 'No payment, thank you' is a choice respected and "
+        "counted as an offer made. Numbers from 1 to 4 are shown as 'fewer than 5'."
+        if entries
+        else "No payments, offers or expense claims are recorded for these initiatives in this period."
+    )
+    table = payments_table(entries, suppress_small=True)
+    return Section("payments", "Payments and recognition", (paragraph,), (table,))
