@@ -18,6 +18,7 @@ from ..models import Initiative, ReciprocityEntry
 from ..permissions import authorize, can, requires
 from ..services import EditConflict, ServiceError
 from ..tenancy import parse_id
+from ..web import uploads
 from ..web.forms import add_error, show_conflict
 from . import bp, export, queries, service
 from .forms import (
@@ -103,7 +104,8 @@ def new_offer(initiative_id: int):
     return render_template("payments/offer.html", initiative=initiative, form=form, card=card)
 
 
-# A receipt over the limit gets a form error that keeps the other answers (as evidence uploads do).
+# A receipt over the limit gets a form error that keeps the other answers, as evidence uploads do
+# (web/uploads.py): the body is read through, keeping at most one byte more than the limit of the file.
 
 
 @bp.record_once
@@ -111,7 +113,8 @@ def _allow_oversize_receipts(state) -> None:
     def allowance() -> None:
         limit = current_app.config.get("MAX_CONTENT_LENGTH")
         if limit and request.method == "POST" and request.endpoint == "payments.new_claim":
-            request.max_content_length = limit + current_app.config.get("UPLOAD_SLACK", limit)
+            request.max_content_length = current_app.config["UPLOAD_READ_CEILING"]
+            request._get_file_stream = uploads.capped_stream_factory(limit + 1)
 
     state.app.before_request_funcs.setdefault(None, []).insert(0, allowance)
 

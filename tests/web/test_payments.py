@@ -10,7 +10,7 @@ from decimal import Decimal
 
 import pytest
 import sqlalchemy as sa
-from conftest import get_page, make_user, post_page
+from conftest import Page, get_page, make_user, post_page
 from initiative_factories import add_activity, make_initiative
 
 from copro_tracker.codes import MemberRole, OrgRole, PaymentStatus, ReciprocityKind
@@ -346,3 +346,20 @@ def test_reports_summarise_payments_and_leave_out_withdrawn_offers(client, world
     portfolio = get_page(client, "/reports/portfolio")
     assert "Payments and recognition by choice and kind" in portfolio.text()
     assert "fewer than 5" in portfolio.soup.select_one("#table-recognition_by_kind").get_text()
+
+
+def test_a_receipt_over_the_limit_comes_back_with_the_answers_kept(client, app, world, login_as, monkeypatch):
+    monkeypatch.setitem(app.config, "MAX_CONTENT_LENGTH", 2 * 1024 * 1024)
+    login_as(world["member"])
+    data = {
+        "note": "Train to the panel",
+        "amount_pounds": "23.10",
+        "spent_on": ["1", "10", "2026"],
+        "receipt": (io.BytesIO(RECEIPT + b"0" * (5 * 1024 * 1024)), "ticket.pdf"),
+    }
+    response = client.post(_url(world, tail="/claim"), data=data, content_type="multipart/form-data")
+    page = Page(response).check()
+    assert response.status_code == 200
+    assert page.errors() == ["The selected receipt must be smaller than 2 MB"]
+    assert page.soup.select_one("#note").text.strip() == "Train to the panel"
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(ReciprocityEntry)) == 0
