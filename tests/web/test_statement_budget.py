@@ -22,6 +22,14 @@ BUDGET = 12
 # details, evidence, assessments, people, the audit summary, stored findings, cited events, checkpoint;
 # the report page adds the criteria summary it opens with (stored findings, assessments, record names).
 REPORT_CEILINGS = {"report": 24, "report-csv": 24, "report-json": 48, "portfolio": 20, "portfolio-csv": 23}
+# On PostgreSQL each transaction a request opens starts with one statement setting its timeouts
+# (app._set_request_timeouts); a JSON download runs three transactions, the others one.
+TRANSACTIONS = {"report": 1, "report-csv": 1, "report-json": 3, "portfolio": 1, "portfolio-csv": 1}
+
+
+def _ceiling(name: str) -> int:
+    extra = TRANSACTIONS[name] if db.engine.dialect.name == "postgresql" else 0
+    return REPORT_CEILINGS[name] + extra
 
 
 def _grow(initiative, commissioner, partner, activities: int) -> None:
@@ -73,9 +81,9 @@ def test_an_initiatives_pages_cost_the_same_statements_with_2_or_30_activities(c
     counts = [_initiative_counts(client, initiative) for initiative in (small, large)]
     assert counts[0] == counts[1], counts
     assert counts[0]["criteria"] <= BUDGET, counts
-    for name, ceiling in REPORT_CEILINGS.items():
+    for name in REPORT_CEILINGS:
         if name in counts[0]:
-            assert counts[0][name] <= ceiling, (name, counts)
+            assert counts[0][name] <= _ceiling(name), (name, counts)
 
 
 def _organisation_counts(client) -> dict[str, int]:
@@ -99,6 +107,6 @@ def test_organisation_pages_cost_the_same_statements_with_1_or_10_initiatives(
     many = _organisation_counts(client)
     assert one == many, (one, many)
     assert many["coverage"] <= BUDGET and many["coverage-cqc"] <= BUDGET, many
-    for name, ceiling in REPORT_CEILINGS.items():
+    for name in REPORT_CEILINGS:
         if name in many:
-            assert many[name] <= ceiling, (name, many)
+            assert many[name] <= _ceiling(name), (name, many)
