@@ -58,6 +58,8 @@ ROLE_RULES: dict[str, frozenset[OrgRole]] = {
     "needs.arrange": ANYONE,
     "needs.edit": ANYONE,
     "needs.disclosures": ADMIN,
+    # Named rows of people's adjustments in a report (the page only; always a recorded disclosure).
+    "needs.report": STAFF,
     # A person's own data (UK GDPR rights); admins answer requests and carry out erasure.
     "data.own": ANYONE,
     "data.requests": ADMIN,

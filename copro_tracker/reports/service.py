@@ -22,7 +22,7 @@ from ..audit import capture
 from ..audit import service as audit_service
 from ..codes import ReportKind as StoredKind
 from ..extensions import db
-from ..models import AuditEvent, Initiative, Organisation, ShareLink, User, utcnow
+from ..models import Activity, Attendance, AuditEvent, Initiative, Organisation, ShareLink, User, utcnow
 from ..services import ServiceError
 from ..web.govuk import read_date
 from . import build, data, render_csv, render_html, render_json, render_pdf
@@ -50,6 +50,9 @@ class ReportSpec:
     initiative_id: int | None = None
     statement_id: str | None = None
     anonymise_partners: bool = False
+    # Each person's adjustments named in the attendance table: staff only, on the page only, never anonymised,
+    # and a recorded disclosure (views). Not a parameter of downloads or share links, which give totals.
+    show_needs: bool = False
 
     def params(self) -> dict[str, str]:
         out = {
@@ -123,8 +126,9 @@ def parse_spec(
     if errors:
         return None, errors
     anonymise = (args.get("anonymise_partners") or "") in ("yes", "on", "1", "true")
+    show_needs = (args.get("named_needs") or "") == "yes" and not anonymise
     period = build.Period(as_of=as_of, date_from=date_from, date_to=date_to)
-    return ReportSpec(kind, period, initiative_id, statement_id, anonymise), {}
+    return ReportSpec(kind, period, initiative_id, statement_id, anonymise, show_needs), {}
 
 
 def _ids(organisation: Organisation, spec: ReportSpec) -> list[int]:
@@ -163,7 +167,12 @@ def prepare(
     else:
         checkpoint = audit_service.covering_checkpoint(organisation, needed)
     inputs = data.load_inputs(
-        organisation, ids, spec.period, checkpoint=checkpoint, anonymise_partners=spec.anonymise_partners
+        organisation,
+        ids,
+        spec.period,
+        checkpoint=checkpoint,
+        anonymise_partners=spec.anonymise_partners,
+        show_needs=spec.show_needs,
     )
     report = _build(spec, inputs)
     if for_pdf:
@@ -389,3 +398,22 @@ def spec_for_link(link: ShareLink) -> ReportSpec:
 
 def link_initiative(link: ShareLink) -> Initiative | None:
     return db.session.get(Initiative, link.initiative_id) if link.initiative_id else None
+
+
+def attendee_ids(organisation: Organisation, initiative_ids: list[int]) -> list[int]:
+    """Everyone who attended the initiatives' activities (whose adjustments a named report can show)."""
+    if not initiative_ids:
+        return []
+    return sorted(
+        db.session.scalars(
+            sa.select(Attendance.user_id)
+            .join(Activity, Activity.id == Attendance.activity_id)
+            .where(
+                Activity.organisation_id == organisation.id,
+                Activity.initiative_id.in_(initiative_ids),
+                Activity.withdrawn_at.is_(None),
+                Attendance.user_id.is_not(None),
+            )
+            .distinct()
+        )
+    )

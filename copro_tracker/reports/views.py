@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from dataclasses import replace
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -12,6 +13,7 @@ from ..criteria import pages as criteria_pages
 from ..extensions import db, limiter
 from ..initiatives import queries
 from ..models import Organisation, ShareLink
+from ..people import disclosure
 from ..permissions import authorize, can, public, requires
 from ..services import ServiceError
 from ..tenancy import get_scoped, parse_id
@@ -100,8 +102,26 @@ def _page(
     }
     if spec is None:
         return render_template("reports/page.html", **context), 400
-    # Reading a report is not a disclosure and appends nothing; downloads and share-link opens are recorded.
+    if spec.show_needs and not can(current_user, "needs.report"):
+        spec = replace(spec, show_needs=False)
+    # Reading a report is not a disclosure and appends nothing; downloads and share-link opens are recorded,
+    # and so is staff asking to see each person's adjustments (need to know).
     report = service.prepare(organisation, spec, read_only=True)
+    if spec.show_needs:
+        disclosure.record_needs_viewed(
+            current_user.id,
+            organisation.id,
+            "initiative" if spec.initiative_id else "organisation",
+            spec.initiative_id or organisation.id,
+            service.attendee_ids(organisation, list(report.initiative_ids)),
+            initiative_id=spec.initiative_id,
+            where="report",
+        )
+    context["named_needs_url"] = (
+        url_for(request.endpoint, **values, **spec.query(), named_needs="yes")
+        if can(current_user, "needs.report") and not spec.show_needs and not spec.anonymise_partners
+        else None
+    )
     share_url = None
     if can(current_user, "report.share"):
         share_url = url_for("reports.new_share_link", kind=kind.value, **share_values, **spec.query())
@@ -124,6 +144,7 @@ def _download(kind: ReportKind, fmt: str, page_endpoint: str, **values):
     )
     if spec is None:
         abort(400)
+    spec = replace(spec, show_needs=False)  # downloads give totals only
     try:
         return _send(service.download(_organisation(), spec, fmt))
     except service.ReportTooLarge as error:

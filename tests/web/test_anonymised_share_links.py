@@ -122,3 +122,20 @@ def test_reports_show_adjustment_totals_not_who_asked(client, world):
     )
     assert "Adjustments asked for" not in " ".join(headers)
     assert "Adjustments were asked for" in page.text()
+
+
+def test_staff_may_ask_for_named_adjustments_on_the_page_and_that_is_a_recorded_disclosure(client, world):
+    from copro_tracker.models import AuditEvent
+
+    url = f"/initiatives/{world['initiative'].id}/report"
+    login(client, world["amira"])  # a partner: the option is not offered, and asking does nothing
+    page = Page(client.get(f"{url}?named_needs=yes")).check()
+    assert "Show each person's adjustments" not in page.text()
+    assert "Adjustments asked for" not in " ".join(th.get_text() for th in page.soup.select("th"))
+    assert db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "needs.viewed")) is None
+    login(client, world["tom"])
+    assert "Show each person's adjustments" in Page(client.get(url)).check().text()
+    page = Page(client.get(f"{url}?named_needs=yes")).check()
+    assert "Adjustments asked for" in " ".join(th.get_text() for th in page.soup.select("th"))
+    event = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "needs.viewed"))
+    assert event.actor_id == world["tom"].id and str(world["amira"].id) in event.payload
