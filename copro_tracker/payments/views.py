@@ -418,8 +418,9 @@ def my_payments():
 @requires("payment.own")
 def my_payments_download():
     items = queries.items_for_person(current_user)
-    service.record_own_download(current_user, len(items))
+    # The file is made before the disclosure is recorded: recording commits, which would expire every row read.
     data = export.to_csv(export.OWN_HEADERS, export.own_rows(items))
+    service.record_own_download(current_user, len(items))
     return _file_response(data, "text/csv", "your-payments.csv", "your-payments.csv")
 
 
@@ -437,18 +438,19 @@ def _export_range() -> tuple[ExportForm, tuple[date, date] | None]:
 @requires("payment.export")
 def finance_export():
     form, span = _export_range()
-    items = None
-    if span is not None:
-        items = queries.finance_items(current_user.organisation_id, *span)
-        service.record_export(current_user, start=span[0], end=span[1], fmt="html", item_ids=[i.id for i in items])
-    return render_template(
+    items = queries.finance_items(current_user.organisation_id, *span) if span is not None else None
+    page = render_template(
         "payments/export.html",
         form=form,
         span=span,
         items=items,
         totals=export.totals(items or []),
         query=request.query_string.decode(),
-    ), (400 if request.args and span is None else 200)
+    )
+    if items is not None:
+        # After the page is made: recording commits, which would expire every row the page reads.
+        service.record_export(current_user, start=span[0], end=span[1], fmt="html", item_ids=[i.id for i in items])
+    return page, (400 if request.args and span is None else 200)
 
 
 @bp.get("/payments/export/csv")
@@ -459,7 +461,7 @@ def finance_export_csv():
         query = request.query_string.decode()
         return redirect(url_for("payments.finance_export") + (f"?{query}" if query else ""))
     items = queries.finance_items(current_user.organisation_id, *span)
-    service.record_export(current_user, start=span[0], end=span[1], fmt="csv", item_ids=[i.id for i in items])
     data = export.to_csv(export.FINANCE_HEADERS, export.finance_rows(items))
+    service.record_export(current_user, start=span[0], end=span[1], fmt="csv", item_ids=[i.id for i in items])
     name = f"payments-{span[0].isoformat()}-to-{span[1].isoformat()}.csv"
     return _file_response(data, "text/csv", name, name)

@@ -363,3 +363,25 @@ def test_a_receipt_over_the_limit_comes_back_with_the_answers_kept(client, app, 
     assert page.errors() == ["The selected receipt must be smaller than 2 MB"]
     assert page.soup.select_one("#note").text.strip() == "Train to the panel"
     assert db.session.scalar(sa.select(sa.func.count()).select_from(ReciprocityEntry)) == 0
+
+
+def test_payments_pages_cost_the_same_few_queries_at_two_sizes(client, world, commissioner, partner, admin, login_as):
+    from query_counter import count_queries
+
+    member = world["member"]
+    today = date.today()
+    day = f"{today.day}&start={today.month}&start={today.year}"
+    export = f"/payments/export?start={day}&end={today.day}&end={today.month}&end={today.year}"
+    urls = [_url(world), "/profile/payments", "/profile/payments/download", export, export.replace("?", "/csv?", 1)]
+
+    def costs(person, pages: list[str]) -> list[int]:
+        login_as(person)
+        return [count_queries(lambda u=url: client.get(u)) for url in pages]
+
+    _settle(world, member, commissioner, 1000, paid=True)
+    small = costs(admin, urls), costs(member, urls[:3])
+    for n in range(6):
+        _settle(world, member, commissioner, 1100 + n, paid=n % 2 == 0, choice=("payment", "voucher")[n % 2])
+    large = costs(admin, urls), costs(member, urls[:3])
+    assert small == large
+    assert max(max(c) for c in large) <= 12, large
