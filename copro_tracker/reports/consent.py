@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import replace
 
 from ..codes import ConsentLevel
+from ..domain.small_numbers import is_small
 from .model import SMALL_NUMBER, SUPPRESSED, Cell, EvidenceFile, Person, Report, Section
 
 # ---------------------------------------------------------------------------------------------------
@@ -30,11 +31,11 @@ def _letters(number: int) -> str:
 
 def _small(count: int) -> int | str:
     """A count for a breakdown, or "fewer than 5" for 1 to 4 (0 discloses nothing about a person)."""
-    return SUPPRESSED if 0 < count < SMALL_NUMBER else count
+    return SUPPRESSED if is_small(count, SMALL_NUMBER) else count
 
 
 def _shown(count: int) -> int | None:
-    return None if 0 < count < SMALL_NUMBER else count
+    return None if is_small(count, SMALL_NUMBER) else count
 
 
 # ---------------------------------------------------------------------------------------------------

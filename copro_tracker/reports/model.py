@@ -12,9 +12,10 @@ from ..codes import ConsentLevel, ReportKind
 from ..criteria.framework import Library
 from ..criteria.rules import Finding
 from ..criteria.snapshot import InitiativeFacts
+from ..domain.small_numbers import THRESHOLD
 
 REPORT_FORMAT = "copro-report/1"
-SMALL_NUMBER = 5
+SMALL_NUMBER = THRESHOLD  # domain.small_numbers: the one definition of a small number
 SUPPRESSED = "fewer than 5"
 
 Cell = str | int | date | None
