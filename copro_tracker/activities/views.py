@@ -169,6 +169,15 @@ def activity_adjustments(initiative_id: int, activity_id: int):
     authorize("needs.arrange", initiative)
     record = _activity(initiative, activity_id)
     rows = [a for a in record.attendances if can(current_user, "needs.view", a)]
+    # Rendered first: recording commits, which would expire every row read and reload each one.
+    page = render_template(
+        "activities/adjustments.html",
+        initiative=initiative,
+        activity=record,
+        rows=rows,
+        sides={a.id: queries.side_of_attendance(initiative, a) for a in rows},
+        contribute=can(current_user, "initiative.contribute", initiative),
+    )
     disclosure.record_needs_viewed(
         current_user.id,
         initiative.organisation_id,
@@ -178,14 +187,7 @@ def activity_adjustments(initiative_id: int, activity_id: int):
         initiative_id=initiative.id,
         where="activity_adjustments",
     )
-    return render_template(
-        "activities/adjustments.html",
-        initiative=initiative,
-        activity=record,
-        rows=rows,
-        sides={a.id: queries.side_of_attendance(initiative, a) for a in rows},
-        contribute=can(current_user, "initiative.contribute", initiative),
-    )
+    return page
 
 
 @bp.route("/initiatives/<int:initiative_id>/activities/<int:activity_id>/edit", methods=["GET", "POST"])
@@ -245,15 +247,6 @@ def attendance(initiative_id: int, activity_id: int):
             if row.id in editable:
                 form[f"requested_{row.id}"].data = list(row.adjustments_requested or [])
                 form[f"provided_{row.id}"].data = list(row.adjustments_provided or [])
-        disclosure.record_needs_viewed(
-            current_user.id,
-            initiative.organisation_id,
-            "activity",
-            record.id,
-            [a.user_id for a in record.attendances if a.id in editable],
-            initiative_id=initiative.id,
-            where="attendance_form",
-        )
     if form.validate_on_submit():
         rows = [
             service.AttendanceRow(
@@ -278,7 +271,20 @@ def attendance(initiative_id: int, activity_id: int):
         else:
             flash(_("Attendance saved."), "success")
             return redirect(url_for("activities.activity", initiative_id=initiative.id, activity_id=record.id))
-    return render_template("activities/attendance.html", form=form, initiative=initiative, activity=record)
+    page = render_template("activities/attendance.html", form=form, initiative=initiative, activity=record)
+    if not form.is_submitted():
+        # Opening the form shows others' adjustments to staff and co-leads: a disclosure, recorded after
+        # rendering (the commit would expire every row read and reload each one).
+        disclosure.record_needs_viewed(
+            current_user.id,
+            initiative.organisation_id,
+            "activity",
+            record.id,
+            [a.user_id for a in record.attendances if a.id in editable],
+            initiative_id=initiative.id,
+            where="attendance_form",
+        )
+    return page
 
 
 @bp.route("/initiatives/<int:initiative_id>/activities/<int:activity_id>/confirm", methods=["GET", "POST"])

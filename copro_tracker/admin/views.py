@@ -57,10 +57,11 @@ def member_needs(user_id: int):
     """A person's standing communication needs, for staff; each look at someone else's is a recorded disclosure."""
     person = get_scoped_or_404(User, user_id, current_user.organisation_id)
     authorize("needs.view", person)
+    page = render_template("admin/member_needs.html", person=person)  # before the commit expires the rows
     disclosure.record_needs_viewed(
         current_user.id, person.organisation_id, "user", person.id, [person.id], where="member_needs"
     )
-    return render_template("admin/member_needs.html", person=person)
+    return page
 
 
 @bp.post("/people/<int:user_id>/deactivate")

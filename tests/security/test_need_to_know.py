@@ -165,3 +165,27 @@ def test_the_member_page_no_longer_shows_needs_without_a_recorded_look(client, o
     login(client, commissioner)
     assert EASY_READ not in get_page(client, f"/people/{m.sam.id}").text()
     assert disclosures() == []
+
+
+def test_the_adjustments_page_and_form_cost_the_same_few_statements_however_many_attend(client, org, commissioner):
+    from query_counter import count_queries
+
+    m = meeting(org, commissioner)
+    login(client, commissioner)
+    small = count_queries(lambda: client.get(m.url("/adjustments")))
+    small_form = count_queries(lambda: client.get(m.url("/attendance")))
+    for n in range(4):
+        person = make_user(org, OrgRole.CITIZEN_PARTNER, name=f"Extra {n}", communication_needs=["large_print"])
+        initiatives.add_member(commissioner, m.initiative, person, "member")
+        db.session.add(
+            Attendance(
+                organisation_id=org.id,
+                activity_id=m.activity.id,
+                user_id=person.id,
+                adjustments_requested=["large_print"],
+            )
+        )
+    db.session.commit()
+    assert count_queries(lambda: client.get(m.url("/adjustments"))) == small
+    assert count_queries(lambda: client.get(m.url("/attendance"))) == small_form
+    assert small <= 12 + 8  # the page's reads plus the disclosure's append (chain head, event, Merkle state)
