@@ -226,7 +226,11 @@ def test_commissioner_and_invited_partner_take_an_initiative_through_design(page
     on_page(page, SESSION)
     people = page.get_by_role("table", name=re.compile("^People at this activity"))
     expect(people.get_by_role("row", name=re.compile(PARTNER_NAME))).to_have_text(
-        re.compile(rf"{PARTNER_NAME}\s*Citizen partner\s*Yes\s*Easy Read documents\s*Easy Read documents")
+        re.compile(rf"{PARTNER_NAME}\s*Citizen partner\s*Yes")
+    )
+    # Her own needs are shown to her alone, not in the table every member sees.
+    expect(page.get_by_text("You asked for:")).to_have_text(
+        re.compile(r"You asked for: Easy Read documents\.\s*Provided: Easy Read documents\.")
     )
     expect(page.get_by_text("Nobody has rated this activity yet.")).to_be_visible()
 
