@@ -24,7 +24,7 @@ from types import SimpleNamespace
 
 import sqlalchemy as sa
 
-from ..codes import PaymentStatus, Side
+from ..codes import PaymentStatus
 from ..domain.people import is_citizen_partner
 from ..extensions import db
 from ..models import (
@@ -44,10 +44,6 @@ from ..models import (
     User,
 )
 from . import snapshot as s
-
-
-def _role_for_side(side: Side) -> s.OrgRole:
-    return s.OrgRole.CITIZEN_PARTNER if side == Side.CITIZEN_PARTNER else s.OrgRole.COMMISSIONER
 
 
 def _by_initiative(rows: Iterable, key: str = "initiative_id") -> dict[int, list]:
@@ -357,7 +353,7 @@ def _facts(
             s.Member(
                 user_id=m.user_id,
                 display_name=m.display_name,
-                org_role=_role_for_side(m.side),
+                side=m.side.value,
                 partner_kind=m.partner_kind.value,
                 role=m.role.value,
                 joined_on=m.joined_on,
@@ -380,7 +376,7 @@ def _facts(
                 signoffs=tuple(
                     s.SignOff(
                         user_id=so.user_id,
-                        org_role=_role_for_side(so.side),
+                        side=so.side.value,
                         verdict=so.decision.value,
                         reason=so.comment,
                         on=so.created_at.date(),

@@ -27,7 +27,6 @@ from ..codes import (
     EvidenceLinkKind,
     MemberRole,
     Nation,
-    OrgRole,
     OutputFormat,
     OutputKind,
     PartnerKind,
@@ -35,6 +34,7 @@ from ..codes import (
     Position,
     ReciprocityKind,
     Response,
+    Side,
     SignOffDecision,
     StageKind,
     StageStatus,
@@ -84,7 +84,9 @@ class Member:
 
     user_id: int
     display_name: str
-    org_role: OrgRole
+    # The side of this membership (codes.Side), fixed when the person joined: who counts as a citizen
+    # partner here (domain.people), whatever their organisation role is today.
+    side: Side
     partner_kind: PartnerKind | None = None
     role: MemberRole = MemberRole.MEMBER
     joined_on: date | None = None
@@ -98,18 +100,18 @@ class Member:
     preferred_language: str | None = None
 
     def __post_init__(self) -> None:
-        _set_enum(self, "org_role", OrgRole)
+        _set_enum(self, "side", Side)
         _set_enum(self, "partner_kind", PartnerKind, optional=True)
         _set_enum(self, "role", MemberRole)
         _set_tuple(self, "communication_needs")
 
     @property
     def is_citizen_partner(self) -> bool:
-        return self.org_role == OrgRole.CITIZEN_PARTNER
+        return self.side is Side.CITIZEN_PARTNER
 
     @property
     def is_staff(self) -> bool:
-        return self.org_role in (OrgRole.COMMISSIONER, OrgRole.ADMIN)
+        return self.side is Side.COMMISSIONER
 
     @property
     def needs_none_stated(self) -> bool:
@@ -123,8 +125,8 @@ class Member:
 @dataclass(frozen=True, slots=True)
 class SignOff:
     user_id: int
-    # Carried on the sign-off itself so a gate stays attributable after the signer's tenure ends.
-    org_role: OrgRole
+    # The signer's side, carried on the sign-off itself so a gate stays attributable after their tenure ends.
+    side: Side
     verdict: SignOffDecision
     reason: str = ""
     on: date | None = None
@@ -133,16 +135,16 @@ class SignOff:
     at: datetime | None = None
 
     def __post_init__(self) -> None:
-        _set_enum(self, "org_role", OrgRole)
+        _set_enum(self, "side", Side)
         _set_enum(self, "verdict", SignOffDecision)
 
     @property
     def by_citizen_partner(self) -> bool:
-        return self.org_role == OrgRole.CITIZEN_PARTNER
+        return self.side is Side.CITIZEN_PARTNER
 
     @property
     def by_staff(self) -> bool:
-        return self.org_role in (OrgRole.COMMISSIONER, OrgRole.ADMIN)
+        return self.side is Side.COMMISSIONER
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,7 +11,7 @@ about them.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from ..codes import OrgRole, Side
 
@@ -42,3 +42,18 @@ def is_citizen_partner(
     membership_sides: Sequence[Side | str], org_role: OrgRole | str | None, guest_is_citizen: bool = False
 ) -> bool:
     return side_in_initiative(membership_sides, org_role, guest_is_citizen) is Side.CITIZEN_PARTNER
+
+
+def is_citizen_partner_in_any(
+    sides_by_initiative: Iterable[Sequence[Side | str]], org_role: OrgRole | str | None
+) -> bool:
+    """For a view across several initiatives (a report): a citizen partner in at least one of them.
+
+    ``sides_by_initiative`` holds, for each initiative, the sides of the person's tenures there, oldest
+    first. Someone who is a member of none of them is judged by their organisation role. Erring towards
+    "citizen partner" is deliberate: a report that hides partners' names then hides this person's too.
+    """
+    memberships = [sides for sides in sides_by_initiative if sides]
+    if not memberships:
+        return is_citizen_partner((), org_role)
+    return any(is_citizen_partner(sides, org_role) for sides in memberships)

@@ -14,10 +14,10 @@ from datetime import UTC, date, datetime, time, timedelta
 import sqlalchemy as sa
 from flask import current_app
 
-from ..codes import OrgRole
 from ..criteria import facts as facts_loader
 from ..criteria import stored
 from ..criteria.framework import Library
+from ..domain.people import is_citizen_partner_in_any
 from ..extensions import db
 from ..models import Assessment, AuditCheckpoint, AuditEvent, Evidence, Initiative, Organisation, User
 from . import build
@@ -131,11 +131,12 @@ def load_inputs(
         r.id: r.responded_on for facts in snapshots.values() for r in facts.recommendations if r.responded_on
     }
     wanted = _people_ids(snapshots.values(), evidence, assessments)
+    sides = _membership_sides(snapshots[i] for i in ids)
     people = {
         user.id: build.Person(
             id=user.id,
             name=user.display_name,
-            citizen_partner=user.role == OrgRole.CITIZEN_PARTNER,
+            citizen_partner=is_citizen_partner_in_any(sides.get(user.id, ()), user.role),
             partner_kind=user.partner_kind.value,
             named_use=user.named_use,
         )
@@ -181,6 +182,22 @@ def _assessment(row: Assessment, end: datetime) -> build.HumanAssessment:
         disagreement_reason=row.disagreement_reason if disagreed else "",
         id=row.id,
     )
+
+
+def _membership_sides(snapshots: Iterable) -> dict[int, list[list[str]]]:
+    """user id -> for each initiative they were a member of, their tenures' sides, oldest first.
+
+    Who is a citizen partner is decided by membership side (domain.people), not by today's organisation
+    role: a partner who later took a staff job is still shown, and anonymised, as a partner here.
+    """
+    sides: dict[int, list[list[str]]] = {}
+    for facts in snapshots:
+        here: dict[int, list[str]] = {}
+        for member in sorted(facts.members, key=lambda m: (m.joined_on is not None, m.joined_on or date.min)):
+            here.setdefault(member.user_id, []).append(member.side)
+        for user_id, tenures in here.items():
+            sides.setdefault(user_id, []).append(tenures)
+    return sides
 
 
 def _people_ids(snapshots: Iterable, evidence, assessments) -> set[int]:

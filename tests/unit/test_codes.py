@@ -147,4 +147,4 @@ def test_snapshot_coded_fields_use_the_code_lists():
                         if isinstance(inner, type) and issubclass(inner, enum.Enum):
                             assert inner in CODE_LISTS, f"snapshot.{name} uses {inner}"
                             seen.add(inner)
-    assert {codes.ActivityKind, codes.StageKind, codes.OrgRole, codes.OutputFormat} <= seen
+    assert {codes.ActivityKind, codes.StageKind, codes.Side, codes.OutputFormat} <= seen

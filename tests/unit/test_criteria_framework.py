@@ -19,13 +19,13 @@ from copro_tracker.codes import (
     CriterionTopic,
     MemberRole,
     Nation,
-    OrgRole,
     OutputFormat,
     OutputKind,
     PartnerKind,
     Position,
     ReciprocityKind,
     Response,
+    Side,
     SignOffDecision,
     StageKind,
     StageStatus,
@@ -252,7 +252,7 @@ def _random_facts(rng: random.Random) -> InitiativeFacts:
         Member(
             u,
             f"M{u}",
-            rng.choice(list(OrgRole)),
+            rng.choice(list(Side)),
             some(lambda: rng.choice(list(PartnerKind))),
             rng.choice(list(MemberRole)),
             some(day),
@@ -296,7 +296,7 @@ def _random_facts(rng: random.Random) -> InitiativeFacts:
                 signoffs=tuple(
                     SignOff(
                         rng.choice(anyone),
-                        rng.choice(list(OrgRole)),
+                        rng.choice(list(Side)),
                         rng.choice(list(SignOffDecision)),
                         rng.choice(["", "why"]),
                     )

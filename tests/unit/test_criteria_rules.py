@@ -62,7 +62,7 @@ def partner(user_id: int = 2, kind: str = "draws_on_care", **changes: object) ->
     values: dict[str, object] = {
         "user_id": user_id,
         "display_name": f"Partner {user_id}",
-        "org_role": "citizen_partner",
+        "side": "citizen_partner",
         "partner_kind": kind,
         "needs_recorded": True,
         "preferred_language": "en",
@@ -739,7 +739,7 @@ def test_output_published_across_kinds() -> None:
 
 
 def test_co_authored_output() -> None:
-    members = (STAFF, partner(2), partner(5, kind="vcse", org_role="commissioner"))
+    members = (STAFF, partner(2), partner(5, kind="vcse", side="commissioner"))
     met = make(members=members, outputs=(Output(1, "information_advice_plan", "Plan", (2, 5)),))
     finding = RULES["co_authored_output"](met, kind=OutputKind.INFORMATION_ADVICE_PLAN, require_vcse=True)
     assert finding.status is Status.MET and refs(finding, "member") == {2}

@@ -52,7 +52,7 @@ SOURCES = {
     s.Member: {
         "user_id": (m.Membership.user_id, (initiative_forms.AddMemberForm, "user_id")),
         "display_name": (m.User.display_name, (auth_forms.AcceptInvitationForm, "display_name")),
-        "org_role": (m.Membership.side, (auth_forms.InviteForm, "role")),
+        "side": (m.Membership.side, (auth_forms.InviteForm, "role")),
         "partner_kind": (m.User.partner_kind, (auth_forms.InviteForm, "partner_kind")),
         "role": (m.Membership.role, (initiative_forms.AddMemberForm, "role")),
         "joined_on": (m.Membership.joined_on, (initiative_forms.TenureForm, "joined_on")),
@@ -67,7 +67,7 @@ SOURCES = {
     },
     s.SignOff: {
         "user_id": (m.SignOff.user_id, ACT),
-        "org_role": (m.SignOff.side, ACT),
+        "side": (m.SignOff.side, ACT),
         "verdict": (m.SignOff.decision, (initiative_forms.SignOffForm, "decision")),
         "reason": (m.SignOff.comment, (initiative_forms.SignOffForm, "comment")),
         "on": (m.SignOff.created_at, ACT),

@@ -24,6 +24,8 @@ from copro_tracker.activities import service as activities
 from copro_tracker.audit import ledger
 from copro_tracker.audit import service as audit_service
 from copro_tracker.audit.verify import verify_bundle
+from copro_tracker.auth import service as auth_service
+from copro_tracker.codes import OrgRole
 from copro_tracker.extensions import db
 from copro_tracker.models import Activity, AuditEvent, Initiative, ShareLink, User, utcnow
 
@@ -393,6 +395,21 @@ def test_partners_names_can_be_replaced_throughout(client, demo):
     body = page.soup.select_one("main").get_text(" ")
     assert "Amira Hassan" not in body and "George Blake" not in body
     assert "Citizen partner A" in body and "Citizen partner B" in body
+    assert "Tom Evans" in body
+
+
+def test_pseudonyms_follow_the_membership_side_not_todays_org_role(client, demo):
+    """Amira joined as a citizen partner and Tom as a commissioner; their organisation roles then swap
+    (Amira takes a staff job, Tom a partner's place elsewhere). The report about their work together still
+    hides Amira's name as a citizen partner's and shows Tom's."""
+    admin = db.session.scalar(sa.select(User).where(User.email == "admin@northshire.example"))
+    auth_service.change_role(admin, demo["amira"], OrgRole.COMMISSIONER, demo["amira"].partner_kind)
+    auth_service.change_role(admin, demo["tom"], OrgRole.CITIZEN_PARTNER, demo["tom"].partner_kind)
+    login(client, admin)
+    page = Page(client.get(f"/initiatives/{demo['day_ops'].id}/report?anonymise_partners=yes")).check()
+    body = page.soup.select_one("main").get_text(" ")
+    assert "Amira Hassan" not in body
+    assert "Citizen partner A" in body
     assert "Tom Evans" in body
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from ...codes import MemberRole, Side, SignOffDecision, StageStatus
 from ...domain.gates import MemberFact, SignOffFact, approving_sides
 from ...domain.messages import Message
-from ...domain.people import side_for_role
 from ..snapshot import InitiativeFacts
 from .core import Finding, _member_ref, _not_applicable, _stage_ref, _Tally, rule
 from .words import _quote
@@ -32,9 +31,9 @@ def dual_signoff(facts: InitiativeFacts) -> Finding:
         name = Message.of(f"criteria.stage.{stage.kind.value}")
         waiting = stage.status is StageStatus.AWAITING_SIGNOFF
         day = facts.as_of if waiting or stage.closed_on is None else stage.closed_on
-        members = [MemberFact(m.user_id, side_for_role(m.org_role), m.role, m.active_on(day)) for m in facts.members]
+        members = [MemberFact(m.user_id, m.side, m.role, m.active_on(day)) for m in facts.members]
         # The loader keeps only the current round's sign-offs, so every one here is in round 1.
-        sign_offs = [SignOffFact(s.user_id, side_for_role(s.org_role), s.verdict, 1, s.at) for s in stage.signoffs]
+        sign_offs = [SignOffFact(s.user_id, s.side, s.verdict, 1, s.at) for s in stage.signoffs]
         # A closed stage's approvals counted when they closed it; a waiting one's must postdate its last change.
         approved = approving_sides(members, sign_offs, 1, stage.activities_changed_at if waiting else None)
         approvers = [s.user_id for s in stage.signoffs if s.verdict is SignOffDecision.APPROVE]
