@@ -94,5 +94,5 @@ def message(value: Message) -> str:
 
 
 def reason_text(reason: object) -> str:
-    """A criteria reason in the current request's language (rules not yet on message ids stay English)."""
+    """A criteria reason in the current request's language (a stored reason from before message ids stays English)."""
     return reason.render(gettext)  # type: ignore[attr-defined]

@@ -40,7 +40,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from ..codes import FindingStatus
-from ..domain.messages import Message
+from ..domain.messages import AndList, Cap, Day, Listing, Message, Phrase
 from ..extensions import db
 from ..models import Activity, Attendance, Initiative, Membership, StoredFinding
 from . import facts as facts_loader
@@ -163,6 +163,16 @@ def _expected_keys(library: Library, nation: str) -> dict[str, tuple[Framework, 
 def _encode_value(value: Any) -> Any:
     if isinstance(value, Message):
         return {"m": value.id, "p": [[k, _encode_value(v)] for k, v in value.params]}
+    if isinstance(value, Phrase):
+        return {"w": value.text, "lower": value.lower}
+    if isinstance(value, Day):
+        return {"day": value.value.isoformat()}
+    if isinstance(value, AndList):
+        return {"and": [_encode_value(v) for v in value.items]}
+    if isinstance(value, Listing):
+        return {"list": [_encode_value(v) for v in value.items], "sep": value.separator}
+    if isinstance(value, Cap):
+        return {"cap": _encode_value(value.value)}
     if isinstance(value, date):
         return {"d": value.isoformat()}
     if value is None or isinstance(value, str | int | float | bool):
@@ -171,11 +181,21 @@ def _encode_value(value: Any) -> Any:
 
 
 def _decode_value(value: Any) -> Any:
-    if isinstance(value, dict):
-        if "m" in value:
-            return Message(value["m"], tuple((k, _decode_value(v)) for k, v in value["p"]))
-        return date.fromisoformat(value["d"])
-    return value
+    if not isinstance(value, dict):
+        return value
+    if "m" in value:
+        return Message(value["m"], tuple((k, _decode_value(v)) for k, v in value["p"]))
+    if "w" in value:
+        return Phrase(value["w"], value.get("lower", False))
+    if "day" in value:
+        return Day(date.fromisoformat(value["day"]))
+    if "and" in value:
+        return AndList(tuple(_decode_value(v) for v in value["and"]))
+    if "list" in value:
+        return Listing(tuple(_decode_value(v) for v in value["list"]), value["sep"])
+    if "cap" in value:
+        return Cap(_decode_value(value["cap"]))
+    return date.fromisoformat(value["d"])
 
 
 def encode_reasons(finding: Finding) -> list[dict[str, Any]]:

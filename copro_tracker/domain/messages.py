@@ -8,16 +8,35 @@ are marked with ``N_`` so ``make extract-messages`` finds them.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import date
 from types import MappingProxyType
 
 from ..codes import N_
 
 Translator = Callable[[str], str]
 
+MONTHS = (
+    N_("January"),
+    N_("February"),
+    N_("March"),
+    N_("April"),
+    N_("May"),
+    N_("June"),
+    N_("July"),
+    N_("August"),
+    N_("September"),
+    N_("October"),
+    N_("November"),
+    N_("December"),
+)
+
 CATALOGUE: Mapping[str, str] = MappingProxyType(
     {
+        # A list in a sentence: "A, B and C".
+        "list.and": N_("%(items)s and %(last)s"),
         # What a stage gate still needs (shown as a list under "Before this stage can close, it needs:").
         "gate.needs.partner_contribution": N_(
             "an activity in this stage where a citizen partner took part and contributed"
@@ -28,13 +47,331 @@ CATALOGUE: Mapping[str, str] = MappingProxyType(
         "gate.needs.partner_approval": N_("sign-off by a citizen partner member"),
         # Why an approval was refused: the first thing the gate is waiting for, named.
         "gate.refused": N_("This stage cannot be approved yet: it still needs %(need)s"),
-        # Criteria reasons (criteria/rules/), family by family as they move to message ids.
+        # Criteria reasons (criteria/rules/): every reason a rule gives is one of these, by family.
         "criteria.stage.design": N_("Design stage"),
         "criteria.stage.delivery": N_("Delivery stage"),
         "criteria.stage.evaluation": N_("Evaluation stage"),
         "criteria.sides.commissioner": N_("a commissioner"),
         "criteria.sides.citizen_partner": N_("a citizen partner"),
         "criteria.sides.both": N_("a commissioner and a citizen partner"),
+        "criteria.stage_in_sentence.design": N_("design stage"),
+        "criteria.stage_in_sentence.delivery": N_("delivery stage"),
+        "criteria.stage_in_sentence.evaluation": N_("evaluation stage"),
+        # Phrases the reasons share.
+        "criteria.at": N_("%(title)s on %(day)s"),
+        "criteria.rung": N_("rung %(rung)s of 7 (%(word)s)"),
+        "criteria.who.named": N_("%(name)s, a citizen partner,"),
+        "criteria.who.anyone": N_("a citizen partner"),
+        "criteria.count.decision.one": N_("%(count)s decision"),
+        "criteria.count.decision.many": N_("%(count)s decisions"),
+        "criteria.count.citizen_partner.one": N_("%(count)s citizen partner"),
+        "criteria.count.citizen_partner.many": N_("%(count)s citizen partners"),
+        "criteria.count.activity.one": N_("%(count)s activity"),
+        "criteria.count.activity.many": N_("%(count)s activities"),
+        "criteria.count.request.one": N_("%(count)s request"),
+        "criteria.count.request.many": N_("%(count)s requests"),
+        "criteria.every.citizen_partner.one": N_("the citizen partner"),
+        "criteria.every.citizen_partner.two": N_("both citizen partners"),
+        "criteria.every.citizen_partner.many": N_("all %(count)s citizen partners"),
+        "criteria.not_started": N_("Nothing to check yet: the %(stages)s stage has not started."),
+        "criteria.attestation": N_("A person needs to confirm: %(what)s."),
+        "criteria.decisions.none_yet": N_("No decision has been recorded yet."),
+        # Which initiatives a criterion applies to.
+        "criteria.applies.functions": N_("This applies only to work on %(functions)s."),
+        "criteria.applies.collective": N_(
+            "This applies only when people come together to shape services, not to one person's own support."
+        ),
+        "criteria.applies.individual": N_("This applies only to one person shaping their own care and support."),
+        "criteria.applies.nhs": N_("This applies only when an NHS body is a partner in the work."),
+        # Follow-through: decisions changed by partners.
+        "criteria.changed.how": N_(
+            "%(decision)s (%(day)s) changed because of what citizen partners said. How: %(how)s."
+        ),
+        "criteria.changed.unexplained": N_(
+            "%(decision)s (%(day)s) is marked as changed by citizen partners, but does not say how."
+        ),
+        "criteria.changed.only_unchanged": N_(
+            "The only decision so far, %(decision)s (%(day)s), does not record a change made because of what "
+            "citizen partners said."
+        ),
+        "criteria.changed.none_of": N_(
+            "None of the %(total)s decisions so far records a change made because of what citizen partners said."
+        ),
+        "criteria.changed.some": N_(
+            "%(changed)s of the %(decisions)s so far changed because of what citizen partners said."
+        ),
+        "criteria.changed.some_aim": N_(
+            "%(changed)s of the %(decisions)s so far changed because of what citizen partners said. The aim is at "
+            "least %(aim)s with the change explained."
+        ),
+        "criteria.changed.only": N_("The only decision so far changed because of what citizen partners said."),
+        "criteria.changed.only_aim": N_(
+            "The only decision so far changed because of what citizen partners said. The aim is at least %(aim)s "
+            "with the change explained."
+        ),
+        # Follow-through: "you said, we did".
+        "criteria.loop.none": N_("Citizen partners have not made any recommendations yet."),
+        "criteria.loop.you_said": N_("You said %(text)s"),
+        "criteria.loop.you_said_on": N_("You said %(text)s (%(day)s)"),
+        "criteria.loop.person_said": N_("%(name)s said %(text)s"),
+        "criteria.loop.person_said_on": N_("%(name)s said %(text)s (%(day)s)"),
+        "criteria.loop.no_response": N_("%(said)s. No response is recorded yet."),
+        "criteria.loop.gaps": N_("%(said)s. %(gaps)s."),
+        "criteria.loop.gap.no_reason": N_("the answer was no, but no reason is recorded"),
+        "criteria.loop.gap.accepted": N_("it was accepted, but what was done is not recorded"),
+        "criteria.loop.gap.adapted": N_("it was adapted, but what was done is not recorded"),
+        "criteria.loop.gap.review_overdue": N_("the review due on %(day)s has passed with no review recorded"),
+        "criteria.loop.answered": N_("%(said)s. %(response)s"),
+        "criteria.loop.reviewed": N_("%(said)s. %(response)s Reviewed on %(day)s: %(outcome)s."),
+        "criteria.loop.reviewed_by": N_("%(said)s. %(response)s Reviewed on %(day)s by %(name)s: %(outcome)s."),
+        "criteria.loop.rejected": N_("We could not do this. Why: %(reason)s."),
+        "criteria.loop.accepted": N_("We did it: %(action)s."),
+        "criteria.loop.adapted": N_("We did it a different way: %(action)s."),
+        # Outputs: published and co-authored.
+        "criteria.outputs.none_yet": N_("No %(output)s has been recorded yet."),
+        "criteria.outputs.none_yet_plural": N_("No %(output)s have been recorded yet."),
+        "criteria.outputs.published": N_("The %(output)s %(title)s was published on %(day)s at %(url)s."),
+        "criteria.outputs.half_published": N_(
+            "The %(output)s %(title)s needs both a web address and a publication date to count as published."
+        ),
+        "criteria.outputs.unpublished": N_("The %(output)s %(title)s has not been published yet."),
+        "criteria.outputs.nothing_to_publish": N_("Nothing that needs publishing has been recorded yet."),
+        "criteria.outputs.none_recorded": N_("No outputs have been recorded yet."),
+        "criteria.outputs.no_partner_author": N_("%(title)s has no citizen partner listed as a co-author."),
+        "criteria.outputs.written_with": N_("%(title)s was written with %(partners)s."),
+        "criteria.outputs.written_with_vcse": N_(
+            "%(title)s was written with %(partners)s and a voluntary or community organisation."
+        ),
+        "criteria.outputs.written_with_gaps": N_("%(title)s was written with %(partners)s, but %(gaps)s."),
+        "criteria.outputs.gap.partners": N_("it needs at least %(partners)s as co-authors"),
+        "criteria.outputs.gap.vcse": N_("no voluntary or community organisation is listed as a co-author"),
+        # Evaluation with partners.
+        "criteria.evaluation.not_started": N_("The evaluation stage has not started yet."),
+        "criteria.evaluation.analysed": N_("Evaluation stage: %(who)s analysed the results with others at %(at)s."),
+        "criteria.evaluation.report_with": N_("The evaluation report %(title)s was written with %(names)s."),
+        "criteria.evaluation.attended_only": N_(
+            "Evaluation stage: citizen partners took part in %(activities)s, but none is recorded as contributing "
+            "to the analysis (answering a survey is giving views, not analysing together)."
+        ),
+        "criteria.evaluation.none": N_(
+            "Evaluation stage: no activity yet where citizen partners analysed the results together."
+        ),
+        "criteria.evaluation.output_with": N_("The %(output)s %(title)s was written with %(names)s."),
+        "criteria.evaluation.output_without": N_("The %(output)s %(title)s has no citizen partner as a co-author."),
+        "criteria.evaluation.output_missing": N_("There is no %(output)s yet."),
+        # Participation: partners in every stage.
+        "criteria.stage.helped": N_(
+            "%(stage)s: %(name)s, a citizen partner, helped make the decision %(decision)s at %(at)s."
+        ),
+        "criteria.stage.helped_rated": N_(
+            "%(stage)s: %(name)s, a citizen partner, helped make the decision %(decision)s at %(at)s and rated it "
+            "%(rung)s."
+        ),
+        "criteria.stage.gap.not_contributing": N_("is not recorded as contributing there"),
+        "criteria.stage.gap.not_rated": N_("has not rated it yet, so it cannot show it reached %(aim)s"),
+        "criteria.stage.gap.rated_lower": N_("rated it %(rung)s, below the %(aim)s asked for"),
+        "criteria.stage.there_when": N_(
+            "%(stage)s: %(who)s was there when %(decision)s was decided at %(at)s, but %(gap)s."
+        ),
+        "criteria.stage.views_only": N_(
+            "%(stage)s: citizen partners gave their views at %(activities)s, but no decision there was taken with "
+            "them. That is consultation, not co-production."
+        ),
+        "criteria.stage.attended_only": N_(
+            "%(stage)s: citizen partners attended %(activities)s, but no decision there was taken with them. That is "
+            "consultation, not co-production."
+        ),
+        "criteria.stage.no_decision_activity": N_(
+            "%(stage)s: no activity yet where a citizen partner contributed to a decision."
+        ),
+        "criteria.stage.took_part": N_("%(stage)s: %(who)s took part in %(at)s."),
+        "criteria.stage.took_part_rated": N_("%(stage)s: %(who)s took part in %(at)s and rated it %(rung)s."),
+        "criteria.stage.how.rated": N_("rated it %(rung)s"),
+        "criteria.stage.how.not_rated": N_("have not rated it yet"),
+        "criteria.stage.took_part_lower": N_(
+            "%(stage)s: citizen partners took part in %(at)s, but %(how)s; the aim is %(aim)s."
+        ),
+        "criteria.stage.no_activity": N_("%(stage)s: no activity yet where a citizen partner took part."),
+        # Participation: early involvement.
+        "criteria.early.before_any": N_("%(who)s first contributed at %(at)s, before any decision in the %(stage)s."),
+        "criteria.early.too_early": N_(
+            "No decision has been recorded in the %(stage)s yet, so it is too early to tell."
+        ),
+        "criteria.early.decided": N_("the first decision in the %(stage)s, %(decision)s (%(day)s)"),
+        "criteria.early.contributed_at": N_("%(who)s contributed at %(at)s, at %(decided)s."),
+        "criteria.early.contributed_before": N_("%(who)s contributed at %(at)s, before %(decided)s."),
+        "criteria.early.views_before": N_(
+            "Citizen partners gave their views at %(activities)s, before %(decided)s, but answering a survey or "
+            "consultation is not being involved in the decision."
+        ),
+        "criteria.early.present_one": N_(
+            "%(names)s was present for %(decided)s, but no citizen partner is recorded as contributing to it."
+        ),
+        "criteria.early.present_many": N_(
+            "%(names)s were present for %(decided)s, but no citizen partner is recorded as contributing to it."
+        ),
+        "criteria.early.later": N_(
+            "%(decided)s was made without citizen partners. %(who)s first contributed later, at %(at)s."
+        ),
+        "criteria.early.after_last": N_(
+            "%(decided)s was made without citizen partners, and %(who)s first contributed only after the last "
+            "decision in the %(stage)s, at %(at)s."
+        ),
+        "criteria.early.never": N_(
+            "%(decided)s was made without citizen partners, and no citizen partner has contributed to a meeting or "
+            "workshop since."
+        ),
+        # Participation: ladder ratings and positions.
+        "criteria.ladder.rated_one": N_("%(at)s: a citizen partner rated it %(given)s."),
+        "criteria.ladder.rated_many": N_("%(at)s: citizen partners rated it %(given)s."),
+        "criteria.ladder.below_one": N_("%(at)s: a citizen partner rated it %(given)s; the aim is %(aim)s or above."),
+        "criteria.ladder.below_many": N_("%(at)s: citizen partners rated it %(given)s; the aim is %(aim)s or above."),
+        "criteria.ladder.differ": N_(
+            "%(at)s: the two sides rated it differently. Citizen partners: %(partners)s. Staff: %(staff)s. It is "
+            "worth talking about why you see it differently."
+        ),
+        "criteria.ladder.unrated": N_("Citizen partners have not rated %(activities)s they took part in."),
+        "criteria.ladder.coerced": N_(
+            "A citizen partner rated an activity rung 1 (coercion): they felt they had no say at all."
+        ),
+        "criteria.ladder.rating": N_("%(who)s %(rung)s"),
+        "criteria.ladder.a_guest": N_("a guest"),
+        "criteria.partners.none_took_part": N_("No citizen partner has taken part in an activity yet."),
+        "criteria.positions.recorded": N_("Decision %(decision)s (%(day)s): citizen partners' positions are recorded."),
+        "criteria.positions.missing_one": N_(
+            "Decision %(decision)s (%(day)s): %(partners)s who took part has no position recorded."
+        ),
+        "criteria.positions.missing_many": N_(
+            "Decision %(decision)s (%(day)s): %(partners)s who took part have no position recorded."
+        ),
+        "criteria.positions.none": N_("Decision %(decision)s (%(day)s): no citizen partner's position is recorded."),
+        "criteria.positions.dissent": N_(
+            "Decision %(decision)s (%(day)s): a citizen partner disagreed, and this is kept on the record."
+        ),
+        # Participation: payment and recognition.
+        "criteria.reward.not_recorded": N_(
+            "Payments and other thanks are not recorded in the tracker for this initiative. Someone needs to confirm "
+            "what citizen partners were offered for their time."
+        ),
+        "criteria.reward.none": N_(
+            "A citizen partner took part in %(activities)s, but no payment, voucher, expenses, time credit, training "
+            "or 'declined' is recorded for them."
+        ),
+        "criteria.reward.unanswered_offer": N_("an offer not answered yet"),
+        "criteria.reward.recorded": N_("A citizen partner has recognition recorded (%(kinds)s)."),
+        "criteria.reward.every_activity": N_("A citizen partner has recognition recorded for every activity."),
+        "criteria.reward.missing": N_(
+            "A citizen partner has no payment or other recognition recorded for %(activities)s."
+        ),
+        # Participation: diversity, methods and regularity.
+        "criteria.diversity.no_partners": N_("There are no citizen partners on this initiative yet."),
+        "criteria.diversity.no_members": N_("No one is involved in this initiative yet."),
+        "criteria.diversity.partners_include": N_("Citizen partners include %(groups)s."),
+        "criteria.diversity.members_include": N_("The people involved include %(groups)s."),
+        "criteria.diversity.partners_missing": N_("Not yet represented among citizen partners: %(groups)s."),
+        "criteria.diversity.members_missing": N_("Not yet represented among the people involved: %(groups)s."),
+        "criteria.diversity.no_lived_experience": N_(
+            "None of the citizen partners is recorded as someone who draws on care or as an unpaid carer."
+        ),
+        "criteria.diversity.confirm": N_(
+            "A person needs to confirm that the people most likely to be left out were reached and heard."
+        ),
+        "criteria.methods.ways": N_("%(stage)s: people could take part in %(count)s ways (%(kinds)s)."),
+        "criteria.methods.one_way": N_("%(stage)s: only one way to take part so far (%(kind)s)."),
+        "criteria.methods.none": N_("%(stage)s: no activities recorded yet."),
+        "criteria.regular.none": N_("No activities have been recorded yet."),
+        "criteria.regular.gap": N_("%(days)s days passed between %(before)s and %(after)s."),
+        "criteria.regular.since": N_("It is %(days)s days since the last activity, %(at)s."),
+        "criteria.regular.only_one": N_("Only one activity was recorded, so there is no gap to measure."),
+        "criteria.regular.met": N_("No gap between activities has been longer than %(days)s days."),
+        # A sentence made of clauses: the clauses with a full stop.
+        "criteria.sentence": N_("%(text)s."),
+        # Access: communication needs and help recording.
+        "criteria.needs.not_asked": N_(
+            "%(name)s has not yet been asked what they need to take part, or the answer is not recorded."
+        ),
+        "criteria.needs.not_provided_one": N_("%(at)s: %(who)s asked for an adjustment that was not provided."),
+        "criteria.needs.not_provided_many": N_(
+            "%(at)s: %(who)s asked for %(count)s adjustments that were not provided."
+        ),
+        "criteria.needs.recorded_one": N_("%(partners)s has communication needs recorded"),
+        "criteria.needs.recorded_many": N_("%(partners)s have communication needs recorded"),
+        "criteria.needs.all_provided": N_("every adjustment asked for was provided (%(requests)s)"),
+        "criteria.assisted.confirmed": N_("%(at)s: recorded with help, and confirmed by the person."),
+        "criteria.assisted.unconfirmed": N_(
+            "%(at)s: recorded on someone's behalf, and they have not yet confirmed it is right."
+        ),
+        "criteria.assisted.none": N_("Nothing has been recorded on anyone's behalf."),
+        # Access: formats of published outputs.
+        "criteria.formats.nothing_published": N_("Nothing has been published yet."),
+        "criteria.formats.none_asked": N_(
+            "No citizen partner has asked for a particular format, such as Easy Read or large print."
+        ),
+        "criteria.formats.why_one": N_("which %(names)s needs"),
+        "criteria.formats.why_many": N_("which %(names)s need"),
+        "criteria.formats.why_criterion": N_("which this criterion expects of everything published"),
+        "criteria.formats.available": N_("%(title)s is available in %(format)s, %(why)s."),
+        "criteria.formats.missing": N_("%(title)s is not available in %(format)s, %(why)s."),
+        # Language: preferred language and the Welsh active offer.
+        "criteria.language.not_asked": N_("%(name)s has not been asked which language they prefer yet."),
+        "criteria.language.recorded_one": N_("%(partners)s has a preferred language recorded."),
+        "criteria.language.recorded_many": N_("%(partners)s have a preferred language recorded."),
+        "criteria.welsh.duties_elsewhere": N_("The Welsh language duties do not apply in %(nation)s."),
+        "criteria.welsh.standards_elsewhere": N_("The Welsh language standards do not apply in %(nation)s."),
+        "criteria.welsh.not_asked": N_("%(name)s has not been asked whether they would like to use Welsh."),
+        "criteria.welsh.way.held": N_("held in Welsh"),
+        "criteria.welsh.way.interpretation": N_("had Welsh interpretation"),
+        "criteria.welsh.way.papers": N_("gave out its papers in Welsh"),
+        "criteria.welsh.offered_one": N_("%(at)s %(ways)s, for %(names)s, who prefers Welsh."),
+        "criteria.welsh.offered_many": N_("%(at)s %(ways)s, for %(names)s, who prefer Welsh."),
+        "criteria.welsh.not_offered_one": N_(
+            "%(at)s: %(names)s prefers Welsh, but it was not held in Welsh, had no Welsh interpretation and gave "
+            "out no papers in Welsh."
+        ),
+        "criteria.welsh.not_offered_many": N_(
+            "%(at)s: %(names)s prefer Welsh, but it was not held in Welsh, had no Welsh interpretation and gave out "
+            "no papers in Welsh."
+        ),
+        "criteria.welsh.output_in_welsh": N_("%(title)s is published in Welsh."),
+        "criteria.welsh.output_not_in_welsh": N_("%(title)s is not published in Welsh yet."),
+        "criteria.welsh.nothing_yet": N_(
+            "Everyone has been asked which language they prefer. Nobody who prefers Welsh has taken part in an "
+            "activity yet, and nothing has been published."
+        ),
+        "criteria.welsh.no_one_yet": N_("There are no citizen partners or published outputs yet."),
+        "criteria.welsh.nothing_offered_one": N_(
+            "%(names)s prefers Welsh, and nothing (a meeting, interpretation, papers or a published output) has been "
+            "offered in Welsh. Asking which language people prefer is only the first step."
+        ),
+        "criteria.welsh.nothing_offered_many": N_(
+            "%(names)s prefer Welsh, and nothing (a meeting, interpretation, papers or a published output) has been "
+            "offered in Welsh. Asking which language people prefer is only the first step."
+        ),
+        # Language: effects of decisions on the Welsh language (standards 88-91).
+        "criteria.effects.nothing_yet": N_("No decisions or consultations are recorded yet."),
+        "criteria.effects.considered": N_(
+            "The decision %(decision)s on %(day)s: its effects on the Welsh language were considered: %(note)s"
+        ),
+        "criteria.effects.not_relevant_because": N_(
+            "The decision %(decision)s on %(day)s: recorded as not affecting the Welsh language: %(note)s"
+        ),
+        "criteria.effects.not_relevant": N_(
+            "The decision %(decision)s on %(day)s: recorded as not affecting the Welsh language."
+        ),
+        "criteria.effects.not_considered": N_(
+            "The decision %(decision)s on %(day)s: its effects on the Welsh language were not considered."
+        ),
+        "criteria.effects.unanswered": N_(
+            "The decision %(decision)s on %(day)s: nobody has recorded whether its effects on the Welsh language "
+            "were considered."
+        ),
+        "criteria.effects.asked": N_("%(at)s: asked people how the proposals would affect the Welsh language."),
+        "criteria.effects.not_asked": N_(
+            "%(at)s: did not ask people how the proposals would affect the Welsh language."
+        ),
+        "criteria.effects.asked_unknown": N_(
+            "%(at)s: nobody has recorded whether it asked people how the proposals would affect the Welsh language."
+        ),
         # Governance: dual sign-off and co-leads.
         "criteria.signoff.signed": N_("%(stage)s was signed off by a commissioner and a citizen partner."),
         "criteria.signoff.waiting": N_("%(stage)s is waiting for sign-off from %(sides)s."),
@@ -58,9 +395,25 @@ def identity(text: str) -> str:
     return text
 
 
+# Every %(name)s a message's English text needs: a message is refused unless it fills exactly these, so a
+# finished sentence never shows a placeholder or drops a name.
+_PARAMS: Mapping[str, frozenset[str]] = MappingProxyType(
+    {key: frozenset(re.findall(r"%\((\w+)\)", text)) for key, text in CATALOGUE.items()}
+)
+
+
+def _render(value: object, translate: Translator) -> object:
+    render = getattr(value, "render", None)
+    return render(translate) if render is not None else value
+
+
 @dataclass(frozen=True, slots=True)
 class Message:
-    """A message id and its parameters (kept as sorted pairs, so a message is hashable and comparable)."""
+    """A message id and its parameters (kept as sorted pairs, so a message is hashable and comparable).
+
+    A parameter is data (a name, a title, quoted text, a number) or something that renders in the reader's
+    language itself: another ``Message``, a ``Phrase``, a ``Day`` or an ``AndList``.
+    """
 
     id: str
     params: tuple[tuple[str, object], ...] = ()
@@ -68,6 +421,9 @@ class Message:
     def __post_init__(self) -> None:
         if self.id not in CATALOGUE:
             raise KeyError(f"unknown message id {self.id!r}")
+        given = {key for key, _ in self.params}
+        if given != _PARAMS[self.id]:
+            raise KeyError(f"message {self.id!r} needs {sorted(_PARAMS[self.id])}, was given {sorted(given)}")
 
     @classmethod
     def of(cls, message_id: str, **params: object) -> Message:
@@ -77,8 +433,87 @@ class Message:
         text = translate(CATALOGUE[self.id])
         if not self.params:
             return text
-        # Parameters that are messages themselves are rendered with the same translator.
-        return text % {k: v.render(translate) if isinstance(v, Message) else v for k, v in self.params}
+        # Parameters that render themselves (messages, phrases, dates, lists) use the same translator.
+        return text % {key: _render(value, translate) for key, value in self.params}
+
+    def __str__(self) -> str:
+        return self.render()
+
+
+@dataclass(frozen=True, slots=True)
+class Phrase:
+    """A word or phrase from a table of words for codes (marked with ``N_`` where the table is written).
+
+    ``lower``: a label written to stand alone ("Time credits"), used within a sentence.
+    """
+
+    text: str
+    lower: bool = False
+
+    def render(self, translate: Translator = identity) -> str:
+        text = translate(self.text)
+        return text.lower() if self.lower else text
+
+    def __str__(self) -> str:
+        return self.render()
+
+
+@dataclass(frozen=True, slots=True)
+class Day:
+    """A date as people write it ("3 March 2025"), with the month in the reader's language."""
+
+    value: date
+
+    def render(self, translate: Translator = identity) -> str:
+        return f"{self.value.day} {translate(MONTHS[self.value.month - 1])} {self.value.year}"
+
+    def __str__(self) -> str:
+        return self.render()
+
+
+@dataclass(frozen=True, slots=True)
+class Cap:
+    """A parameter that starts a sentence: its first letter in upper case."""
+
+    value: object
+
+    def render(self, translate: Translator = identity) -> str:
+        text = str(_render(self.value, translate))
+        return text[:1].upper() + text[1:]
+
+    def __str__(self) -> str:
+        return self.render()
+
+
+@dataclass(frozen=True, slots=True)
+class Listing:
+    """Clauses joined by a separator that is punctuation, the same in every language ("; ")."""
+
+    items: tuple[object, ...]
+    separator: str = "; "
+
+    def render(self, translate: Translator = identity) -> str:
+        return self.separator.join(str(_render(item, translate)) for item in self.items)
+
+    def __str__(self) -> str:
+        return self.render()
+
+
+@dataclass(frozen=True, slots=True)
+class AndList:
+    """Items joined as a list in a sentence: "A", "A and B", "A, B and C"."""
+
+    items: tuple[object, ...]
+
+    @classmethod
+    def of(cls, items: object) -> AndList:
+        return cls(tuple(items))  # type: ignore[call-overload]
+
+    def render(self, translate: Translator = identity) -> str:
+        parts = [str(_render(item, translate)) for item in self.items]
+        if len(parts) <= 1:
+            return "".join(parts)
+        return translate(CATALOGUE["list.and"]) % {"items": ", ".join(parts[:-1]), "last": parts[-1]}
 
     def __str__(self) -> str:
         return self.render()

@@ -113,6 +113,8 @@ def test_rule_word_tables_cover_their_code_lists():
     assert set(rules.FUNCTION_WORDS) == set(codes.StatutoryFunction)
     assert set(rules.NEED_WORDS) == set(codes.CommunicationNeed)
     assert set(rules.RUNG_WORDS) == set(codes.LADDER_RUNGS)
+    assert set(rules.ACTIVITY_KIND_WORDS) == set(codes.ActivityKind)
+    assert set(rules.STAGE_WORDS) == set(codes.StageKind)
     assert set(rules.NEED_FORMATS) <= set(codes.CommunicationNeed)
     for kind, table in ((codes.PartnerKind, rules.PARTNER_KIND_WORDS), (codes.OutputKind, rules.OUTPUT_WORDS)):
         assert all(isinstance(key, kind) for key in table), f"{kind.__name__} words keyed by plain strings"

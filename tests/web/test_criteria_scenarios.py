@@ -418,3 +418,81 @@ def test_partners_analysing_results_together_counts_without_a_report(org, commis
         f"the results” on {ago(5).day} {ago(5):%B %Y}."
     )
     assert "evaluation report" not in texts(finding)
+
+
+# --- outputs ---------------------------------------------------------------------------------------
+
+
+def _output(officer, title, *, co_authors=(), url="", on=None, formats=(), output=None):
+    record = outputs.save_output(
+        officer.lead,
+        officer.fresh(),
+        output,
+        expected_version=output.version if output is not None else None,
+        kind="plan",
+        title=title,
+        document_version="1",
+        co_author_ids=[p.id for p in co_authors],
+        published_url=url,
+        published_on=on,
+        formats=list(formats),
+        evidence_id=None,
+    )
+    db.session.expire_all()
+    return record
+
+
+def test_a_plan_counts_as_published_once_it_has_an_address_and_a_date(org, commissioner, amira):
+    officer = Officer(org, commissioner, [amira])
+    assert officer.check("output_published", kind="plan").status is Status.NOT_MET
+    assert texts(officer.check("output_published", kind="plan")) == "No plan has been recorded yet."
+    plan = _output(officer, "Day opportunities plan", co_authors=[commissioner, amira])
+    finding = officer.check("output_published", kind="plan")
+    assert finding.status is Status.NOT_MET
+    assert texts(finding) == "The plan “Day opportunities plan” has not been published yet."
+    assert [r.label for r in finding.evidence_refs] == ["Day opportunities plan"]
+    _output(officer, "Day opportunities plan", url="https://northshire.example/plan", on=ago(3), output=plan)
+    finding = officer.check("output_published", kind="plan")
+    assert finding.status is Status.MET
+    assert texts(finding) == (
+        f"The plan “Day opportunities plan” was published on {ago(3).day} {ago(3):%B %Y} at "
+        "https://northshire.example/plan."
+    )
+
+
+def test_an_output_written_without_a_citizen_partner_is_not_co_authored(org, commissioner, amira):
+    officer = Officer(org, commissioner, [amira])
+    plan = _output(officer, "Day opportunities plan", co_authors=[commissioner])
+    finding = officer.check("co_authored_output")
+    assert finding.status is Status.NOT_MET
+    assert texts(finding) == "“Day opportunities plan” has no citizen partner listed as a co-author."
+    _output(officer, "Day opportunities plan", co_authors=[commissioner, amira], output=plan)
+    finding = officer.check("co_authored_output")
+    assert finding.status is Status.MET
+    assert texts(finding) == "“Day opportunities plan” was written with 1 citizen partner."
+    assert "Amira Partner" in [r.label for r in finding.evidence_refs]
+
+
+# --- governance ------------------------------------------------------------------------------------
+
+
+def test_co_leads_and_sign_off_name_the_side_still_missing(org, commissioner, amira):
+    officer = Officer(org, commissioner, [amira])
+    finding = officer.check("co_leads_in_place")
+    assert finding.status is Status.MET
+    assert texts(finding) == "A citizen partner is a co-lead.\nA commissioner is a co-lead."
+    assert "Amira Partner" in [r.label for r in finding.evidence_refs]
+
+    design = officer.activity("Design day", ago(20), [commissioner, amira], contributed=[commissioner, amira])
+    officer.decide(design, "Open at weekends", {commissioner: "agreed", amira: "agreed"})
+    initiatives.refresh_stage(officer.stage("design"))
+    db.session.commit()
+    initiatives.sign_off(commissioner, officer.stage("design"), "approve", "")
+    finding = officer.check("dual_signoff")
+    assert finding.status is Status.PARTLY_MET
+    assert texts(finding) == "Design stage is waiting for sign-off from a citizen partner."
+    initiatives.sign_off(amira, officer.stage("design"), "approve", "")
+    finding = officer.check("dual_signoff")
+    assert finding.status is Status.MET
+    assert texts(finding) == "Design stage was signed off by a commissioner and a citizen partner."
+    assert {"Amira Partner", commissioner.display_name} <= {r.label for r in finding.evidence_refs}

@@ -58,6 +58,7 @@ from .participation import (
     regular_activity,
 )
 from .words import (
+    ACTIVITY_KIND_WORDS,
     FORMAT_WORDS,
     FUNCTION_WORDS,
     NEED_FORMATS,
@@ -65,9 +66,11 @@ from .words import (
     OUTPUT_WORDS,
     PARTNER_KIND_WORDS,
     RUNG_WORDS,
+    STAGE_WORDS,
 )
 
 __all__ = [
+    "ACTIVITY_KIND_WORDS",
     "FORMAT_WORDS",
     "FUNCTION_WORDS",
     "NEED_FORMATS",
@@ -76,6 +79,7 @@ __all__ = [
     "PARTNER_KIND_WORDS",
     "RULES",
     "RUNG_WORDS",
+    "STAGE_WORDS",
     "VIEWS_ONLY_KINDS",
     "AppliesTo",
     "CheckLike",

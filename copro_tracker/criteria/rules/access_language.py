@@ -5,6 +5,7 @@ the Welsh active offer and Welsh-language effects (X-LANG).
 from __future__ import annotations
 
 from ...codes import NATION_LABELS, ActivityKind, Language, Nation, OutputFormat, OutputKind, WelshEffects
+from ...domain.messages import Message, Phrase
 from ..snapshot import InitiativeFacts
 from .core import (
     Finding,
@@ -18,7 +19,7 @@ from .core import (
     _Tally,
     rule,
 )
-from .words import FORMAT_WORDS, NEED_FORMATS, _at, _cap, _day, _every, _join, _plural, _quote
+from .words import FORMAT_WORDS, NEED_FORMATS, _at, _day, _every, _join, _plural, _quote
 
 # ---------------------------------------------------------------------------------------------------
 # X-ACCESS
@@ -42,8 +43,7 @@ def communication_needs_met(facts: InitiativeFacts, *, standing_needs: bool = Fa
         else:
             tally.add(
                 "none",
-                f"{facts.name_of(member.user_id)} has not yet been asked what they need to take part, or the "
-                "answer is not recorded.",
+                Message.of("criteria.needs.not_asked", name=facts.name_of(member.user_id)),
                 [_member_ref(facts, member.user_id)],
             )
     asked = 0
@@ -64,28 +64,25 @@ def communication_needs_met(facts: InitiativeFacts, *, standing_needs: bool = Fa
             if row.user_id is not None:
                 refs.append(_member_ref(facts, row.user_id))
             outcome = "none" if len(missing) == len(wanted) else "partial"
-            who = facts.name_of(row.user_id) if row.user_id is not None else "a citizen partner"
-            tally.add(
-                outcome,
-                # Need to know: everyone who sees the criteria reads this, so it says that an adjustment was
-                # missed, not which (which would tell them about the person's health); staff and co-leads see
-                # which on the activity's adjustments page.
-                f"{_cap(_at(activity))}: {who} asked for "
-                + ("an adjustment that was" if len(missing) == 1 else f"{len(missing)} adjustments that were")
-                + " not provided.",
-                refs,
-            )
+            who = facts.name_of(row.user_id) if row.user_id is not None else Message.of("criteria.who.anyone")
+            # Need to know: everyone who sees the criteria reads this, so it says that an adjustment was
+            # missed, not which (which would tell them about the person's health); staff and co-leads see
+            # which on the activity's adjustments page.
+            if len(missing) == 1:
+                text = Message.of("criteria.needs.not_provided_one", at=_at(activity), who=who)
+            else:
+                text = Message.of("criteria.needs.not_provided_many", at=_at(activity), who=who, count=len(missing))
+            tally.add(outcome, text, refs)
     if not partners and asked == 0:
-        return _not_applicable("There are no citizen partners on this initiative yet.")
+        return _not_applicable(Message.of("criteria.diversity.no_partners"))
     if tally.status is Status.MET:
-        parts = []
+        parts: list[Message] = []
         if partners:
-            parts.append(
-                f"{_every(len(partners))} {'has' if len(partners) == 1 else 'have'} communication needs recorded"
-            )
+            key = "criteria.needs.recorded_one" if len(partners) == 1 else "criteria.needs.recorded_many"
+            parts.append(Message.of(key, partners=_every(len(partners))))
         if asked:
-            parts.append(f"every adjustment asked for was provided ({_plural(asked, 'request')})")
-        tally.note(_cap(" and ".join(parts)) + ".")
+            parts.append(Message.of("criteria.needs.all_provided", requests=_plural(asked, "request")))
+        tally.note(Message.of("criteria.sentence", text=_join(parts)))
     return tally.finding()
 
 
@@ -99,15 +96,11 @@ def assisted_contributions_confirmed(facts: InitiativeFacts) -> Finding:
         refs = [_activity_ref(activity), _member_ref(facts, activity.on_behalf_of)]
         at = _at(activity)
         if activity.on_behalf_confirmed:
-            tally.add("ok", f"{_cap(at)}: recorded with help, and confirmed by the person.", refs)
+            tally.add("ok", Message.of("criteria.assisted.confirmed", at=at), refs)
         else:
-            tally.add(
-                "none",
-                f"{_cap(at)}: recorded on someone's behalf, and they have not yet confirmed it is right.",
-                refs,
-            )
+            tally.add("none", Message.of("criteria.assisted.unconfirmed", at=at), refs)
     if not tally.reasons:
-        return _not_applicable("Nothing has been recorded on anyone's behalf.")
+        return _not_applicable(Message.of("criteria.assisted.none"))
     return tally.finding()
 
 
@@ -150,24 +143,25 @@ def accessible_formats(
         if o.published_by(facts.as_of) and (o.kind in kinds if kinds else o.kind is not OutputKind.ACCESSIBLE_VERSION)
     ]
     if not in_scope:
-        return _not_applicable("Nothing has been published yet.")
+        return _not_applicable(Message.of("criteria.formats.nothing_published"))
     if not required:
-        return _not_applicable(
-            "No citizen partner has asked for a particular format, such as Easy Read or large print."
-        )
+        return _not_applicable(Message.of("criteria.formats.none_asked"))
     tally = _Tally()
     for output in in_scope:
         for each, people in required.items():
-            why = (
-                f"which {_join(facts.name_of(uid) for uid in people)} {'needs' if len(people) == 1 else 'need'}"
-                if people
-                else "which this criterion expects of everything published"
-            )
-            refs = [_output_ref(output), *(_member_ref(facts, uid) for uid in people)]
-            if each in output.formats:
-                tally.add("ok", f"{_quote(output.title)} is available in {FORMAT_WORDS[each]}, {why}.", refs)
+            if people:
+                names = _join(facts.name_of(uid) for uid in people)
+                why = Message.of(
+                    "criteria.formats.why_one" if len(people) == 1 else "criteria.formats.why_many", names=names
+                )
             else:
-                tally.add("none", f"{_quote(output.title)} is not available in {FORMAT_WORDS[each]}, {why}.", refs)
+                why = Message.of("criteria.formats.why_criterion")
+            refs = [_output_ref(output), *(_member_ref(facts, uid) for uid in people)]
+            available = {"title": _quote(output.title), "format": Phrase(FORMAT_WORDS[each]), "why": why}
+            if each in output.formats:
+                tally.add("ok", Message.of("criteria.formats.available", **available), refs)
+            else:
+                tally.add("none", Message.of("criteria.formats.missing", **available), refs)
     return tally.finding()
 
 
@@ -180,7 +174,7 @@ def language_preference_recorded(facts: InitiativeFacts) -> Finding:
     """Every citizen partner has been asked which language they prefer, and the answer is recorded."""
     partners = _partners_on_record(facts)
     if not partners:
-        return _not_applicable("There are no citizen partners on this initiative yet.")
+        return _not_applicable(Message.of("criteria.diversity.no_partners"))
     tally = _Tally()
     for member in partners:
         if member.preferred_language:
@@ -188,12 +182,12 @@ def language_preference_recorded(facts: InitiativeFacts) -> Finding:
         else:
             tally.add(
                 "none",
-                f"{facts.name_of(member.user_id)} has not been asked which language they prefer yet.",
+                Message.of("criteria.language.not_asked", name=facts.name_of(member.user_id)),
                 [_member_ref(facts, member.user_id)],
             )
     if tally.status is Status.MET:
-        verb = "has" if len(partners) == 1 else "have"
-        tally.note(f"{_cap(_every(len(partners)))} {verb} a preferred language recorded.")
+        key = "criteria.language.recorded_one" if len(partners) == 1 else "criteria.language.recorded_many"
+        tally.note(Message.of(key, partners=_every(len(partners))))
     return tally.finding()
 
 
@@ -221,7 +215,7 @@ def welsh_language_offer(
     """
     nation = facts.initiative.nation
     if nation not in nations:
-        return _not_applicable(f"The Welsh language duties do not apply in {NATION_LABELS[nation]}.")
+        return _not_applicable(Message.of("criteria.welsh.duties_elsewhere", nation=Phrase(NATION_LABELS[nation])))
     tally = _Tally()
     partners = _partners_on_record(facts)
     welsh_speakers = [m.user_id for m in partners if m.preferred_language == Language.WELSH]
@@ -229,7 +223,7 @@ def welsh_language_offer(
         if not member.preferred_language:
             tally.add(
                 "none",
-                f"{facts.name_of(member.user_id)} has not been asked whether they would like to use Welsh.",
+                Message.of("criteria.welsh.not_asked", name=facts.name_of(member.user_id)),
                 [_member_ref(facts, member.user_id)],
             )
     offered = 0
@@ -238,49 +232,45 @@ def welsh_language_offer(
         if not present:
             continue
         names = _join(facts.name_of(uid) for uid in present)
-        prefer = "prefers" if len(present) == 1 else "prefer"
+        one = "one" if len(present) == 1 else "many"
         refs = [_activity_ref(activity), *(_member_ref(facts, uid) for uid in present)]
         ways = [
             way
             for way, done in (
-                ("held in Welsh", "cy" in activity.languages),
-                ("had Welsh interpretation", "cy" in activity.interpretation),
-                ("gave out its papers in Welsh", OutputFormat.WELSH in activity.material_formats),
+                (Message.of("criteria.welsh.way.held"), "cy" in activity.languages),
+                (Message.of("criteria.welsh.way.interpretation"), "cy" in activity.interpretation),
+                (Message.of("criteria.welsh.way.papers"), OutputFormat.WELSH in activity.material_formats),
             )
             if done
         ]
         if ways:
             offered += 1
-            tally.add("ok", f"{_cap(_at(activity))} {_join(ways)}, for {names}, who {prefer} Welsh.", refs)
+            text = Message.of(f"criteria.welsh.offered_{one}", at=_at(activity), ways=_join(ways), names=names)
+            tally.add("ok", text, refs)
         else:
-            tally.add(
-                "none",
-                f"{_cap(_at(activity))}: {names} {prefer} Welsh, but it was not held in Welsh, had no Welsh "
-                "interpretation and gave out no papers in Welsh.",
-                refs,
-            )
+            tally.add("none", Message.of(f"criteria.welsh.not_offered_{one}", at=_at(activity), names=names), refs)
     if outputs_in_welsh:
         for output in facts.outputs:
             if not output.published_by(facts.as_of) or output.kind is OutputKind.ACCESSIBLE_VERSION:
                 continue
             if OutputFormat.WELSH in output.formats:
                 offered += 1
-                tally.add("ok", f"{_quote(output.title)} is published in Welsh.", [_output_ref(output)])
+                text = Message.of("criteria.welsh.output_in_welsh", title=_quote(output.title))
+                tally.add("ok", text, [_output_ref(output)])
             else:
-                tally.add("none", f"{_quote(output.title)} is not published in Welsh yet.", [_output_ref(output)])
+                text = Message.of("criteria.welsh.output_not_in_welsh", title=_quote(output.title))
+                tally.add("none", text, [_output_ref(output)])
     if tally.ok + tally.partial + tally.none == 0:
         if partners:
-            return _not_applicable(
-                "Everyone has been asked which language they prefer. Nobody who prefers Welsh has taken part in an "
-                "activity yet, and nothing has been published."
-            )
-        return _not_applicable("There are no citizen partners or published outputs yet.")
+            return _not_applicable(Message.of("criteria.welsh.nothing_yet"))
+        return _not_applicable(Message.of("criteria.welsh.no_one_yet"))
     if welsh_speakers and offered == 0 and tally.none:
         names = _join(facts.name_of(uid) for uid in welsh_speakers)
+        key = (
+            "criteria.welsh.nothing_offered_one" if len(welsh_speakers) == 1 else "criteria.welsh.nothing_offered_many"
+        )
         tally.note(
-            f"{names} {'prefers' if len(welsh_speakers) == 1 else 'prefer'} Welsh, and nothing (a meeting, "
-            "interpretation, papers or a published output) has been offered in Welsh. Asking which language "
-            "people prefer is only the first step.",
+            Message.of(key, names=names),
             [_member_ref(facts, uid) for uid in welsh_speakers],
         )
         return tally.finding(Status.NOT_MET)
@@ -307,43 +297,37 @@ def welsh_language_effects_considered(
     """
     nation = facts.initiative.nation
     if nation not in nations:
-        return _not_applicable(f"The Welsh language standards do not apply in {NATION_LABELS[nation]}.")
+        return _not_applicable(Message.of("criteria.welsh.standards_elsewhere", nation=Phrase(NATION_LABELS[nation])))
     consulting = [
         a
         for a in sorted(facts.activities, key=lambda a: (a.on, a.id))
         if a.asked_about_welsh_effects is not None or a.kind in consulting_kinds
     ]
     if not facts.decisions and not consulting:
-        return _not_applicable("No decisions or consultations are recorded yet.")
+        return _not_applicable(Message.of("criteria.effects.nothing_yet"))
     tally = _Tally()
     for decision in sorted(facts.decisions, key=lambda d: (d.on, d.id)):
         activity = facts.activity(decision.activity_id)
         refs = [_decision_ref(decision), *([_activity_ref(activity)] if activity else [])]
-        label = f"The decision {_quote(decision.text, 60)} on {_day(decision.on)}"
+        label = {"decision": _quote(decision.text, 60), "day": _day(decision.on)}
         note = decision.welsh_effects_note.strip()
         if decision.welsh_effects is WelshEffects.CONSIDERED:
-            tally.add("ok", f"{label}: its effects on the Welsh language were considered: {note}", refs)
+            tally.add("ok", Message.of("criteria.effects.considered", **label, note=note), refs)
         elif decision.welsh_effects is WelshEffects.NOT_RELEVANT:
-            why = f": {note}" if note else "."
-            tally.add("ok", f"{label}: recorded as not affecting the Welsh language{why}", refs)
+            if note:
+                tally.add("ok", Message.of("criteria.effects.not_relevant_because", **label, note=note), refs)
+            else:
+                tally.add("ok", Message.of("criteria.effects.not_relevant", **label), refs)
         elif decision.welsh_effects is WelshEffects.NOT_CONSIDERED:
-            tally.add("none", f"{label}: its effects on the Welsh language were not considered.", refs)
+            tally.add("none", Message.of("criteria.effects.not_considered", **label), refs)
         else:
-            tally.add(
-                "none",
-                f"{label}: nobody has recorded whether its effects on the Welsh language were considered.",
-                refs,
-            )
+            tally.add("none", Message.of("criteria.effects.unanswered", **label), refs)
     for activity in consulting:
-        at, refs = _cap(_at(activity)), [_activity_ref(activity)]
+        at, refs = _at(activity), [_activity_ref(activity)]
         if activity.asked_about_welsh_effects:
-            tally.add("ok", f"{at}: asked people how the proposals would affect the Welsh language.", refs)
+            tally.add("ok", Message.of("criteria.effects.asked", at=at), refs)
         elif activity.asked_about_welsh_effects is False:
-            tally.add("none", f"{at}: did not ask people how the proposals would affect the Welsh language.", refs)
+            tally.add("none", Message.of("criteria.effects.not_asked", at=at), refs)
         else:
-            tally.add(
-                "none",
-                f"{at}: nobody has recorded whether it asked people how the proposals would affect the Welsh language.",
-                refs,
-            )
+            tally.add("none", Message.of("criteria.effects.asked_unknown", at=at), refs)
     return tally.finding()

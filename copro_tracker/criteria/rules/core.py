@@ -9,9 +9,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from ...codes import LADDER_RUNGS, STAGE_ORDER, ActivityKind, FindingStatus, StageKind
-from ...domain.messages import Message, Translator, identity
+from ...domain.messages import Message, Phrase, Translator, identity
 from ..snapshot import Activity, Attendance, Decision, InitiativeFacts, Member, Output, Recommendation, Stage
-from .words import _day, _join, _quote, _stage_name
+from .words import STAGE_WORDS, _day_text, _join, _quote, _stage_label
 
 # Rules and their callers say ``Status``: it is the code list ``codes.FindingStatus``, not a copy of it.
 Status = FindingStatus
@@ -28,20 +28,30 @@ class EvidenceRef:
 
 @dataclass(frozen=True, slots=True)
 class Reason:
+    """One sentence of a finding: ``message`` is the sentence as a message id with parameters
+    (domain.messages), ``text`` its English rendering, and ``render`` gives it in another language.
+
+    Rules make reasons only with ``Reason.of(message)``, so they never return finished English; a reason
+    is built from ``text`` alone only when read back from storage written before messages existed.
+    """
+
     text: str
     refs: tuple[EvidenceRef, ...] = ()
-    # The sentence as a message id with parameters (domain.messages), where the rule has moved to them:
-    # ``text`` is then its English rendering, and ``render`` gives it in another language.
     message: Message | None = field(default=None, compare=False)
 
     @classmethod
-    def of(cls, what: str | Message, refs: Sequence[EvidenceRef] = ()) -> Reason:
-        if isinstance(what, Message):
-            return cls(what.render(), tuple(refs), what)
-        return cls(what, tuple(refs))
+    def of(cls, message: Message, refs: Sequence[EvidenceRef] = ()) -> Reason:
+        if not isinstance(message, Message):
+            raise TypeError(f"a reason is a Message, not {type(message).__name__}: {message!r}")
+        return cls(_sentence(message.render()), tuple(refs), message)
 
     def render(self, translate: Translator = identity) -> str:
-        return self.message.render(translate) if self.message is not None else self.text
+        return _sentence(self.message.render(translate)) if self.message is not None else self.text
+
+
+def _sentence(text: str) -> str:
+    """A reason is a sentence: its first letter is upper case, whatever parameter it starts with."""
+    return text[:1].upper() + text[1:]
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,11 +90,11 @@ def rule(name: str) -> Callable[[RuleFunction], RuleFunction]:
 
 
 def _stage_ref(kind: StageKind) -> EvidenceRef:
-    return EvidenceRef("stage", kind.value, _stage_name(kind))
+    return EvidenceRef("stage", kind.value, _stage_label(kind))
 
 
 def _activity_ref(activity: Activity) -> EvidenceRef:
-    return EvidenceRef("activity", activity.id, f"{activity.title} ({_day(activity.on)})")
+    return EvidenceRef("activity", activity.id, f"{activity.title} ({_day_text(activity.on)})")
 
 
 def _decision_ref(decision: Decision) -> EvidenceRef:
@@ -110,7 +120,7 @@ class _Tally:
         self.ok = self.partial = self.none = 0
         self.reasons: list[Reason] = []
 
-    def add(self, outcome: str, text: str | Message, refs: Sequence[EvidenceRef] = ()) -> None:
+    def add(self, outcome: str, text: Message, refs: Sequence[EvidenceRef] = ()) -> None:
         setattr(self, outcome, getattr(self, outcome) + 1)
         self.reasons.append(Reason.of(text, refs))
 
@@ -118,7 +128,7 @@ class _Tally:
         """An item graded without a reason of its own (a summary reason speaks for all of them)."""
         setattr(self, outcome, getattr(self, outcome) + 1)
 
-    def note(self, text: str | Message, refs: Sequence[EvidenceRef] = ()) -> None:
+    def note(self, text: Message, refs: Sequence[EvidenceRef] = ()) -> None:
         """A reason that informs without counting towards the grade (dissent, rating gaps...)."""
         self.reasons.append(Reason.of(text, refs))
 
@@ -136,7 +146,7 @@ class _Tally:
         return Finding(status or self.status, tuple(self.reasons))
 
 
-def _not_applicable(text: str | Message, refs: Sequence[EvidenceRef] = ()) -> Finding:
+def _not_applicable(text: Message, refs: Sequence[EvidenceRef] = ()) -> Finding:
     return Finding(Status.NOT_APPLICABLE, (Reason.of(text, refs),))
 
 
@@ -156,8 +166,8 @@ def _stages_in_scope(facts: InitiativeFacts, stages: tuple[StageKind, ...]) -> t
 
 
 def _not_started(stages: tuple[StageKind, ...]) -> Finding:
-    names = _join(s.value for s in stages or STAGE_ORDER)
-    return _not_applicable(f"Nothing to check yet: the {names} stage has not started.")
+    names = _join(Phrase(STAGE_WORDS[s]) for s in stages or STAGE_ORDER)
+    return _not_applicable(Message.of("criteria.not_started", stages=names))
 
 
 def _partners_on_record(facts: InitiativeFacts) -> tuple[Member, ...]:
@@ -175,10 +185,12 @@ def _tenures(facts: InitiativeFacts, member: Member) -> tuple[Member, ...]:
 VIEWS_ONLY_KINDS = frozenset({ActivityKind.SURVEY})
 
 
-def _who(facts: InitiativeFacts, row: Attendance) -> str:
+def _who(facts: InitiativeFacts, row: Attendance) -> Message:
     if row.user_id is not None:
-        return f"{facts.name_of(row.user_id)}, a citizen partner,"
-    return f"{row.guest_name}, a citizen partner," if row.guest_name else "a citizen partner"
+        return Message.of("criteria.who.named", name=facts.name_of(row.user_id))
+    if row.guest_name:
+        return Message.of("criteria.who.named", name=row.guest_name)
+    return Message.of("criteria.who.anyone")
 
 
 def _person_refs(facts: InitiativeFacts, row: Attendance, *refs: EvidenceRef) -> tuple[EvidenceRef, ...]:
@@ -194,4 +206,6 @@ def attestation_only(facts: InitiativeFacts, *, what: str) -> Finding:
     """
     if not what.strip():
         raise ValueError("what must say what a person needs to confirm")
-    return Finding(Status.NEEDS_ATTESTATION, (Reason(f"A person needs to confirm: {what.strip().rstrip('.')}."),))
+    return Finding(
+        Status.NEEDS_ATTESTATION, (Reason.of(Message.of("criteria.attestation", what=what.strip().rstrip("."))),)
+    )

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from ...codes import StatutoryFunction, worst_status
+from ...domain.messages import Message, Phrase
 from ..snapshot import InitiativeFacts, InitiativeInfo
 from .core import RULES, Finding, Status, _not_applicable
 from .words import FUNCTION_WORDS, _join
@@ -39,15 +40,14 @@ class AppliesTo:
     collective: bool | None = None
     nhs_partnered: bool | None = None
 
-    def why_not(self, initiative: InitiativeInfo) -> str | None:
+    def why_not(self, initiative: InitiativeInfo) -> Message | None:
         if self.functions and not set(self.functions) & set(initiative.statutory_functions):
-            return f"This applies only to work on {_join(FUNCTION_WORDS[f] for f in self.functions)}."
+            functions = _join(Phrase(FUNCTION_WORDS[f]) for f in self.functions)
+            return Message.of("criteria.applies.functions", functions=functions)
         if self.collective is not None and initiative.collective != self.collective:
-            if self.collective:
-                return "This applies only when people come together to shape services, not to one person's own support."
-            return "This applies only to one person shaping their own care and support."
+            return Message.of("criteria.applies.collective" if self.collective else "criteria.applies.individual")
         if self.nhs_partnered is not None and initiative.nhs_partnered != self.nhs_partnered:
-            return "This applies only when an NHS body is a partner in the work."
+            return Message.of("criteria.applies.nhs")
         return None
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ...codes import OutputKind, StageKind
+from ...domain.messages import Message, Phrase
 from ..snapshot import InitiativeFacts
 from .core import (
     VIEWS_ONLY_KINDS,
@@ -46,7 +47,7 @@ def evaluation_with_partners(
     """
     stage = facts.stage(StageKind.EVALUATION)
     if stage is None or not stage.started:
-        return _not_applicable("The evaluation stage has not started yet.")
+        return _not_applicable(Message.of("criteria.evaluation.not_started"))
     tally = _Tally()
     reports = facts.outputs_of(OutputKind.EVALUATION_REPORT)
     co_written = [o for o in reports if any(uid in facts.citizen_partner_ids for uid in o.co_author_ids)]
@@ -62,7 +63,7 @@ def evaluation_with_partners(
         activity, row = analysed[0]
         tally.add(
             "ok",
-            f"Evaluation stage: {_who(facts, row)} analysed the results with others at {_at(activity)}.",
+            Message.of("criteria.evaluation.analysed", who=_who(facts, row), at=_at(activity)),
             [_stage_ref(StageKind.EVALUATION), *_person_refs(facts, row, _activity_ref(activity))],
         )
     elif co_written:
@@ -70,21 +71,23 @@ def evaluation_with_partners(
         partners = [uid for uid in report.co_author_ids if uid in facts.citizen_partner_ids]
         tally.add(
             "ok",
-            f"The evaluation report {_quote(report.title)} was written with "
-            f"{_join(facts.name_of(u) for u in partners)}.",
+            Message.of(
+                "criteria.evaluation.report_with",
+                title=_quote(report.title),
+                names=_join(facts.name_of(u) for u in partners),
+            ),
             [_output_ref(report), *(_member_ref(facts, uid) for uid in partners)],
         )
     elif attended:
         tally.add(
             "partial",
-            f"Evaluation stage: citizen partners took part in {_join(_at(a) for a in attended)}, but none is "
-            "recorded as contributing to the analysis (answering a survey is giving views, not analysing together).",
+            Message.of("criteria.evaluation.attended_only", activities=_join(_at(a) for a in attended)),
             [_stage_ref(StageKind.EVALUATION), *(_activity_ref(a) for a in attended)],
         )
     else:
         tally.add(
             "none",
-            "Evaluation stage: no activity yet where citizen partners analysed the results together.",
+            Message.of("criteria.evaluation.none"),
             [_stage_ref(StageKind.EVALUATION)],
         )
     wanted = [
@@ -96,21 +99,25 @@ def evaluation_with_partners(
             continue
         outputs = facts.outputs_of(kind)
         with_partner = [o for o in outputs if any(uid in facts.citizen_partner_ids for uid in o.co_author_ids)]
-        words = OUTPUT_WORDS[kind]
+        words = Phrase(OUTPUT_WORDS[kind])
         if with_partner:
             partners = [uid for uid in with_partner[0].co_author_ids if uid in facts.citizen_partner_ids]
             tally.add(
                 "ok",
-                f"The {words} {_quote(with_partner[0].title)} was written with "
-                f"{_join(facts.name_of(u) for u in partners)}.",
+                Message.of(
+                    "criteria.evaluation.output_with",
+                    output=words,
+                    title=_quote(with_partner[0].title),
+                    names=_join(facts.name_of(u) for u in partners),
+                ),
                 [_output_ref(with_partner[0]), *(_member_ref(facts, uid) for uid in partners)],
             )
         elif outputs:
             tally.add(
                 "partial",
-                f"The {words} {_quote(outputs[0].title)} has no citizen partner as a co-author.",
+                Message.of("criteria.evaluation.output_without", output=words, title=_quote(outputs[0].title)),
                 [_output_ref(o) for o in outputs],
             )
         else:
-            tally.add("none", f"There is no {words} yet.")
+            tally.add("none", Message.of("criteria.evaluation.output_missing", output=words))
     return tally.finding()

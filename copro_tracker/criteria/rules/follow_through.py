@@ -6,6 +6,7 @@ from datetime import date
 
 from ...codes import STAGE_ORDER, Response, StageKind
 from ...domain.follow_through import review_overdue
+from ...domain.messages import Cap, Listing, Message
 from ..snapshot import InitiativeFacts, Recommendation
 from .core import (
     EvidenceRef,
@@ -21,7 +22,7 @@ from .core import (
     _Tally,
     rule,
 )
-from .words import _cap, _day, _plural, _quote
+from .words import _day, _plural, _quote
 
 
 @rule("decisions_changed_by_partners")
@@ -43,53 +44,38 @@ def decisions_changed_by_partners(
     _check_positive("min_changed", min_changed)
     decisions = [d for kind in stages or STAGE_ORDER for d in facts.decisions_in(kind)]
     if not decisions:
-        return _not_applicable("No decision has been recorded yet.")
+        return _not_applicable(Message.of("criteria.decisions.none_yet"))
     reasons: list[Reason] = []
     explained = unexplained = 0
     for decision in decisions:
         if not decision.changed_by_partner_input:
             continue
-        label = f"{_quote(decision.text)} ({_day(decision.on)})"
+        label = {"decision": _quote(decision.text), "day": _day(decision.on)}
         if decision.how_changed.strip():
             explained += 1
-            text = f"{label} changed because of what citizen partners said. How: {_quote(decision.how_changed, 200)}."
-            reasons.append(Reason(text, (_decision_ref(decision),)))
+            text = Message.of("criteria.changed.how", **label, how=_quote(decision.how_changed, 200))
+            reasons.append(Reason.of(text, (_decision_ref(decision),)))
         else:
             unexplained += 1
-            reasons.append(
-                Reason(
-                    f"{label} is marked as changed by citizen partners, but does not say how.",
-                    (_decision_ref(decision),),
-                )
-            )
+            reasons.append(Reason.of(Message.of("criteria.changed.unexplained", **label), (_decision_ref(decision),)))
     total = len(decisions)
     if explained + unexplained == 0:
         if total == 1:
             only = decisions[0]
-            text = (
-                f"The only decision so far, {_quote(only.text)} ({_day(only.on)}), does not record a change made "
-                "because of what citizen partners said."
-            )
-            return Finding(Status.NOT_MET, (Reason(text, (_decision_ref(only),)),))
-        return Finding(
-            Status.NOT_MET,
-            (
-                Reason(
-                    f"None of the {total} decisions so far records a change made because of what citizen partners said."
-                ),
-            ),
-        )
+            text = Message.of("criteria.changed.only_unchanged", decision=_quote(only.text), day=_day(only.on))
+            return Finding(Status.NOT_MET, (Reason.of(text, (_decision_ref(only),)),))
+        return Finding(Status.NOT_MET, (Reason.of(Message.of("criteria.changed.none_of", total=total)),))
     changed = explained + unexplained
-    summary = f"{changed} of the {_plural(total, 'decision')} so far changed because of what citizen partners said."
+    short = explained < min_changed
+    status = Status.MET if explained >= min_changed and unexplained == 0 else Status.PARTLY_MET
+    aim = {"aim": _plural(min_changed, "decision")} if short else {}
     if total == 1:
-        summary = "The only decision so far changed because of what citizen partners said."
-    if explained >= min_changed and unexplained == 0:
-        status = Status.MET
+        summary = Message.of("criteria.changed.only_aim" if short else "criteria.changed.only", **aim)
     else:
-        status = Status.PARTLY_MET
-        if explained < min_changed:
-            summary += f" The aim is at least {_plural(min_changed, 'decision')} with the change explained."
-    return Finding(status, (Reason(summary), *reasons))
+        decisions_words = _plural(total, "decision")
+        key = "criteria.changed.some_aim" if short else "criteria.changed.some"
+        summary = Message.of(key, changed=changed, decisions=decisions_words, **aim)
+    return Finding(status, (Reason.of(summary), *reasons))
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -110,45 +96,57 @@ def recommendations_answered(facts: InitiativeFacts) -> Finding:
     response but one of those is missing; not in order when it has no response.
     """
     if not facts.recommendations:
-        return _not_applicable("Citizen partners have not made any recommendations yet.")
+        return _not_applicable(Message.of("criteria.loop.none"))
     tally = _Tally()
     for item in sorted(facts.recommendations, key=lambda r: (r.raised_on or date.min, r.id)):
-        said = f"You said {_quote(item.text)}"
-        if item.from_user_id is not None:
-            said = f"{facts.name_of(item.from_user_id)} said {_quote(item.text)}"
-        if item.raised_on is not None:
-            said += f" ({_day(item.raised_on)})"
+        said = _said(facts, item)
         refs: list[EvidenceRef] = [_recommendation_ref(item)]
         if item.from_user_id is not None:
             refs.append(_member_ref(facts, item.from_user_id))
         if (activity := facts.activity(item.activity_id)) is not None:
             refs.append(_activity_ref(activity))
         if item.response is None:
-            tally.add("none", f"{said}. No response is recorded yet.", refs)
+            tally.add("none", Message.of("criteria.loop.no_response", said=said), refs)
             continue
-        gaps = []
+        gaps: list[Message] = []
         if item.response is Response.REJECTED and not item.reason.strip():
-            gaps.append("the answer was no, but no reason is recorded")
+            gaps.append(Message.of("criteria.loop.gap.no_reason"))
         if item.response in (Response.ACCEPTED, Response.ADAPTED) and not item.action.strip():
-            gaps.append(f"it was {item.response.value}, but what was done is not recorded")
+            gaps.append(Message.of(f"criteria.loop.gap.{item.response.value}"))
         if review_overdue(item.review_on, item.reviewed_on, facts.as_of):
             assert item.review_on is not None
-            gaps.append(f"the review due on {_day(item.review_on)} has passed with no review recorded")
+            gaps.append(Message.of("criteria.loop.gap.review_overdue", day=_day(item.review_on)))
         if gaps:
-            tally.add("partial", f"{said}. {_cap('; '.join(gaps))}.", refs)
+            tally.add("partial", Message.of("criteria.loop.gaps", said=said, gaps=Cap(Listing(tuple(gaps)))), refs)
             continue
-        text = f"{said}. {_response_words(item)}"
-        if item.reviewed_on is not None:
-            by = f" by {facts.name_of(item.reviewed_by)}" if item.reviewed_by is not None else ""
-            text += f" Reviewed on {_day(item.reviewed_on)}{by}: {_quote(item.review_outcome, 160)}."
+        response = _response_words(item)
+        if item.reviewed_on is None:
+            text = Message.of("criteria.loop.answered", said=said, response=response)
+        else:
+            review = {"day": _day(item.reviewed_on), "outcome": _quote(item.review_outcome, 160)}
             if item.reviewed_by is not None:
+                name = facts.name_of(item.reviewed_by)
+                text = Message.of("criteria.loop.reviewed_by", said=said, response=response, name=name, **review)
                 refs.append(_member_ref(facts, item.reviewed_by))
+            else:
+                text = Message.of("criteria.loop.reviewed", said=said, response=response, **review)
         tally.add("ok", text, refs)
     return tally.finding()
 
 
-def _response_words(item: Recommendation) -> str:
+def _said(facts: InitiativeFacts, item: Recommendation) -> Message:
+    """ "You said …", or "Amira said …" when the recommendation is someone's, with the day it was raised."""
+    on = "_on" if item.raised_on is not None else ""
+    day = {"day": _day(item.raised_on)} if item.raised_on is not None else {}
+    if item.from_user_id is not None:
+        return Message.of(
+            f"criteria.loop.person_said{on}", name=facts.name_of(item.from_user_id), text=_quote(item.text), **day
+        )
+    return Message.of(f"criteria.loop.you_said{on}", text=_quote(item.text), **day)
+
+
+def _response_words(item: Recommendation) -> Message:
     if item.response is Response.REJECTED:
-        return f"We could not do this. Why: {_quote(item.reason, 200)}."
-    verb = "We did it" if item.response is Response.ACCEPTED else "We did it a different way"
-    return f"{verb}: {_quote(item.action, 200)}."
+        return Message.of("criteria.loop.rejected", reason=_quote(item.reason, 200))
+    key = "criteria.loop.accepted" if item.response is Response.ACCEPTED else "criteria.loop.adapted"
+    return Message.of(key, action=_quote(item.action, 200))

@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import date
 
 from ...codes import OutputKind, PartnerKind
+from ...domain.messages import Message, Phrase
 from ..snapshot import InitiativeFacts
 from .core import Finding, Reason, Status, _check_positive, _member_ref, _not_applicable, _output_ref, _Tally, rule
-from .words import OUTPUT_WORDS, _day, _none_yet, _plural, _quote
+from .words import OUTPUT_WORDS, _day, _join, _none_yet, _plural, _quote
 
 # ---------------------------------------------------------------------------------------------------
 # X-PUBLISH and outputs
@@ -39,7 +40,7 @@ def output_published(
     tally = _Tally()
     for each in wanted or present:
         outputs = facts.outputs_of(each)
-        words = OUTPUT_WORDS[each]
+        words = Phrase(OUTPUT_WORDS[each])
         if not outputs:
             if must_exist and wanted:
                 tally.add("none", _none_yet(each))
@@ -48,12 +49,14 @@ def output_published(
         if published:
             latest = max(published, key=lambda o: (o.published_on or date.min, o.id))
             assert latest.published_on is not None
-            tally.add(
-                "ok",
-                f"The {words} {_quote(latest.title)} was published on {_day(latest.published_on)} at "
-                f"{latest.published_url}.",
-                [_output_ref(latest)],
+            text = Message.of(
+                "criteria.outputs.published",
+                output=words,
+                title=_quote(latest.title),
+                day=_day(latest.published_on),
+                url=latest.published_url,
             )
+            tally.add("ok", text, [_output_ref(latest)])
             continue
         # A publication date after as_of means "not yet" in an as-at report, not "half published".
         half = [
@@ -62,20 +65,13 @@ def output_published(
             if (o.published_on is None or o.published_on <= facts.as_of) and (o.published_url or o.published_on)
         ]
         if half:
-            tally.add(
-                "partial",
-                f"The {words} {_quote(half[0].title)} needs both a web address and a publication date to count as "
-                "published.",
-                [_output_ref(half[0])],
-            )
+            text = Message.of("criteria.outputs.half_published", output=words, title=_quote(half[0].title))
+            tally.add("partial", text, [_output_ref(half[0])])
         else:
-            tally.add(
-                "none",
-                f"The {words} {_quote(outputs[0].title)} has not been published yet.",
-                [_output_ref(o) for o in outputs],
-            )
+            text = Message.of("criteria.outputs.unpublished", output=words, title=_quote(outputs[0].title))
+            tally.add("none", text, [_output_ref(o) for o in outputs])
     if tally.ok + tally.partial + tally.none == 0:
-        return _not_applicable("Nothing that needs publishing has been recorded yet.")
+        return _not_applicable(Message.of("criteria.outputs.nothing_to_publish"))
     return tally.finding()
 
 
@@ -99,11 +95,11 @@ def co_authored_output(
     if kind is not None:
         outputs = facts.outputs_of(kind)
         if not outputs:
-            return Finding(Status.NOT_MET, (Reason(_none_yet(kind)),))
+            return Finding(Status.NOT_MET, (Reason.of(_none_yet(kind)),))
     else:
         outputs = tuple(o for o in facts.outputs if o.kind is not OutputKind.ACCESSIBLE_VERSION)
         if not outputs:
-            return _not_applicable("No outputs have been recorded yet.")
+            return _not_applicable(Message.of("criteria.outputs.none_recorded"))
     tally = _Tally()
     for output in outputs:
         partners = [uid for uid in output.co_author_ids if uid in facts.citizen_partner_ids]
@@ -111,16 +107,17 @@ def co_authored_output(
         refs = [_output_ref(output), *(_member_ref(facts, uid) for uid in partners)]
         title = _quote(output.title)
         if not partners:
-            tally.add("none", f"{title} has no citizen partner listed as a co-author.", refs)
+            tally.add("none", Message.of("criteria.outputs.no_partner_author", title=title), refs)
             continue
-        gaps = []
+        gaps: list[Message] = []
         if len(partners) < min_partners:
-            gaps.append(f"it needs at least {_plural(min_partners, 'citizen partner')} as co-authors")
+            gaps.append(Message.of("criteria.outputs.gap.partners", partners=_plural(min_partners, "citizen_partner")))
         if require_vcse and not vcse:
-            gaps.append("no voluntary or community organisation is listed as a co-author")
-        written = f"{title} was written with {_plural(len(partners), 'citizen partner')}"
+            gaps.append(Message.of("criteria.outputs.gap.vcse"))
+        written = {"title": title, "partners": _plural(len(partners), "citizen_partner")}
         if gaps:
-            tally.add("partial", f"{written}, but {' and '.join(gaps)}.", refs)
+            tally.add("partial", Message.of("criteria.outputs.written_with_gaps", **written, gaps=_join(gaps)), refs)
         else:
-            tally.add("ok", f"{written}{' and a voluntary or community organisation' if require_vcse else ''}.", refs)
+            key = "criteria.outputs.written_with_vcse" if require_vcse else "criteria.outputs.written_with"
+            tally.add("ok", Message.of(key, **written), refs)
     return tally.finding()

@@ -15,6 +15,7 @@ from ...codes import (
     ReciprocityKind,
     StageKind,
 )
+from ...domain.messages import Cap, Listing, Message, Phrase
 from ..snapshot import Activity, Attendance, Decision, InitiativeFacts
 from .core import (
     VIEWS_ONLY_KINDS,
@@ -35,7 +36,18 @@ from .core import (
     _who,
     rule,
 )
-from .words import PARTNER_KIND_WORDS, _at, _cap, _day, _join, _plural, _quote, _rung, _stage_name
+from .words import (
+    ACTIVITY_KIND_WORDS,
+    PARTNER_KIND_WORDS,
+    _at,
+    _day,
+    _join,
+    _plural,
+    _quote,
+    _rung,
+    _stage_in_sentence,
+    _stage_name,
+)
 
 # ---------------------------------------------------------------------------------------------------
 # X-STAGE
@@ -113,11 +125,11 @@ def _grade_stage_decisions(facts: InitiativeFacts, kind: StageKind, tally: _Tall
                 shallow.append((activity, decision, row))
                 continue
             assert row.user_id is not None
-            text = (
-                f"{name}: {facts.name_of(row.user_id)}, a citizen partner, helped make the decision "
-                f"{_quote(decision.text)} at {_at(activity)}"
-            )
-            text += f" and rated it {_rung(row.rating)}." if row.rating is not None else "."
+            helped = {"stage": name, "name": facts.name_of(row.user_id), "decision": _quote(decision.text)}
+            if row.rating is not None:
+                text = Message.of("criteria.stage.helped_rated", **helped, at=_at(activity), rung=_rung(row.rating))
+            else:
+                text = Message.of("criteria.stage.helped", **helped, at=_at(activity))
             refs = [_stage_ref(kind), _activity_ref(activity), _decision_ref(decision), _member_ref(facts, row.user_id)]
             tally.add("ok", text, refs)
             return
@@ -126,26 +138,27 @@ def _grade_stage_decisions(facts: InitiativeFacts, kind: StageKind, tally: _Tall
         assert row.user_id is not None
         who = facts.name_of(row.user_id)
         if not row.contributed:
-            gap = "is not recorded as contributing there"
+            gap = Message.of("criteria.stage.gap.not_contributing")
         elif row.rating is None:
-            gap = f"has not rated it yet, so it cannot show it reached {_rung(min_rung or 1)}"
+            gap = Message.of("criteria.stage.gap.not_rated", aim=_rung(min_rung or 1))
         else:
-            gap = f"rated it {_rung(row.rating)}, below the {_rung(min_rung or 1)} asked for"
-        text = f"{name}: {who} was there when {_quote(decision.text)} was decided at {_at(activity)}, but {gap}."
+            gap = Message.of("criteria.stage.gap.rated_lower", rung=_rung(row.rating), aim=_rung(min_rung or 1))
+        text = Message.of(
+            "criteria.stage.there_when", stage=name, who=who, decision=_quote(decision.text), at=_at(activity), gap=gap
+        )
         refs = [_stage_ref(kind), _activity_ref(activity), _decision_ref(decision), _member_ref(facts, row.user_id)]
         tally.add("partial", text, refs)
         return
     if views_only:
         spoke = any(r.contributed for a in views_only for r in facts.partner_attendance_at(a.id))
-        what = "gave their views at" if spoke else "attended"
+        key = "criteria.stage.views_only" if spoke else "criteria.stage.attended_only"
         tally.add(
             "none",
-            f"{name}: citizen partners {what} {_join(_at(a) for a in views_only)}, but no decision there was "
-            "taken with them. That is consultation, not co-production.",
+            Message.of(key, stage=name, activities=_join(_at(a) for a in views_only)),
             [_stage_ref(kind), *(_activity_ref(a) for a in views_only)],
         )
         return
-    tally.add("none", f"{name}: no activity yet where a citizen partner contributed to a decision.", [_stage_ref(kind)])
+    tally.add("none", Message.of("criteria.stage.no_decision_activity", stage=name), [_stage_ref(kind)])
 
 
 def _grade_stage_attendance(facts: InitiativeFacts, kind: StageKind, tally: _Tally, min_rung: int | None) -> None:
@@ -156,9 +169,14 @@ def _grade_stage_attendance(facts: InitiativeFacts, kind: StageKind, tally: _Tal
             if min_rung is not None and (row.rating is None or row.rating < min_rung):
                 lower.append((activity, row))
                 continue
-            who = facts.name_of(row.user_id) if row.user_id is not None else row.guest_name or "a citizen partner"
-            text = f"{name}: {who} took part in {_at(activity)}"
-            text += f" and rated it {_rung(row.rating)}." if row.rating is not None else "."
+            named = facts.name_of(row.user_id) if row.user_id is not None else row.guest_name
+            who = named or Message.of("criteria.who.anyone")
+            if row.rating is not None:
+                text = Message.of(
+                    "criteria.stage.took_part_rated", stage=name, who=who, at=_at(activity), rung=_rung(row.rating)
+                )
+            else:
+                text = Message.of("criteria.stage.took_part", stage=name, who=who, at=_at(activity))
             refs = [_stage_ref(kind), _activity_ref(activity)]
             if row.user_id is not None:
                 refs.append(_member_ref(facts, row.user_id))
@@ -166,14 +184,20 @@ def _grade_stage_attendance(facts: InitiativeFacts, kind: StageKind, tally: _Tal
             return
     if lower:
         activity, row = lower[0]
-        how = f"rated it {_rung(row.rating)}" if row.rating is not None else "have not rated it yet"
+        how = (
+            Message.of("criteria.stage.how.rated", rung=_rung(row.rating))
+            if row.rating is not None
+            else Message.of("criteria.stage.how.not_rated")
+        )
         tally.add(
             "partial",
-            f"{name}: citizen partners took part in {_at(activity)}, but {how}; the aim is {_rung(min_rung or 1)}.",
+            Message.of(
+                "criteria.stage.took_part_lower", stage=name, at=_at(activity), how=how, aim=_rung(min_rung or 1)
+            ),
             [_stage_ref(kind), _activity_ref(activity)],
         )
         return
-    tally.add("none", f"{name}: no activity yet where a citizen partner took part.", [_stage_ref(kind)])
+    tally.add("none", Message.of("criteria.stage.no_activity", stage=name), [_stage_ref(kind)])
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -197,7 +221,7 @@ def early_involvement(facts: InitiativeFacts, *, stage: StageKind = StageKind.DE
     present at it without contributing, or first shared a later decision of the stage; not met otherwise.
     """
     decisions = facts.decisions_in(stage)
-    stage_name = _stage_name(stage).lower()
+    stage_name = _stage_in_sentence(stage)
     involved = [
         (activity, row)
         for activity in sorted(facts.activities, key=lambda a: (a.on, a.id))
@@ -216,32 +240,36 @@ def early_involvement(facts: InitiativeFacts, *, stage: StageKind = StageKind.DE
             return Finding(
                 Status.MET,
                 (
-                    Reason(
-                        f"{_cap(_who(facts, row))} first contributed at {_at(activity)}, before any decision in "
-                        f"the {stage_name}.",
+                    Reason.of(
+                        Message.of(
+                            "criteria.early.before_any", who=_who(facts, row), at=_at(activity), stage=stage_name
+                        ),
                         _person_refs(facts, row, _activity_ref(activity)),
                     ),
                 ),
             )
-        return _not_applicable(f"No decision has been recorded in the {stage_name} yet, so it is too early to tell.")
+        return _not_applicable(Message.of("criteria.early.too_early", stage=stage_name))
     first = decisions[0]
     first_at = facts.activity(first.activity_id)
-    decided = f"the first decision in the {stage_name}, {_quote(first.text)} ({_day(first.on)})"
+    decided = Message.of("criteria.early.decided", stage=stage_name, decision=_quote(first.text), day=_day(first.on))
     early = [(a, r) for a, r in involved if (a.on, a.id) <= ((first_at.on, first_at.id) if first_at else (first.on, 0))]
     if early:
         activity, row = early[0]
         where = "at" if first_at is not None and activity.id == first_at.id else "before"
-        text = f"{_cap(_who(facts, row))} contributed at {_at(activity)}, {where} {decided}."
+        text = Message.of(
+            f"criteria.early.contributed_{where}", who=_who(facts, row), at=_at(activity), decided=decided
+        )
         return Finding(
-            Status.MET, (Reason(text, (*_person_refs(facts, row, _activity_ref(activity)), _decision_ref(first))),)
+            Status.MET, (Reason.of(text, (*_person_refs(facts, row, _activity_ref(activity)), _decision_ref(first))),)
         )
     reasons: list[Reason] = []
     earlier_views = [a for a in views if a.on <= first.on]
     if earlier_views:
         reasons.append(
-            Reason(
-                f"Citizen partners gave their views at {_join(_at(a) for a in earlier_views)}, before {decided}, but "
-                "answering a survey or consultation is not being involved in the decision.",
+            Reason.of(
+                Message.of(
+                    "criteria.early.views_before", activities=_join(_at(a) for a in earlier_views), decided=decided
+                ),
                 tuple(_activity_ref(a) for a in earlier_views),
             )
         )
@@ -252,9 +280,12 @@ def early_involvement(facts: InitiativeFacts, *, stage: StageKind = StageKind.DE
         names = _join(facts.name_of(r.user_id) for r in present if r.user_id is not None)
         reasons.insert(
             0,
-            Reason(
-                f"{names} {'was' if len(present) == 1 else 'were'} present for {decided}, but no citizen partner is "
-                "recorded as contributing to it.",
+            Reason.of(
+                Message.of(
+                    "criteria.early.present_one" if len(present) == 1 else "criteria.early.present_many",
+                    names=names,
+                    decided=decided,
+                ),
                 (_decision_ref(first), *(_member_ref(facts, r.user_id) for r in present if r.user_id is not None)),
             ),
         )
@@ -263,25 +294,22 @@ def early_involvement(facts: InitiativeFacts, *, stage: StageKind = StageKind.DE
         activity, row = later[0]
         reasons.insert(
             0,
-            Reason(
-                f"{_cap(decided)} was made without citizen partners. {_cap(_who(facts, row))} first contributed "
-                f"later, at {_at(activity)}.",
+            Reason.of(
+                Message.of("criteria.early.later", decided=decided, who=Cap(_who(facts, row)), at=_at(activity)),
                 (_decision_ref(first), *_person_refs(facts, row, _activity_ref(activity))),
             ),
         )
         return Finding(Status.PARTLY_MET, tuple(reasons))
-    text = f"{_cap(decided)} was made without citizen partners"
     if involved:
         activity, row = involved[0]
-        text += (
-            f", and {_who(facts, row)} first contributed only after the last decision in the {stage_name}, "
-            f"at {_at(activity)}."
+        text = Message.of(
+            "criteria.early.after_last", decided=decided, who=_who(facts, row), stage=stage_name, at=_at(activity)
         )
         refs = (_decision_ref(first), *_person_refs(facts, row, _activity_ref(activity)))
     else:
-        text += ", and no citizen partner has contributed to a meeting or workshop since."
+        text = Message.of("criteria.early.never", decided=decided)
         refs = (_decision_ref(first),)
-    reasons.insert(0, Reason(text, refs))
+    reasons.insert(0, Reason.of(text, refs))
     return Finding(Status.NOT_MET, tuple(reasons))
 
 
@@ -327,48 +355,51 @@ def ladder_rating(
             continue
         at = _at(activity)
         given = _join(_rung(r) for r in dict.fromkeys(partner))
-        who = "a citizen partner" if len(partner) == 1 else "citizen partners"
+        one = "one" if len(partner) == 1 else "many"
         if partner[0] >= min_rung:
-            tally.add("ok", f"{_cap(at)}: {who} rated it {given}.", [_activity_ref(activity)])
+            tally.add("ok", Message.of(f"criteria.ladder.rated_{one}", at=at, given=given), [_activity_ref(activity)])
         else:
-            tally.add(
-                "none",
-                f"{_cap(at)}: {who} rated it {given}; the aim is {_rung(min_rung)} or above.",
-                [_activity_ref(activity)],
-            )
+            text = Message.of(f"criteria.ladder.below_{one}", at=at, given=given, aim=_rung(min_rung))
+            tally.add("none", text, [_activity_ref(activity)])
         coerced = coerced or partner[0] == 1
         if staff and max(staff[-1] - partner[0], partner[-1] - staff[0]) >= gap:
             sides = [_ratings_of(facts, rows, citizen) for citizen in (True, False)]
             rated = [r.user_id for r in rows if r.rating is not None and r.user_id is not None]
             tally.note(
-                f"{_cap(at)}: the two sides rated it differently. Citizen partners: {sides[0]}. Staff: {sides[1]}. "
-                "It is worth talking about why you see it differently.",
+                Message.of("criteria.ladder.differ", at=at, partners=sides[0], staff=sides[1]),
                 [_activity_ref(activity), *(_member_ref(facts, uid) for uid in rated)],
             )
     if unrated:
         tally.note(
-            f"Citizen partners have not rated {_plural(len(unrated), 'activity', 'activities')} they took part in.",
+            Message.of("criteria.ladder.unrated", activities=_plural(len(unrated), "activity")),
             [_activity_ref(a) for a in unrated],
         )
     if tally.ok + tally.none == 0:
         if not unrated:
-            return _not_applicable("No citizen partner has taken part in an activity yet.")
+            return _not_applicable(Message.of("criteria.partners.none_took_part"))
         return tally.finding(Status.NOT_MET)
     if coerced:
-        tally.note("A citizen partner rated an activity rung 1 (coercion): they felt they had no say at all.")
+        tally.note(Message.of("criteria.ladder.coerced"))
         return tally.finding(Status.NOT_MET)
     return tally.finding()
 
 
-def _ratings_of(facts: InitiativeFacts, rows: Sequence[Attendance], citizen: bool) -> str:
+def _ratings_of(facts: InitiativeFacts, rows: Sequence[Attendance], citizen: bool) -> Listing:
     """Each person's rating on one side, as "Amira Partner rung 6 of 7 (co-designing)", never an average."""
     rated = sorted(
         (r for r in rows if r.is_citizen_partner is citizen and r.rating is not None),
         key=lambda r: (-(r.rating or 0), facts.name_of(r.user_id) if r.user_id is not None else r.guest_name),
     )
-    return "; ".join(
-        f"{facts.name_of(r.user_id) if r.user_id is not None else r.guest_name or 'a guest'} {_rung(r.rating or 1)}"
-        for r in rated
+    return Listing(
+        tuple(
+            Message.of(
+                "criteria.ladder.rating",
+                who=(facts.name_of(r.user_id) if r.user_id is not None else r.guest_name)
+                or Message.of("criteria.ladder.a_guest"),
+                rung=_rung(r.rating or 1),
+            )
+            for r in rated
+        )
     )
 
 
@@ -395,26 +426,29 @@ def partner_positions_recorded(facts: InitiativeFacts, *, stages: tuple[StageKin
             ]
             missing = [uid for uid in present if decision.stance_of(uid) is None]
             refs = [_decision_ref(decision), *([_activity_ref(activity)] if activity else [])]
-            label = f"Decision {_quote(decision.text)} ({_day(decision.on)})"
+            label = {"decision": _quote(decision.text), "day": _day(decision.on)}
             if recorded and not missing:
-                tally.add("ok", f"{label}: citizen partners' positions are recorded.", refs)
+                tally.add("ok", Message.of("criteria.positions.recorded", **label), refs)
             elif recorded:
                 tally.add(
                     "partial",
-                    f"{label}: {_plural(len(missing), 'citizen partner')} who took part "
-                    f"{'has' if len(missing) == 1 else 'have'} no position recorded.",
+                    Message.of(
+                        "criteria.positions.missing_one" if len(missing) == 1 else "criteria.positions.missing_many",
+                        **label,
+                        partners=_plural(len(missing), "citizen_partner"),
+                    ),
                     refs + [_member_ref(facts, uid) for uid in missing],
                 )
             else:
-                tally.add("none", f"{label}: no citizen partner's position is recorded.", refs)
+                tally.add("none", Message.of("criteria.positions.none", **label), refs)
             for position in decision.positions:
                 if position.stance is Position.DISSENTED and position.user_id in facts.citizen_partner_ids:
                     tally.note(
-                        f"{label}: a citizen partner disagreed, and this is kept on the record.",
+                        Message.of("criteria.positions.dissent", **label),
                         [_decision_ref(decision), _member_ref(facts, position.user_id)],
                     )
     if tally.ok + tally.partial + tally.none == 0:
-        return _not_applicable("No decision has been recorded yet.")
+        return _not_applicable(Message.of("criteria.decisions.none_yet"))
     return tally.finding()
 
 
@@ -437,12 +471,7 @@ def reciprocity_offered(facts: InitiativeFacts, *, per_activity: bool = False) -
     if facts.reciprocity is None:
         return Finding(
             Status.NEEDS_ATTESTATION,
-            (
-                Reason(
-                    "Payments and other thanks are not recorded in the tracker for this initiative. Someone needs "
-                    "to confirm what citizen partners were offered for their time."
-                ),
-            ),
+            (Reason.of(Message.of("criteria.reward.not_recorded")),),
         )
     attended: dict[int, list[Activity]] = {}
     for activity in sorted(facts.activities, key=lambda a: (a.on, a.id)):
@@ -450,7 +479,7 @@ def reciprocity_offered(facts: InitiativeFacts, *, per_activity: bool = False) -
             if row.user_id is not None:
                 attended.setdefault(row.user_id, []).append(activity)
     if not attended:
-        return _not_applicable("No citizen partner has taken part in an activity yet.")
+        return _not_applicable(Message.of("criteria.partners.none_took_part"))
     tally = _Tally()
     for user_id, activities in sorted(attended.items(), key=lambda item: facts.name_of(item[0])):
         entries = facts.reciprocity_for(user_id)
@@ -458,32 +487,32 @@ def reciprocity_offered(facts: InitiativeFacts, *, per_activity: bool = False) -
         if not entries:
             tally.add(
                 "none",
-                f"A citizen partner took part in {_plural(len(activities), 'activity', 'activities')}, but no "
-                "payment, voucher, expenses, time credit, training or 'declined' is recorded for them.",
+                Message.of("criteria.reward.none", activities=_plural(len(activities), "activity")),
                 [member],
             )
             continue
         if not per_activity:
             kinds = _join(dict.fromkeys(_offer_words(e.kind) for e in entries))
-            tally.add("ok", f"A citizen partner has recognition recorded ({kinds}).", [member])
+            tally.add("ok", Message.of("criteria.reward.recorded", kinds=kinds), [member])
             continue
         declined_all = any(e.kind is ReciprocityKind.DECLINED and e.activity_id is None for e in entries)
         covered = {e.activity_id for e in entries}
         missing = [a for a in activities if not declined_all and a.id not in covered]
         if not missing:
-            tally.add("ok", "A citizen partner has recognition recorded for every activity.", [member])
+            tally.add("ok", Message.of("criteria.reward.every_activity"), [member])
         else:
             tally.add(
                 "partial" if len(missing) < len(activities) else "none",
-                f"A citizen partner has no payment or other recognition recorded for "
-                f"{_plural(len(missing), 'activity', 'activities')}.",
+                Message.of("criteria.reward.missing", activities=_plural(len(missing), "activity")),
                 [member, *(_activity_ref(a) for a in missing)],
             )
     return tally.finding()
 
 
-def _offer_words(kind: ReciprocityKind | None) -> str:
-    return "an offer not answered yet" if kind is None else RECIPROCITY_KIND_LABELS[kind].lower()
+def _offer_words(kind: ReciprocityKind | None) -> Message | Phrase:
+    if kind is None:
+        return Message.of("criteria.reward.unanswered_offer")
+    return Phrase(RECIPROCITY_KIND_LABELS[kind], lower=True)
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -517,29 +546,27 @@ def diverse_membership(
     pool = facts.members if facts.initiative.closed else facts.current_members
     if not all_members:
         pool = tuple(m for m in pool if m.is_citizen_partner)
-    who = "the people involved" if all_members else "citizen partners"
+    who = "members" if all_members else "partners"
     if not pool:
-        return Finding(Status.NOT_MET, (Reason(f"There are no {who} on this initiative yet."),))
+        return Finding(Status.NOT_MET, (Reason.of(Message.of(f"criteria.diversity.no_{who}")),))
     present = [k for k in kinds if any(m.partner_kind is k for m in pool)]
     absent = [k for k in kinds if k not in present]
     reasons = []
     if present:
-        reasons.append(Reason(f"{who.capitalize()} include {_join(PARTNER_KIND_WORDS[k] for k in present)}."))
+        groups = _join(Phrase(PARTNER_KIND_WORDS[k]) for k in present)
+        reasons.append(Reason.of(Message.of(f"criteria.diversity.{who}_include", groups=groups)))
     if absent:
-        reasons.append(Reason(f"Not yet represented among {who}: {_join(PARTNER_KIND_WORDS[k] for k in absent)}."))
+        groups = _join(Phrase(PARTNER_KIND_WORDS[k]) for k in absent)
+        reasons.append(Reason.of(Message.of(f"criteria.diversity.{who}_missing", groups=groups)))
     if (
         facts.initiative.collective
         and not all_members
         and all(m.partner_kind not in LIVED_EXPERIENCE_KINDS for m in pool)
     ):
-        reasons.append(
-            Reason("None of the citizen partners is recorded as someone who draws on care or as an unpaid carer.")
-        )
+        reasons.append(Reason.of(Message.of("criteria.diversity.no_lived_experience")))
     if len(present) >= needed:
         if require_attestation:
-            reasons.append(
-                Reason("A person needs to confirm that the people most likely to be left out were reached and heard.")
-            )
+            reasons.append(Reason.of(Message.of("criteria.diversity.confirm")))
             return Finding(Status.NEEDS_ATTESTATION, tuple(reasons))
         return Finding(Status.MET, tuple(reasons))
     return Finding(Status.PARTLY_MET if present else Status.NOT_MET, tuple(reasons))
@@ -560,15 +587,16 @@ def methods_per_stage(facts: InitiativeFacts, *, min_kinds: int = 2, stages: tup
     tally = _Tally()
     for stage in in_scope:
         activities = facts.activities_in(stage.kind)
-        kinds = list(dict.fromkeys(a.kind.value.replace("_", " ") for a in activities))
+        kinds = [Phrase(ACTIVITY_KIND_WORDS[k]) for k in dict.fromkeys(a.kind for a in activities)]
         name = _stage_name(stage.kind)
         refs = [_stage_ref(stage.kind)]
         if len(kinds) >= min_kinds:
-            tally.add("ok", f"{name}: people could take part in {len(kinds)} ways ({_join(kinds)}).", refs)
+            text = Message.of("criteria.methods.ways", stage=name, count=len(kinds), kinds=_join(kinds))
+            tally.add("ok", text, refs)
         elif kinds:
-            tally.add("partial", f"{name}: only one way to take part so far ({kinds[0]}).", refs)
+            tally.add("partial", Message.of("criteria.methods.one_way", stage=name, kind=kinds[0]), refs)
         else:
-            tally.add("none", f"{name}: no activities recorded yet.", refs)
+            tally.add("none", Message.of("criteria.methods.none", stage=name), refs)
     return tally.finding()
 
 
@@ -582,7 +610,7 @@ def regular_activity(facts: InitiativeFacts, *, max_gap_days: int = 42) -> Findi
     _check_positive("max_gap_days", max_gap_days)
     dated = sorted(facts.activities, key=lambda a: (a.on, a.id))
     if not dated:
-        return _not_applicable("No activities have been recorded yet.")
+        return _not_applicable(Message.of("criteria.regular.none"))
     tally = _Tally()
     for before, after in zip(dated, dated[1:], strict=False):
         days = (after.on - before.on).days
@@ -591,7 +619,7 @@ def regular_activity(facts: InitiativeFacts, *, max_gap_days: int = 42) -> Findi
             continue
         tally.add(
             "none",
-            f"{days} days passed between {_at(before)} and {_at(after)}.",
+            Message.of("criteria.regular.gap", days=days, before=_at(before), after=_at(after)),
             [_activity_ref(before), _activity_ref(after)],
         )
     # The silence since the last activity counts too, until the initiative closes.
@@ -600,11 +628,10 @@ def regular_activity(facts: InitiativeFacts, *, max_gap_days: int = 42) -> Findi
         if since <= max_gap_days:
             tally.count("ok")
         else:
-            tally.add(
-                "none", f"It is {since} days since the last activity, {_at(dated[-1])}.", [_activity_ref(dated[-1])]
-            )
+            text = Message.of("criteria.regular.since", days=since, at=_at(dated[-1]))
+            tally.add("none", text, [_activity_ref(dated[-1])])
     if tally.status is Status.NOT_APPLICABLE:
-        return _not_applicable("Only one activity was recorded, so there is no gap to measure.")
+        return _not_applicable(Message.of("criteria.regular.only_one"))
     if tally.status is Status.MET:
-        tally.note(f"No gap between activities has been longer than {max_gap_days} days.")
+        tally.note(Message.of("criteria.regular.met", days=max_gap_days))
     return tally.finding()
