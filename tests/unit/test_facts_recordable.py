@@ -135,6 +135,7 @@ SOURCES = {
         "response": (m.Recommendation.response, (activity_forms.RespondForm, "response")),
         "reason": (m.Recommendation.response_reason, (activity_forms.RespondForm, "reason")),
         "action": (m.Recommendation.action_taken, (activity_forms.RespondForm, "action_taken")),
+        "responded_on": (m.Recommendation.responded_at, ACT),
         "review_on": (m.Recommendation.review_on, (activity_forms.RespondForm, "review_on")),
         "reviewed_on": (m.Recommendation.reviewed_on, (activity_forms.ReviewForm, "reviewed_on")),
         "reviewed_by": (m.Recommendation.reviewed_by_id, (activity_forms.ReviewForm, "reviewed_by")),
