@@ -580,7 +580,7 @@ def sweep_evidence_store(*, grace_seconds: float, dry_run: bool = False) -> stor
         # Expense receipts share the store with evidence files: the sweep must keep them too. A withdrawn file's
         # bytes are deleted; if that failed, the sweep finishes the job.
         receipts = sa.select(ReciprocityEntry.receipt_storage_key).where(
-            ReciprocityEntry.receipt_storage_key.is_not(None)
+            ReciprocityEntry.receipt_storage_key.is_not(None), ReciprocityEntry.withdrawn_at.is_(None)
         )
         live = sa.select(Evidence.storage_key).where(Evidence.withdrawn_at.is_(None))
         return list(db.session.scalars(live.union_all(receipts)))

@@ -7,6 +7,7 @@ records every change; each step names its action (payment.offered, payment.chose
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import date
 
@@ -24,6 +25,7 @@ from ..models import Activity, Initiative, RateCard, ReciprocityEntry, User, utc
 from ..permissions import can
 from ..services import ServiceError, check_version, commit_or_conflict
 
+log = logging.getLogger(__name__)
 CONFLICT = "Someone else changed this payment while you were looking at it"
 MAX_UNITS = 100
 
@@ -376,6 +378,13 @@ def withdraw(actor: User, entry: ReciprocityEntry, *, expected_version: int | No
     entry.withdrawn_at = utcnow()
     capture.name_action(entry, "payment.withdrawn")
     commit_or_conflict(CONFLICT)
+    if entry.receipt_storage_key:
+        # A receipt is personal data kept only to approve the claim: once the claim is withdrawn its bytes go
+        # (the row keeps the sha256 and the audit trail keeps why). If deleting fails, `flask storage sweep` does it.
+        try:
+            storage.delete(entry.receipt_storage_key)
+        except (OSError, storage.StoreUnavailable):
+            log.exception("Could not delete the receipt of withdrawn claim %s; the storage sweep will", entry.id)
     return entry
 
 

@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from conftest import Page, get_page, make_user, post_page
 from initiative_factories import add_activity, make_initiative
 
+from copro_tracker import storage
 from copro_tracker.codes import MemberRole, OrgRole, PaymentStatus, ReciprocityKind
 from copro_tracker.extensions import db
 from copro_tracker.initiatives import service as initiatives
@@ -385,3 +386,26 @@ def test_payments_pages_cost_the_same_few_queries_at_two_sizes(client, world, co
     large = costs(admin, urls), costs(member, urls[:3])
     assert small == large
     assert max(max(c) for c in large) <= 12, large
+
+
+def test_withdrawing_a_claim_deletes_its_receipt(client, world, commissioner, login_as):
+    member = world["member"]
+    login_as(member)
+    data = {
+        "activity_id": str(world["activity"].id),
+        "note": "Taxi",
+        "amount_pounds": "12",
+        "spent_on": ["1", "10", "2026"],
+        "receipt": (io.BytesIO(RECEIPT), "taxi.pdf"),
+    }
+    assert client.post(_url(world, tail="/claim"), data=data, content_type="multipart/form-data").status_code == 302
+    claim = db.session.scalar(sa.select(ReciprocityEntry).where(ReciprocityEntry.kind == ReciprocityKind.EXPENSES))
+    key = claim.receipt_storage_key
+    assert storage.exists(key)
+
+    login_as(commissioner)
+    data = {"withdraw-reason": "Claimed on the wrong initiative", "withdraw-version": str(claim.version)}
+    assert client.post(_url(world, claim, "/withdraw"), data=data).status_code == 302
+    assert not storage.exists(key)
+    assert client.get(_url(world, claim, "/receipt")).status_code == 404
+    assert _entry(claim.id).withdrawn_reason == "Claimed on the wrong initiative"
