@@ -137,8 +137,6 @@ SOURCES = {
         "action": (m.Recommendation.action_taken, (activity_forms.RespondForm, "action_taken")),
         "responded_on": (m.Recommendation.responded_at, ACT),
         "review_on": (m.Recommendation.review_on, (activity_forms.RespondForm, "review_on")),
-        # Stamped when someone answers it with the RespondForm: reports "as at" a date use it.
-        "responded_on": (m.Recommendation.responded_at, ACT),
         "reviewed_on": (m.Recommendation.reviewed_on, (activity_forms.ReviewForm, "reviewed_on")),
         "reviewed_by": (m.Recommendation.reviewed_by_id, (activity_forms.ReviewForm, "reviewed_by")),
         "review_outcome": (m.Recommendation.review_outcome, (activity_forms.ReviewForm, "outcome")),
