@@ -139,12 +139,6 @@ class Config:
     # newest copy, so deleting the database's checkpoints and cutting the chain's end is still caught.
     AUDIT_CHECKPOINT_DIR = os.environ.get("AUDIT_CHECKPOINT_DIR") or None
 
-    # Evidence reports: a PDF over these sizes is refused with a pointer to HTML and CSV (WeasyPrint lays
-    # out ~4-9 pages/s, and a long render would hold a worker past gunicorn's timeout).
-    REPORT_PDF_MAX_ACTIVITIES = int(os.environ.get("REPORT_PDF_MAX_ACTIVITIES", "300"))
-    # About 11 table rows fit a page and layout time grows faster than the page count (bench/RESULTS.md):
-    # 800 rows is roughly 75 pages, about 12 s on a quiet 2-core machine.
-    REPORT_PDF_MAX_ROWS = int(os.environ.get("REPORT_PDF_MAX_ROWS", "800"))
     SHARE_LINK_RATE_LIMIT = os.environ.get("SHARE_LINK_RATE_LIMIT", "60 per minute")
 
     REQUIRED: tuple[str, ...] = ()

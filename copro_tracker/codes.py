@@ -669,6 +669,15 @@ class ReportKind(StrEnum):
     QUALITY_STATEMENT = "quality_statement"
 
 
+class RenderStatus(StrEnum):
+    """Where a report PDF made in the background has got to (reports/rendering.py)."""
+
+    QUEUED = "queued"
+    RENDERING = "rendering"
+    READY = "ready"
+    FAILED = "failed"
+
+
 REPORT_KIND_LABELS = {
     ReportKind.INITIATIVE: N_("One initiative"),
     ReportKind.PORTFOLIO: N_("All initiatives"),

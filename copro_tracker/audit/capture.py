@@ -38,7 +38,8 @@ from sqlalchemy.orm import Session
 from ..models.audit import AuditChainHead, AuditEvent, AuditMerkleNode, AuditValue
 from . import ledger
 
-# Audit tables record themselves; stored findings are derived from records already audited (criteria/stored.py).
+# Audit tables record themselves; stored findings are derived from records already audited (criteria/stored.py);
+# a report render is bookkeeping for a download, whose disclosure is audited as report.generated.
 SKIP_TABLES = frozenset(
     {
         "audit_event",
@@ -48,6 +49,7 @@ SKIP_TABLES = frozenset(
         "audit_checkpoint",
         "audit_verification",
         "stored_finding",
+        "report_render",
     }
 )
 NAMES_KEY = "audit_action_names"

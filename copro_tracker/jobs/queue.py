@@ -71,6 +71,7 @@ TASK_MODULES = (
     "copro_tracker.mail",
     "copro_tracker.auth.jobs",
     "copro_tracker.criteria.jobs",
+    "copro_tracker.reports.rendering",
 )
 
 _PENDING = "jobs.after_commit"

@@ -27,9 +27,10 @@ from .organisation import (
 )
 from .output import Output
 from .payment import RateCard, ReciprocityEntry
-from .report import ShareLink
+from .report import ReportRender, ShareLink
 
 __all__ = [
+    "ReportRender",
     "ShareLink",
     "Assessment",
     "Output",

@@ -8,6 +8,7 @@ fetcher refuses anything but files under static/ (see `static_path`).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -73,9 +74,47 @@ def _fetcher():
 
 
 def render_pdf(html: str) -> bytes:
+    """One HTML document as one PDF (WeasyPrint lays it out whole: keep it short, see render_report_pdf)."""
     import weasyprint
 
     fetcher = _fetcher()
     document = weasyprint.HTML(string=html, base_url=str(STATIC) + "/", url_fetcher=fetcher)
     stylesheet = weasyprint.CSS(filename=str(STYLESHEET), url_fetcher=fetcher)
     return document.write_pdf(stylesheets=[stylesheet], pdf_variant=PDF_VARIANT)
+
+
+def css_string(text: str) -> str:
+    """`text` as a CSS string literal, safe inside a <style> element."""
+    escaped = "".join(f"\\{ord(c):x} " if c in '\\"<>&\n\r' or ord(c) < 32 else c for c in text)
+    return f'"{escaped}"'
+
+
+def render_report_pdf(report, progress: Callable[[int, int], None] | None = None) -> bytes:
+    """The report's PDF, laid out part by part (render_html.print_parts) and joined into one tagged PDF.
+
+    Each part is a short document of its own, so the layout time grows linearly with the report; the
+    parts' pages are numbered on from each other and their links and headings join into one document.
+    `progress(done, total)` is called after each part is laid out.
+    """
+    import weasyprint
+    from markupsafe import Markup
+
+    from .render_html import print_parts, render_print_part
+
+    fetcher = _fetcher()
+    stylesheet = weasyprint.CSS(filename=str(STYLESHEET), url_fetcher=fetcher)
+    parts = print_parts(report)
+    running_title = Markup(css_string(report.title))  # noqa: S704 - css_string escapes < > & " and \\
+    documents = []
+    pages = 0
+    for index, blocks in enumerate(parts):
+        html = render_print_part(report, blocks, first=index == 0, first_page=pages + 1, running_title=running_title)
+        document = weasyprint.HTML(string=html, base_url=str(STATIC) + "/", url_fetcher=fetcher).render(
+            stylesheets=[stylesheet], pdf_variant=PDF_VARIANT
+        )
+        pages += len(document.pages)
+        documents.append(document)
+        if progress is not None:
+            progress(index + 1, len(parts))
+    joined = documents[0].copy([page for document in documents for page in document.pages])
+    return joined.write_pdf(pdf_variant=PDF_VARIANT)

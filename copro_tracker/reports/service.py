@@ -16,7 +16,6 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from flask import current_app
 
 from ..audit import capture
 from ..audit import service as audit_service
@@ -25,7 +24,7 @@ from ..extensions import db
 from ..models import Activity, Attendance, AuditEvent, Initiative, Organisation, ShareLink, User, utcnow
 from ..services import ServiceError
 from ..web.govuk import read_date
-from . import build, data, render_csv, render_html, render_json, render_pdf
+from . import build, data, render_csv, render_json
 
 FORMATS = ("html", "pdf", "csv", "json")
 MIMETYPES = {
@@ -37,10 +36,6 @@ MIMETYPES = {
 EXTENSIONS = {"pdf": "pdf", "csv": "csv.zip", "json": "json", "html": "html"}
 SHARE_DEFAULT_DAYS = 30
 SHARE_MAX_DAYS = 90
-
-
-class ReportTooLarge(ServiceError):
-    """A report too large for the format asked for; the page offers the formats that can carry it."""
 
 
 @dataclass(frozen=True)
@@ -150,10 +145,8 @@ def statement_exists(organisation: Organisation, statement_id: str) -> bool:
     return framework is not None and framework.cqc is not None and framework.cqc.statement(statement_id) is not None
 
 
-def prepare(
-    organisation: Organisation, spec: ReportSpec, *, for_pdf: bool = False, read_only: bool = False
-) -> build.Report:
-    """Load, check the size (for a PDF), make or reuse a covering checkpoint, and build the report.
+def prepare(organisation: Organisation, spec: ReportSpec, *, read_only: bool = False) -> build.Report:
+    """Load, make or reuse a covering checkpoint, and build the report.
 
     `read_only` (the report viewed as a page) writes nothing: it shows the latest checkpoint if that
     covers what the report cites, else none. Downloads make one when needed.
@@ -174,26 +167,7 @@ def prepare(
         anonymise_partners=spec.anonymise_partners,
         show_needs=spec.show_needs,
     )
-    report = _build(spec, inputs)
-    if for_pdf:
-        check_pdf_size(report)
-    return report
-
-
-def check_pdf_size(report: build.Report) -> None:
-    config = current_app.config
-    max_activities = config["REPORT_PDF_MAX_ACTIVITIES"]
-    max_rows = config["REPORT_PDF_MAX_ROWS"]
-    if report.activity_count > max_activities:
-        raise ReportTooLarge(
-            f"This report covers {report.activity_count:,} activities. A PDF can cover up to {max_activities:,}, "
-            "because a longer one takes minutes to make."
-        )
-    if report.row_count > max_rows:
-        raise ReportTooLarge(
-            f"This report has {report.row_count:,} rows in its tables. A PDF can have up to {max_rows:,}, "
-            "because a longer one takes minutes to make."
-        )
+    return _build(spec, inputs)
 
 
 def file_name(report: build.Report, fmt: str) -> str:
@@ -205,16 +179,9 @@ def file_name(report: build.Report, fmt: str) -> str:
     return f"{stem.lower()}-as-at-{report.period.as_of.isoformat()}.{EXTENSIONS[fmt]}"
 
 
-def record_generated(
-    organisation: Organisation,
-    report: build.Report,
-    fmt: str,
-    sha256: str,
-    *,
-    share_link: ShareLink | None = None,
-    commit: bool = True,
-) -> None:
-    """Append report.generated (and share_link.used when it came through a link). Non-personal details only."""
+def disclosure(organisation: Organisation, report: build.Report, fmt: str, sha256: str) -> dict[str, Any]:
+    """What `report.generated` records about a report sent out: non-personal details only (plain JSON, so a
+    PDF made in the background can keep it until its download)."""
     params = dict(report.params)
     details: dict[str, Any] = {
         "kind": report.kind.value,
@@ -232,26 +199,34 @@ def record_generated(
         entity, entity_id, initiative_id = "initiative", report.initiative_ids[0], report.initiative_ids[0]
     else:
         entity, entity_id, initiative_id = "organisation", organisation.id, None
+    return {"entity": entity, "entity_id": entity_id, "initiative_id": initiative_id, "details": details}
+
+
+def record_disclosure(
+    organisation_id: int, recorded: dict[str, Any], *, share_link: ShareLink | None = None, commit: bool = True
+) -> None:
+    """Append report.generated (and share_link.used when it came through a link) from `disclosure(...)`."""
+    details = dict(recorded["details"])
     if share_link is not None:
         details["share_link_id"] = share_link.id
         capture.record(
             db.session,
             "share_link.used",
-            organisation.id,
+            organisation_id,
             "share_link",
             share_link.id,
             actor_id=None,
             use_current_actor=False,
             initiative_id=share_link.initiative_id,
-            format=fmt,
+            format=details["format"],
         )
     capture.record(
         db.session,
         "report.generated",
-        organisation.id,
-        entity,
-        entity_id,
-        initiative_id=initiative_id,
+        organisation_id,
+        recorded["entity"],
+        recorded["entity_id"],
+        initiative_id=recorded["initiative_id"],
         actor_id=None,
         use_current_actor=share_link is None,
         **details,
@@ -260,16 +235,29 @@ def record_generated(
         db.session.commit()
 
 
+def record_generated(
+    organisation: Organisation,
+    report: build.Report,
+    fmt: str,
+    sha256: str,
+    *,
+    share_link: ShareLink | None = None,
+    commit: bool = True,
+) -> None:
+    """Append report.generated (and share_link.used when it came through a link). Non-personal details only."""
+    record_disclosure(
+        organisation.id, disclosure(organisation, report, fmt, sha256), share_link=share_link, commit=commit
+    )
+
+
 def download(
     organisation: Organisation, spec: ReportSpec, fmt: str, *, share_link: ShareLink | None = None
 ) -> Download:
-    """Produce the PDF, CSV zip or JSON bundle, audit it, and return the bytes to send."""
-    if fmt not in ("pdf", "csv", "json"):
+    """Produce the CSV zip or JSON bundle, audit it, and return the bytes to send (PDFs: rendering.py)."""
+    if fmt not in ("csv", "json"):
         raise ServiceError(f"unknown format {fmt!r}")
-    report = prepare(organisation, spec, for_pdf=fmt == "pdf")
-    if fmt == "pdf":
-        body = render_pdf.render_pdf(render_html.render_print_html(report))
-    elif fmt == "csv":
+    report = prepare(organisation, spec)
+    if fmt == "csv":
         body = render_csv.render_csv_zip(report)
     else:
         return _json_bundle(organisation, spec, report, share_link)

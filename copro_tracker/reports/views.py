@@ -9,20 +9,21 @@ from flask import Blueprint, Response, abort, current_app, flash, redirect, rend
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from ..codes import RenderStatus
 from ..criteria import pages as criteria_pages
 from ..extensions import db, limiter
 from ..initiatives import queries
-from ..models import Organisation, ShareLink
+from ..models import Organisation, ReportRender, ShareLink
 from ..people import disclosure
 from ..permissions import authorize, can, public, requires
 from ..services import ServiceError
 from ..tenancy import get_scoped, parse_id
 from ..web.forms import add_error
 from ..web.urls import external_url
-from . import service
+from . import rendering, service
 from .build import ReportKind
 from .forms import ShareLinkForm
-from .render_html import chart_svg, charts_by_table, format_cell
+from .render_html import cell_paragraphs, chart_svg, charts_by_table, format_cell
 
 bp = Blueprint("reports", __name__)
 FORMAT_RULE = "<any(pdf, csv, json):fmt>"
@@ -43,6 +44,11 @@ def _chart_svg(chart):
     return chart_svg(chart)
 
 
+@bp.app_template_global("report_pdf_cell")
+def _report_pdf_cell(value):
+    return cell_paragraphs(value)
+
+
 @bp.app_template_filter("report_cell")
 def _report_cell(value):
     return format_cell(value)
@@ -61,13 +67,6 @@ def _send(download: service.Download) -> Response:
     response.headers["Content-Disposition"] = f'attachment; filename="{download.filename}"'
     response.headers["Cache-Control"] = "no-store"
     return response
-
-
-def _too_large(error: service.ReportTooLarge, html_url: str, csv_url: str):
-    return (
-        render_template("reports/too_large.html", message=str(error), html_url=html_url, csv_url=csv_url),
-        422,
-    )
 
 
 def _download_links(endpoint: str, spec: service.ReportSpec, **values) -> list[dict]:
@@ -145,15 +144,11 @@ def _download(kind: ReportKind, fmt: str, page_endpoint: str, **values):
     if spec is None:
         abort(400)
     spec = replace(spec, show_needs=False)  # downloads give totals only
-    try:
-        return _send(service.download(_organisation(), spec, fmt))
-    except service.ReportTooLarge as error:
-        db.session.rollback()
-        return _too_large(
-            error,
-            url_for(page_endpoint, **values, **spec.query()),
-            url_for(request.endpoint, fmt="csv", **values, **spec.query()),
-        )
+    if fmt == "pdf":
+        # Made in the background: the person waits on a page that shows its progress, not in this request.
+        render = rendering.request_pdf(_organisation(), spec, user=current_user._get_current_object())
+        return redirect(url_for("reports.pdf_status", render_id=render.id))
+    return _send(service.download(_organisation(), spec, fmt))
 
 
 # --- initiative report (staff, and members who can see the initiative) --------------------------------
@@ -371,12 +366,100 @@ def shared_download(token: str, fmt: str):
     if gone is not None:
         return gone
     organisation = db.session.get(Organisation, link.organisation_id)
-    try:
-        return _shared_headers(_send(service.download(organisation, service.spec_for_link(link), fmt, share_link=link)))
-    except service.ReportTooLarge as error:
-        db.session.rollback()
-        return _too_large(
-            error,
-            url_for("reports.shared_report", token=token),
-            url_for("reports.shared_download", token=token, fmt="csv"),
+    if fmt == "pdf":
+        render = rendering.request_pdf(organisation, service.spec_for_link(link), share_link=link)
+        return redirect(url_for("reports.shared_pdf_status", token=token, render_id=render.id))
+    return _shared_headers(_send(service.download(organisation, service.spec_for_link(link), fmt, share_link=link)))
+
+
+# --- report PDFs made in the background ----------------------------------------------------------------
+
+
+def _render_or_404(render_id: int) -> ReportRender:
+    """A render the signed-in person asked for, and may still see: anyone else's is not found."""
+    render = rendering.find_for_user(render_id, current_user) or abort(404)
+    if render.initiative_id is not None:
+        _initiative(render.initiative_id)
+    else:
+        authorize("report.portfolio")
+    return render
+
+
+def _back_url(render: ReportRender) -> str:
+    spec = rendering.spec_of(render)
+    if render.initiative_id is not None:
+        return url_for("reports.initiative_report", initiative_id=render.initiative_id, **spec.query())
+    if spec.statement_id:
+        return url_for("reports.quality_statement", statement_id=spec.statement_id, **spec.query())
+    return url_for("reports.portfolio", **spec.query())
+
+
+def _status(render: ReportRender, *, self_url: str, file_url: str, back_url: str, shared: bool = False):
+    response = Response(
+        render_template(
+            "reports/pdf_status.html",
+            render=render,
+            self_url=self_url,
+            file_url=file_url,
+            back_url=back_url,
+            shared=shared,
         )
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return _shared_headers(response) if shared else response
+
+
+def _file(render: ReportRender, share_link: ShareLink | None = None) -> Response:
+    body = rendering.open_ready(render, share_link=share_link)
+    return _send(service.Download(body, service.MIMETYPES["pdf"], render.filename, render.sha256))
+
+
+@bp.get("/reports/pdf/<int:render_id>")
+@requires("report.view")
+def pdf_status(render_id: int):
+    render = _render_or_404(render_id)
+    return _status(
+        render,
+        self_url=url_for("reports.pdf_status", render_id=render.id),
+        file_url=url_for("reports.pdf_file", render_id=render.id),
+        back_url=_back_url(render),
+    )
+
+
+@bp.get("/reports/pdf/<int:render_id>/file")
+@requires("report.view")
+def pdf_file(render_id: int):
+    render = _render_or_404(render_id)
+    if render.status != RenderStatus.READY:
+        return redirect(url_for("reports.pdf_status", render_id=render.id))
+    return _file(render)
+
+
+@bp.get("/shared/<token>/pdf/<int:render_id>")
+@public
+@limiter.limit(_share_limit)
+def shared_pdf_status(token: str, render_id: int):
+    link, gone = _link_or_gone(token)
+    if gone is not None:
+        return gone
+    render = rendering.find_for_link(render_id, link) or abort(404)
+    return _status(
+        render,
+        self_url=url_for("reports.shared_pdf_status", token=token, render_id=render.id),
+        file_url=url_for("reports.shared_pdf_file", token=token, render_id=render.id),
+        back_url=url_for("reports.shared_report", token=token),
+        shared=True,
+    )
+
+
+@bp.get("/shared/<token>/pdf/<int:render_id>/file")
+@public
+@limiter.limit(_share_limit)
+def shared_pdf_file(token: str, render_id: int):
+    link, gone = _link_or_gone(token)
+    if gone is not None:
+        return gone
+    render = rendering.find_for_link(render_id, link) or abort(404)
+    if render.status != RenderStatus.READY:
+        return redirect(url_for("reports.shared_pdf_status", token=token, render_id=render.id))
+    return _shared_headers(_file(render, share_link=link))

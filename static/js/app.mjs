@@ -118,3 +118,28 @@ function showFieldError(input, message) {
   summary.tabIndex = -1;
   summary.focus();
 }
+
+// "Preparing your report" (reports/pdf_status.html). Without JavaScript the page refreshes itself (a <noscript>
+// meta refresh) and has a "Check again" button. Here the progress region is fetched again every few seconds
+// instead; it is a live region, so each change (parts done, then "ready" with the download link) is announced.
+const poll = document.querySelector("[data-app-poll]");
+if (poll && poll.hasAttribute("data-app-poll-active")) {
+  const tick = async () => {
+    try {
+      const response = await fetch(window.location.href, { credentials: "same-origin" });
+      const page = new DOMParser().parseFromString(await response.text(), "text/html");
+      const fresh = page.querySelector("[data-app-poll]");
+      if (fresh) {
+        poll.innerHTML = fresh.innerHTML;
+        if (!fresh.hasAttribute("data-app-poll-active")) {
+          for (const button of document.querySelectorAll("[data-app-poll-again]")) button.hidden = true;
+          return;
+        }
+      }
+    } catch {
+      // A dropped connection: try again at the next tick.
+    }
+    setTimeout(tick, 3000);
+  };
+  setTimeout(tick, 3000);
+}

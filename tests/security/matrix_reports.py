@@ -13,7 +13,7 @@ from matrix_world import Spec, World, by_role, everyone
 
 from copro_tracker.codes import ReportKind
 from copro_tracker.extensions import db
-from copro_tracker.models import ShareLink, utcnow
+from copro_tracker.models import ReportRender, ShareLink, utcnow
 
 
 def extend_world(world: World) -> None:
@@ -28,12 +28,27 @@ def extend_world(world: World) -> None:
         expires_at=utcnow() + timedelta(days=30),
     )
     db.session.add(link)
+    # A PDF the commissioner asked for, still being made: only they may see it (everyone else: not found).
+    render = ReportRender(
+        organisation_id=initiative.organisation_id,
+        requested_by_id=world.commissioner.id,
+        kind=ReportKind.INITIATIVE,
+        initiative_id=initiative.id,
+        params={"as_of": utcnow().date().isoformat()},
+    )
+    db.session.add(render)
     db.session.commit()
     world.extra["share_link"] = link
+    world.extra["render"] = render
 
 
 def _i(w: World) -> str:
     return f"/initiatives/{w.extra['initiative'].id}"
+
+
+def mine(status: int) -> dict[str, int]:
+    """Only the commissioner who asked for the render reaches it; for anyone else it does not exist."""
+    return by_role(404, status, 404, 404, 404)
 
 
 def specs() -> dict[str, Spec]:
@@ -63,4 +78,9 @@ def specs() -> dict[str, Spec]:
         ),
         "reports.shared_report": Spec("GET", lambda w: "/shared/not-a-real-token", everyone(410)),
         "reports.shared_download": Spec("GET", lambda w: "/shared/not-a-real-token/pdf", everyone(410)),
+        "reports.pdf_status": Spec("GET", lambda w: f"/reports/pdf/{w.extra['render'].id}", mine(200)),
+        # Not made yet: the file's address sends its owner back to the progress page.
+        "reports.pdf_file": Spec("GET", lambda w: f"/reports/pdf/{w.extra['render'].id}/file", mine(302)),
+        "reports.shared_pdf_status": Spec("GET", lambda w: "/shared/not-a-real-token/pdf/1", everyone(410)),
+        "reports.shared_pdf_file": Spec("GET", lambda w: "/shared/not-a-real-token/pdf/1/file", everyone(410)),
     }

@@ -27,7 +27,7 @@ from copro_tracker.audit.verify import verify_bundle
 from copro_tracker.auth import service as auth_service
 from copro_tracker.codes import OrgRole
 from copro_tracker.extensions import db
-from copro_tracker.models import Activity, AuditEvent, Initiative, ShareLink, User, utcnow
+from copro_tracker.models import Activity, AuditEvent, Initiative, ReportRender, ShareLink, User, utcnow
 
 ROOT = Path(__file__).resolve().parents[2]
 DAY_OPS = "Redesigning day opportunities with people with learning disabilities"
@@ -183,9 +183,22 @@ def test_the_report_dates_are_typed_as_day_month_and_year(client, demo):
 # --- PDF ------------------------------------------------------------------------------------------------
 
 
+def fetch_pdf(client, url: str):
+    """Ask for a PDF as a person does: it is made in the background (at once, in tests), then downloaded."""
+    asked = client.get(url)
+    assert asked.status_code == 302
+    status = Page(client.get(asked.headers["Location"])).check()
+    assert "Your report is ready" in status.text()
+    link = status.soup.select_one("main a.govuk-button")
+    assert link.get_text(strip=True) == "Download the PDF"
+    return client.get(link["href"]), status
+
+
 def test_pdf_is_tagged_has_its_language_and_the_right_content(client, demo):
     login(client, demo["tom"])
-    response = client.get(f"/initiatives/{demo['carers'].id}/report/pdf")
+    generated = db.session.scalar(sa.select(sa.func.count()).where(AuditEvent.action == "report.generated"))
+    response, status = fetch_pdf(client, f"/initiatives/{demo['carers'].id}/report/pdf")
+    assert status.soup.select_one("[role=status][aria-live=polite]") is not None
     assert response.status_code == 200
     assert response.mimetype == "application/pdf"
     assert "attachment;" in response.headers["Content-Disposition"]
@@ -208,28 +221,58 @@ def test_pdf_is_tagged_has_its_language_and_the_right_content(client, demo):
         "Payments and recognition",
     ):
         assert expected in text, expected
+    pages = len(reader.pages)
+    assert f"Page {pages}" in reader.pages[-1].extract_text()  # numbered on across the parts it was laid out in
+    # Making it disclosed nothing; the download is the disclosure, recorded once per download.
+    assert db.session.scalar(sa.select(sa.func.count()).where(AuditEvent.action == "report.generated")) == generated + 1
     event = last_event("report.generated")
     assert details(event)["format"] == "pdf"
     assert details(event)["sha256"] == hashlib.sha256(response.data).hexdigest()
 
 
-def test_a_pdf_over_the_size_limit_is_refused_with_other_ways_to_get_it(app, client, demo, monkeypatch):
-    monkeypatch.setitem(app.config, "REPORT_PDF_MAX_ACTIVITIES", 2)
+def test_a_pdf_of_any_size_is_made_and_only_its_requester_sees_it(app, client, demo):
+    """No size limit any more: the portfolio PDF is made too; another person's render is not found."""
     login(client, demo["tom"])
-    generated = db.session.scalar(sa.select(sa.func.count()).where(AuditEvent.action == "report.generated"))
-    response = client.get(f"/initiatives/{demo['day_ops'].id}/report/pdf")
-    assert response.status_code == 422
-    page = Page(response).check()
-    assert "covers 3 activities" in page.text() and "up to 2" in page.text()
-    hrefs = [a["href"] for a in page.soup.select("main a")]
-    assert f"/initiatives/{demo['day_ops'].id}/report" in hrefs
-    assert f"/initiatives/{demo['day_ops'].id}/report/csv" in hrefs
-    assert db.session.scalar(sa.select(sa.func.count()).where(AuditEvent.action == "report.generated")) == generated
-    monkeypatch.setitem(app.config, "REPORT_PDF_MAX_ACTIVITIES", 300)
-    monkeypatch.setitem(app.config, "REPORT_PDF_MAX_ROWS", 10)
-    too_long = client.get("/reports/portfolio/pdf")
-    assert too_long.status_code == 422
-    assert "rows in its tables. A PDF can have up to 10" in Page(too_long).check().text()
+    response, _status = fetch_pdf(client, "/reports/portfolio/pdf")
+    assert response.mimetype == "application/pdf"
+    render = db.session.scalar(sa.select(ReportRender).order_by(ReportRender.id.desc()))
+    assert render.status.value == "ready" and render.sha256 == hashlib.sha256(response.data).hexdigest()
+    other = app.test_client()
+    login(other, demo["ruth"])
+    assert other.get(f"/reports/pdf/{render.id}").status_code == 404
+    assert other.get(f"/reports/pdf/{render.id}/file").status_code == 404
+
+
+def test_the_preparing_page_shows_progress_and_works_without_javascript(client, demo, monkeypatch):
+    from copro_tracker.jobs import huey
+
+    queued = []
+    monkeypatch.setattr(huey, "enqueue", queued.append)  # the worker has not started on it yet
+    login(client, demo["tom"])
+    asked = client.get(f"/initiatives/{demo['carers'].id}/report/pdf")
+    again = client.get(f"/initiatives/{demo['carers'].id}/report/pdf")
+    assert asked.headers["Location"] == again.headers["Location"]  # asking twice makes one render
+    assert len(queued) == 1
+    page = Page(client.get(asked.headers["Location"])).check()
+    assert "Preparing your report" in page.text() and "waiting to be made" in page.text()
+    refresh = page.soup.select_one("head noscript")
+    assert refresh is not None and 'http-equiv="refresh"' in str(refresh)
+    assert page.soup.select_one("[data-app-poll][data-app-poll-active]")["role"] == "status"
+    check_again = page.soup.select_one("a[data-app-poll-again]")
+    assert check_again.get_text(strip=True) == "Check again" and check_again["href"] == asked.headers["Location"]
+    assert client.get(asked.headers["Location"] + "/file").status_code == 302  # not ready: back to the progress
+    render = db.session.scalar(sa.select(ReportRender))
+    db.session.execute(sa.update(ReportRender).values(status="rendering", parts_done=2, parts_total=5))
+    db.session.commit()
+    page = Page(client.get(asked.headers["Location"])).check()
+    assert "2 of 5 parts laid out" in page.text()
+    monkeypatch.undo()
+    huey.execute(queued[0])  # what the worker does
+    page = Page(client.get(asked.headers["Location"])).check()
+    assert "Your report is ready" in page.text() and page.soup.select_one("head noscript") is None
+    assert page.soup.select_one("[data-app-poll-active]") is None
+    db.session.refresh(render)
+    assert render.status.value == "ready" and render.parts_done == render.parts_total > 0
 
 
 # --- CSV ------------------------------------------------------------------------------------------------
@@ -492,6 +535,11 @@ def test_share_link_lifecycle(app, client, demo):
     bundle = json.loads(visitor.get(f"/shared/{token}/json").data)
     assert all(c.ok for c in verify_bundle(bundle))
     assert details(last_event("share_link.used"))["format"] == "json"
+    pdf, status = fetch_pdf(visitor, f"/shared/{token}/pdf")
+    assert pdf.mimetype == "application/pdf" and pdf.headers["X-Robots-Tag"] == "noindex, nofollow"
+    assert details(last_event("share_link.used"))["format"] == "pdf"
+    assert details(last_event("report.generated"))["sha256"] == hashlib.sha256(pdf.data).hexdigest()
+    status_url = status.soup.select_one("main a.govuk-button")["href"].removesuffix("/file")
 
     assert client.post(f"/reports/share-links/{link.id}/revoke").status_code == 302
     assert last_event("share_link.revoked").entity_id == link.id
@@ -499,6 +547,7 @@ def test_share_link_lifecycle(app, client, demo):
     assert gone.status_code == 410
     assert "withdrew the link" in Page(gone).check().text()
     assert visitor.get(f"/shared/{token}/pdf").status_code == 410
+    assert visitor.get(status_url).status_code == 410 and visitor.get(status_url + "/file").status_code == 410
     assert "Withdrawn" in Page(client.get("/reports")).check().text()
 
 

@@ -30,14 +30,12 @@ def _exception_classes(path: Path) -> list[str]:
 def test_services_raise_the_one_error_type():
     """A refused write is a ServiceError (or EditConflict); services define no error classes of their own.
 
-    Allowed: ReportTooLarge (a ServiceError that the report page answers by offering other formats) and
-    the audit service's faults (a missing signing key, a broken chain), which are not refusals of a
+    Allowed: the audit service's faults (a missing signing key, a broken chain), which are not refusals of a
     person's input but stop the write whoever makes it."""
     found = [name for path in sorted(PACKAGE.glob("*/service.py")) for name in _exception_classes(path)]
     assert found == [
         "audit/service.py:AuditKeyError",
         "audit/service.py:AuditIntegrityError",
-        "reports/service.py:ReportTooLarge",
     ]
 
 

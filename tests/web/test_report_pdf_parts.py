@@ -1,0 +1,78 @@
+"""The PDF is laid out in parts (render_html.print_parts): long tables cut into captioned pieces, long cell texts
+set as short paragraphs, headings kept with what follows; the parts join into one PDF with pages numbered on."""
+
+from __future__ import annotations
+
+import io
+from datetime import UTC, date, datetime
+
+import pytest
+from pypdf import PdfReader
+
+from copro_tracker.codes import ReportKind
+from copro_tracker.reports import render_html, render_pdf
+from copro_tracker.reports.model import Column, Period, Report, Section, Table
+
+
+def _report(rows: int, cell: str = "short") -> Report:
+    table = Table(
+        id="activities",
+        caption="Activities",
+        columns=(Column("title", "Title"), Column("why", "Why")),
+        rows=tuple((f"Session {n}", cell) for n in range(1, rows + 1)),
+        note="Every activity recorded.",
+    )
+    sections = (
+        Section(id="first", heading="About", paragraphs=("An initiative.",)),
+        Section(id="activities", heading="What happened", tables=(table,)),
+    )
+    return Report(
+        kind=ReportKind.INITIATIVE,
+        title='Evidence report: "Quotes" & <brackets>',
+        organisation="Northshire County Council",
+        generated_at=datetime(2026, 11, 26, tzinfo=UTC),
+        period=Period(date(2026, 11, 26)),
+        notes=(),
+        sections=sections,
+        initiative_ids=(1,),
+    )
+
+
+@pytest.fixture
+def request_context(app):
+    with app.test_request_context():
+        yield
+
+
+def test_a_long_table_is_cut_into_captioned_pieces_and_parts_stay_small(request_context):
+    parts = render_html.print_parts(_report(300))
+    html = ["".join(part) for part in parts]
+    assert len(parts) == 3
+    assert "Activities (rows 1 to 120 of 300)" in html[0] and "Activities (rows 241 to 300 of 300)" in html[2]
+    assert all(chunk.count("<thead") == 1 for chunk in html[1:])  # every piece has its column headers
+    assert "Every activity recorded." in html[2] and "Every activity recorded." not in html[0]
+    assert 'id="section-activities"' in html[0]  # the heading opens the part its table starts in
+
+
+def test_long_cell_texts_become_short_paragraphs(request_context):
+    text = " ".join(f"Reason number {n} is given here." for n in range(200))
+    paragraphs = str(render_html.cell_paragraphs(text))
+    assert paragraphs.count('<p class="app-pdf-cell">') > 10
+    assert all(len(p) <= render_html.CELL_PARAGRAPH + 40 for p in paragraphs.split("</p>"))
+    assert str(render_html.cell_paragraphs("<b>short</b>")) == "&lt;b&gt;short&lt;/b&gt;"
+    # Heavy rows weigh more: a few rows of long text get parts of their own.
+    assert len(render_html.print_parts(_report(12, text))) >= 3
+
+
+def test_parts_join_into_one_tagged_pdf_with_pages_numbered_on(request_context):
+    progress = []
+    pdf = render_pdf.render_report_pdf(_report(300), lambda done, total: progress.append((done, total)))
+    assert progress[-1] == (3, 3)
+    reader = PdfReader(io.BytesIO(pdf))
+    assert reader.trailer["/Root"]["/MarkInfo"]["/Marked"]
+    pages = len(reader.pages)
+    for number, page in enumerate(reader.pages, start=1):
+        text = page.extract_text()
+        assert f"Page {number}" in text
+        assert 'Evidence report: "Quotes" & <brackets>' in text  # the running title, safely escaped
+    assert pages >= 3
