@@ -12,6 +12,7 @@ from initiative_factories import make_initiative
 from playwright.sync_api import Page, expect
 
 from copro_tracker.audit import capture
+from copro_tracker.audit.views import HISTORY_PAGE_SIZE
 from copro_tracker.codes import OrgRole
 from copro_tracker.extensions import db
 
@@ -64,4 +65,5 @@ def test_paging_through_the_dashboard_initiatives_and_history(page: Page, org, c
     page.goto(f"/initiatives/{team.initiative.id}/history")
     page.get_by_role("navigation", name="Pages of the history").get_by_role("link", name="Next page").click()
     expect(page).to_have_url(re.compile(r"history\?page=2$"))
-    expect(page.get_by_text(re.compile(r"Showing entries 51 to \d+, newest first\."))).to_be_visible()
+    first = HISTORY_PAGE_SIZE + 1
+    expect(page.get_by_text(re.compile(rf"Showing entries {first} to \d+, newest first\."))).to_be_visible()

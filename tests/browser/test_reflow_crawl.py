@@ -32,7 +32,7 @@ LONG = "Unbroken" * 40  # what a pasted link or reference can look like: 320 cha
 # Links the crawl does not open: downloads (not pages), the language switch (a redirect back to the same page,
 # checked elsewhere) and the same page again filtered or as at a date (the layout is the page's own).
 SKIP = re.compile(
-    r"/language/|/download$|/(pdf|csv|json)$|[?&](format|as_at|as-at|at)=|/sign-out$|^/$|/shared/",
+    r"/language/|/download$|/receipt$|/(pdf|csv|json)$|[?&](format|as_at|as-at|at)=|/sign-out$|^/$|/shared/",
 )
 
 _MEASURE = """() => ({
