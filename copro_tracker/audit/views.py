@@ -18,7 +18,7 @@ from ..people import disclosure
 from ..permissions import requires
 from ..tenancy import parse_id
 from ..web.paging import pagination, paging
-from . import capture, history, service
+from . import capture, history, jobs
 
 bp = Blueprint("audit", __name__)
 
@@ -157,50 +157,28 @@ def needs_disclosures():
 @bp.post("/admin/audit/checkpoint")
 @requires("audit.admin")
 def make_checkpoint_now():
-    """Sign the organisation's chain now; the checkpoint is audited as `audit.checkpoint_made`."""
-    organisation = current_user.organisation
-    try:
-        row = service.make_checkpoint(organisation)
-    except service.AuditKeyError as error:
-        db.session.rollback()
-        flash(_("No checkpoint was made: %(reason)s", reason=str(error)), "error")
-    except service.AuditIntegrityError as error:
-        db.session.rollback()
-        flash(
-            _("No checkpoint was made, because the audit trail failed its check: %(reason)s", reason=str(error)),
-            "error",
-        )
-    else:
-        flash(
-            _("Checkpoint made: %(size)s entries signed at %(when)s.", size=row.tree_size, when=row.issued_at),
-            "success",
-        )
+    """Queue a checkpoint and a full verification (audit/jobs.py); the result shows on the audit page."""
+    jobs.check_integrity(current_user.organisation_id, current_user.id)
+    flash(
+        _(
+            "A checkpoint has been asked for. It is made and the trail checked in the background: the result "
+            "appears below when it is done (reload the page)."
+        ),
+        "success",
+    )
     return redirect(url_for("audit.admin_audit"))
 
 
 @bp.post("/admin/audit/verify")
 @requires("audit.admin")
 def verify_now():
-    """Recheck the whole chain and every checkpoint; the result is stored, shown and audited (`audit.verified`)."""
-    organisation = current_user.organisation
-    try:
-        warnings: list[str] = []
-        result, failure = service.verify_organisation(organisation, warnings=warnings)
-    except service.AuditKeyError as error:
-        db.session.rollback()
-        flash(_("The audit trail could not be checked: %(reason)s", reason=str(error)), "error")
-    else:
-        if failure is None and warnings:
-            flash(
-                _(
-                    "The audit trail passed: all %(size)s entries verified. It had no checkpoint, so entries cut "
-                    "from its end could not have been detected; a first checkpoint has now been made.",
-                    size=result.size,
-                ),
-                "success",
-            )
-        elif failure is None:
-            flash(_("The audit trail passed: all %(size)s entries verified.", size=result.size), "success")
-        else:
-            flash(_("The audit trail failed its check: %(reason)s", reason=failure.message), "error")
+    """Queue a full verification (audit/jobs.py); its result is stored, shown below and audited (`audit.verified`)."""
+    jobs.check_integrity(current_user.organisation_id, current_user.id, checkpoint=False)
+    flash(
+        _(
+            "A check of the whole audit trail has been asked for. It runs in the background: the result appears "
+            "below when it is done (reload the page)."
+        ),
+        "success",
+    )
     return redirect(url_for("audit.admin_audit"))

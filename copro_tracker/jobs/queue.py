@@ -72,6 +72,7 @@ TASK_MODULES = (
     "copro_tracker.auth.jobs",
     "copro_tracker.criteria.jobs",
     "copro_tracker.reports.rendering",
+    "copro_tracker.audit.jobs",
 )
 
 _PENDING = "jobs.after_commit"

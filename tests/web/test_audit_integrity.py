@@ -339,34 +339,68 @@ def test_erasing_a_persons_values_leaves_the_chain_valid(app, org, admin):
     assert "Erin" not in payloads and "erin@example.org" not in payloads
 
 
-def test_admin_buttons_make_a_checkpoint_and_verify_with_the_result_shown(app, client, chain, admin, login_as):
+def test_admin_buttons_make_a_checkpoint_and_verify_with_the_result_shown(
+    app, client, chain, admin, login_as, monkeypatch
+):
+    """The buttons queue the integrity job (run at once in tests); its result is what the page shows, and a
+    failure is also emailed to every admin of the organisation."""
+    monkeypatch.setitem(app.config, "MAIL_SERVER", "smtp.example.org")
+    other_admin = make_user(chain, OrgRole.ADMIN)
     login_as(admin)
     response = client.post("/admin/audit/verify")
     assert response.status_code == 302 and response.headers["Location"].endswith("/admin/audit")
     page = get_page(client, "/admin/audit")
-    assert "The audit trail passed" in page.text() and "Passed" in page.text("dl")
+    assert "A check of the whole audit trail has been asked for" in page.text()
+    assert "Passed" in page.text("dl") and "verified: every link and hash is intact" in page.text("dl")
     assert client.post("/admin/audit/checkpoint").status_code == 302
     page = get_page(client, "/admin/audit")
     checkpoint = service.latest_checkpoint(chain)
-    assert f"Checkpoint made: {checkpoint.tree_size} entries signed" in page.text()
-    assert checkpoint.root_hash in page.text("dl")
+    assert "A checkpoint has been asked for" in page.text()
+    assert checkpoint.root_hash in page.text("dl") and "Passed" in page.text("dl")
     actions = dict(
         db.session.execute(
             sa.select(AuditEvent.action, AuditEvent.actor_id).where(AuditEvent.action.like("audit.%"))
         ).all()
     )
     assert actions == {"audit.verified": admin.id, "audit.checkpoint_made": admin.id}
+    assert app.extensions["outbox"] == []  # nothing to tell anyone
 
     with triggers_lifted() as conn:
         conn.execute(sa.text("DELETE FROM audit_event WHERE organisation_id = :o AND seq = 2"), {"o": chain.id})
     client.post("/admin/audit/verify")
     page = get_page(client, "/admin/audit")
-    assert "The audit trail failed its check: Event 2 is missing" in page.text()
-    assert "Failed" in page.text("dl")
+    assert "Event 2 is missing" in page.text("dl") and "Failed" in page.text("dl")
+    told = sorted(message["To"] for message in app.extensions["outbox"])
+    assert told == sorted([admin.email, other_admin.email])
+    assert "Event 2 is missing" in app.extensions["outbox"][0].get_content()
     made = db.session.scalar(sa.select(sa.func.count()).select_from(AuditCheckpoint))
     client.post("/admin/audit/checkpoint")
-    assert "No checkpoint was made, because the audit trail failed its check" in get_page(client, "/admin/audit").text()
+    assert "No checkpoint was made, because the audit trail failed its check" in page_text_dl(client)
     assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditCheckpoint)) == made
+
+
+def page_text_dl(client) -> str:
+    return get_page(client, "/admin/audit").text("dl")
+
+
+def test_the_nightly_job_signs_and_verifies_every_organisation(app, chain, admin, monkeypatch):
+    from copro_tracker.audit import jobs as audit_jobs
+    from copro_tracker.jobs import huey
+
+    other = make_org("Glanyrafon County Council", slug="glan")
+    make_user(other, OrgRole.ADMIN)
+    assert "copro_tracker.audit.jobs.nightly_integrity" in {
+        huey._registry.task_to_string(task) for task in huey._registry._periodic_tasks
+    }
+    audit_jobs.nightly_integrity()
+    for organisation in (chain, other):
+        assert service.latest_checkpoint(organisation) is not None
+        verification = db.session.scalar(
+            sa.select(AuditVerification).where(AuditVerification.organisation_id == organisation.id)
+        )
+        assert verification.ok
+    nightly = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.action == "audit.checkpoint_made")).all()
+    assert nightly and all(event.actor_id is None for event in nightly)
 
 
 def test_admin_buttons_need_a_csrf_token(app, client, chain, admin, login_as):
