@@ -27,7 +27,7 @@ static/build/app.css: node_modules/.installed $(wildcard static/src/*.scss)
 install: $(VENV)/.installed node_modules/.installed static/build/app.css translations ## Install Python and npm packages, build assets
 
 translations: $(VENV)/.installed ## Compile the Welsh (and English) message catalogues
-	$(VENV)/bin/pybabel -q compile --use-fuzzy -d copro_tracker/translations
+	$(VENV)/bin/pybabel -q compile -d copro_tracker/translations
 
 extract-messages: $(VENV)/.installed ## Refresh the message catalogues from the code and templates
 	$(VENV)/bin/pybabel -q extract -F babel.cfg -k _l -k N_ -k in_language:2 -c Translators: -o copro_tracker/translations/messages.pot .

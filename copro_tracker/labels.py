@@ -11,8 +11,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from flask import current_app
-from flask_babel import LazyString, gettext
+from flask_babel import LazyString, get_locale, gettext
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
 from wtforms.fields.choices import SelectChoice
 
 from . import codes
@@ -93,6 +94,13 @@ def message(value: Message) -> str:
     return value.render(gettext)
 
 
-def reason_text(reason: object) -> str:
-    """A criteria reason in the current request's language (a stored reason from before message ids stays English)."""
-    return reason.render(gettext)  # type: ignore[attr-defined]
+def reason_text(reason: object) -> Markup:
+    """A criteria reason in the current request's language.
+
+    A reason stored before message ids gives English only: on a Welsh page that sentence is marked lang="en",
+    so it is read out as English and the Welsh page check can tell it from an interface word that was missed.
+    """
+    text = reason.render(gettext)  # type: ignore[attr-defined]
+    if getattr(reason, "message", None) is None and str(get_locale() or "en") != "en":
+        return Markup('<span lang="en" data-untranslated="reason">%s</span>') % text
+    return Markup.escape(text)

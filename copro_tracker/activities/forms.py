@@ -35,7 +35,7 @@ from ..web.govuk import (
     GovTextInput,
 )
 
-YES_NO = [SelectChoice("yes", str(_l("Yes"))), SelectChoice("no", str(_l("No")))]
+YES_NO = [SelectChoice("yes", _l("Yes")), SelectChoice("no", _l("No"))]
 
 
 class ActivityForm(FlaskForm):
@@ -179,7 +179,7 @@ class RatingForm(FlaskForm):
     rating = RadioField(
         _l("How co-produced did this activity feel to you?"),
         widget=GovRadioInput(),
-        choices=[SelectChoice(str(k), str(v)) for k, v in labels.LADDER.items()],
+        choices=[SelectChoice(str(k), v) for k, v in labels.LADDER.items()],
         validators=[InputRequired(_l("Choose the step on the ladder that fits how the activity felt to you"))],
         validate_choice=False,
     )
@@ -279,8 +279,8 @@ class ConfirmActivityForm(FlaskForm):
         _l("Is this record right?"),
         widget=GovRadioInput(),
         choices=[
-            SelectChoice("confirm", str(_l("Yes, it is right"))),
-            SelectChoice("correct", str(_l("No, I want to correct it"))),
+            SelectChoice("confirm", _l("Yes, it is right")),
+            SelectChoice("correct", _l("No, I want to correct it")),
         ],
         validators=[InputRequired(_l("Say whether the record is right"))],
         validate_choice=False,

@@ -20,6 +20,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from .. import codes, csv_export, labels
+from ..codes import N_
 from ..extensions import db
 from ..formatting import format_date, format_datetime
 from ..models import AuditEvent, AuditValue, User
@@ -28,26 +29,26 @@ from .capture import entity_name
 ERASED = "(removed at the person's request)"
 
 ENTITY_LABELS = {
-    "initiative": "initiative",
-    "membership": "membership",
-    "stage": "stage",
-    "stage_sign_off": "stage sign-off",
-    "stage_reopening": "stage reopening",
-    "activity": "activity",
-    "attendance": "attendance record",
-    "decision": "decision",
-    "decision_position": "position on a decision",
-    "recommendation": "recommendation",
-    "evidence": "evidence file",
-    "user": "person",
-    "account_token": "invitation or reset link",
-    "organisation": "organisation",
-    "audit_checkpoint": "audit checkpoint",
-    "assessment": "assessment",
-    "output": "output",
-    "data_request": "request about personal data",
-    "reciprocity_entry": "payment or expense claim",
-    "rate_card": "rates card",
+    "initiative": N_("initiative"),
+    "membership": N_("membership"),
+    "stage": N_("stage"),
+    "stage_sign_off": N_("stage sign-off"),
+    "stage_reopening": N_("stage reopening"),
+    "activity": N_("activity"),
+    "attendance": N_("attendance record"),
+    "decision": N_("decision"),
+    "decision_position": N_("position on a decision"),
+    "recommendation": N_("recommendation"),
+    "evidence": N_("evidence file"),
+    "user": N_("person"),
+    "account_token": N_("invitation or reset link"),
+    "organisation": N_("organisation"),
+    "audit_checkpoint": N_("audit checkpoint"),
+    "assessment": N_("assessment"),
+    "output": N_("output"),
+    "data_request": N_("request about personal data"),
+    "reciprocity_entry": N_("payment or expense claim"),
+    "rate_card": N_("rates card"),
 }
 
 ACTION_PHRASES = {

@@ -113,7 +113,7 @@ def record_history(initiative_id: int, entity_type: str, entity_id: int):
         "audit/record.html",
         initiative=initiative,
         entity_type=entity_type,
-        entity_label=history.ENTITY_LABELS.get(entity_type, entity_type),
+        entity_label=_(history.ENTITY_LABELS[entity_type]) if entity_type in history.ENTITY_LABELS else entity_type,
         entity_id=entity_id,
         entries=history.describe(current_user.organisation_id, rows),
         as_at=when,

@@ -64,8 +64,8 @@ class LoginForm(FlaskForm):
 
 
 NEEDS_ANSWER = [
-    SelectChoice("some", str(_l("Yes, something helps me take part"))),
-    SelectChoice("none", str(_l("No, nothing is needed"))),
+    SelectChoice("some", _l("Yes, something helps me take part")),
+    SelectChoice("none", _l("No, nothing is needed")),
 ]
 
 

@@ -13,6 +13,7 @@ take their words from here. Pure: no Flask, no database.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -95,6 +96,14 @@ def cite(criterion: Criterion) -> Citation:
     return Citation(criterion.id, criterion.source, checked, len(criterion.locators) - len(checked))
 
 
+def _english(text: str, **values: object) -> str:
+    return text % values if values else text
+
+
+def _english_plural(singular: str, plural: str, num: int, **values: object) -> str:
+    return (singular if num == 1 else plural) % {"num": num, **values}
+
+
 @dataclass(frozen=True, slots=True)
 class FrameworkChecks:
     """How many of a framework's references have been checked, for the one notice per framework."""
@@ -108,26 +117,39 @@ class FrameworkChecks:
 
     @property
     def notice(self) -> str | None:
-        """The words shown once under the framework's heading, or None when there is nothing to say."""
+        """The words shown once under the framework's heading (in English), or None when there is nothing to say."""
+        return self.notice_in()
+
+    def notice_in(
+        self,
+        gettext: Callable[..., str] = _english,
+        ngettext: Callable[..., str] = _english_plural,
+    ) -> str | None:
+        """The notice through the given translators (the web layer passes Flask-Babel's)."""
         parts = []
         if self.total:
-            noun = "reference" if self.total == 1 else "references"
-            verb = "has" if self.checked == 1 else "have"
             parts.append(
-                f"{self.checked} of {self.total} {noun} in this framework {verb} been checked against the "
-                "original text."
+                ngettext(
+                    "%(checked)s of %(num)s reference in this framework has been checked against the original text.",
+                    "%(checked)s of %(num)s references in this framework have been checked against the original text.",
+                    self.total,
+                    checked=self.checked,
+                )
             )
             if self.unchecked_criteria:
                 parts.append(
-                    "Not yet checked against the original text: "
-                    + ", ".join(self.unchecked_criteria)
-                    + ". For these only the instrument and chapter or section is shown."
+                    gettext(
+                        "Not yet checked against the original text: %(ids)s. "
+                        "For these only the instrument and chapter or section is shown.",
+                        ids=", ".join(self.unchecked_criteria),
+                    )
                 )
         if self.unconfirmed_wording:
             parts.append(
-                "The wording of "
-                + ", ".join(self.unconfirmed_wording)
-                + " is from recollection and not yet checked against the original text."
+                gettext(
+                    "The wording of %(ids)s is from recollection and not yet checked against the original text.",
+                    ids=", ".join(self.unconfirmed_wording),
+                )
             )
         return " ".join(parts) or None
 

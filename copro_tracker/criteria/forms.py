@@ -57,8 +57,8 @@ class RespondForm(FlaskForm):
         _l("Do you agree with this assessment?"),
         widget=GovRadioInput(),
         choices=[
-            SelectChoice("cosign", str(_l("Yes, I agree and co-sign it"))),
-            SelectChoice("disagree", str(_l("No, I disagree"))),
+            SelectChoice("cosign", _l("Yes, I agree and co-sign it")),
+            SelectChoice("disagree", _l("No, I disagree")),
         ],
         validators=[InputRequired(_l("Choose whether you agree with the assessment"))],
     )
@@ -81,8 +81,8 @@ class CoverageFilters(Form):
         _l("Show"),
         widget=GovRadioInput(),
         choices=[
-            SelectChoice("criteria", str(_l("Criteria"))),
-            SelectChoice("cqc", str(_l("CQC quality statements"))),
+            SelectChoice("criteria", _l("Criteria")),
+            SelectChoice("cqc", _l("CQC quality statements")),
         ],
         default="criteria",
         validate_choice=False,

@@ -33,6 +33,9 @@ REASON_LIMIT = 8
 # Every page that names a criterion's source takes its words from the one pure function (reports too).
 bp.add_app_template_global(citations.cite, "cite")
 bp.add_app_template_global(citations.framework_checks, "framework_checks")
+bp.add_app_template_global(
+    lambda framework: citations.framework_checks(framework).notice_in(_, ngettext), "framework_notice_text"
+)
 
 
 # Where in the tracker each kind of gap is closed: "What needs doing" links there (endpoint, anchor, link text).

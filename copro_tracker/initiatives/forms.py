@@ -154,8 +154,8 @@ class SignOffForm(FlaskForm):
         _l("Do you agree this stage is finished?"),
         widget=GovRadioInput(),
         choices=[
-            SelectChoice("approve", str(_l("Yes, I agree it is finished"))),
-            SelectChoice("dissent", str(_l("No, I disagree"))),
+            SelectChoice("approve", _l("Yes, I agree it is finished")),
+            SelectChoice("dissent", _l("No, I disagree")),
         ],
         validators=[InputRequired(_l("Choose whether you agree the stage is finished"))],
     )

@@ -43,8 +43,8 @@ class NamedUseForm(FlaskForm):
         _l("Can reports name you?"),
         widget=GovRadioInput(),
         choices=[
-            SelectChoice("yes", str(_l("Yes, reports can use my name"))),
-            SelectChoice("no", str(_l("No, show me by a made-up name such as “Citizen partner A”"))),
+            SelectChoice("yes", _l("Yes, reports can use my name")),
+            SelectChoice("no", _l("No, show me by a made-up name such as “Citizen partner A”")),
         ],
         validators=[InputRequired(_l("Choose whether reports can use your name"))],
         validate_choice=False,
@@ -56,7 +56,7 @@ class AnswerForm(FlaskForm):
     done = RadioField(
         _l("Was it done?"),
         widget=GovRadioInput(),
-        choices=[SelectChoice("yes", str(_l("Yes"))), SelectChoice("no", str(_l("No")))],
+        choices=[SelectChoice("yes", _l("Yes")), SelectChoice("no", _l("No"))],
         validators=[InputRequired(_l("Say whether it was done"))],
         validate_choice=False,
     )

@@ -15,7 +15,7 @@ from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
-from flask_babel import LazyString
+from flask_babel import LazyString, gettext
 from flask_babel import lazy_gettext as _l
 
 from .. import codes, csv_export
@@ -53,13 +53,15 @@ def _code(value: Any) -> str:
     if value is None:
         return ""
     try:
-        return codes.label(value)
+        return gettext(codes.label(value))  # in the person's language, like the rest of the page
     except KeyError:
         return str(getattr(value, "value", value))
 
 
 def _needs(values: Sequence[str]) -> str:
-    return ", ".join(codes.COMMUNICATION_NEED_LABELS.get(v, v) for v in values or [])
+    return ", ".join(
+        gettext(codes.COMMUNICATION_NEED_LABELS[v]) if v in codes.COMMUNICATION_NEED_LABELS else v for v in values or []
+    )
 
 
 def _profile(person: User) -> Held:

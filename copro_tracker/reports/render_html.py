@@ -11,6 +11,7 @@ from flask import get_template_attribute, render_template
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
+from ..formatting import format_date, format_number
 from .build import Cell, Chart, Report, Section, Table
 from .render_svg import render_chart
 
@@ -18,12 +19,10 @@ from .render_svg import render_chart
 def format_cell(value: Cell) -> str:
     if value is None:
         return ""
-    if isinstance(value, datetime):
-        return f"{value.day} {value:%B %Y}"
-    if isinstance(value, date):
-        return f"{value.day} {value:%B %Y}"
+    if isinstance(value, (date, datetime)):
+        return format_date(value)
     if isinstance(value, int):
-        return f"{value:,}"
+        return format_number(value)
     return str(value)
 
 

@@ -7,6 +7,7 @@ from dataclasses import replace
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from ..codes import RenderStatus
@@ -28,9 +29,9 @@ from .render_html import cell_paragraphs, chart_svg, charts_by_table, format_cel
 bp = Blueprint("reports", __name__)
 FORMAT_RULE = "<any(pdf, csv, json):fmt>"
 FORMAT_WORDS = {
-    "pdf": "PDF (for printing and reading)",
-    "csv": "Spreadsheet files (CSV, zipped)",
-    "json": "Data with audit proofs (JSON)",
+    "pdf": _l("PDF (for printing and reading)"),
+    "csv": _l("Spreadsheet files (CSV, zipped)"),
+    "json": _l("Data with audit proofs (JSON)"),
 }
 
 
@@ -47,6 +48,14 @@ def _chart_svg(chart):
 @bp.app_template_global("report_pdf_cell")
 def _report_pdf_cell(value):
     return cell_paragraphs(value)
+
+
+# The language reports/build.py writes sections, notes and table headings in (English so far). The page
+# around them follows the reader's language, and the sections are marked with this one.
+REPORT_CONTENT_LANGUAGE = "en"
+
+
+bp.add_app_template_global(REPORT_CONTENT_LANGUAGE, "report_content_language")  # a global: macros see it too
 
 
 @bp.app_template_filter("report_cell")

@@ -19,7 +19,6 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
     GovCheckboxInput,
     GovFileInput,
-    GovPasswordInput,
     GovRadioInput,
     GovSelect,
     GovSubmitInput,
@@ -27,6 +26,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextInput,
 )
 from govuk_frontend_wtf.wtforms_widgets import GovDateInput as _GovDateInput
+from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput as _GovPasswordInput
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 from wtforms import DateField, Form
 from wtforms.validators import StopValidation
@@ -103,6 +103,21 @@ def read_date(parts: list[str], subject: str) -> date:
         return date(year, month, day)
     except (ValueError, OverflowError) as error:
         raise ValueError(_("%(subject)s must be a real date, like 27 3 2025", subject=subject)) from error
+
+
+class GovPasswordInput(_GovPasswordInput):
+    """The password input with its show/hide button and announcements in the page's language (govuk-frontend
+    defaults them to English)."""
+
+    def map_gov_params(self, field, **kwargs):
+        params = super().map_gov_params(field, **kwargs)
+        params.setdefault("showPasswordText", _("Show"))
+        params.setdefault("hidePasswordText", _("Hide"))
+        params.setdefault("showPasswordAriaLabelText", _("Show password"))
+        params.setdefault("hidePasswordAriaLabelText", _("Hide password"))
+        params.setdefault("passwordShownAnnouncementText", _("Your password is visible"))
+        params.setdefault("passwordHiddenAnnouncementText", _("Your password is hidden"))
+        return params
 
 
 class GovDateInput(_GovDateInput):

@@ -58,7 +58,7 @@ def localized(item: object, name: str) -> Markup:
     untranslated content from interface words that were missed."""
     text = localized_text(item, name)
     if str(get_locale() or "en") == "cy" and text and not has_welsh(item, name):
-        return Markup('<span lang="en">%s</span>') % text
+        return Markup('<span lang="en" data-untranslated="framework">%s</span>') % text
     return Markup.escape(text)
 
 
@@ -66,8 +66,22 @@ def english(text: object) -> Markup:
     """Text that exists only in English (the names of English-language laws and guidance, as cited), marked
     lang="en" on a Welsh page so it is read out as English and not mistaken for an untranslated word."""
     if str(get_locale() or "en") == "cy" and text:
-        return Markup('<span lang="en">%s</span>') % text
+        return Markup('<span lang="en" data-untranslated="source">%s</span>') % text
     return Markup.escape(text or "")
+
+
+def history_lang() -> Markup:
+    """The lang attribute for history sentences, which audit/history.py still composes in English."""
+    if str(get_locale() or "en") != "en":
+        return Markup(' lang="en" data-untranslated="history"')
+    return Markup("")
+
+
+def history_text(text: str) -> Markup:
+    """A phrase audit/history.py composed in English, marked so on a Welsh page."""
+    if str(get_locale() or "en") != "en":
+        return Markup('<span lang="en" data-untranslated="history">%s</span>') % text
+    return Markup.escape(text)
 
 
 def init_template_helpers(app: Flask) -> None:
@@ -79,6 +93,8 @@ def init_template_helpers(app: Flask) -> None:
     app.add_template_filter(localized)
     app.add_template_filter(localized_text)
     app.add_template_filter(english)
+    app.add_template_global(history_lang)
+    app.add_template_global(history_text)
     app.add_template_global(lambda: str(get_locale() or "en"), "current_locale")
     app.add_template_filter(format_date, "date")
     app.add_template_filter(format_datetime, "datetime")

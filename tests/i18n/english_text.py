@@ -73,8 +73,20 @@ def english_vocabulary() -> frozenset[str]:
     return frozenset(english - welsh - _SHARED)
 
 
+_SHORTENED = re.compile(r"“([^”…]+)…”")
+
+
 def without(text: str, entered: list[str]) -> str:
-    """`text` with every piece of people's own text taken out (longest first, so names inside titles go too)."""
+    """`text` with every piece of people's own text taken out (longest first, so names inside titles go too).
+
+    Long titles are shown shortened, “Day services will offer…”: a shortened quote counts as people's own
+    text when what is left of it begins something they entered."""
+
+    def shortened(match: re.Match[str]) -> str:
+        start = match.group(1).strip()
+        return " " if any(value.startswith(start) for value in entered) else match.group(0)
+
+    text = _SHORTENED.sub(shortened, text)
     for value in entered:
         text = text.replace(value, " ")
     return text
