@@ -20,9 +20,9 @@ from flask import Flask
 from playwright.sync_api import Page
 
 from copro_tracker.demo import DEMO_PASSWORD
+from tests.i18n.english_text import english_words
+from tests.i18n.entered import entered_text
 
-from ..i18n.english_text import english_words
-from ..i18n.entered import entered_text
 from .test_journeys_foundation import sign_in
 from .test_reflow_crawl import MAX_PAGES, PER_KIND, _kind, _links
 
