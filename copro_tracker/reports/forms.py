@@ -27,9 +27,9 @@ class ShareLinkForm(FlaskForm):
         widget=GovRadioInput(),
         choices=[
             SelectChoice(
-                "anonymised", str(_l("Anonymised: 'Citizen partner A', 'Citizen partner B' and so on (recommended)"))
+                "anonymised", _l("Anonymised: 'Citizen partner A', 'Citizen partner B' and so on (recommended)")
             ),
-            SelectChoice("named", str(_l("By name"))),
+            SelectChoice("named", _l("By name")),
         ],
         default="anonymised",
         # Anything but an explicit "named" (even no answer at all) makes an anonymised link.
