@@ -74,6 +74,8 @@ ROLE_RULES: dict[str, frozenset[OrgRole]] = {
     "payment.own": ANYONE,
     "payment.export": STAFF,
     "payment.rates": ADMIN,
+    # What each payment in an initiative's history holds (amounts, references, notes).
+    "payment.history": ANYONE,
     # Withdraw a record made by mistake (activity, decision, recommendation, evidence file, payment).
     "record.withdraw": ANYONE,
 }
@@ -265,6 +267,9 @@ OBJECT_RULES: dict[str, Callable[[Any, Any], bool]] = {
     "payment.mark_paid": lambda u, o: not _own(u, o),
     # Offers are withdrawn by those who run payments; a person may withdraw their own expense claim.
     "payment.withdraw": lambda u, o: _runs_payments(u, _initiative_of(o)) or (_own(u, o) and o.is_claim),
+    # The history shows every member that a payment changed; only those who run payments see what it holds
+    # (the person paid sees their own on /profile/payments).
+    "payment.history": lambda u, o: _runs_payments(u, _initiative_of(o)),
     "evidence.view": lambda u, o: _sees_initiative(u, _initiative_of(o)),
     "criteria.view": lambda u, o: _sees_initiative(u, _initiative_of(o)),
     "criteria.assess": lambda u, o: _assessor(u, _initiative_of(o)),

@@ -186,6 +186,10 @@ NEEDS_FIELDS = frozenset(
     {"adjustments_requested", "adjustments_provided", "communication_needs", "communication_needs_other"}
 )
 PRIVATE = "(private: shown only to the person, co-leads and staff)"
+# Payments are private to the person paid and to those who run the initiative's payments (permissions
+# `payment.history`): other members' history pages say a payment changed, not what it holds.
+PAYMENT_ENTITIES = frozenset({"reciprocity_entry"})
+PRIVATE_PAYMENT = "(private: shown only to the person paid, co-leads and staff)"
 SHOW_CHOICES = ("changes", "disclosures", "all")
 
 
@@ -358,22 +362,31 @@ def _sentence(actor: str, action: str, entity: str, changes: list[Change]) -> st
     return f"{actor}: {action.replace('.', ' ').replace('_', ' ')} ({thing})"
 
 
-def _private(name: str, value: Any, values: dict[str, str], show_needs: bool, entity: str = "") -> tuple[str, bool]:
+def _private(
+    name: str, value: Any, values: dict[str, str], show_needs: bool, entity: str = "", show_payments: bool = True
+) -> tuple[str, bool]:
     if name in NEEDS_FIELDS and not show_needs:
         return PRIVATE, False
+    if entity in PAYMENT_ENTITIES and not show_payments:
+        return PRIVATE_PAYMENT, False
     return _show(value, values, entity, name)
 
 
-def _change(entity: str, name: str, change: dict, values: dict[str, str], show_needs: bool) -> Change:
-    before, typed_before = _private(name, change.get("before"), values, show_needs, entity)
-    after, typed_after = _private(name, change.get("after"), values, show_needs, entity)
+def _change(
+    entity: str, name: str, change: dict, values: dict[str, str], show_needs: bool, show_payments: bool = True
+) -> Change:
+    before, typed_before = _private(name, change.get("before"), values, show_needs, entity, show_payments)
+    after, typed_after = _private(name, change.get("after"), values, show_needs, entity, show_payments)
     return Change(name, _field_label(name), before, after, typed_before or typed_after)
 
 
-def describe(organisation_id: int, rows: list[AuditEvent], *, show_needs: bool = False) -> list[Entry]:
+def describe(
+    organisation_id: int, rows: list[AuditEvent], *, show_needs: bool = False, show_payments: bool = True
+) -> list[Entry]:
     """Turn events into readable entries with two further queries (people, values), whatever their number.
 
-    Needs and adjustments read PRIVATE unless `show_needs` (a person's own data)."""
+    Needs and adjustments read PRIVATE unless `show_needs` (a person's own data); what payments hold reads
+    PRIVATE_PAYMENT when not `show_payments`."""
     payloads = [json.loads(row.payload) for row in rows]
     values = _resolve_values(organisation_id, _refs(payloads))
     actor_ids = {row.actor_id for row in rows if row.actor_id}
@@ -383,7 +396,7 @@ def describe(organisation_id: int, rows: list[AuditEvent], *, show_needs: bool =
         person = people.get(row.actor_id)
         actor = f"{person.display_name} ({labels.label(labels.ROLE, person.role).lower()})" if person else "The system"
         changes = [
-            _change(row.entity_type, name, change, values, show_needs)
+            _change(row.entity_type, name, change, values, show_needs, show_payments)
             for name, change in sorted(payload.get("changes", {}).items())
             if "changed" not in change
         ]

@@ -15,7 +15,7 @@ from ..extensions import db
 from ..initiatives.access import load_initiative
 from ..models import AuditCheckpoint, AuditEvent, AuditVerification
 from ..people import disclosure
-from ..permissions import requires
+from ..permissions import can, requires
 from ..tenancy import parse_id
 from ..web.paging import pagination, paging
 from . import capture, history, jobs
@@ -66,7 +66,9 @@ def initiative_history(initiative_id: int):
     filters, problems = _filters()
     if request.args.get("download") == "csv":
         rows = history.events(current_user.organisation_id, initiative.id, filters)
-        entries = history.describe(current_user.organisation_id, rows)
+        entries = history.describe(
+            current_user.organisation_id, rows, show_payments=can(current_user, "payment.history", initiative)
+        )
         capture.record(
             db.session,
             "audit.exported",
@@ -88,7 +90,9 @@ def initiative_history(initiative_id: int):
     return render_template(
         "audit/history.html",
         initiative=initiative,
-        entries=history.describe(current_user.organisation_id, rows),
+        entries=history.describe(
+            current_user.organisation_id, rows, show_payments=can(current_user, "payment.history", initiative)
+        ),
         page=page,
         pages=pagination(page, _("Pages of the history")),
         show=filters.show,
@@ -115,7 +119,9 @@ def record_history(initiative_id: int, entity_type: str, entity_id: int):
         entity_type=entity_type,
         entity_label=_(history.ENTITY_LABELS[entity_type]) if entity_type in history.ENTITY_LABELS else entity_type,
         entity_id=entity_id,
-        entries=history.describe(current_user.organisation_id, rows),
+        entries=history.describe(
+            current_user.organisation_id, rows, show_payments=can(current_user, "payment.history", initiative)
+        ),
         as_at=when,
         state=state,
         bad_date=bad,

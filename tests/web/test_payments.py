@@ -409,3 +409,33 @@ def test_withdrawing_a_claim_deletes_its_receipt(client, world, commissioner, lo
     assert not storage.exists(key)
     assert client.get(_url(world, claim, "/receipt")).status_code == 404
     assert _entry(claim.id).withdrawn_reason == "Claimed on the wrong initiative"
+
+
+def test_history_shows_other_members_that_a_payment_changed_but_not_what_it_holds(
+    client, world, commissioner, partner, login_as
+):
+    login_as(commissioner)
+    member = world["member"]
+    entry = _offer(client, world, member)
+    service.change_offer(
+        commissioner,
+        _entry(entry.id),
+        expected_version=entry.version,
+        units=4,
+        amount_pence=8123,
+        note="Paid into the credit union account",
+    )
+    other = make_user(member.organisation, OrgRole.CITIZEN_PARTNER, name="Cai Other")
+    initiatives.add_member(commissioner, world["initiative"], other, MemberRole.MEMBER.value)
+    history_url = f"/initiatives/{world['initiative'].id}/history?show=all"
+    record_url = f"/initiatives/{world['initiative'].id}/history/reciprocity_entry/{entry.id}"
+
+    login_as(other)
+    for url in (history_url, record_url, history_url + "&download=csv"):
+        text = client.get(url).get_data(as_text=True)
+        assert "8123" not in text and "81.23" not in text and "credit union" not in text, url
+        assert "shown only to the person paid" in text, url
+
+    login_as(partner)  # a co-lead runs the initiative's payments
+    text = client.get(record_url).get_data(as_text=True)
+    assert "8123" in text or "81.23" in text
