@@ -13,6 +13,7 @@ from werkzeug.utils import secure_filename
 
 from .. import codes, labels, storage
 from ..domain import payments as rules
+from ..formatting import format_date
 from ..initiatives.access import load_initiative
 from ..models import Initiative, ReciprocityEntry
 from ..permissions import authorize, can, requires
@@ -40,7 +41,7 @@ def _members(initiative: Initiative):
 
 def _activity_choices(initiative: Initiative, empty: str) -> list:
     return [labels.SelectChoice("", empty)] + [
-        labels.SelectChoice(str(a.id), f"{a.title} ({a.occurred_on:%-d %B %Y})")
+        labels.SelectChoice(str(a.id), f"{a.title} ({format_date(a.occurred_on)})")
         for a in queries.activities_of(initiative)
     ]
 
