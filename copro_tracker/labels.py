@@ -17,7 +17,7 @@ from markupsafe import Markup
 from wtforms.fields.choices import SelectChoice
 
 from . import codes
-from .domain.messages import Message
+from .domain.messages import CATALOGUE, Message
 
 
 def _with_hint(text: str, hint: str) -> LazyString:
@@ -101,6 +101,16 @@ def reason_text(reason: object) -> Markup:
     so it is read out as English and the Welsh page check can tell it from an interface word that was missed.
     """
     text = reason.render(gettext)  # type: ignore[attr-defined]
-    if getattr(reason, "message", None) is None and str(get_locale() or "en") != "en":
+    message = getattr(reason, "message", None)
+    welsh_page = str(get_locale() or "en") != "en"
+    if message is None and welsh_page:
         return Markup('<span lang="en" data-untranslated="reason">%s</span>') % text
+    if welsh_page and message.id == ATTESTATION:
+        # The framework file words what a person must confirm in English only (the rule's parameter): the
+        # sentence around it is translated and that part is marked as English for screen readers.
+        what = Markup('<span lang="en" data-untranslated="criterion">%s</span>') % dict(message.params)["what"]
+        return Markup.escape(gettext(CATALOGUE[ATTESTATION])) % {"what": what}
     return Markup.escape(text)
+
+
+ATTESTATION = "criteria.attestation"

@@ -55,10 +55,6 @@ _MARKED_ENGLISH = """() => [...document.querySelectorAll('body [lang]')]
   }))"""
 
 
-# Known gap at 14:40 UTC, 26 Nov: "A person needs to confirm: ..." on the criteria page carries the criterion's
-# English attestation text as a message parameter (criteria/rules), so it is English inside a Welsh sentence.
-# Remove this mark once that parameter is the Welsh text (framework.py's cy "attestation").
-@pytest.mark.xfail(strict=False, reason="criteria attestation text is passed into reasons in English")
 @pytest.mark.parametrize("email", ["commissioner@northshire.example", "partner@northshire.example"])
 def test_every_reachable_page_in_welsh_has_no_english_interface_words(page: Page, app: Flask, email, request):
     assert app.test_cli_runner().invoke(args=["demo"]).exit_code == 0
