@@ -678,6 +678,14 @@ class RenderStatus(StrEnum):
     FAILED = "failed"
 
 
+RENDER_STATUS_LABELS = {
+    RenderStatus.QUEUED: N_("Waiting to start"),
+    RenderStatus.RENDERING: N_("Being made"),
+    RenderStatus.READY: N_("Ready"),
+    RenderStatus.FAILED: N_("Failed"),
+}
+
+
 REPORT_KIND_LABELS = {
     ReportKind.INITIATIVE: N_("One initiative"),
     ReportKind.PORTFOLIO: N_("All initiatives"),
@@ -748,6 +756,7 @@ LABELS: Mapping[type[StrEnum], Mapping] = {
     ReportKind: REPORT_KIND_LABELS,
     DataRequestKind: DATA_REQUEST_KIND_LABELS,
     DataRequestStatus: DATA_REQUEST_STATUS_LABELS,
+    RenderStatus: RENDER_STATUS_LABELS,
 }
 
 

@@ -17,6 +17,7 @@ import pytest
 import sqlalchemy as sa
 from conftest import Page, login
 from pypdf import PdfReader
+from test_reports import fetch_pdf
 
 from copro_tracker.criteria.citations import cite
 from copro_tracker.extensions import db
@@ -122,7 +123,7 @@ def test_every_report_format_shows_only_verified_numbers(client, demo, verified)
     assert CA_ACT_1 in html and CA_ACT_1_URL in html
     assert "in this framework have been checked against the original text" in html
 
-    reader = PdfReader(io.BytesIO(client.get(f"{base}/pdf").data))
+    reader = PdfReader(io.BytesIO(fetch_pdf(client, f"{base}/pdf")[0].data))
     pdf = " ".join(" ".join(p.extract_text().split()) for p in reader.pages)
     start = pdf.index("Where each criterion comes from")
     pdf_sources = pdf[start:]

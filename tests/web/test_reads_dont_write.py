@@ -9,6 +9,7 @@ from initiative_factories import make_initiative
 from query_counter import count_queries
 
 from copro_tracker.audit import capture
+from copro_tracker.audit.views import HISTORY_PAGE_SIZE
 from copro_tracker.extensions import db
 from copro_tracker.models import AuditCheckpoint, AuditEvent, Initiative, User
 
@@ -74,20 +75,20 @@ def _add_events(initiative, count: int) -> None:
 
 def test_history_comes_a_page_at_a_time_at_a_fixed_cost(client, commissioner, partner, login_as):
     initiative = make_initiative(commissioner, partner)
-    _add_events(initiative, 60)
+    _add_events(initiative, HISTORY_PAGE_SIZE + 10)
     login_as(commissioner)
     url = f"/initiatives/{initiative.id}/history"
     first = get_page(client, url)
-    assert len(first.soup.select(".app-timeline__item")) == 50
+    assert len(first.soup.select(".app-timeline__item")) == HISTORY_PAGE_SIZE
     nav = first.soup.select_one("nav.govuk-pagination")
     assert nav is not None and nav.select_one("a[rel=next]")["href"].endswith("page=2")
     assert first.soup.select_one(".govuk-pagination__item--current a")["aria-current"] == "page"
     second = get_page(client, f"{url}?page=2&show=all")
     assert second.soup.select_one(".govuk-pagination__link[rel=prev]")["href"].endswith("?show=all")  # filters kept
-    assert 0 < len(second.soup.select(".app-timeline__item")) < 50
+    assert 0 < len(second.soup.select(".app-timeline__item")) < HISTORY_PAGE_SIZE
     # Past the end means the last page; nonsense means the first.
-    assert len(get_page(client, f"{url}?page=999").soup.select(".app-timeline__item")) < 50
-    assert len(get_page(client, f"{url}?page=-1").soup.select(".app-timeline__item")) == 50
+    assert len(get_page(client, f"{url}?page=999").soup.select(".app-timeline__item")) < HISTORY_PAGE_SIZE
+    assert len(get_page(client, f"{url}?page=-1").soup.select(".app-timeline__item")) == HISTORY_PAGE_SIZE
     small = count_queries(lambda: client.get(url))
     _add_events(initiative, 600)
     large = count_queries(lambda: client.get(f"{url}?page=7"))
