@@ -553,21 +553,26 @@ def upload_evidence(
     )
     db.session.add(evidence)
     capture.name_action(evidence, "evidence.uploaded")
+    commit_staged(stored.key, "Evidence")
+    return evidence
+
+
+def commit_staged(key: str, what: str) -> None:
+    """Commit the row that names a staged file, then publish the file; if the commit fails the file goes."""
     # BaseException: gunicorn ends a timed-out worker with SystemExit, and the staged file must go too.
     # (A worker killed outright leaves it staged: the storage sweep removes it.)
     try:
         db.session.commit()
     except BaseException:
         db.session.rollback()
-        storage.discard(stored.key)
+        storage.discard(key)
         raise
     try:
-        storage.publish(stored.key)
+        storage.publish(key)
     except OSError:
-        # The row is saved and the bytes are on disk under their staged name: reading the file or the
+        # The row is saved and the bytes are stored under their staged name: reading the file or the
         # next sweep publishes them. The person's upload has worked.
-        current_app.logger.exception("Evidence %s saved but not yet published", stored.key)
-    return evidence
+        current_app.logger.exception("%s %s saved but not yet published", what, key)
 
 
 def sweep_evidence_store(*, grace_seconds: float, dry_run: bool = False) -> storage.SweepReport:

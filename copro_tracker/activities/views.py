@@ -591,15 +591,7 @@ def evidence_list(initiative_id: int):
 # before CSRF protection reads the form.
 
 
-@bp.record_once
-def _allow_oversize_uploads(state) -> None:
-    def allowance() -> None:
-        limit = current_app.config.get("MAX_CONTENT_LENGTH")
-        if limit and request.method == "POST" and request.endpoint == "activities.upload_evidence":
-            request.max_content_length = current_app.config["UPLOAD_READ_CEILING"]
-            request._get_file_stream = uploads.capped_stream_factory(limit + 1)
-
-    state.app.before_request_funcs.setdefault(None, []).insert(0, allowance)
+uploads.allow_oversize(bp, "activities.upload_evidence")
 
 
 @bp.route("/initiatives/<int:initiative_id>/evidence/new", methods=["GET", "POST"])

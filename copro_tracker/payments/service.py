@@ -16,7 +16,7 @@ from flask import current_app
 
 from .. import storage
 from ..activities import filetypes
-from ..activities.service import STORE_MESSAGES
+from ..activities.service import STORE_MESSAGES, commit_staged
 from ..audit import capture
 from ..codes import PAYMENT_CHOICES, ActivityKind, PaymentStatus, RateBasis, ReciprocityKind
 from ..domain import payments as rules
@@ -300,16 +300,7 @@ def claim_expenses(
     entry.receipt_storage_key = stored.key
     db.session.add(entry)
     capture.name_action(entry, "payment.claimed")
-    try:
-        db.session.commit()
-    except BaseException:
-        db.session.rollback()
-        storage.discard(stored.key)
-        raise
-    try:
-        storage.publish(stored.key)
-    except OSError:
-        current_app.logger.exception("Receipt %s saved but not yet published", stored.key)
+    commit_staged(stored.key, "Receipt")
     return entry
 
 

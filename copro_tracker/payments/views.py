@@ -109,15 +109,7 @@ def new_offer(initiative_id: int):
 # (web/uploads.py): the body is read through, keeping at most one byte more than the limit of the file.
 
 
-@bp.record_once
-def _allow_oversize_receipts(state) -> None:
-    def allowance() -> None:
-        limit = current_app.config.get("MAX_CONTENT_LENGTH")
-        if limit and request.method == "POST" and request.endpoint == "payments.new_claim":
-            request.max_content_length = current_app.config["UPLOAD_READ_CEILING"]
-            request._get_file_stream = uploads.capped_stream_factory(limit + 1)
-
-    state.app.before_request_funcs.setdefault(None, []).insert(0, allowance)
+uploads.allow_oversize(bp, "payments.new_claim")
 
 
 @bp.route("/initiatives/<int:initiative_id>/payments/claim", methods=["GET", "POST"])

@@ -13,6 +13,8 @@ from __future__ import annotations
 import tempfile
 from typing import Any
 
+from flask import current_app, request
+
 # Werkzeug's own spooling threshold: small files stay in memory, the rest go to a temporary file.
 SPOOL_BYTES = 500 * 1024
 
@@ -50,3 +52,18 @@ def capped_stream_factory(keep: int):
         return CappedFile(keep)
 
     return factory
+
+
+def allow_oversize(blueprint, endpoint: str) -> None:
+    """Let POSTs to ``endpoint`` read past an oversized file (up to UPLOAD_READ_CEILING) so the form can be
+    re-shown with an error; registered first, because CSRF protection reads the form."""
+
+    @blueprint.record_once
+    def _register(state) -> None:
+        def allowance() -> None:
+            limit = current_app.config.get("MAX_CONTENT_LENGTH")
+            if limit and request.method == "POST" and request.endpoint == endpoint:
+                request.max_content_length = current_app.config["UPLOAD_READ_CEILING"]
+                request._get_file_stream = capped_stream_factory(limit + 1)
+
+        state.app.before_request_funcs.setdefault(None, []).insert(0, allowance)
