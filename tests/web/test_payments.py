@@ -290,7 +290,11 @@ def test_finance_export_adds_up_in_a_spreadsheet_and_is_a_disclosure(
     assert {r["Kind"] for r in items} == {"Payment", "Voucher", "Time credits"}
     assert {r["Approved by"] for r in items} == {"Tom Commissioner"}
     assert {r["Payment reference"] for r in items} == {"REF2550", "", "REF10001"}
-    exports = list(db.session.scalars(sa.select(AuditEvent.payload).where(AuditEvent.action == "payment.exported")))
+    exports = list(
+        db.session.scalars(
+            sa.select(AuditEvent.payload).where(AuditEvent.action == "payment.exported").order_by(AuditEvent.seq)
+        )
+    )
     assert len(exports) == 2 and '"format":"csv"' in exports[1]
     # A range that ends before it starts is refused with a message; nothing is exported.
     bad = "/payments/export?start=2&start=1&start=2026&end=1&end=1&end=2026"
