@@ -30,7 +30,7 @@ translations: $(VENV)/.installed ## Compile the Welsh (and English) message cata
 	$(VENV)/bin/pybabel -q compile -d copro_tracker/translations
 
 extract-messages: $(VENV)/.installed ## Refresh the message catalogues from the code and templates
-	$(VENV)/bin/pybabel -q extract -F babel.cfg -k _l -k N_ -k in_language:2 -c Translators: -o copro_tracker/translations/messages.pot .
+	$(VENV)/bin/pybabel -q extract -F babel.cfg -k _l -k N_ -k Np_:1,2 -k in_language:2 -c Translators: -o copro_tracker/translations/messages.pot .
 	$(VENV)/bin/pybabel -q update -i copro_tracker/translations/messages.pot -d copro_tracker/translations
 
 db: install ## Migrate the development database

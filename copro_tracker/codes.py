@@ -20,6 +20,12 @@ def N_(text: str) -> str:
     return text
 
 
+def Np_(singular: str, plural: str) -> tuple[str, str]:
+    """Marks a message with plural forms for extraction (``-k Np_:1,2``); the count chooses the form when it
+    is rendered (``ngettext``), so a language with more forms than English (Welsh has six) gets each one."""
+    return (singular, plural)
+
+
 # ---------------------------------------------------------------------------------------------------
 # Organisations and people
 

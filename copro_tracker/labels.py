@@ -11,13 +11,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from flask import current_app
-from flask_babel import LazyString, get_locale, gettext
+from flask_babel import LazyString, get_locale, get_translations, gettext
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 from wtforms.fields.choices import SelectChoice
 
 from . import codes
-from .domain.messages import CATALOGUE, Message
+from .domain.messages import CATALOGUE, Message, Translation
 
 
 def _with_hint(text: str, hint: str) -> LazyString:
@@ -89,9 +89,16 @@ def label(mapping: dict, key: object) -> str:
     return str(key)
 
 
+def translation() -> Translation:
+    """The current request's language as a translator for the domain core's messages (plural forms included)."""
+    translations = get_translations()
+    locale = get_locale()
+    return Translation(locale.language if locale else "en", translations.gettext, translations.ngettext)
+
+
 def message(value: Message) -> str:
     """A message from the domain core, in the current request's language."""
-    return value.render(gettext)
+    return value.render(translation())
 
 
 def reason_text(reason: object) -> Markup:
@@ -100,7 +107,7 @@ def reason_text(reason: object) -> Markup:
     A reason stored before message ids gives English only: on a Welsh page that sentence is marked lang="en",
     so it is read out as English and the Welsh page check can tell it from an interface word that was missed.
     """
-    text = reason.render(gettext)  # type: ignore[attr-defined]
+    text = reason.render(translation())  # type: ignore[attr-defined]
     message = getattr(reason, "message", None)
     welsh_page = str(get_locale() or "en") != "en"
     if message is None and welsh_page:

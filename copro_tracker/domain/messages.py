@@ -4,6 +4,11 @@ The core returns ``Message`` values, never finished text, so the web layer can t
 issue adds the Welsh catalogue) and the pure core stays free of Flask-Babel. ``render`` turns a message
 into text through a translator function; the default is the English text itself. The English templates
 are marked with ``N_`` so ``make extract-messages`` finds them.
+
+A message that embeds a count is a plural message (``Np_(singular, plural)``) with a ``count`` parameter: the
+translator's ``ngettext`` picks the form, so Welsh gets each of its six forms (zero, one, two, few, many,
+other) rather than English's two. A translator is any ``str -> str`` function; a ``Translation`` also
+carries ``ngettext`` and its language code (a plain function is taken as English plural rules).
 """
 
 from __future__ import annotations
@@ -14,9 +19,10 @@ from dataclasses import dataclass
 from datetime import date
 from types import MappingProxyType
 
-from ..codes import N_
+from ..codes import N_, Np_
 
 Translator = Callable[[str], str]
+Plural = tuple[str, str]
 
 MONTHS = (
     N_("January"),
@@ -33,7 +39,7 @@ MONTHS = (
     N_("December"),
 )
 
-CATALOGUE: Mapping[str, str] = MappingProxyType(
+CATALOGUE: Mapping[str, str | Plural] = MappingProxyType(
     {
         # A list in a sentence: "A, B and C".
         "list.and": N_("%(items)s and %(last)s"),
@@ -62,17 +68,14 @@ CATALOGUE: Mapping[str, str] = MappingProxyType(
         "criteria.rung": N_("rung %(rung)s of 7 (%(word)s)"),
         "criteria.who.named": N_("%(name)s, a citizen partner,"),
         "criteria.who.anyone": N_("a citizen partner"),
-        "criteria.count.decision.one": N_("%(count)s decision"),
-        "criteria.count.decision.many": N_("%(count)s decisions"),
-        "criteria.count.citizen_partner.one": N_("%(count)s citizen partner"),
-        "criteria.count.citizen_partner.many": N_("%(count)s citizen partners"),
-        "criteria.count.activity.one": N_("%(count)s activity"),
-        "criteria.count.activity.many": N_("%(count)s activities"),
-        "criteria.count.request.one": N_("%(count)s request"),
-        "criteria.count.request.many": N_("%(count)s requests"),
+        "criteria.count.decision": Np_("%(count)s decision", "%(count)s decisions"),
+        "criteria.count.citizen_partner": Np_("%(count)s citizen partner", "%(count)s citizen partners"),
+        "criteria.count.activity": Np_("%(count)s activity", "%(count)s activities"),
+        "criteria.count.request": Np_("%(count)s request", "%(count)s requests"),
         "criteria.every.citizen_partner.one": N_("the citizen partner"),
         "criteria.every.citizen_partner.two": N_("both citizen partners"),
-        "criteria.every.citizen_partner.many": N_("all %(count)s citizen partners"),
+        # Used for three or more only; the Welsh noun still changes with the count (3 and 6 mutate).
+        "criteria.every.citizen_partner.many": Np_("all %(count)s citizen partners", "all %(count)s citizen partners"),
         "criteria.not_started": N_("Nothing to check yet: the %(stages)s stage has not started."),
         "criteria.attestation": N_("A person needs to confirm: %(what)s."),
         "criteria.decisions.none_yet": N_("No decision has been recorded yet."),
@@ -94,8 +97,10 @@ CATALOGUE: Mapping[str, str] = MappingProxyType(
             "The only decision so far, %(decision)s (%(day)s), does not record a change made because of what "
             "citizen partners said."
         ),
-        "criteria.changed.none_of": N_(
-            "None of the %(total)s decisions so far records a change made because of what citizen partners said."
+        # Used for two or more decisions (one is "criteria.changed.only_unchanged", which names it).
+        "criteria.changed.none_of": Np_(
+            "None of the %(count)s decisions so far records a change made because of what citizen partners said.",
+            "None of the %(count)s decisions so far records a change made because of what citizen partners said.",
         ),
         "criteria.changed.some": N_(
             "%(changed)s of the %(decisions)s so far changed because of what citizen partners said."
@@ -276,23 +281,35 @@ CATALOGUE: Mapping[str, str] = MappingProxyType(
         "criteria.diversity.confirm": N_(
             "A person needs to confirm that the people most likely to be left out were reached and heard."
         ),
-        "criteria.methods.ways": N_("%(stage)s: people could take part in %(count)s ways (%(kinds)s)."),
+        "criteria.methods.ways": Np_(
+            "%(stage)s: people could take part in %(count)s way (%(kinds)s).",
+            "%(stage)s: people could take part in %(count)s ways (%(kinds)s).",
+        ),
         "criteria.methods.one_way": N_("%(stage)s: only one way to take part so far (%(kind)s)."),
         "criteria.methods.none": N_("%(stage)s: no activities recorded yet."),
         "criteria.regular.none": N_("No activities have been recorded yet."),
-        "criteria.regular.gap": N_("%(days)s days passed between %(before)s and %(after)s."),
-        "criteria.regular.since": N_("It is %(days)s days since the last activity, %(at)s."),
+        "criteria.regular.gap": Np_(
+            "%(count)s day passed between %(before)s and %(after)s.",
+            "%(count)s days passed between %(before)s and %(after)s.",
+        ),
+        "criteria.regular.since": Np_(
+            "It is %(count)s day since the last activity, %(at)s.",
+            "It is %(count)s days since the last activity, %(at)s.",
+        ),
         "criteria.regular.only_one": N_("Only one activity was recorded, so there is no gap to measure."),
-        "criteria.regular.met": N_("No gap between activities has been longer than %(days)s days."),
+        "criteria.regular.met": Np_(
+            "No gap between activities has been longer than %(count)s day.",
+            "No gap between activities has been longer than %(count)s days.",
+        ),
         # A sentence made of clauses: the clauses with a full stop.
         "criteria.sentence": N_("%(text)s."),
         # Access: communication needs and help recording.
         "criteria.needs.not_asked": N_(
             "%(name)s has not yet been asked what they need to take part, or the answer is not recorded."
         ),
-        "criteria.needs.not_provided_one": N_("%(at)s: %(who)s asked for an adjustment that was not provided."),
-        "criteria.needs.not_provided_many": N_(
-            "%(at)s: %(who)s asked for %(count)s adjustments that were not provided."
+        "criteria.needs.not_provided": Np_(
+            "%(at)s: %(who)s asked for %(count)s adjustment that was not provided.",
+            "%(at)s: %(who)s asked for %(count)s adjustments that were not provided.",
         ),
         "criteria.needs.recorded_one": N_("%(partners)s has communication needs recorded"),
         "criteria.needs.recorded_many": N_("%(partners)s have communication needs recorded"),
@@ -395,10 +412,53 @@ def identity(text: str) -> str:
     return text
 
 
+def english_plural(singular: str, plural: str, count: int) -> str:
+    return singular if count == 1 else plural
+
+
+@dataclass(frozen=True, slots=True)
+class Translation:
+    """A translator for one language: ``gettext`` for plain messages, ``ngettext`` for plural ones (the
+    catalogue's Plural-Forms picks among the language's forms) and the language code, which chooses between
+    texts written beside each other in a framework file (``Text``)."""
+
+    language: str
+    gettext: Translator = identity
+    ngettext: Callable[[str, str, int], str] = english_plural
+
+    def __call__(self, text: str) -> str:
+        return self.gettext(text)
+
+
+ENGLISH = Translation("en")
+
+
+def language_of(translate: Translator) -> str:
+    return getattr(translate, "language", "en")
+
+
+def plural(translate: Translator, forms: Plural, count: int) -> str:
+    """The form of a plural message for ``count`` in the translator's language (English rules for a plain
+    function: it has no plural forms to offer)."""
+    ngettext = getattr(translate, "ngettext", None)
+    if ngettext is not None:
+        return ngettext(forms[0], forms[1], count)
+    return translate(english_plural(forms[0], forms[1], count))
+
+
+def _placeholders(entry: str | Plural) -> frozenset[str]:
+    texts = (entry,) if isinstance(entry, str) else entry
+    return frozenset(name for text in texts for name in re.findall(r"%\((\w+)\)", text))
+
+
 # Every %(name)s a message's English text needs: a message is refused unless it fills exactly these, so a
-# finished sentence never shows a placeholder or drops a name.
+# finished sentence never shows a placeholder or drops a name. A plural message always has ``count``, in both
+# forms: Babel checks a translation's first form (Welsh: zero) against the singular's placeholders.
 _PARAMS: Mapping[str, frozenset[str]] = MappingProxyType(
-    {key: frozenset(re.findall(r"%\((\w+)\)", text)) for key, text in CATALOGUE.items()}
+    {
+        key: _placeholders(entry) | (frozenset() if isinstance(entry, str) else {"count"})
+        for key, entry in CATALOGUE.items()
+    }
 )
 
 
@@ -424,13 +484,25 @@ class Message:
         given = {key for key, _ in self.params}
         if given != _PARAMS[self.id]:
             raise KeyError(f"message {self.id!r} needs {sorted(_PARAMS[self.id])}, was given {sorted(given)}")
+        if self.is_plural:
+            count = dict(self.params)["count"]
+            if not isinstance(count, int) or isinstance(count, bool):
+                raise TypeError(f"message {self.id!r} needs a whole number as its count, was given {count!r}")
+
+    @property
+    def is_plural(self) -> bool:
+        return not isinstance(CATALOGUE[self.id], str)
 
     @classmethod
     def of(cls, message_id: str, **params: object) -> Message:
         return cls(message_id, tuple(sorted(params.items())))
 
     def render(self, translate: Translator = identity) -> str:
-        text = translate(CATALOGUE[self.id])
+        entry = CATALOGUE[self.id]
+        if isinstance(entry, str):
+            text = translate(entry)
+        else:
+            text = plural(translate, entry, dict(self.params)["count"])
         if not self.params:
             return text
         # Parameters that render themselves (messages, phrases, dates, lists) use the same translator.

@@ -528,7 +528,7 @@ def test_communication_needs_met_partly_met_names_person_and_activity() -> None:
     assert reason_with(finding, "not yet been asked").refs == (EvidenceRef("member", 3, "Partner 3"),)
     loop = reason_with(finding, "“Workshop”")
     # Need to know: the reason says an adjustment was missed, never which one (that is health information).
-    assert "asked for an adjustment that was not provided" in loop.text
+    assert "asked for 1 adjustment that was not provided" in loop.text
     assert "hearing loop" not in loop.text and "Easy Read" not in loop.text
     assert {(r.kind, r.id) for r in loop.refs} == {("activity", 1), ("member", 2)}
 
@@ -545,7 +545,7 @@ def test_communication_needs_met_not_met_and_standing_needs() -> None:
     )
     assert RULES["communication_needs_met"](standing).status is Status.MET
     finding = RULES["communication_needs_met"](standing, standing_needs=True)
-    assert finding.status is Status.PARTLY_MET and "asked for an adjustment that was not provided" in text(finding)
+    assert finding.status is Status.PARTLY_MET and "asked for 1 adjustment that was not provided" in text(finding)
     assert "large print" not in text(finding)
 
 

@@ -32,9 +32,10 @@ def test_unknown_message_ids_fail_when_made():
 
 
 def test_catalogue_texts_are_complete_sentences_or_fragments_without_stray_placeholders():
-    for message_id, text in CATALOGUE.items():
-        assert text.strip() == text and text, message_id
-        assert text.count("%(") == text.count(")s"), message_id
+    for message_id, entry in CATALOGUE.items():
+        for text in (entry,) if isinstance(entry, str) else entry:
+            assert text.strip() == text and text, message_id
+            assert text.count("%(") == text.count(")s"), message_id
 
 
 def test_gate_refusal_renders_in_english_by_default_and_through_a_translator():

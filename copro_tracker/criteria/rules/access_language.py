@@ -68,10 +68,7 @@ def communication_needs_met(facts: InitiativeFacts, *, standing_needs: bool = Fa
             # Need to know: everyone who sees the criteria reads this, so it says that an adjustment was
             # missed, not which (which would tell them about the person's health); staff and co-leads see
             # which on the activity's adjustments page.
-            if len(missing) == 1:
-                text = Message.of("criteria.needs.not_provided_one", at=_at(activity), who=who)
-            else:
-                text = Message.of("criteria.needs.not_provided_many", at=_at(activity), who=who, count=len(missing))
+            text = Message.of("criteria.needs.not_provided", at=_at(activity), who=who, count=len(missing))
             tally.add(outcome, text, refs)
     if not partners and asked == 0:
         return _not_applicable(Message.of("criteria.diversity.no_partners"))

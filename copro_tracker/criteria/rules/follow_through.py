@@ -64,7 +64,7 @@ def decisions_changed_by_partners(
             only = decisions[0]
             text = Message.of("criteria.changed.only_unchanged", decision=_quote(only.text), day=_day(only.on))
             return Finding(Status.NOT_MET, (Reason.of(text, (_decision_ref(only),)),))
-        return Finding(Status.NOT_MET, (Reason.of(Message.of("criteria.changed.none_of", total=total)),))
+        return Finding(Status.NOT_MET, (Reason.of(Message.of("criteria.changed.none_of", count=total)),))
     changed = explained + unexplained
     short = explained < min_changed
     status = Status.MET if explained >= min_changed and unexplained == 0 else Status.PARTLY_MET

@@ -619,7 +619,7 @@ def regular_activity(facts: InitiativeFacts, *, max_gap_days: int = 42) -> Findi
             continue
         tally.add(
             "none",
-            Message.of("criteria.regular.gap", days=days, before=_at(before), after=_at(after)),
+            Message.of("criteria.regular.gap", count=days, before=_at(before), after=_at(after)),
             [_activity_ref(before), _activity_ref(after)],
         )
     # The silence since the last activity counts too, until the initiative closes.
@@ -628,10 +628,10 @@ def regular_activity(facts: InitiativeFacts, *, max_gap_days: int = 42) -> Findi
         if since <= max_gap_days:
             tally.count("ok")
         else:
-            text = Message.of("criteria.regular.since", days=since, at=_at(dated[-1]))
+            text = Message.of("criteria.regular.since", count=since, at=_at(dated[-1]))
             tally.add("none", text, [_activity_ref(dated[-1])])
     if tally.status is Status.NOT_APPLICABLE:
         return _not_applicable(Message.of("criteria.regular.only_one"))
     if tally.status is Status.MET:
-        tally.note(Message.of("criteria.regular.met", days=max_gap_days))
+        tally.note(Message.of("criteria.regular.met", count=max_gap_days))
     return tally.finding()

@@ -142,8 +142,8 @@ def _join(words: Iterable[object]) -> AndList:
 
 
 def _plural(count: int, noun: str) -> Message:
-    """ "1 decision", "2 decisions": ``noun`` names the pair of messages ``criteria.count.<noun>.one/many``."""
-    return Message.of(f"criteria.count.{noun}.{'one' if count == 1 else 'many'}", count=count)
+    """ "1 decision", "2 decisions": ``noun`` names the plural message ``criteria.count.<noun>``."""
+    return Message.of(f"criteria.count.{noun}", count=count)
 
 
 def _every(count: int, noun: str = "citizen_partner") -> Message:
