@@ -134,10 +134,15 @@ class Config:
     AUDIT_KEY_FILE = os.environ.get("AUDIT_KEY_FILE", str(INSTANCE / "audit-signing-key.pem"))
     AUDIT_SIGNING_KEY = os.environ.get("AUDIT_SIGNING_KEY")  # PEM; wins over the key file
     AUDIT_CREATE_KEY = False
-    # Where every checkpoint is also copied as a JSON file (write-once storage outside the database's
-    # reach, e.g. a mounted object-lock bucket). `flask audit verify` then checks the chain against the
-    # newest copy, so deleting the database's checkpoints and cutting the chain's end is still caught.
+    # Every checkpoint is also copied into the file store's "checkpoints" area (audit/copies.py: the S3 bucket
+    # in production). `flask audit verify` checks each chain against the newest copy, so deleting the
+    # database's checkpoints and cutting the chain's end, or restoring an older backup, is still caught.
+    AUDIT_CHECKPOINT_COPIES = os.environ.get("AUDIT_CHECKPOINT_COPIES", "1") == "1"
+    # Before copies went through the store they were files in this folder. Still honoured: it keeps the
+    # copies on, is the area's folder on the local backend, and the copies it already holds are still read.
     AUDIT_CHECKPOINT_DIR = os.environ.get("AUDIT_CHECKPOINT_DIR") or None
+    # Local backend only: a folder of its own for an area, e.g. write-once storage for the checkpoint copies.
+    STORAGE_AREA_DIRS = {"checkpoints": AUDIT_CHECKPOINT_DIR} if AUDIT_CHECKPOINT_DIR else {}
 
     SHARE_LINK_RATE_LIMIT = os.environ.get("SHARE_LINK_RATE_LIMIT", "60 per minute")
 
@@ -187,7 +192,9 @@ class TestingConfig(Config):
     MAIL_SERVER = None
     AUDIT_SIGNING_KEY = None
     AUDIT_CREATE_KEY = True
-    AUDIT_CHECKPOINT_DIR = None  # a dedicated test sets one
+    AUDIT_CHECKPOINT_COPIES = False  # dedicated tests turn them on
+    AUDIT_CHECKPOINT_DIR = None
+    STORAGE_AREA_DIRS: dict[str, str] = {}
     JOBS_IMMEDIATE = os.environ.get("JOBS_IMMEDIATE", "1") == "1"  # a dedicated test runs a real worker
     SERVER_NAME = None
 

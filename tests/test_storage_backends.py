@@ -94,6 +94,22 @@ def test_areas_are_kept_apart(backend):
         storage.keys(area="../evidence")
 
 
+def test_a_prefix_starts_the_key_and_lists_only_its_own_keys(backend):
+    first = storage.save(b"one", area="checkpoints", prefix="0000002a" + "00000000000a")
+    second = storage.save(b"two", area="checkpoints", prefix="0000002a" + "0000000000ff")
+    other = storage.save(b"other", area="checkpoints", prefix="0000002b")
+    assert first.key.startswith("0000002a00000000000a") and storage.is_key(first.key)
+    assert storage.keys(area="checkpoints", prefix="0000002a") == [first.key, second.key]  # by tree size
+    assert storage.keys(area="checkpoints", prefix="0000002b") == [other.key]
+    assert storage.keys(area="checkpoints", prefix="ff") == []
+    assert len(storage.keys(area="checkpoints")) == 3
+    for prefix in ("../", "AB", "0" * (storage.MAX_PREFIX + 1)):
+        with pytest.raises(ValueError, match="Not a key prefix"):
+            storage.save(b"x", area="checkpoints", prefix=prefix)
+        with pytest.raises(ValueError, match="Not a key prefix"):
+            storage.keys(area="checkpoints", prefix=prefix)
+
+
 def test_sweep_keeps_rows_files_leaves_recent_ones_removes_old_orphans_and_reports_missing(backend, monkeypatch):
     kept = storage.save(PDF)
     staged_with_row = storage.stage(PDF)

@@ -18,6 +18,7 @@ from flask.cli import AppGroup
 from ..extensions import db
 from ..models import AuditEvent, AuditVerification, Organisation
 from . import capture, ledger, service
+from . import copies as checkpoint_copies
 from . import outside as outside_copies
 
 audit_group = AppGroup("audit", help="Verify and prove the tamper-evident audit trail.")
@@ -106,7 +107,8 @@ def _public_key(path: Path | None):
 def verify_command(slug: str | None, against: Path | None, read_only: bool, public_key_file: Path | None) -> None:
     """Recompute every chain, tree, checkpoint signature and erasable value; report the first fault of each.
 
-    Also checks the newest copy of the checkpoints in AUDIT_CHECKPOINT_DIR and the append-only triggers.
+    Also checks the newest checkpoint copy kept in the file store (area "checkpoints") and the append-only
+    triggers.
     Each run is recorded (an audit.verified event and a row for the audit page) unless --read-only, and an
     organisation without a checkpoint is named and, unless --read-only, given its first one.
     """
@@ -153,12 +155,35 @@ def verify_command(slug: str | None, against: Path | None, read_only: bool, publ
                 f"{outside[missing].statement.tree_size:,} events of this organisation, and the database "
                 "no longer has it at all."
             )
+        if slug is None:
+            failed += _lost_organisations(organisations)
     finally:
         if read_only:
             _end_read_only()
     if failed:
         click.echo(f"{failed} organisation{'s' if failed != 1 else ''} failed verification.", err=True)
         raise SystemExit(1)
+
+
+def _lost_organisations(organisations: list[Organisation]) -> int:
+    """Name each organisation a stored checkpoint copy signed that the database no longer has at all."""
+    try:
+        lost = sorted(checkpoint_copies.organisation_ids() - {organisation.id for organisation in organisations})
+    except OSError as error:
+        click.echo(f"FAIL  the checkpoint copies kept outside the database cannot be listed: {error}")
+        return 1
+    for organisation_id in lost:
+        copy = checkpoint_copies.newest_for_id(organisation_id)
+        if isinstance(copy, checkpoint_copies.Kept):
+            kept = copy.checkpoint.statement
+            click.echo(
+                f"FAIL  {kept.organisation}: [rollback] ROLLBACK: the checkpoint copy kept outside the database "
+                f"({copy.where}) signed {kept.tree_size:,} events of this organisation (id {organisation_id}), "
+                "and the database no longer has it at all."
+            )
+        else:
+            click.echo(f"FAIL  organisation id {organisation_id}: {_describe(copy) if copy else 'no copy'}")
+    return len(lost)
 
 
 def _last_message(organisation: Organisation) -> str:

@@ -4,7 +4,7 @@ full; the admin page's "Make a checkpoint now" and "Verify now" queue the same j
 When a check fails, the failure is stored as the organisation's latest verification (the admin audit page
 shows it, in red, with its message) and every active admin of that organisation is emailed. A checkpoint
 that is refused (the trail does not verify) counts as a failed check. Each checkpoint is also copied
-outside the database when AUDIT_CHECKPOINT_DIR is set (service._queue_outside_copy), so verification
+outside the database, into the file store (copies.py: the S3 bucket in production), so verification
 catches a truncated trail or a rollback to an older backup against the newest outside copy.
 """
 

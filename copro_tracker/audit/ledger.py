@@ -688,6 +688,9 @@ FailureKind = Literal[
     "value_mismatch",  # an erasable value no longer hashes to the reference in its event (service layer)
     "value_missing",  # an event refers to an erasable value whose row is gone (service layer)
     "unguarded",  # an audit table's append-only trigger is missing or disabled (service layer)
+    "rollback",  # fewer events than a checkpoint kept outside the database signed (service layer)
+    "fork",  # the first events are not the ones a checkpoint kept outside signed (service layer)
+    "outside_unreadable",  # the checkpoint copies kept outside cannot be read (service layer)
 ]
 
 

@@ -23,8 +23,8 @@ Verification
     checks each stored checkpoint's signature against the configured key, that its root matches the
     first `tree_size` events as they are now (which also proves every checkpoint consistent with every
     earlier one), that checkpoint sizes and times never go backwards, and that the chain-head row agrees
-    with the last event (catching a truncated tail that no checkpoint covers yet). Then, where
-    AUDIT_CHECKPOINT_DIR is set, that the chain is as long as the newest checkpoint copied there and
+    with the last event (catching a truncated tail that no checkpoint covers yet). Then that the
+    chain is as long as the newest checkpoint copy kept outside the database (copies.py) and
     reproduces its root (so deleting the database's checkpoints and cutting the chain's end is still
     caught); that every erasable value not yet erased still hashes to the reference its event signed
     (so editing `audit_value` cannot change what history shows); and that the append-only triggers on
@@ -38,10 +38,9 @@ Organisations without a checkpoint
     admin audit page says it as long as there is none.
 
 Outside copies of checkpoints
-    With AUDIT_CHECKPOINT_DIR set (ideally write-once storage the database's administrators cannot
-    change), every checkpoint is also written there, once its transaction commits, as
-    `<organisation>/<tree size, 12 digits>-<issued at>.json` holding the signed statement, signature
-    and key id. Verification trusts a copy only if its signature checks with the configured key.
+    Every checkpoint is also copied into the file store's "checkpoints" area once its transaction
+    commits (copies.py: the S3 bucket in production), holding the signed statement, signature and key
+    id. Verification trusts a copy only if its signature checks with the configured key.
 
 Each public function that writes commits once, like the other services (pass commit=False to keep
 the work in the caller's transaction).
@@ -51,14 +50,13 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import re
 import secrets
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from itertools import chain, islice
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 import sqlalchemy as sa
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
@@ -77,6 +75,7 @@ from ..models import (
 )
 from ..models.audit import APPEND_ONLY_TABLES, postgres_trigger_names, sqlite_trigger_names
 from . import capture, ledger
+from . import copies as checkpoint_copies
 from . import outside as outside_copies
 from .ledger import Failure, VerifyResult
 from .verify import assemble_bundle, build_bundle
@@ -107,8 +106,6 @@ _REF_B = re.compile(rb'"ref":"([0-9a-f]{64})"')
 _REF_BYTES = b'"ref":"'
 _HEX64 = re.compile(r"[0-9a-f]{64}")
 _MASK = (1 << 256) - 1
-_SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,79}")
-_OUTSIDE_KEY = "audit.outside_checkpoints"
 
 log = logging.getLogger(__name__)
 
@@ -543,96 +540,28 @@ def _unguarded_failure() -> Failure | None:
     return None
 
 
-# --- outside copies of checkpoints ------------------------------------------------------------------
-
-
-class _KeptOutside(NamedTuple):
-    """The newest copy in AUDIT_CHECKPOINT_DIR and the file it came from."""
-
-    path: Path
-    checkpoint: outside_copies.OutsideCheckpoint
-
-
-def _outside_dir(organisation: Organisation) -> Path | None:
-    setting = current_app.config.get("AUDIT_CHECKPOINT_DIR")
-    if not setting:
-        return None
-    name = organisation.slug if _SAFE_NAME.fullmatch(organisation.slug) else f"organisation-{organisation.id}"
-    return Path(setting) / name
-
-
-def _queue_outside_copy(organisation: Organisation, statement: ledger.Checkpoint, signature: str, key_id: str) -> None:
-    """Copy the checkpoint outside the database once (and only if) its transaction commits."""
-    directory = _outside_dir(organisation)
-    if directory is None:
-        return
-    name = f"{statement.tree_size:012d}-{statement.issued_at.replace(':', '')}.json"
-    document = {**statement.to_dict(), "signature": signature, "key_id": key_id}
-    db.session.info.setdefault(_OUTSIDE_KEY, []).append((directory, name, document))
-
-
-def _write_outside_copies(session: Any) -> None:
-    for directory, name, document in session.info.pop(_OUTSIDE_KEY, []):
-        target = directory / name
-        try:
-            directory.mkdir(parents=True, exist_ok=True)
-            if target.exists():
-                continue  # written once, never replaced
-            partial = directory / f".{name}.{secrets.token_hex(4)}.part"
-            partial.write_text(json.dumps(document, indent=1, sort_keys=True) + "\n", encoding="utf-8")
-            os.replace(partial, target)
-        except OSError:
-            # The checkpoint is committed; a failed copy must not turn the request into an error. Verify
-            # then compares against the newest copy that was written.
-            log.exception("Could not copy the audit checkpoint to %s", target)
-
-
-def _drop_outside_copies(session: Any, *args: Any) -> None:
-    session.info.pop(_OUTSIDE_KEY, None)
+# --- outside copies of checkpoints (copies.py) -----------------------------------------------------
 
 
 def install(session_class: type) -> None:
-    """Write queued outside copies after commit, drop them on rollback (once per process)."""
-    if sa.event.contains(session_class, "after_commit", _write_outside_copies):
-        return
-    sa.event.listen(session_class, "after_commit", _write_outside_copies)
-    sa.event.listen(session_class, "after_soft_rollback", _drop_outside_copies)
-
-
-def _newest_outside(organisation: Organisation) -> _KeptOutside | Failure | None:
-    """The newest copy in AUDIT_CHECKPOINT_DIR (file names sort by size), a failure if unreadable, or None."""
-    directory = _outside_dir(organisation)
-    if directory is None or not directory.is_dir():
-        return None
-    files = sorted(directory.glob("*.json"))
-    if not files:
-        return None
-    newest = files[-1]
-    try:
-        copy = outside_copies.OutsideCheckpoint.from_dict(json.loads(newest.read_text(encoding="utf-8")))
-    except (OSError, UnicodeDecodeError, ValueError, AttributeError) as error:
-        return Failure(
-            None, "bad_signature", f"The outside checkpoint {newest.name} in {directory} cannot be read: {error}."
-        )
-    return _KeptOutside(newest, copy)
+    """Write the checkpoint copies a transaction queued once it commits (copies.install)."""
+    checkpoint_copies.install(session_class)
 
 
 def _kept_outside_failure(
-    organisation: Organisation, kept: _KeptOutside, result: VerifyResult, public: Ed25519PublicKey
+    organisation: Organisation, kept: checkpoint_copies.Kept, result: VerifyResult, public: Ed25519PublicKey
 ) -> Failure | None:
     if kept.checkpoint.statement.organisation != organisation.slug:
         return Failure(
             None,
             "wrong_organisation",
-            f"The outside copy {kept.path.name} is a checkpoint of {kept.checkpoint.statement.organisation!r}, "
+            f"The outside copy {kept.where} is a checkpoint of {kept.checkpoint.statement.organisation!r}, "
             f"not {organisation.slug!r}.",
         )
     failure = outside_copies.compare(result, kept.checkpoint, public)
     if failure is None:
         return None
-    return Failure(
-        failure.seq, failure.kind, f"{failure.message} (Outside copy {kept.path.name} in AUDIT_CHECKPOINT_DIR.)"
-    )
+    return Failure(failure.seq, failure.kind, f"{failure.message} (Outside copy {kept.where}.)")
 
 
 def _summary(organisation: Organisation, result: VerifyResult, checkpoints: list[AuditCheckpoint]) -> str:
@@ -671,11 +600,11 @@ def verify_organisation(
     The chain's own failure comes first (it names a seq), then checkpoint failures in the order the
     checkpoints were made, then a disagreement with the chain-head row, then with the `outside` checkpoint
     (a rollback or a fork, which the stored checkpoints cannot reveal: they roll back with the database),
-    then with the newest copy in AUDIT_CHECKPOINT_DIR, then edited or missing erasable values, then missing
-    append-only triggers. With record=False nothing is written (no AuditVerification row, no event): for
-    replicas and restored copies. `public_key` replaces the configured signing key's. An organisation
-    without a checkpoint whose chain verifies gets its first one (unless record=False); what was said
-    about it is appended to `warnings`.
+    then with the newest checkpoint copy kept in the file store (copies.py), then edited or missing
+    erasable values, then missing append-only triggers. With record=False nothing is written (no
+    AuditVerification row, no event): for replicas and restored copies. `public_key` replaces the
+    configured signing key's. An organisation without a checkpoint whose chain verifies gets its first
+    one (unless record=False); what was said about it is appended to `warnings`.
     """
     public = public_key or signing_key().public_key()
     # The head is read before the events: everything it counts is committed, so the stream sees it too.
@@ -691,11 +620,11 @@ def verify_organisation(
             .order_by(AuditCheckpoint.id)
         )
     )
-    kept = _newest_outside(organisation)
+    kept = checkpoint_copies.newest(organisation)
     sizes = [row.tree_size for row in checkpoints]
-    for copy in (outside, kept.checkpoint if isinstance(kept, _KeptOutside) else None):
-        if copy is not None:
-            sizes.append(copy.statement.tree_size)
+    if outside is not None:
+        sizes.append(outside.statement.tree_size)
+    sizes += [copy.checkpoint.statement.tree_size for copy in kept if isinstance(copy, checkpoint_copies.Kept)]
     tally = _RefTally()
     result = _verify_stream(organisation.id, sizes=sizes, tally=tally)
     failure = result.failure
@@ -705,8 +634,9 @@ def verify_organisation(
         failure = _head_failure(organisation.id, head, result)
     if failure is None and outside is not None:
         failure = outside_copies.compare(result, outside, public)
-    if failure is None and kept is not None:
-        failure = kept if isinstance(kept, Failure) else _kept_outside_failure(organisation, kept, result, public)
+    for copy in kept:
+        if failure is None:
+            failure = copy if isinstance(copy, Failure) else _kept_outside_failure(organisation, copy, result, public)
     if failure is None:
         failure = _value_failure(organisation.id, result.size, tally)
     if failure is None:
@@ -718,6 +648,13 @@ def verify_organisation(
         message += (
             f" It holds all {outside.statement.tree_size:,} events of the checkpoint kept outside the database "
             f"(issued {outside.statement.issued_at})."
+        )
+    stored = [copy for copy in kept if isinstance(copy, checkpoint_copies.Kept)]
+    if failure is None and stored:
+        newest = max(stored, key=lambda copy: copy.checkpoint.statement.tree_size).checkpoint.statement
+        message += (
+            f" It holds all {newest.tree_size:,} events of the newest checkpoint copy kept outside the database "
+            f"(issued {newest.issued_at})."
         )
     db.session.add(
         AuditVerification(
@@ -1007,7 +944,7 @@ def _store_checkpoint(
     )
     db.session.add(row)
     db.session.flush()
-    _queue_outside_copy(organisation, statement, row.signature, row.key_id)
+    checkpoint_copies.queue(db.session, organisation, statement, row.signature, row.key_id)
     capture.record(
         db.session,
         "audit.checkpoint_made",

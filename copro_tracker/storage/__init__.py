@@ -8,12 +8,15 @@ Backends, chosen by config (STORAGE_BACKEND)
 
 The public API (every function takes `area=`, "evidence" by default; call them in an app context)
     save(data) -> Stored          store bytes under a new random key, at once (a file no row names yet
-                                  is removed by `sweep` after the grace period, so record its key soon)
+                                  is removed by `sweep` after the grace period, so record its key soon).
+                                  `prefix=` (hex) starts the key with it: an area no rows name (checkpoint
+                                  copies) finds its files again by what the prefix encodes
     open(key) -> binary stream    read a file; use it in a `with` block. Raises NotFound
     read(key) -> bytes            the whole file. Raises NotFound
     exists(key) -> bool
     delete(key)                   remove the bytes for good (no error if already gone)
-    keys() -> list[str]           every key in the area (for a job that checks files against rows)
+    keys() -> list[str]           every key in the area (for a job that checks files against rows);
+                                  `prefix=` lists only the keys that start with it
     sweep(known_keys, grace_seconds=...) -> SweepReport
                                   make an area agree with the rows that name its keys (see below)
     Failures to write or read raise StoreUnavailable (an OSError) with `reason` 'full', 'read_only' or
@@ -103,17 +106,32 @@ def backend(area: str = EVIDENCE) -> Backend:
         return S3Backend.for_app(current_app, area)
     from .local import LocalBackend
 
+    # STORAGE_AREA_DIRS gives an area its own folder (e.g. write-once storage for checkpoint copies).
+    folder = (config.get("STORAGE_AREA_DIRS") or {}).get(area)
+    if folder:
+        return LocalBackend(Path(folder))
     folder = Path(config["EVIDENCE_DIR"]) if area == EVIDENCE else Path(config["STORAGE_DIR"]) / area
     return LocalBackend(folder)
 
 
-def _new_key() -> str:
-    return secrets.token_hex(24)
+# A key's random part; a prefix may take the rest of a key's 100 characters.
+_RANDOM_CHARS = 48
+MAX_PREFIX = 100 - _RANDOM_CHARS
 
 
-def stage(data: bytes, *, area: str = EVIDENCE) -> Stored:
+def _check_prefix(prefix: str) -> str:
+    if len(prefix) > MAX_PREFIX or (prefix and not is_key(prefix)):
+        raise ValueError(f"Not a key prefix: {prefix!r}")
+    return prefix
+
+
+def _new_key(prefix: str = "") -> str:
+    return _check_prefix(prefix) + secrets.token_hex(_RANDOM_CHARS // 2)
+
+
+def stage(data: bytes, *, area: str = EVIDENCE, prefix: str = "") -> Stored:
     """Store the bytes durably under a new key that no row names yet; raises StoreUnavailable."""
-    key = _new_key()
+    key = _new_key(prefix)
     backend(area).put_staged(key, data)
     return Stored(key=key, size=len(data), sha256=hashlib.sha256(data).hexdigest())
 
@@ -128,10 +146,10 @@ def discard(key: str, *, area: str = EVIDENCE) -> None:
     backend(area).discard(key)
 
 
-def save(data: bytes, *, area: str = EVIDENCE) -> Stored:
+def save(data: bytes, *, area: str = EVIDENCE, prefix: str = "") -> Stored:
     """Stage and publish at once: for a file whose key is recorded by a step that cannot fail in between
     (rendered reports, checkpoint copies, demo data); uploads use stage/commit/publish."""
-    stored = stage(data, area=area)
+    stored = stage(data, area=area, prefix=prefix)
     publish(stored.key, area=area)
     return stored
 
@@ -155,9 +173,9 @@ def delete(key: str, *, area: str = EVIDENCE) -> None:
     backend(area).delete(key)
 
 
-def keys(*, area: str = EVIDENCE) -> list[str]:
-    """Every key with a file in the area, staged or published, in key order."""
-    return sorted({entry.key for entry in backend(area).entries()})
+def keys(*, area: str = EVIDENCE, prefix: str = "") -> list[str]:
+    """Every key with a file in the area (starting with `prefix`), staged or published, in key order."""
+    return sorted({entry.key for entry in backend(area).entries(_check_prefix(prefix))})
 
 
 @dataclass

@@ -119,18 +119,20 @@ class LocalBackend:
         self._path(key).unlink(missing_ok=True)
         self.discard(key)
 
-    def entries(self) -> list[Entry]:
+    def entries(self, prefix: str = "") -> list[Entry]:
         found: list[Entry] = []
         if not self.root.is_dir():
             return found
         for folder in self.root.iterdir():
-            if not folder.is_dir():
+            if not folder.is_dir() or not folder.name.startswith(prefix[:2]):
                 continue
             for path in folder.iterdir():
                 staged = path.name.endswith(TEMP_SUFFIX)
                 key = path.name.removesuffix(TEMP_SUFFIX)
                 if not is_key(key) or folder.name != key[:2]:
                     continue  # not ours: leave it for a person to look at
+                if not key.startswith(prefix):
+                    continue
                 try:
                     stat = path.stat()
                 except FileNotFoundError:

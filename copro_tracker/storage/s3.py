@@ -125,10 +125,11 @@ class S3Backend:
         except (BotoCoreError, ClientError) as error:
             raise _unavailable(error) from error
 
-    def entries(self) -> list[Entry]:
+    def entries(self, prefix: str = "") -> list[Entry]:
         found = []
+        pages = self.client.get_paginator("list_objects_v2").paginate(Bucket=self.bucket, Prefix=self.base + prefix)
         try:
-            for page in self.client.get_paginator("list_objects_v2").paginate(Bucket=self.bucket, Prefix=self.base):
+            for page in pages:
                 for item in page.get("Contents", []):
                     key = item["Key"][len(self.base) :]
                     if is_key(key):  # anything else is not ours: leave it for a person to look at
