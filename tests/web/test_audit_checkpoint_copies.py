@@ -32,6 +32,7 @@ def backend(request, app, tmp_path, monkeypatch) -> str:
         request.getfixturevalue("s3_storage")
     else:
         monkeypatch.setitem(app.config, "STORAGE_BACKEND", "local")
+        monkeypatch.setitem(app.config, "EVIDENCE_DIR", str(tmp_path / "evidence"))
         monkeypatch.setitem(app.config, "STORAGE_DIR", str(tmp_path / "storage"))
     monkeypatch.setitem(app.config, "AUDIT_CHECKPOINT_COPIES", True)
     return request.param
