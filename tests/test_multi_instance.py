@@ -1,10 +1,13 @@
 """Two app servers, one service: two gunicorn processes (production config) share the test's database
 (SQLite or PostgreSQL), Redis (database 2) for the rate limits and a local S3 server for files. The test
 plays the reverse proxy in front of them (servers.Browser), so a person may reach either server on any
-request, as behind a load balancer."""
+request, as behind a load balancer. A separate `flask jobs worker` process does the background work
+(emails, report PDFs) the servers queue in Redis."""
 
 from __future__ import annotations
 
+import hashlib
+import re
 import socket
 import time
 import uuid
@@ -21,7 +24,7 @@ from servers import AppServer, Browser, JobWorker, free_port
 from copro_tracker.audit import ledger
 from copro_tracker.codes import TokenPurpose
 from copro_tracker.extensions import db
-from copro_tracker.models import AccountToken, Evidence
+from copro_tracker.models import AccountToken, Evidence, ReportRender
 
 pytestmark = pytest.mark.multi_instance
 
@@ -42,6 +45,7 @@ def redis_available() -> bool:
 class Cluster:
     one: AppServer
     two: AppServer
+    worker: JobWorker
     bucket: str
 
 
@@ -75,8 +79,9 @@ def cluster(app, s3_server, tmp_path_factory) -> Iterator[Cluster]:
     try:
         web = [AppServer(folder, env, name=name) for name in ("web-1", "web-2")]
         started.extend(web)
-        started.append(JobWorker(folder, env))
-        yield Cluster(web[0].wait_until_serving(), web[1].wait_until_serving(), bucket)
+        worker = JobWorker(folder, env)
+        started.append(worker)
+        yield Cluster(web[0].wait_until_serving(), web[1].wait_until_serving(), worker, bucket)
     finally:
         for process in started:
             process.stop()
@@ -158,3 +163,37 @@ def test_a_job_queued_by_one_server_is_done_by_the_worker(cluster, partner):
         )
         time.sleep(0.5)
     assert issued is not None, "the worker did not run the job"
+
+
+def test_a_pdf_asked_for_on_one_server_is_made_by_the_worker_and_downloads_from_the_other(cluster, team, s3_server):
+    """The request only queues the render (in Redis); the separate worker lays the PDF out and stores it in
+    the shared bucket; the "Your report PDF" page on the other server follows it and serves the file."""
+    db.session.commit()
+    browser = Browser(PUBLIC, address="203.0.113.23")
+    _sign_in(browser, cluster.one, team.commissioner)
+    asked = browser.get(cluster.one, f"/initiatives/{team.initiative.id}/report/pdf")
+    assert asked.status == 302, asked.data[-2000:]
+    status_path = re.sub(r"^https?://[^/]+", "", asked.headers["Location"])
+    assert re.fullmatch(r"/reports/pdf/\d+", status_path), status_path
+    deadline = time.monotonic() + 120
+    while True:
+        page = browser.get(cluster.two, status_path)
+        assert page.status == 200, page.data[-2000:]
+        text = page.data.decode()
+        if "Your report is ready" in text or "could not be made" in text or time.monotonic() > deadline:
+            break
+        assert "Preparing your report" in text
+        time.sleep(0.5)
+    assert "Your report is ready" in text, cluster.worker.log.read_text()[-3000:]
+    download = browser.get(cluster.two, f"{status_path}/file")
+    assert download.status == 200 and download.headers["Content-Type"] == "application/pdf"
+    assert download.data.startswith(b"%PDF-")
+    db.session.rollback()
+    render = db.session.scalar(sa.select(ReportRender).where(ReportRender.initiative_id == team.initiative.id))
+    assert render.sha256 == hashlib.sha256(download.data).hexdigest()
+    assert f"reports/{render.storage_key}" in s3_server.objects(cluster.bucket)  # in the shared bucket
+    # Laid out by the worker, not by either web server (which run no jobs).
+    worker_log = cluster.worker.log.read_text()
+    assert re.search(r"huey INFO Executing copro_tracker\.reports\.rendering\.render_pdf_job", worker_log)
+    for server in (cluster.one, cluster.two):
+        assert "render_pdf_job" not in server.log.read_text()
