@@ -19,14 +19,15 @@ from typing import Any
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
-from .. import codes, csv_export, labels
+from .. import codes, csv_export
 from ..codes import N_
+from ..domain.messages import CATALOGUE, Cap, Message, Phrase, Translator, identity
 from ..extensions import db
 from ..formatting import format_date, format_datetime
 from ..models import AuditEvent, AuditValue, User
 from .capture import entity_name
 
-ERASED = "(removed at the person's request)"
+ERASED = N_("(removed at the person's request)")
 
 ENTITY_LABELS = {
     "initiative": N_("initiative"),
@@ -49,92 +50,165 @@ ENTITY_LABELS = {
     "data_request": N_("request about personal data"),
     "reciprocity_entry": N_("payment or expense claim"),
     "rate_card": N_("rates card"),
+    "share_link": N_("share link"),
 }
 
-ACTION_PHRASES = {
-    "initiative.created": "started the initiative",
-    "initiative.closed": "closed the initiative (all stages complete)",
-    "initiative.reopened": "reopened the initiative",
-    "membership.joined": "added a member",
-    "membership.left": "recorded that a member left",
-    "membership.role_changed": "gave a member a new role",
-    "membership.role_ended": "ended a member's previous role",
-    "stage.signed_off": "signed off a stage",
-    "stage.dissent_recorded": "recorded disagreement with a stage sign-off",
-    "stage.completed": "completed a stage (both sides signed off)",
-    "stage.opened": "opened the next stage",
-    "stage.reopened": "reopened a stage",
-    "auth.login": "signed in",
-    "auth.logout": "signed out",
-    "auth.login_failed": "failed to sign in",
-    "auth.login_blocked": "was blocked from signing in (account locked)",
-    "user.invited": "invited someone",
-    "user.joined": "accepted an invitation and joined",
-    "user.deactivated": "deactivated a person",
-    "user.reactivated": "reactivated a person",
-    "user.role_changed": "changed a person's role",
-    "audit.exported": "exported audit history",
-    "audit.checkpoint_made": "signed a checkpoint of the audit trail",
-    "audit.verified": "checked the audit trail",
-    "audit.bundle_exported": "exported audit evidence for inspection",
-    "audit.values_erased": "erased personal details from the audit trail",
-    "assessment.recorded": "recorded an assessment of a criterion",
-    "assessment.cosigned": "co-signed an assessment of a criterion",
-    "assessment.disagreed": "recorded disagreement with an assessment of a criterion",
-    "recommendation.reviewed": "recorded the review of a recommendation",
-    "membership.dates_changed": "recorded when a member joined or left",
-    "stage.dates_changed": "recorded when a stage started or finished",
-    "needs.viewed": "looked at people's communication needs or adjustments",
-    "person.data_exported": "downloaded a copy of their own data",
-    "person.named_use_withdrawn": "withdrew consent to being named in reports",
-    "person.named_use_given": "agreed to being named in reports again",
-    "person.anonymised": "anonymised a person at their request",
-    "person.erased": "erased a person's details at their request",
-    "data_request.correction_asked": "asked for a correction to their data",
-    "data_request.erasure_asked": "asked for their details to be erased",
-    "data_request.answered": "answered a request about personal data",
-    "rate_card.added": "set new rates for involvement",
-    "payment.offered": "made an offer of payment",
-    "payment.offer_changed": "changed an offer of payment",
-    "payment.chosen": "recorded how a person chose to be paid",
-    "payment.declined": "recorded a choice of no payment, thank you",
-    "payment.claimed": "claimed expenses",
-    "payment.approved": "approved a payment",
-    "payment.paid": "marked a payment as paid",
-    "payment.withdrawn": "withdrew an offer or claim",
-    "payment.receipt_downloaded": "downloaded a receipt",
-    "payment.exported": "exported payments for finance",
-    "payment.own_downloaded": "downloaded their own payments",
-    "activity.withdrawn": "withdrew an activity recorded by mistake",
-    "decision.withdrawn": "withdrew a decision recorded by mistake",
-    "recommendation.withdrawn": "withdrew a recommendation recorded by mistake",
-    "evidence.withdrawn": "withdrew a file added by mistake (its contents were deleted)",
-}
+# Actions with a sentence of their own ("history.<action>" in domain/messages.py); any other action is worded
+# from its last part (created, updated, deleted) and the record's word.
+ACTION_SENTENCES = frozenset(
+    key.removeprefix("history.") for key in CATALOGUE if key.startswith("history.") and key.count(".") == 2
+)
 
+# Every audited field, as people read it (translated where shown: templates, describe, as_at).
 FIELD_LABELS = {
-    "what": "what was decided",
-    "occurred_on": "date",
-    "left_on": "date they left",
-    "joined_on": "date they joined",
-    "ladder_rating": "ladder rating",
-    "display_name": "name",
-    "statutory_functions": "duties it serves",
-    "welsh_effects": "effects on the Welsh language considered",
-    "welsh_effects_note": "note on the effects on the Welsh language",
-    "asked_about_welsh_effects": "asked about effects on the Welsh language",
-    "raised_on": "date it was said",
-    "reviewed_on": "date the review was held",
-    "review_outcome": "what the review found",
-    "reviewed_by_id": "who held the review",
-    "opened_on": "date the stage started",
-    "closed_on": "date the stage finished",
-    "material_formats": "material given in",
-    "interpretation": "interpretation or translation",
-    "languages": "languages it was held in",
-    "nhs_partnered": "NHS partner",
-    "withdrawal_reason": "why it was withdrawn",
-    "withdrawn_at": "when it was withdrawn",
-    "withdrawn_by_id": "who withdrew it",
+    "action_taken": N_("what was done"),
+    "active": N_("active"),
+    "activities_changed_at": N_("when activities last changed"),
+    "activity_id": N_("activity"),
+    "added_by_id": N_("added by"),
+    "adjustments_provided": N_("adjustments provided"),
+    "adjustments_requested": N_("adjustments asked for"),
+    "amount_pence": N_("amount"),
+    "approved_at": N_("when it was approved"),
+    "approved_by_id": N_("approved by"),
+    "asked_about_welsh_effects": N_("asked about effects on the Welsh language"),
+    "assessed_at": N_("when it was assessed"),
+    "assessed_by_id": N_("assessed by"),
+    "benefits_advice": N_("benefits advice"),
+    "benefits_advice_url": N_("benefits advice web address"),
+    "changed_by_partner_input": N_("changed because of citizen partners"),
+    "claimed_at": N_("when it was claimed"),
+    "claimed_by_id": N_("claimed by"),
+    "closed_on": N_("date the stage finished"),
+    "co_author_ids": N_("co-authors"),
+    "comment": N_("comment"),
+    "communication_needs": N_("communication needs"),
+    "communication_needs_other": N_("other communication needs"),
+    "confirmation_note": N_("confirmation note"),
+    "confirmed_at": N_("when it was confirmed"),
+    "consent": N_("consent"),
+    "content_type": N_("file type"),
+    "contributed": N_("contributed"),
+    "cosigned_at": N_("when it was co-signed"),
+    "cosigned_by_id": N_("co-signed by"),
+    "created_at": N_("when it was created"),
+    "created_by_id": N_("created by"),
+    "criterion_id": N_("criterion"),
+    "current_stage": N_("current stage"),
+    "decision": N_("decision"),
+    "decision_id": N_("decision"),
+    "description": N_("description"),
+    "details": N_("details"),
+    "disagreed_at": N_("when they disagreed"),
+    "disagreed_by_id": N_("who disagreed"),
+    "disagreement_reason": N_("why they disagreed"),
+    "display_name": N_("name"),
+    "document_version": N_("document version"),
+    "effective_from": N_("in force from"),
+    "email": N_("email address"),
+    "erased_at": N_("when it was erased"),
+    "evidence_id": N_("evidence file"),
+    "expenses_rules": N_("expenses rules"),
+    "expires_at": N_("expires"),
+    "filename": N_("file name"),
+    "formats": N_("formats"),
+    "framework_id": N_("framework"),
+    "framework_version": N_("framework version"),
+    "guest_is_citizen": N_("guest is a citizen partner"),
+    "guest_name": N_("guest's name"),
+    "handled_at": N_("when it was dealt with"),
+    "handled_by_id": N_("dealt with by"),
+    "hours": N_("hours"),
+    "how_changed": N_("how it changed"),
+    "initiative_id": N_("initiative"),
+    "initiative_role": N_("role in the initiative"),
+    "interpretation": N_("interpretation or translation"),
+    "joined_on": N_("date they joined"),
+    "kind": N_("kind"),
+    "ladder_rating": N_("ladder rating"),
+    "languages": N_("languages it was held in"),
+    "left_on": N_("date they left"),
+    "level": N_("level"),
+    "links": N_("links"),
+    "locked_until": N_("locked until"),
+    "made_by_id": N_("made by"),
+    "material_formats": N_("material given in"),
+    "name": N_("name"),
+    "named_use_withdrawn_at": N_("when consent to being named was withdrawn"),
+    "narrative": N_("narrative"),
+    "nation": N_("nation"),
+    "needs_recorded": N_("needs recorded"),
+    "nhs_partnered": N_("NHS partner"),
+    "note": N_("note"),
+    "notes": N_("notes"),
+    "occurred_on": N_("date"),
+    "offered_at": N_("when it was offered"),
+    "offered_by_id": N_("offered by"),
+    "on_behalf_of_id": N_("recorded on behalf of"),
+    "opened_on": N_("date the stage started"),
+    "options_considered": N_("options considered"),
+    "outcome": N_("outcome"),
+    "paid_on": N_("date paid"),
+    "paid_reference": N_("payment reference"),
+    "params": N_("settings"),
+    "partner_kind": N_("kind of partner"),
+    "position": N_("position"),
+    "preferred_language": N_("preferred language"),
+    "published_on": N_("date published"),
+    "published_url": N_("published web address"),
+    "purpose": N_("purpose"),
+    "raised_on": N_("date it was said"),
+    "rate_basis": N_("how the rate is counted"),
+    "rate_card_id": N_("rates card"),
+    "rated_at": N_("when it was rated"),
+    "rates": N_("rates"),
+    "rating_note": N_("note on the rating"),
+    "reason": N_("reason"),
+    "receipt_content_type": N_("receipt file type"),
+    "receipt_filename": N_("receipt file name"),
+    "receipt_sha256": N_("receipt fingerprint (SHA-256)"),
+    "receipt_size": N_("receipt size"),
+    "receipt_storage_key": N_("where the receipt is stored"),
+    "recorded_by_id": N_("recorded by"),
+    "responded_at": N_("when it was answered"),
+    "responded_by_id": N_("answered by"),
+    "response": N_("response"),
+    "response_reason": N_("why"),
+    "review_on": N_("review date"),
+    "review_outcome": N_("what the review found"),
+    "reviewed_by_id": N_("who held the review"),
+    "reviewed_on": N_("date the review was held"),
+    "revoked_at": N_("when it was cancelled"),
+    "revoked_by_id": N_("cancelled by"),
+    "role": N_("role"),
+    "round": N_("round"),
+    "service_area": N_("service area"),
+    "session_version": N_("sign-in session"),
+    "sha256": N_("fingerprint (SHA-256)"),
+    "side": N_("side"),
+    "size": N_("size"),
+    "slug": N_("web address name"),
+    "stage_id": N_("stage"),
+    "status": N_("status"),
+    "statutory_functions": N_("duties it serves"),
+    "storage_key": N_("where it is stored"),
+    "summary": N_("summary"),
+    "text": N_("text"),
+    "title": N_("title"),
+    "unit_pence": N_("amount per unit"),
+    "units": N_("units"),
+    "uploaded_at": N_("when it was uploaded"),
+    "uploaded_by_id": N_("uploaded by"),
+    "used_at": N_("when it was used"),
+    "user_id": N_("person"),
+    "welsh_effects": N_("effects on the Welsh language considered"),
+    "welsh_effects_note": N_("note on the effects on the Welsh language"),
+    "what": N_("what was decided"),
+    "withdrawal_reason": N_("why it was withdrawn"),
+    "withdrawn_at": N_("when it was withdrawn"),
+    "withdrawn_by_id": N_("who withdrew it"),
+    "withdrawn_reason": N_("why it was withdrawn"),
+    "year_threshold_pence": N_("yearly limit"),
 }
 # Fields that say when something happened, as opposed to when it was recorded (the event's own time):
 # work can be recorded long after it happened, and the history shows both.
@@ -151,7 +225,7 @@ class Change:
     typed: bool = False
 
     def words(self, value: str) -> str:
-        return f"“{value}”" if self.typed and value not in (PRIVATE, ERASED) else value
+        return f"“{value}”" if self.typed and value not in (_(PRIVATE), _(ERASED)) else value
 
 
 @dataclass
@@ -162,10 +236,18 @@ class Entry:
     action: str
     entity_type: str
     entity_id: int | None
-    sentence: str
+    # What happened, as a message rendered in the reader's language where it is shown (the `message` filter).
+    message: Message | Cap
     changes: list[Change] = field(default_factory=list)
     # "date they joined 3 February 2025": when the recorded thing happened, if the record says.
     happened: str = ""
+
+    @property
+    def sentence(self) -> str:
+        return self.text()
+
+    def text(self, translate: Translator = identity) -> str:
+        return self.message.render(translate)
 
 
 # Events that record someone reading or taking away records (downloads, exports, share-link opens), not
@@ -185,11 +267,11 @@ DISCLOSURE_ACTIONS = frozenset(
 NEEDS_FIELDS = frozenset(
     {"adjustments_requested", "adjustments_provided", "communication_needs", "communication_needs_other"}
 )
-PRIVATE = "(private: shown only to the person, co-leads and staff)"
+PRIVATE = N_("(private: shown only to the person, co-leads and staff)")
 # Payments are private to the person paid and to those who run the initiative's payments (permissions
 # `payment.history`): other members' history pages say a payment changed, not what it holds.
 PAYMENT_ENTITIES = frozenset({"reciprocity_entry"})
-PRIVATE_PAYMENT = "(private: shown only to the person paid, co-leads and staff)"
+PRIVATE_PAYMENT = N_("(private: shown only to the person paid, co-leads and staff)")
 SHOW_CHOICES = ("changes", "disclosures", "all")
 
 
@@ -273,7 +355,7 @@ def _resolve_values(organisation_id: int, refs: set[str]) -> dict[str, str]:
             AuditValue.organisation_id == organisation_id, AuditValue.ref.in_(refs)
         )
     )
-    return {ref: (value if value is not None else ERASED) for ref, value in rows}
+    return {ref: (value if value is not None else ERASED) for ref, value in rows}  # ERASED is read as a marker
 
 
 @functools.cache
@@ -330,7 +412,9 @@ _ISO_TIME = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
 
 def _show(value: Any, values: dict[str, str], entity: str = "", name: str = "") -> tuple[str, bool]:
     if isinstance(value, dict) and "ref" in value:
-        return values.get(value["ref"], ERASED), True
+        if value["ref"] not in values or values[value["ref"]] == ERASED:
+            return _(ERASED), False
+        return values[value["ref"]], True
     return _readable(entity, name, value)
 
 
@@ -338,37 +422,45 @@ def _field_label(name: str) -> str:
     return FIELD_LABELS.get(name, name.replace("_id", "").replace("_", " "))
 
 
-def _sentence(actor: str, action: str, entity: str, changes: list[Change]) -> str:
-    thing = ENTITY_LABELS.get(entity, entity.replace("_", " "))
-    if action in ACTION_PHRASES:
-        return f"{actor} {ACTION_PHRASES[action]}"
+def actor_words(name: str | None, role: str | None) -> Message:
+    """Who did it: "Asha Patel (commissioner)", or "the system" when nobody signed in did."""
+    if name is None:
+        return Message.of("history.system")
+    return Message.of("history.actor", name=name, role=Phrase(codes.ORG_ROLE_LABELS.get(role, str(role)), lower=True))
+
+
+def sentence(actor: Message, action: str, entity: str, changes: list[Change]) -> Cap:
+    """The event as one sentence (pure: a message with parameters, translated where it is shown).
+
+    A sentence starts with a capital, whatever its first parameter (the actor "the system" in English)."""
+    thing: object = Phrase(ENTITY_LABELS[entity]) if entity in ENTITY_LABELS else entity.replace("_", " ")
+    if action in ACTION_SENTENCES:
+        return Cap(Message.of(f"history.{action}", actor=actor))
     verb = action.rsplit(".", 1)[-1]
     if verb == "updated" and len(changes) == 1:
         change = changes[0]
-        return _(
-            "%(actor)s changed the %(thing)s %(field)s from %(before)s to %(after)s",
-            actor=actor,
-            thing=thing,
-            field=change.label,
-            before=change.words(change.before),
-            after=change.words(change.after),
+        return Cap(
+            Message.of(
+                "history.updated_one",
+                actor=actor,
+                thing=thing,
+                field=Phrase(change.label),
+                before=change.words(change.before),
+                after=change.words(change.after),
+            )
         )
-    if verb == "updated":
-        return f"{actor} changed the {thing}"
-    if verb == "created":
-        return f"{actor} recorded a new {thing}"
-    if verb == "deleted":
-        return f"{actor} deleted a {thing}"
-    return f"{actor}: {action.replace('.', ' ').replace('_', ' ')} ({thing})"
+    if verb in ("updated", "created", "deleted"):
+        return Cap(Message.of(f"history.{verb}", actor=actor, thing=thing))
+    return Cap(Message.of("history.other", actor=actor, action=action.replace(".", " ").replace("_", " "), thing=thing))
 
 
 def _private(
     name: str, value: Any, values: dict[str, str], show_needs: bool, entity: str = "", show_payments: bool = True
 ) -> tuple[str, bool]:
     if name in NEEDS_FIELDS and not show_needs:
-        return PRIVATE, False
+        return _(PRIVATE), False
     if entity in PAYMENT_ENTITIES and not show_payments:
-        return PRIVATE_PAYMENT, False
+        return _(PRIVATE_PAYMENT), False
     return _show(value, values, entity, name)
 
 
@@ -394,7 +486,7 @@ def describe(
     entries = []
     for row, payload in zip(rows, payloads, strict=True):
         person = people.get(row.actor_id)
-        actor = f"{person.display_name} ({labels.label(labels.ROLE, person.role).lower()})" if person else "The system"
+        actor = actor_words(person.display_name, person.role) if person else actor_words(None, None)
         changes = [
             _change(row.entity_type, name, change, values, show_needs, show_payments)
             for name, change in sorted(payload.get("changes", {}).items())
@@ -404,11 +496,11 @@ def describe(
             Entry(
                 seq=row.seq,
                 at=row.occurred_at,
-                actor=actor,
+                actor=actor.render(),
                 action=row.action,
                 entity_type=row.entity_type,
                 entity_id=row.entity_id,
-                sentence=_sentence(actor, row.action, row.entity_type, changes),
+                message=sentence(actor, row.action, row.entity_type, changes),
                 changes=changes,
                 happened=_happened(payload.get("changes", {})),
             )
@@ -425,7 +517,7 @@ def _happened(changes: dict) -> str:
                 day = date.fromisoformat(after[:10])
             except ValueError:
                 continue
-            parts.append(f"{_field_label(name)} {format_date(day)}")
+            parts.append(f"{_(_field_label(name))} {format_date(day)}")
     return "; ".join(parts)
 
 
@@ -446,11 +538,11 @@ def as_at(organisation_id: int, entity_type: str, entity_id: int, when: date) ->
         for name, change in payload.get("changes", {}).items():
             if "changed" in change:
                 continue
-            state[_field_label(name)] = _private(name, change.get("after"), values, False, row.entity_type)[0]
+            state[_(_field_label(name))] = _private(name, change.get("after"), values, False, row.entity_type)[0]
     return None if deleted else dict(sorted(state.items()))
 
 
-def to_csv(entries: list[Entry]) -> str:
+def to_csv(entries: list[Entry], translate: Translator = identity) -> str:
     buffer = io.StringIO()
     writer = csv_export.writer(buffer)
     writer.writerow(
@@ -464,13 +556,13 @@ def to_csv(entries: list[Entry]) -> str:
             entry.action,
             entry.entity_type,
             entry.entity_id,
-            entry.sentence,
+            entry.text(translate),
             entry.happened,
         ]
         if not entry.changes:
             writer.writerow([*base, "", "", ""])
         for change in entry.changes:
-            writer.writerow([*base, change.label, change.before, change.after])
+            writer.writerow([*base, translate(change.label), change.before, change.after])
     return buffer.getvalue()
 
 
@@ -486,10 +578,10 @@ class NeedsDisclosure:
 
 
 WHERE_LABELS = {
-    "activity_adjustments": "the adjustments page of an activity",
-    "attendance_form": "the attendance form of an activity",
-    "member_needs": "a person's page",
-    "report": "an evidence report",
+    "activity_adjustments": N_("the adjustments page of an activity"),
+    "attendance_form": N_("the attendance form of an activity"),
+    "member_needs": N_("a person's page"),
+    "report": N_("an evidence report"),
 }
 
 
@@ -515,10 +607,12 @@ def disclosures_of_needs(organisation_id: int, rows: list[AuditEvent]) -> list[N
             NeedsDisclosure(
                 seq=row.seq,
                 at=row.occurred_at,
-                viewer=names.get(row.actor_id, "The system"),
-                people=[names.get(p, f"person {p}") for p in details.get("people", [])],
+                viewer=names.get(row.actor_id) or _("The system"),
+                people=[names.get(p) or _("person %(id)s", id=p) for p in details.get("people", [])],
                 guests=int(details.get("guests", 0) or 0),
-                where=WHERE_LABELS.get(details.get("where", ""), details.get("where", "")),
+                where=_(WHERE_LABELS[details["where"]])
+                if details.get("where") in WHERE_LABELS
+                else details.get("where", ""),
                 initiative_id=row.initiative_id,
             )
         )

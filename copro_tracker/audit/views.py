@@ -11,6 +11,7 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from .. import labels
 from ..extensions import db
 from ..initiatives.access import load_initiative
 from ..models import AuditCheckpoint, AuditEvent, AuditVerification
@@ -81,7 +82,7 @@ def initiative_history(initiative_id: int):
         )
         db.session.commit()
         return Response(
-            history.to_csv(entries),
+            history.to_csv(entries, labels.translation()),
             mimetype="text/csv",
             headers={"Content-Disposition": f'attachment; filename="initiative-{initiative.id}-history.csv"'},
         )

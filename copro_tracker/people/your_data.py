@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from flask_babel import LazyString, gettext
 from flask_babel import lazy_gettext as _l
 
-from .. import codes, csv_export
+from .. import codes, csv_export, labels
 from ..audit import history
 from ..extensions import db
 from ..models import (
@@ -379,8 +379,8 @@ def _events(person: User, attendance_ids: Sequence[int], limit: int | None) -> t
                 {
                     "seq": e.seq,
                     "at": e.at,
-                    "what": e.sentence,
-                    "changes": "; ".join(f"{c.label}: {c.before} → {c.after}" for c in e.changes),
+                    "what": labels.message(e.message),
+                    "changes": "; ".join(f"{gettext(c.label)}: {c.before} → {c.after}" for c in e.changes),
                 }
                 for e in entries
             ],
@@ -400,12 +400,13 @@ def _looks(person: User) -> Held:
     out = []
     for _seq, at, payload, viewer in rows:
         details = json.loads(payload).get("details", {})
+        where = details.get("where")
         if person.id in details.get("people", []):
             out.append(
                 {
                     "at": at,
                     "who": viewer or _l("The system"),
-                    "where": history.WHERE_LABELS.get(details.get("where", ""), ""),
+                    "where": gettext(history.WHERE_LABELS[where]) if where in history.WHERE_LABELS else "",
                 }
             )
     return Held(

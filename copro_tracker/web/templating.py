@@ -70,20 +70,6 @@ def english(text: object) -> Markup:
     return Markup.escape(text or "")
 
 
-def history_lang() -> Markup:
-    """The lang attribute for history sentences, which audit/history.py still composes in English."""
-    if str(get_locale() or "en") != "en":
-        return Markup(' lang="en" data-untranslated="history"')
-    return Markup("")
-
-
-def history_text(text: str) -> Markup:
-    """A phrase audit/history.py composed in English, marked so on a Welsh page."""
-    if str(get_locale() or "en") != "en":
-        return Markup('<span lang="en" data-untranslated="history">%s</span>') % text
-    return Markup.escape(text)
-
-
 def init_template_helpers(app: Flask) -> None:
     app.add_template_global(nav_items)
     app.add_template_global(can)
@@ -93,8 +79,6 @@ def init_template_helpers(app: Flask) -> None:
     app.add_template_filter(localized)
     app.add_template_filter(localized_text)
     app.add_template_filter(english)
-    app.add_template_global(history_lang)
-    app.add_template_global(history_text)
     app.add_template_global(lambda: str(get_locale() or "en"), "current_locale")
     app.add_template_filter(format_date, "date")
     app.add_template_filter(format_datetime, "datetime")

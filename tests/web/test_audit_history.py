@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from conftest import get_page
 from initiative_factories import make_initiative
 
+from copro_tracker import labels
 from copro_tracker.audit import history
 from copro_tracker.extensions import db
 from copro_tracker.formatting import format_datetime
@@ -200,3 +201,24 @@ def test_history_times_are_on_the_uk_clock_in_summer_and_winter(client, commissi
     with app_request(client):
         assert format_datetime(datetime(2026, 7, 1, 12, 30)) == "1 July 2026 at 13:30"  # BST
         assert format_datetime(datetime(2026, 12, 1, 12, 30)) == "1 December 2026 at 12:30"  # GMT
+
+
+def test_history_in_welsh_is_welsh_sentences_with_what_people_typed_kept_as_typed(client, commissioner, login_as):
+    initiative = make_initiative(commissioner)
+    login_as(commissioner)
+    client.get(f"/language/cy?next=/initiatives/{initiative.id}/history")
+    page = get_page(client, f"/initiatives/{initiative.id}/history")
+    titles = [t.get_text(" ", strip=True) for t in page.soup.select(".app-timeline__title")]
+    assert any(t.startswith("Dechreuodd Tom Commissioner (comisiynydd) y fenter") for t in titles), titles
+    # No history sentence is marked as English any more.
+    assert not page.soup.select('[data-untranslated="history"]')
+    with client.application.test_request_context(headers={"Accept-Language": "cy"}):
+        entries = history.describe(
+            commissioner.organisation_id,
+            [_event(11, commissioner.id, "initiative.updated", "initiative", {"service_area": ("Day", "Nos")}, NOW)],
+        )
+        welsh = entries[0].text(labels.translation())
+    assert welsh.startswith("Newidiodd Tom Commissioner"), welsh
+    # The values are shown as they were typed (quoted), never translated or mutated.
+    assert "Cyn: “Day”. Wedyn: “Nos”" in welsh
+    assert entries[0].sentence.endswith("changed the initiative service area from “Day” to “Nos”")
