@@ -131,8 +131,12 @@ if (poll && poll.hasAttribute("data-app-poll-active")) {
       const fresh = page.querySelector("[data-app-poll]");
       if (fresh) {
         poll.innerHTML = fresh.innerHTML;
+        // The title says the state too ("ready", "could not be made"): keep it true for a screen reader's
+        // window list and the browser tab.
+        if (page.title) document.title = page.title;
         if (!fresh.hasAttribute("data-app-poll-active")) {
-          for (const button of document.querySelectorAll("[data-app-poll-again]")) button.hidden = true;
+          // Removed, not `hidden`: .govuk-button's display would override the attribute and leave it showing.
+          for (const button of document.querySelectorAll("[data-app-poll-again]")) button.remove();
           return;
         }
       }
