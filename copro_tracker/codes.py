@@ -727,6 +727,214 @@ DATA_REQUEST_STATUS_LABELS = {
 }
 
 
+# ---------------------------------------------------------------------------------------------------
+# Equality monitoring (Equality Act 2010 public sector equality duty): optional, self-declared answers.
+# Every question offers "Prefer not to say", counted apart from the people who did not answer at all.
+# Categories follow the ONS 2021 census questions for England and Wales (high-level groups).
+
+PREFER_NOT_TO_SAY = "prefer_not_to_say"
+
+
+class EqualityQuestion(StrEnum):
+    AGE_BAND = "age_band"
+    DISABILITY = "disability"
+    ETHNICITY = "ethnicity"
+    SEX = "sex"
+    GENDER_SAME_AS_BIRTH = "gender_same_as_birth"
+    RELIGION = "religion"
+    SEXUAL_ORIENTATION = "sexual_orientation"
+    CARER = "carer"
+    SELDOM_HEARD = "seldom_heard"
+
+
+EQUALITY_QUESTION_LABELS = {
+    EqualityQuestion.AGE_BAND: N_("Age"),
+    EqualityQuestion.DISABILITY: N_("Disability"),
+    EqualityQuestion.ETHNICITY: N_("Ethnic group"),
+    EqualityQuestion.SEX: N_("Sex"),
+    EqualityQuestion.GENDER_SAME_AS_BIRTH: N_("Gender identity the same as sex registered at birth"),
+    EqualityQuestion.RELIGION: N_("Religion or belief"),
+    EqualityQuestion.SEXUAL_ORIENTATION: N_("Sexual orientation"),
+    EqualityQuestion.CARER: N_("Unpaid carer"),
+    EqualityQuestion.SELDOM_HEARD: N_("Seldom-heard groups"),
+}
+# How each question is asked, in the words of the census where there is one.
+EQUALITY_QUESTION_ASKED = {
+    EqualityQuestion.AGE_BAND: N_("What is your age?"),
+    EqualityQuestion.DISABILITY: N_(
+        "Do you have any physical or mental health conditions or illnesses lasting or expected to last 12 months "
+        "or more, that reduce your ability to carry out day-to-day activities?"
+    ),
+    EqualityQuestion.ETHNICITY: N_("What is your ethnic group?"),
+    EqualityQuestion.SEX: N_("What is your sex?"),
+    EqualityQuestion.GENDER_SAME_AS_BIRTH: N_(
+        "Is the gender you identify with the same as your sex registered at birth?"
+    ),
+    EqualityQuestion.RELIGION: N_("What is your religion?"),
+    EqualityQuestion.SEXUAL_ORIENTATION: N_("Which of the following best describes your sexual orientation?"),
+    EqualityQuestion.CARER: N_(
+        "Do you look after, or give any help or support to, anyone because they have long-term physical or mental "
+        "health conditions or illnesses, or problems related to old age?"
+    ),
+    EqualityQuestion.SELDOM_HEARD: N_("Do any of these describe you?"),
+}
+
+
+class AgeBand(StrEnum):
+    UNDER_16 = "under_16"
+    FROM_16_TO_24 = "16_24"
+    FROM_25_TO_34 = "25_34"
+    FROM_35_TO_44 = "35_44"
+    FROM_45_TO_54 = "45_54"
+    FROM_55_TO_64 = "55_64"
+    FROM_65_TO_74 = "65_74"
+    FROM_75_TO_84 = "75_84"
+    FROM_85 = "85_over"
+    PREFER_NOT = PREFER_NOT_TO_SAY
+
+
+AGE_BAND_LABELS = {
+    AgeBand.UNDER_16: N_("Under 16"),
+    AgeBand.FROM_16_TO_24: N_("16 to 24"),
+    AgeBand.FROM_25_TO_34: N_("25 to 34"),
+    AgeBand.FROM_35_TO_44: N_("35 to 44"),
+    AgeBand.FROM_45_TO_54: N_("45 to 54"),
+    AgeBand.FROM_55_TO_64: N_("55 to 64"),
+    AgeBand.FROM_65_TO_74: N_("65 to 74"),
+    AgeBand.FROM_75_TO_84: N_("75 to 84"),
+    AgeBand.FROM_85: N_("85 or over"),
+    AgeBand.PREFER_NOT: N_("Prefer not to say"),
+}
+
+
+class Disability(StrEnum):
+    # The census question: the Equality Act 2010 definition, in everyday words.
+    YES_A_LOT = "yes_a_lot"
+    YES_A_LITTLE = "yes_a_little"
+    NO = "no"
+    PREFER_NOT = PREFER_NOT_TO_SAY
+
+
+DISABILITY_LABELS = {
+    Disability.YES_A_LOT: N_("Yes, my day-to-day activities are limited a lot"),
+    Disability.YES_A_LITTLE: N_("Yes, my day-to-day activities are limited a little"),
+    Disability.NO: N_("No"),
+    Disability.PREFER_NOT: N_("Prefer not to say"),
+}
+
+
+class Ethnicity(StrEnum):
+    """The five high-level ethnic groups of the 2021 census in England and Wales."""
+
+    ASIAN = "asian"
+    BLACK = "black"
+    MIXED = "mixed"
+    WHITE = "white"
+    OTHER = "other"
+    PREFER_NOT = PREFER_NOT_TO_SAY
+
+
+ETHNICITY_LABELS = {
+    Ethnicity.ASIAN: N_("Asian, Asian British or Asian Welsh"),
+    Ethnicity.BLACK: N_("Black, Black British, Black Welsh, Caribbean or African"),
+    Ethnicity.MIXED: N_("Mixed or Multiple ethnic groups"),
+    Ethnicity.WHITE: N_("White"),
+    Ethnicity.OTHER: N_("Other ethnic group"),
+    Ethnicity.PREFER_NOT: N_("Prefer not to say"),
+}
+
+
+class Sex(StrEnum):
+    FEMALE = "female"
+    MALE = "male"
+    PREFER_NOT = PREFER_NOT_TO_SAY
+
+
+SEX_LABELS = {Sex.FEMALE: N_("Female"), Sex.MALE: N_("Male"), Sex.PREFER_NOT: N_("Prefer not to say")}
+
+
+class GenderSameAsBirth(StrEnum):
+    SAME = "same"
+    DIFFERENT = "different"
+    PREFER_NOT = PREFER_NOT_TO_SAY
+
+
+GENDER_SAME_AS_BIRTH_LABELS = {
+    GenderSameAsBirth.SAME: N_("Yes"),
+    GenderSameAsBirth.DIFFERENT: N_("No"),
+    GenderSameAsBirth.PREFER_NOT: N_("Prefer not to say"),
+}
+
+
+class CarerStatus(StrEnum):
+    CARER = "carer"
+    NOT_CARER = "not_carer"
+    PREFER_NOT = PREFER_NOT_TO_SAY
+
+
+CARER_STATUS_LABELS = {
+    CarerStatus.CARER: N_("Yes"),
+    CarerStatus.NOT_CARER: N_("No"),
+    CarerStatus.PREFER_NOT: N_("Prefer not to say"),
+}
+
+
+class Religion(StrEnum):
+    NONE = "none"
+    CHRISTIAN = "christian"
+    BUDDHIST = "buddhist"
+    HINDU = "hindu"
+    JEWISH = "jewish"
+    MUSLIM = "muslim"
+    SIKH = "sikh"
+    OTHER = "other"
+    PREFER_NOT = PREFER_NOT_TO_SAY
+
+
+RELIGION_LABELS = {
+    Religion.NONE: N_("No religion"),
+    Religion.CHRISTIAN: N_("Christian"),
+    Religion.BUDDHIST: N_("Buddhist"),
+    Religion.HINDU: N_("Hindu"),
+    Religion.JEWISH: N_("Jewish"),
+    Religion.MUSLIM: N_("Muslim"),
+    Religion.SIKH: N_("Sikh"),
+    Religion.OTHER: N_("Any other religion or belief"),
+    Religion.PREFER_NOT: N_("Prefer not to say"),
+}
+
+
+class SexualOrientation(StrEnum):
+    STRAIGHT = "straight"
+    GAY_OR_LESBIAN = "gay_or_lesbian"
+    BISEXUAL = "bisexual"
+    OTHER = "other"
+    PREFER_NOT = PREFER_NOT_TO_SAY
+
+
+SEXUAL_ORIENTATION_LABELS = {
+    SexualOrientation.STRAIGHT: N_("Straight or heterosexual"),
+    SexualOrientation.GAY_OR_LESBIAN: N_("Gay or lesbian"),
+    SexualOrientation.BISEXUAL: N_("Bisexual"),
+    SexualOrientation.OTHER: N_("Another sexual orientation"),
+    SexualOrientation.PREFER_NOT: N_("Prefer not to say"),
+}
+
+# Each single-choice question and its code list; the seldom-heard groups are the organisation's own (a table).
+EQUALITY_CODES: Mapping[EqualityQuestion, type[StrEnum]] = {
+    EqualityQuestion.AGE_BAND: AgeBand,
+    EqualityQuestion.DISABILITY: Disability,
+    EqualityQuestion.ETHNICITY: Ethnicity,
+    EqualityQuestion.SEX: Sex,
+    EqualityQuestion.GENDER_SAME_AS_BIRTH: GenderSameAsBirth,
+    EqualityQuestion.RELIGION: Religion,
+    EqualityQuestion.SEXUAL_ORIENTATION: SexualOrientation,
+    EqualityQuestion.CARER: CarerStatus,
+}
+# "None of these" for the seldom-heard groups: an answer, unlike a question left blank.
+SELDOM_HEARD_NONE = "none"
+
+
 # Every code list and its label table: the drift tests walk this, and labels.py translates from it.
 LABELS: Mapping[type[StrEnum], Mapping] = {
     Nation: NATION_LABELS,
@@ -763,6 +971,15 @@ LABELS: Mapping[type[StrEnum], Mapping] = {
     DataRequestKind: DATA_REQUEST_KIND_LABELS,
     DataRequestStatus: DATA_REQUEST_STATUS_LABELS,
     RenderStatus: RENDER_STATUS_LABELS,
+    EqualityQuestion: EQUALITY_QUESTION_LABELS,
+    AgeBand: AGE_BAND_LABELS,
+    Disability: DISABILITY_LABELS,
+    Ethnicity: ETHNICITY_LABELS,
+    Sex: SEX_LABELS,
+    GenderSameAsBirth: GENDER_SAME_AS_BIRTH_LABELS,
+    CarerStatus: CARER_STATUS_LABELS,
+    Religion: RELIGION_LABELS,
+    SexualOrientation: SEXUAL_ORIENTATION_LABELS,
 }
 
 

@@ -60,6 +60,10 @@ CONSENT = _translated(codes.CONSENT_LABELS, codes.CONSENT_HINTS)
 ASSESSMENT_LINK = _translated(codes.ASSESSMENT_LINK_LABELS)
 DATA_REQUEST_KIND = _translated(codes.DATA_REQUEST_KIND_LABELS)
 DATA_REQUEST_STATUS = _translated(codes.DATA_REQUEST_STATUS_LABELS)
+EQUALITY_QUESTION = _translated(codes.EQUALITY_QUESTION_LABELS)
+EQUALITY_QUESTION_ASKED = _translated(codes.EQUALITY_QUESTION_ASKED)
+# Each single-choice equality question's answers, by question code.
+EQUALITY_ANSWERS = {question.value: _translated(codes.LABELS[kind]) for question, kind in codes.EQUALITY_CODES.items()}
 # Criteria: the automatic check's statuses (the people's assessment uses the first four).
 FINDING_STATUS = _translated(codes.FINDING_STATUS_LABELS)
 CRITERION_TOPIC = _translated(codes.CRITERION_TOPIC_LABELS)

@@ -78,6 +78,12 @@ ROLE_RULES: dict[str, frozenset[OrgRole]] = {
     "payment.history": ANYONE,
     # Withdraw a record made by mistake (activity, decision, recommendation, evidence file, payment).
     "record.withdraw": ANYONE,
+    # Equality monitoring (special category data). Each person answers, reads and changes their own; nobody
+    # else reads one person's answers, admins included: they see suppressed counts only.
+    "equality.own": ANYONE,
+    "equality.answers": ANYONE,
+    "equality.aggregates": ADMIN,
+    "equality.manage": ADMIN,
 }
 
 
@@ -283,6 +289,8 @@ OBJECT_RULES: dict[str, Callable[[Any, Any], bool]] = {
     # Only the person, staff and co-leads change what someone asked for, and only while the initiative is open.
     "needs.edit": _changes_needs,
     "record.withdraw": _withdraws,
+    # Only the person: not staff, not co-leads, not admins (they have the aggregates).
+    "equality.answers": _own,
 }
 
 

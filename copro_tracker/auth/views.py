@@ -149,7 +149,8 @@ def accept_invitation(token: str):
             login_user(user)
             session["lang"] = user.preferred_language
             flash(_("Your account is ready. Welcome, %(name)s.", name=user.display_name), "success")
-            return redirect(url_for("main.dashboard"))
+            # The equality questions come next, optional and skippable (equality/views.py).
+            return redirect(url_for("equality.own_answers", after="invitation"))
     return render_template("auth/accept_invitation.html", form=form, invitation=invitation)
 
 

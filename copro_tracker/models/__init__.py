@@ -10,6 +10,7 @@ from .activity import (
 )
 from .assessment import Assessment
 from .audit import AuditChainHead, AuditCheckpoint, AuditEvent, AuditMerkleNode, AuditValue, AuditVerification
+from .equality import EqualityAnswers, EqualityReference, SeldomHeardGroup
 from .finding import StoredFinding
 from .initiative import (
     Initiative,
@@ -30,6 +31,9 @@ from .payment import RateCard, ReciprocityEntry
 from .report import ReportRender, ShareLink
 
 __all__ = [
+    "EqualityAnswers",
+    "EqualityReference",
+    "SeldomHeardGroup",
     "ReportRender",
     "ShareLink",
     "Assessment",

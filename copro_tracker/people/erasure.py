@@ -2,7 +2,7 @@
 
 Erasure anonymises the person rather than deleting their rows: the organisation's records of what
 happened (activities, decisions, payments) are kept for as long as the retention rules say, but nothing in
-them identifies the person any more. Their name, email, needs, adjustments and rating notes go, the
+them identifies the person any more. Their name, email, needs, adjustments, rating notes and equality answers go, the
 values the audit trail kept of them are erased from `audit_value` (the hashed chain is untouched, so
 `flask audit verify` still passes), and a tombstone event records that an erasure happened, when, by whom
 and under which request, without the erased data.
@@ -23,6 +23,7 @@ import sqlalchemy as sa
 from ..audit import capture
 from ..audit import service as audit_service
 from ..codes import DataRequestKind, DataRequestStatus, OrgRole
+from ..equality import service as equality_service
 from ..extensions import db
 from ..models import AccountToken, Attendance, AuditEvent, DataRequest, User, utcnow
 from ..services import ServiceError
@@ -134,6 +135,7 @@ def erase(person: User, actor: User | None, request: DataRequest | None = None, 
     for token in tokens:
         token.email = person.email
         token.display_name = ""
+    equality_service.erase_answers(person)
     requests = list(db.session.scalars(sa.select(DataRequest).where(DataRequest.user_id == person.id)))
     for item in requests:
         item.details = ""

@@ -28,11 +28,13 @@ from ..models import (
     DataRequest,
     Decision,
     DecisionPosition,
+    EqualityAnswers,
     Evidence,
     Initiative,
     Membership,
     ReciprocityEntry,
     Recommendation,
+    SeldomHeardGroup,
     User,
 )
 from .disclosure import NEEDS_VIEWED
@@ -96,6 +98,38 @@ def _profile(person: User) -> Held:
         (("item", _l("What")), ("value", _l("What we hold"))),
         rows,
     )
+
+
+def _equality(person: User) -> Held:
+    """The person's own equality answers: nobody else is ever shown them, but they are the person's data."""
+    answers = db.session.scalar(sa.select(EqualityAnswers).where(EqualityAnswers.user_id == person.id))
+    rows = []
+    if answers is not None:
+        for question in codes.EQUALITY_CODES:
+            value = getattr(answers, question.value)
+            rows.append({"item": _code(question), "value": _code(value) if value is not None else _l("Not answered")})
+        rows.append({"item": _code(codes.EqualityQuestion.SELDOM_HEARD), "value": _groups(answers.seldom_heard)})
+        rows.append({"item": _l("Last changed"), "value": answers.updated_at})
+    return Held(
+        "equality",
+        _l("Your answers to the equality questions"),
+        (("item", _l("Question")), ("value", _l("Your answer"))),
+        rows,
+    )
+
+
+def _groups(ticked: Sequence[str] | None) -> Any:
+    if not ticked:
+        return _l("Not answered")
+    if ticked[0] == codes.SELDOM_HEARD_NONE:
+        return _l("None of these")
+    if ticked[0] == codes.PREFER_NOT_TO_SAY:
+        return _l("Prefer not to say")
+    ids = [int(code) for code in ticked if code.isdigit()]
+    names = db.session.scalars(
+        sa.select(SeldomHeardGroup.name).where(SeldomHeardGroup.id.in_(ids)).order_by(SeldomHeardGroup.name)
+    )
+    return ", ".join(names)
 
 
 def _memberships(person: User) -> Held:
@@ -432,6 +466,7 @@ def gather(person: User, *, all_events: bool = False) -> YourData:
     audit, total = _events(person, attendance_ids, None if all_events else PAGE_EVENTS)
     sections = [
         _profile(person),
+        _equality(person),
         _memberships(person),
         activities,
         ratings,

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from matrix_world import Spec, World, by_role, signed_in
 
-from copro_tracker.codes import DataRequestKind
+from copro_tracker.codes import DataRequestKind, Ethnicity
 from copro_tracker.extensions import db
-from copro_tracker.models import DataRequest
+from copro_tracker.models import DataRequest, EqualityAnswers, SeldomHeardGroup
 
 
 def extend_world(world: World) -> None:
@@ -18,8 +18,17 @@ def extend_world(world: World) -> None:
         details="Secret erasure reason",
     )
     db.session.add(request)
+    group = SeldomHeardGroup(organisation_id=world.target.organisation_id, name="Secret-named seldom-heard group")
+    db.session.add(group)
+    db.session.add(
+        EqualityAnswers(
+            organisation_id=world.target.organisation_id, user_id=world.target.id, ethnicity=Ethnicity.MIXED
+        )
+    )
     db.session.commit()
     world.extra["data_request"] = request
+    world.extra["seldom_heard_group"] = group
+    world.extra.setdefault("secrets", []).append(group.name)
     world.extra.setdefault("secrets", []).append("Secret erasure reason")
 
 
@@ -52,6 +61,19 @@ def specs() -> dict[str, Spec]:
         "people.ask_correction": Spec("GET", lambda w: "/profile/your-data/correction", signed_in(200)),
         "people.ask_erasure": Spec("GET", lambda w: "/profile/your-data/erasure", signed_in(200)),
         "people.named_use": Spec("POST", lambda w: "/profile/your-data/named-use", signed_in(302)),
+        # Equality monitoring: everyone answers for themselves (no route reads anyone else's answers); admins see
+        # suppressed counts of their own organisation and manage its groups and reference figures.
+        "equality.own_answers": Spec("GET", lambda w: "/profile/equality", signed_in(200)),
+        "equality.overview": Spec("GET", lambda w: "/admin/equality", by_role(200, 403, 403, 403, 200)),
+        "equality.manage_groups": Spec("GET", lambda w: "/admin/equality/groups", by_role(200, 403, 403, 403, 200)),
+        "equality.retire_group": Spec(
+            "POST",
+            lambda w: f"/admin/equality/groups/{w.extra['seldom_heard_group'].id}/retire",
+            by_role(302, 403, 403, 403, 404),
+        ),
+        "equality.reference": Spec(
+            "GET", lambda w: "/admin/equality/reference/ethnicity", by_role(200, 403, 403, 403, 200)
+        ),
         # Admins answer requests; an admin elsewhere sees their own organisation's list, and never this request.
         "people.data_requests": Spec("GET", lambda w: "/admin/data-requests", by_role(200, 403, 403, 403, 200)),
         "people.data_request": Spec("GET", _r, by_role(200, 403, 403, 403, 404)),

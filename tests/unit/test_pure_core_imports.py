@@ -23,6 +23,8 @@ PURE = (
     "copro_tracker.domain.people",
     "copro_tracker.domain.follow_through",
     "copro_tracker.domain.assessments",
+    "copro_tracker.domain.equality",
+    "copro_tracker.domain.small_numbers",
     "copro_tracker.criteria.snapshot",
     "copro_tracker.criteria.rules",
     "copro_tracker.criteria.framework",

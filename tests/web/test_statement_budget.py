@@ -110,3 +110,40 @@ def test_organisation_pages_cost_the_same_statements_with_1_or_10_initiatives(
     for name in REPORT_CEILINGS:
         if name in many:
             assert many[name] <= _ceiling(name), (name, many)
+
+
+def _equality_counts(client, initiative_id: int) -> dict[str, int]:
+    return {
+        "equality": _count(client, "/admin/equality"),
+        "equality-initiative": _count(client, f"/admin/equality?initiative={initiative_id}"),
+        "equality-own": _count(client, "/profile/equality"),
+        "equality-groups": _count(client, "/admin/equality/groups"),
+        "equality-reference": _count(client, "/admin/equality/reference/ethnicity"),
+    }
+
+
+def test_equality_pages_cost_the_same_statements_with_few_or_many_people(client, login_as, org, admin, commissioner):
+    """The aggregates are one query for every participant with their answers, whatever their number."""
+    from conftest import make_user
+
+    from copro_tracker.codes import OrgRole
+    from copro_tracker.equality import service
+
+    def people(n: int) -> list:
+        made = [make_user(org, OrgRole.CITIZEN_PARTNER, name=f"Person {i}") for i in range(n)]
+        for person in made:
+            service.save_answers(person, {"age_band": "65_74", "sex": "female"}, None)
+        return made
+
+    initiative = make_initiative(commissioner, None, title="Equality")
+    add_activity(initiative, commissioner, people(2))
+    service.add_group(admin, "Group one")
+    service.save_answers(admin, {"ethnicity": "white"}, None)
+    login_as(admin)
+    few = _equality_counts(client, initiative.id)
+    for _ in range(3):
+        add_activity(initiative, commissioner, people(10))
+    service.add_group(admin, "Group two")
+    many = _equality_counts(client, initiative.id)
+    assert few == many, (few, many)
+    assert max(many.values()) <= BUDGET, many
