@@ -51,6 +51,9 @@ ENTITY_LABELS = {
     "reciprocity_entry": N_("payment or expense claim"),
     "rate_card": N_("rates card"),
     "share_link": N_("share link"),
+    "equality_answers": N_("answers to the equality questions"),
+    "seldom_heard_group": N_("seldom-heard group"),
+    "equality_reference": N_("equality reference figures"),
 }
 
 # Actions with a sentence of their own ("history.<action>" in domain/messages.py); any other action is worded
@@ -62,6 +65,22 @@ ACTION_SENTENCES = frozenset(
 # Every audited field, as people read it (translated where shown: templates, describe, as_at).
 FIELD_LABELS = {
     "action_taken": N_("what was done"),
+    "age_band": N_("age"),
+    "as_of": N_("date the figures describe"),
+    "carer": N_("unpaid carer"),
+    "disability": N_("disability"),
+    "ethnicity": N_("ethnic group"),
+    "figures": N_("figures"),
+    "gender_same_as_birth": N_("gender identity the same as sex registered at birth"),
+    "name_cy": N_("name in Welsh"),
+    "question": N_("question"),
+    "religion": N_("religion or belief"),
+    "retired_at": N_("when people stopped being asked"),
+    "seldom_heard": N_("seldom-heard groups"),
+    "sex": N_("sex"),
+    "sexual_orientation": N_("sexual orientation"),
+    "source": N_("source"),
+    "updated_at": N_("when it was last changed"),
     "active": N_("active"),
     "activities_changed_at": N_("when activities last changed"),
     "activity_id": N_("activity"),

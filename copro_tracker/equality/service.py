@@ -83,6 +83,7 @@ def erase_answers(person: User) -> None:
     like the answers were, without values."""
     row = answers_of(person)
     if row is not None:
+        capture.name_action(row, "equality.erased")
         db.session.delete(row)
 
 

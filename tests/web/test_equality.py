@@ -212,7 +212,7 @@ def test_your_data_has_the_answers_and_erasure_deletes_them(client, admin, partn
     assert rows["Ethnic group"] == "Not answered"
     erasure.erase(partner, admin)
     assert db.session.scalar(sa.select(sa.func.count()).select_from(EqualityAnswers)) == 0
-    deleted = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.action == "equality_answers.deleted")).all()
+    deleted = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.action == "equality.erased")).all()
     assert deleted and "yes_a_little" not in deleted[0].payload
 
 
