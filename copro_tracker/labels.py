@@ -17,7 +17,7 @@ from markupsafe import Markup
 from wtforms.fields.choices import SelectChoice
 
 from . import codes
-from .domain.messages import CATALOGUE, Message, Translation
+from .domain.messages import CATALOGUE, Message, Text, Translation
 
 
 def _with_hint(text: str, hint: str) -> LazyString:
@@ -116,11 +116,12 @@ def reason_text(reason: object) -> Markup:
     welsh_page = str(get_locale() or "en") != "en"
     if message is None and welsh_page:
         return Markup('<span lang="en" data-untranslated="reason">%s</span>') % text
-    if welsh_page and message.id == ATTESTATION:
-        # The framework file words what a person must confirm in English only (the rule's parameter): the
-        # sentence around it is translated and that part is marked as English for screen readers.
-        what = Markup('<span lang="en" data-untranslated="criterion">%s</span>') % dict(message.params)["what"]
-        return Markup.escape(gettext(CATALOGUE[ATTESTATION])) % {"what": what}
+    what = dict(message.params).get("what") if message is not None and message.id == ATTESTATION else None
+    if welsh_page and what is not None and not Text.of(what).cy:
+        # The framework file has no Welsh yet for what a person must confirm (or the reason was stored before
+        # it had): the sentence around it is translated and that part is marked as English for screen readers.
+        english = Markup('<span lang="en" data-untranslated="criterion">%s</span>') % Text.of(what).en
+        return Markup.escape(gettext(CATALOGUE[ATTESTATION])) % {"what": english}
     return Markup.escape(text)
 
 

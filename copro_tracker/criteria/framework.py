@@ -25,6 +25,7 @@ from typing import Any, Union, get_args, get_origin, get_type_hints
 import yaml
 
 from ..codes import RULE_TOPICS, CriterionTopic, Nation, StatutoryFunction
+from ..domain.messages import Text
 from .rules import RULES, AppliesTo
 from .snapshot import InitiativeFacts
 
@@ -326,6 +327,21 @@ def _welsh(data: Mapping[str, object]) -> tuple[tuple[str, str], ...]:
     return tuple(sorted((str(k), " ".join(str(v).split())) for k, v in welsh.items()))
 
 
+def _welsh_params(data: Mapping[str, object], params: dict[str, object], where: str) -> list[tuple[str, object]]:
+    """A check's `cy:` mapping: the Welsh beside each text parameter a person reads (for example `what`)."""
+    raw = data.get("cy")
+    if raw is None:
+        return list(params.items())
+    welsh = _mapping(raw, f"{where}: 'cy'")
+    for key, value in welsh.items():
+        if not isinstance(params.get(key), Text):
+            raise _Invalid(f"{where}: 'cy.{key}' is not a text parameter of this check")
+        if not isinstance(value, str) or not value.strip():
+            raise _Invalid(f"{where}: 'cy.{key}' must be non-empty text")
+        params[key] = Text(params[key].en, " ".join(value.split()))  # type: ignore[union-attr]
+    return list(params.items())
+
+
 def _keys(data: Mapping[str, object], required: set[str], optional: set[str], what: str) -> None:
     missing = sorted(required - data.keys())
     if missing:
@@ -386,7 +402,13 @@ def _describe(hint: object) -> str:
         return f"a list of {_describe(get_args(hint)[0])}"
     if get_origin(hint) in (Union, types.UnionType):
         return " or ".join("null" if a is type(None) else _describe(a) for a in get_args(hint))
-    words: dict[object, str] = {bool: "true or false", int: "a whole number", float: "a number", str: "text"}
+    words: dict[object, str] = {
+        bool: "true or false",
+        int: "a whole number",
+        float: "a number",
+        str: "text",
+        Text: "text",
+    }
     return words.get(hint, str(hint))
 
 
@@ -423,6 +445,9 @@ def _coerce(value: object, hint: object) -> object:
     elif hint is str:
         if isinstance(value, str):
             return value
+    elif hint is Text:
+        if isinstance(value, str):
+            return Text(" ".join(value.split()))
     else:
         raise TypeError(f"rule parameters of type {hint!r} are not supported by the framework loader")
     raise _Invalid(f"must be {_describe(hint)}; got {value!r}")
@@ -562,7 +587,7 @@ class _Loader:
         empty = InitiativeFacts.empty(nation)
         for number, item in enumerate(raw, start=1):
             data = _mapping(item, f"check {number}")
-            _keys(data, {"rule"}, {"params"}, f"check {number}")
+            _keys(data, {"rule"}, {"params", "cy"}, f"check {number}")
             name = data["rule"]
             if not isinstance(name, str) or name not in RULES:
                 raise _Invalid(f"check {number}: unknown rule {name!r} (known rules: {', '.join(sorted(RULES))})")
@@ -582,6 +607,7 @@ class _Loader:
                     converted.append((key, _coerce(value, accepted[key][0])))
                 except _Invalid as exc:
                     raise _Invalid(f"{where}: parameter '{key}' {exc}") from None
+            converted = _welsh_params(data, dict(converted), where)
             check = Check(name, tuple(converted))
             try:
                 RULES[name](empty, **check.kwargs)

@@ -40,7 +40,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from ..codes import FindingStatus
-from ..domain.messages import AndList, Cap, Day, Listing, Message, Phrase
+from ..domain.messages import AndList, Cap, Day, Listing, Message, Phrase, Text
 from ..extensions import db
 from ..models import Activity, Attendance, Initiative, Membership, StoredFinding
 from . import facts as facts_loader
@@ -173,6 +173,8 @@ def _encode_value(value: Any) -> Any:
         return {"list": [_encode_value(v) for v in value.items], "sep": value.separator}
     if isinstance(value, Cap):
         return {"cap": _encode_value(value.value)}
+    if isinstance(value, Text):
+        return {"en": value.en, "cy": value.cy}
     if isinstance(value, date):
         return {"d": value.isoformat()}
     if value is None or isinstance(value, str | int | float | bool):
@@ -195,6 +197,8 @@ def _decode_value(value: Any) -> Any:
         return Listing(tuple(_decode_value(v) for v in value["list"]), value["sep"])
     if "cap" in value:
         return Cap(_decode_value(value["cap"]))
+    if "en" in value:
+        return Text(value["en"], value.get("cy", ""))
     return date.fromisoformat(value["d"])
 
 

@@ -622,6 +622,34 @@ class Phrase:
 
 
 @dataclass(frozen=True, slots=True)
+class Text:
+    """Words written in a framework file (what a person must confirm), with the Welsh written beside the English.
+
+    Shown in Welsh when the translator's language is Welsh and ``cy`` is written; otherwise in English (a page
+    marks that part lang="en")."""
+
+    en: str
+    cy: str = ""
+
+    @classmethod
+    def of(cls, value: object) -> Text:
+        return value if isinstance(value, Text) else cls(str(value))
+
+    def trimmed(self) -> Text:
+        """Without surrounding space or a closing full stop (the sentence around it has its own)."""
+        return Text(self.en.strip().rstrip("."), self.cy.strip().rstrip("."))
+
+    def has(self, language: str) -> bool:
+        return language != "cy" or bool(self.cy)
+
+    def render(self, translate: Translator = identity) -> str:
+        return self.cy if self.cy and language_of(translate) == "cy" else self.en
+
+    def __str__(self) -> str:
+        return self.en
+
+
+@dataclass(frozen=True, slots=True)
 class Day:
     """A date as people write it ("3 March 2025"), with the month in the reader's language."""
 

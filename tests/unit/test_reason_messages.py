@@ -22,7 +22,7 @@ from copro_tracker.criteria import rules
 from copro_tracker.criteria.framework import Library, default_library
 from copro_tracker.criteria.rules import Reason, evaluate_all
 from copro_tracker.criteria.stored import decode_reasons, encode_reasons
-from copro_tracker.domain.messages import CATALOGUE, AndList, Cap, Day, Listing, Message, Phrase
+from copro_tracker.domain.messages import CATALOGUE, AndList, Cap, Day, Listing, Message, Phrase, Text
 
 RULES_DIR = Path(rules.__file__).parent
 WORDS = re.compile(r"[A-Za-z]{2,}")
@@ -97,7 +97,7 @@ def _value_ok(value: object) -> bool:
         return all(_value_ok(v) for v in value.items)
     if isinstance(value, Cap):
         return _value_ok(value.value)
-    return isinstance(value, Phrase | Day | str | int)
+    return isinstance(value, Phrase | Day | Text | str | int)
 
 
 def _marked(text: str) -> str:

@@ -549,3 +549,13 @@ def test_long_findings_are_cut_with_a_link_to_all_reasons(client, login_as, comm
     section = page.soup.select_one(f"[id='criterion-{criterion}']").find_parent("section")
     assert len(section.select("ul.govuk-list--bullet > li")) > 8
     assert "Showing 8 of" not in section.get_text(" ")
+
+
+def test_welsh_criteria_page_says_what_to_confirm_in_welsh_with_no_english_left(client, commissioner, login_as):
+    initiative = make_initiative(commissioner)
+    login_as(commissioner)
+    client.get(f"/language/cy?next=/initiatives/{initiative.id}/criteria")
+    page = get_page(client, f"/initiatives/{initiative.id}/criteria")
+    assert "Mae angen i berson gadarnhau: bod staff a phartneriaid dinasyddion y fenter hon wedi cael" in page.text()
+    # The framework files' Welsh is used: nothing from them is marked as English any more.
+    assert not page.soup.select('[data-untranslated="criterion"]')

@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from ...codes import LADDER_RUNGS, STAGE_ORDER, ActivityKind, FindingStatus, StageKind
-from ...domain.messages import Message, Phrase, Translator, identity
+from ...domain.messages import Message, Phrase, Text, Translator, identity
 from ..snapshot import Activity, Attendance, Decision, InitiativeFacts, Member, Output, Recommendation, Stage
 from .words import STAGE_WORDS, _day_text, _join, _quote, _stage_label
 
@@ -198,14 +198,14 @@ def _person_refs(facts: InitiativeFacts, row: Attendance, *refs: EvidenceRef) ->
 
 
 @rule("attestation_only")
-def attestation_only(facts: InitiativeFacts, *, what: str) -> Finding:
+def attestation_only(facts: InitiativeFacts, *, what: Text) -> Finding:
     """Something the records cannot show: a named person has to confirm it.
 
     Params:
-        what: what the person must confirm, in plain English (one sentence, no full stop needed).
+        what: what the person must confirm, in plain English (one sentence, no full stop needed); the check's
+            ``cy: {what: ...}`` gives the Welsh beside it.
     """
-    if not what.strip():
+    words = Text.of(what).trimmed()
+    if not words.en:
         raise ValueError("what must say what a person needs to confirm")
-    return Finding(
-        Status.NEEDS_ATTESTATION, (Reason.of(Message.of("criteria.attestation", what=what.strip().rstrip("."))),)
-    )
+    return Finding(Status.NEEDS_ATTESTATION, (Reason.of(Message.of("criteria.attestation", what=words)),))
