@@ -174,7 +174,7 @@ def _encode_value(value: Any) -> Any:
     if isinstance(value, Cap):
         return {"cap": _encode_value(value.value)}
     if isinstance(value, Text):
-        return {"en": value.en, "cy": value.cy}
+        return {"text": value.en, "welsh": value.cy}
     if isinstance(value, date):
         return {"d": value.isoformat()}
     if value is None or isinstance(value, str | int | float | bool):
@@ -197,8 +197,8 @@ def _decode_value(value: Any) -> Any:
         return Listing(tuple(_decode_value(v) for v in value["list"]), value["sep"])
     if "cap" in value:
         return Cap(_decode_value(value["cap"]))
-    if "en" in value:
-        return Text(value["en"], value.get("cy", ""))
+    if "text" in value:
+        return Text(value["text"], value.get("welsh", ""))
     return date.fromisoformat(value["d"])
 
 
