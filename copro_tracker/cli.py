@@ -172,6 +172,10 @@ def register_cli(app: Flask) -> None:
 
     app.cli.add_command(people_group)
 
+    from .retention.cli import retention_group
+
+    app.cli.add_command(retention_group)
+
     from .jobs.worker import jobs_group
 
     app.cli.add_command(jobs_group)

@@ -933,6 +933,53 @@ EQUALITY_CODES: Mapping[EqualityQuestion, type[StrEnum]] = {
 }
 # "None of these" for the seldom-heard groups: an answer, unlike a question left blank.
 SELDOM_HEARD_NONE = "none"
+class RetainedRecord(StrEnum):
+    """The kinds of record an organisation sets a retention period for (UK GDPR Art 5(1)(e), storage
+    limitation): each is disposed of that long after its initiative closes, unless a legal hold stops it."""
+
+    NEEDS = "needs"
+    RATINGS = "ratings"
+    EVIDENCE = "evidence"
+    RECEIPTS = "receipts"
+    ACTIVITIES = "activities"
+    DECISIONS = "decisions"
+
+
+RETAINED_RECORD_LABELS = {
+    RetainedRecord.NEEDS: N_("Communication needs and adjustments asked for at activities"),
+    RetainedRecord.RATINGS: N_("People's ratings, rating comments and positions on decisions"),
+    RetainedRecord.EVIDENCE: N_("Evidence files"),
+    RetainedRecord.RECEIPTS: N_("Receipts uploaded with expense claims"),
+    RetainedRecord.ACTIVITIES: N_("Activities and who attended them"),
+    RetainedRecord.DECISIONS: N_("Decisions and recommendations (“you said, we did”)"),
+}
+
+# Why each default is what it is, shown beside the choice on the admin page.
+RETAINED_RECORD_HINTS = {
+    RetainedRecord.NEEDS: N_(
+        "Health and disability information: keep it no longer than needed to arrange meetings. Suggested: 1 year."
+    ),
+    RetainedRecord.RATINGS: N_("Used to show how co-produced the work was. Suggested: 2 years."),
+    RetainedRecord.EVIDENCE: N_("Notes, photos and papers uploaded as evidence. Suggested: 2 years."),
+    RetainedRecord.RECEIPTS: N_(
+        "Finance records are kept for 6 years (HMRC). The payments themselves stay in the finance history."
+    ),
+    RetainedRecord.ACTIVITIES: N_("The record of what happened, for audit and inspection. Suggested: 6 years."),
+    RetainedRecord.DECISIONS: N_("What was decided and why, for audit and inspection. Suggested: 6 years."),
+}
+
+# Months after the initiative closes; None means keep for good (the law or the council expects it).
+RETENTION_DEFAULT_MONTHS: Mapping[RetainedRecord, int | None] = {
+    RetainedRecord.NEEDS: 12,
+    RetainedRecord.RATINGS: 24,
+    RetainedRecord.EVIDENCE: 24,
+    RetainedRecord.RECEIPTS: 72,
+    RetainedRecord.ACTIVITIES: 72,
+    RetainedRecord.DECISIONS: 72,
+}
+
+# The periods an admin can choose from, in months ("keep" is offered beside them).
+RETENTION_MONTH_CHOICES = (6, 12, 24, 36, 72, 84, 120)
 
 
 # Every code list and its label table: the drift tests walk this, and labels.py translates from it.
@@ -980,6 +1027,7 @@ LABELS: Mapping[type[StrEnum], Mapping] = {
     CarerStatus: CARER_STATUS_LABELS,
     Religion: RELIGION_LABELS,
     SexualOrientation: SEXUAL_ORIENTATION_LABELS,
+    RetainedRecord: RETAINED_RECORD_LABELS,
 }
 
 

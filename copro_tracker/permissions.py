@@ -63,6 +63,11 @@ ROLE_RULES: dict[str, frozenset[OrgRole]] = {
     # A person's own data (UK GDPR rights); admins answer requests and carry out erasure.
     "data.own": ANYONE,
     "data.requests": ADMIN,
+    # Retention periods, legal holds and what the scheduled disposal removed (storage limitation).
+    "retention.manage": ADMIN,
+    "legal_hold.manage": ADMIN,
+    # Typing the password again before erasing someone or lifting a legal hold (only admins do either).
+    "session.step_up": ADMIN,
     # Payments for involvement (issue 17). Object rules below say whose items each person may act on.
     "payment.view": ANYONE,
     "payment.offer": ANYONE,

@@ -181,3 +181,13 @@ class MemberRoleForm(FlaskForm):
 
 class ConfirmForm(FlaskForm):
     submit = SubmitField(_l("Confirm"), widget=GovSubmitInput())
+
+
+class StepUpForm(FlaskForm):
+    password = PasswordField(
+        _l("Your password"),
+        widget=GovPasswordInput(),
+        validators=[InputRequired(_l("Enter your password"))],
+        render_kw={"autocomplete": "current-password"},
+    )
+    submit = SubmitField(_l("Continue"), widget=GovSubmitInput())

@@ -238,3 +238,23 @@ def change_password():
             flash(_("Your password has been changed. You have been signed out everywhere else."), "success")
             return redirect(url_for("auth.profile"))
     return render_template("auth/change_password.html", form=form)
+
+
+@bp.route("/confirm-password", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+@requires("session.step_up")
+def step_up():
+    """Type your password again before erasing someone or lifting a legal hold."""
+    from . import step_up as step_up_service
+    from .forms import StepUpForm
+
+    form = StepUpForm()
+    if form.validate_on_submit():
+        try:
+            step_up_service.confirm(current_user._get_current_object(), form.password.data)
+        except ServiceError as error:
+            add_error(form, _(str(error)), error.field)
+        else:
+            return redirect(safe_next())
+    minutes = int(step_up_service.WINDOW.total_seconds() // 60)
+    return render_template("auth/step_up.html", form=form, minutes=minutes)

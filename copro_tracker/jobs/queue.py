@@ -73,6 +73,7 @@ TASK_MODULES = (
     "copro_tracker.criteria.jobs",
     "copro_tracker.reports.rendering",
     "copro_tracker.audit.jobs",
+    "copro_tracker.retention.jobs",
 )
 
 _PENDING = "jobs.after_commit"

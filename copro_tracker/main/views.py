@@ -58,4 +58,9 @@ def accessibility():
 @bp.get("/privacy")
 @public
 def privacy():
-    return render_template("main/privacy.html")
+    from ..codes import RETENTION_DEFAULT_MONTHS
+    from ..retention.forms import period_label
+
+    # The suggested periods, from the one table the admin page starts from.
+    periods = [(kind, period_label(months)) for kind, months in RETENTION_DEFAULT_MONTHS.items()]
+    return render_template("main/privacy.html", retention_periods=periods)

@@ -29,11 +29,15 @@ from .organisation import (
 from .output import Output
 from .payment import RateCard, ReciprocityEntry
 from .report import ReportRender, ShareLink
+from .retention import Disposal, LegalHold, RetentionRule
 
 __all__ = [
     "EqualityAnswers",
     "EqualityReference",
     "SeldomHeardGroup",
+    "Disposal",
+    "LegalHold",
+    "RetentionRule",
     "ReportRender",
     "ShareLink",
     "Assessment",

@@ -71,7 +71,7 @@ def former_name(person: User) -> str:
     return f"Former member {person.id}"
 
 
-def _refs_of(organisation_id: int, entities: Iterable[tuple[str, Iterable[int]]]) -> set[str]:
+def refs_of(organisation_id: int, entities: Iterable[tuple[str, Iterable[int]]]) -> set[str]:
     """References to erasable values in every event about these records (one query per kind of record)."""
     refs: set[str] = set()
     for entity_type, ids in entities:
@@ -142,7 +142,7 @@ def erase(person: User, actor: User | None, request: DataRequest | None = None, 
     db.session.commit()
 
     capture.set_actor(db.session, actor.id if actor else None)
-    refs = _refs_of(
+    refs = refs_of(
         person.organisation_id,
         [
             ("user", [person.id]),

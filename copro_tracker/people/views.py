@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..audit import capture
+from ..auth import step_up
 from ..codes import DataRequestKind, DataRequestStatus
 from ..extensions import db
 from ..models import DataRequest, utcnow
@@ -172,7 +173,13 @@ def _request_page(item: DataRequest, form: AnswerForm, erase_form: EraseForm) ->
     person = item.user
     blockers = erasure.erasure_blockers(person, current_user) if item.kind == DataRequestKind.ERASURE else []
     return render_template(
-        "people/request.html", item=item, person=person, form=form, erase_form=erase_form, blockers=blockers
+        "people/request.html",
+        item=item,
+        person=person,
+        form=form,
+        erase_form=erase_form,
+        blockers=blockers,
+        stepped_up=step_up.is_recent(current_user._get_current_object()),
     )
 
 
@@ -183,6 +190,10 @@ def erase_person(request_id: int):
     authorize("data.requests", item)
     if item.kind != DataRequestKind.ERASURE or item.status != DataRequestStatus.OPEN:
         abort(404)
+    if not step_up.is_recent(current_user._get_current_object()):
+        # Erasure cannot be undone: the admin proves it is them, within the last few minutes.
+        flash(_("Confirm your password again: it is asked for again after a few minutes."), "error")
+        return step_up.ask(url_for("people.data_request", request_id=item.id))
     erase_form = EraseForm()
     if erase_form.validate_on_submit():
         try:

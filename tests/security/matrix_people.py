@@ -7,7 +7,7 @@ from matrix_world import Spec, World, by_role, signed_in
 
 from copro_tracker.codes import DataRequestKind, Ethnicity
 from copro_tracker.extensions import db
-from copro_tracker.models import DataRequest, EqualityAnswers, SeldomHeardGroup
+from copro_tracker.models import DataRequest, EqualityAnswers, LegalHold, SeldomHeardGroup
 
 
 def extend_world(world: World) -> None:
@@ -17,7 +17,13 @@ def extend_world(world: World) -> None:
         kind=DataRequestKind.ERASURE,
         details="Secret erasure reason",
     )
-    db.session.add(request)
+    hold = LegalHold(
+        organisation_id=world.target.organisation_id,
+        initiative_id=world.extra["initiative"].id,
+        reason="Secret hold reason",
+        placed_by_id=world.admin.id,
+    )
+    db.session.add_all([request, hold])
     group = SeldomHeardGroup(organisation_id=world.target.organisation_id, name="Secret-named seldom-heard group")
     db.session.add(group)
     db.session.add(
@@ -27,9 +33,10 @@ def extend_world(world: World) -> None:
     )
     db.session.commit()
     world.extra["data_request"] = request
+    world.extra["legal_hold"] = hold
     world.extra["seldom_heard_group"] = group
     world.extra.setdefault("secrets", []).append(group.name)
-    world.extra.setdefault("secrets", []).append("Secret erasure reason")
+    world.extra.setdefault("secrets", []).extend(["Secret erasure reason", "Secret hold reason"])
 
 
 def _r(w: World) -> str:
@@ -77,8 +84,17 @@ def specs() -> dict[str, Spec]:
         # Admins answer requests; an admin elsewhere sees their own organisation's list, and never this request.
         "people.data_requests": Spec("GET", lambda w: "/admin/data-requests", by_role(200, 403, 403, 403, 200)),
         "people.data_request": Spec("GET", _r, by_role(200, 403, 403, 403, 404)),
-        # An empty form erases nothing: the page comes back asking for the confirmation.
-        "people.erase_person": Spec("POST", lambda w: f"{_r(w)}/erase", by_role(200, 403, 403, 403, 404)),
+        # Erasing asks for the admin's password again first (step-up): nothing is erased.
+        "people.erase_person": Spec("POST", lambda w: f"{_r(w)}/erase", by_role(302, 403, 403, 403, 404)),
+        "auth.step_up": Spec("GET", lambda w: "/confirm-password", by_role(200, 403, 403, 403, 200)),
+        # Retention and legal hold: admins only; an admin elsewhere sees their own organisation's pages and
+        # never this organisation's hold.
+        "retention.rules": Spec("GET", lambda w: "/admin/retention", by_role(200, 403, 403, 403, 200)),
+        "retention.disposals": Spec("GET", lambda w: "/admin/retention/disposal", by_role(200, 403, 403, 403, 200)),
+        "retention.holds": Spec("GET", lambda w: "/admin/legal-holds", by_role(200, 403, 403, 403, 200)),
+        "retention.lift": Spec(
+            "GET", lambda w: f"/admin/legal-holds/{w.extra['legal_hold'].id}/lift", by_role(200, 403, 403, 403, 404)
+        ),
         # Withdrawing a mistake: whoever recorded it (the commissioner recorded everything in the world) or staff.
         "activities.withdraw_activity": Spec("GET", lambda w: f"{_a(w)}/withdraw", by_role(200, 200, 403, 404, 404)),
         "activities.withdraw_decision": Spec(

@@ -20,5 +20,9 @@ def test_the_privacy_notice_describes_peoples_rights_and_need_to_know(client):
         "legal hold",
         "still proves that the rest of the record has not been changed",
         "can withdraw it and must say why",
+        "Evidence files: 2 years",
+        "Receipts uploaded with expense claims: 6 years",
+        "nothing it covers is disposed of",
+        "they must type their password again",
     ):
         assert promise in text, promise

@@ -11,7 +11,7 @@ from datetime import date
 import pytest
 import sqlalchemy as sa
 from activity_fixtures import make_activity, team_fixture  # noqa: F401
-from conftest import get_page, login, make_user
+from conftest import PASSWORD, get_page, login, make_user
 
 from copro_tracker.audit import service as audit_service
 from copro_tracker.codes import DataRequestKind, DataRequestStatus, OrgRole, ReciprocityKind
@@ -139,6 +139,9 @@ def test_an_admin_erases_a_person_on_request_and_the_chain_still_verifies(client
     request = db.session.scalar(sa.select(DataRequest))
     assert _values_of("Amira Partner") > 0
     login(client, admin)
+    # Erasure cannot be undone: the admin types their password again first.
+    assert "/confirm-password" in client.post(f"/admin/data-requests/{request.id}/erase", data={}).location
+    assert client.post("/confirm-password", data={"password": PASSWORD}).status_code == 302
     page = client.post(f"/admin/data-requests/{request.id}/erase", data={})
     assert "Tick the box to confirm you have checked" in page.get_data(as_text=True)
     assert client.post(f"/admin/data-requests/{request.id}/erase", data={"checked": "y"}).status_code == 302
