@@ -933,6 +933,8 @@ EQUALITY_CODES: Mapping[EqualityQuestion, type[StrEnum]] = {
 }
 # "None of these" for the seldom-heard groups: an answer, unlike a question left blank.
 SELDOM_HEARD_NONE = "none"
+
+
 class RetainedRecord(StrEnum):
     """The kinds of record an organisation sets a retention period for (UK GDPR Art 5(1)(e), storage
     limitation): each is disposed of that long after its initiative closes, unless a legal hold stops it."""

@@ -54,6 +54,9 @@ ENTITY_LABELS = {
     "equality_answers": N_("answers to the equality questions"),
     "seldom_heard_group": N_("seldom-heard group"),
     "equality_reference": N_("equality reference figures"),
+    "retention_rule": N_("retention period"),
+    "legal_hold": N_("legal hold"),
+    "disposal": N_("disposal record"),
 }
 
 # Actions with a sentence of their own ("history.<action>" in domain/messages.py); any other action is worded
@@ -64,6 +67,16 @@ ACTION_SENTENCES = frozenset(
 
 # Every audited field, as people read it (translated where shown: templates, describe, as_at).
 FIELD_LABELS = {
+    "record_type": N_("kind of record"),
+    "months": N_("months kept after closing"),
+    "placed_by_id": N_("placed by"),
+    "placed_at": N_("when it was placed"),
+    "lifted_by_id": N_("lifted by"),
+    "lifted_at": N_("when it was lifted"),
+    "lift_reason": N_("why it was lifted"),
+    "count": N_("how many"),
+    "disposed_at": N_("when they were disposed of"),
+    "updated_by_id": N_("changed by"),
     "action_taken": N_("what was done"),
     "age_band": N_("age"),
     "as_of": N_("date the figures describe"),

@@ -473,6 +473,23 @@ CATALOGUE: Mapping[str, str | Plural] = MappingProxyType(
         "history.activity.withdrawn": N_("%(actor)s withdrew an activity recorded by mistake"),
         "history.decision.withdrawn": N_("%(actor)s withdrew a decision recorded by mistake"),
         "history.recommendation.withdrawn": N_("%(actor)s withdrew a recommendation recorded by mistake"),
+        "history.retention.rule_set": N_("%(actor)s changed how long a kind of record is kept"),
+        "history.retention.disposed": N_("%(actor)s disposed of records past their retention period"),
+        "history.legal_hold.placed": N_("%(actor)s placed a legal hold"),
+        "history.legal_hold.lifted": N_("%(actor)s lifted a legal hold"),
+        "history.auth.step_up": N_("%(actor)s typed their password again to confirm an action"),
+        "history.activity.disposed": N_("%(actor)s disposed of an activity past its retention period"),
+        "history.decision.disposed": N_("%(actor)s disposed of a decision past its retention period"),
+        "history.recommendation.disposed": N_("%(actor)s disposed of a recommendation past its retention period"),
+        "history.evidence.disposed": N_(
+            "%(actor)s disposed of a file past its retention period (its contents were deleted)"
+        ),
+        "history.decision_position.disposed": N_(
+            "%(actor)s removed a position on a decision past its retention period"
+        ),
+        "history.attendance.needs_disposed": N_("%(actor)s removed adjustments past their retention period"),
+        "history.attendance.rating_disposed": N_("%(actor)s removed a rating past its retention period"),
+        "history.reciprocity_entry.receipt_disposed": N_("%(actor)s deleted a receipt past its retention period"),
         "history.evidence.withdrawn": N_("%(actor)s withdrew a file added by mistake (its contents were deleted)"),
         "history.activity.attendance_recorded": N_("%(actor)s recorded who attended an activity"),
         "history.activity.corrected": N_("%(actor)s corrected the record of an activity"),

@@ -2,7 +2,7 @@
 log of what the scheduled disposal removed
 
 Revision ID: e3be411099db
-Revises: a7c3e9d1f5b2
+Revises: 3a07d017ae91
 Create Date: 2026-11-26 16:05:23.589469
 
 """
@@ -15,7 +15,7 @@ from copro_tracker.migrating import refuse_to_drop_data
 
 # revision identifiers, used by Alembic.
 revision = "e3be411099db"
-down_revision = "a7c3e9d1f5b2"
+down_revision = "3a07d017ae91"
 branch_labels = None
 depends_on = None
 
