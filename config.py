@@ -143,6 +143,10 @@ class Config:
     AUDIT_CHECKPOINT_DIR = os.environ.get("AUDIT_CHECKPOINT_DIR") or None
     # Local backend only: a folder of its own for an area, e.g. write-once storage for the checkpoint copies.
     STORAGE_AREA_DIRS = {"checkpoints": AUDIT_CHECKPOINT_DIR} if AUDIT_CHECKPOINT_DIR else {}
+    # Verifying a long chain shares its events between this many processes (audit/ranges.py), from this
+    # many events on: below it, starting a worker costs more than it saves. 1 verifies in one process.
+    AUDIT_VERIFY_PROCESSES = int(os.environ.get("AUDIT_VERIFY_PROCESSES") or min(os.cpu_count() or 1, 4))
+    AUDIT_VERIFY_PARALLEL_FROM = int(os.environ.get("AUDIT_VERIFY_PARALLEL_FROM", "100000"))
 
     SHARE_LINK_RATE_LIMIT = os.environ.get("SHARE_LINK_RATE_LIMIT", "60 per minute")
 

@@ -150,7 +150,7 @@ def main() -> None:
     def verify() -> None:
         with app.app_context():
             result = runner.invoke(args=["audit", "verify", "--org", "bench"])
-            assert result.exit_code == 0, result.output
+            assert result.exit_code == 0, (result.output, result.exception)
             db.session.remove()
 
     verify()  # warm the page cache, so every round reads the file from memory alike

@@ -31,6 +31,11 @@ Verification
     `audit_event` and `audit_checkpoint` are in place. It stores an `AuditVerification` row with a
     plain-English message and appends `audit.verified`.
 
+    From AUDIT_VERIFY_PARALLEL_FROM events on, the events are shared between AUDIT_VERIFY_PROCESSES
+    processes in seq ranges that are verified independently and joined (audit/ranges.py); this process
+    takes the first range and scans the erasable values meanwhile. Anything not intact, or a worker that
+    cannot run, means one sequential pass as before, which names the first failure.
+
 Organisations without a checkpoint
     Until an organisation has a checkpoint, events cut from the end of its chain (with the chain head
     wound back too) leave no trace. Verifying such an organisation says so ("no checkpoint: truncation
@@ -48,15 +53,20 @@ the work in the caller's transaction).
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
+import os
+import pickle
 import re
 import secrets
+import subprocess
+import sys
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from itertools import chain, islice
+from itertools import chain, islice, repeat
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
@@ -74,7 +84,7 @@ from ..models import (
     utcnow,
 )
 from ..models.audit import APPEND_ONLY_TABLES, postgres_trigger_names, sqlite_trigger_names
-from . import capture, ledger
+from . import capture, ledger, ranges
 from . import copies as checkpoint_copies
 from . import outside as outside_copies
 from .ledger import Failure, VerifyResult
@@ -101,6 +111,9 @@ __all__ = [
 STREAM_BATCH = 5000
 # References looked up per query when checking erasable values (SQLite's oldest limit on parameters is 999).
 VALUE_BATCH = 500
+# This process's share of the events when verifying in ranges, against 1.0 for each worker process: it also
+# starts the workers, reads the checkpoints and scans the erasable values (measured in bench/audit_db.py).
+_OWN_SHARE = 0.7
 _REF = re.compile(r'"ref":"([0-9a-f]{64})"')
 _REF_B = re.compile(rb'"ref":"([0-9a-f]{64})"')
 _REF_BYTES = b'"ref":"'
@@ -170,41 +183,62 @@ def _payload_bytes() -> sa.ColumnElement[bytes]:
     return sa.cast(AuditEvent.payload, sa.LargeBinary).label("payload")
 
 
-@contextmanager
-def _rows(
-    columns: Sequence[sa.ColumnElement[Any]], organisation_id: int, upto: int | None = None
-) -> Iterator[Iterator[tuple[Any, ...]]]:
-    """Stream one organisation's events in seq order as plain tuples, on the session's connection.
-
-    Straight from the DB-API cursor: a server-side (named) cursor on PostgreSQL, SQLite's own lazy
-    cursor otherwise, read `STREAM_BATCH` rows at a time. Skipping SQLAlchemy's Row objects more than
-    halves the cost per event, which is most of the cost of verifying from the database.
-    """
+def _range_statement(
+    columns: Sequence[sa.ColumnElement[Any]], organisation_id: int, upto: int | None = None, since: int | None = None
+) -> sa.Select[Any]:
     stmt = sa.select(*columns).where(AuditEvent.organisation_id == organisation_id).order_by(AuditEvent.seq)
+    if since is not None:
+        stmt = stmt.where(AuditEvent.seq >= since)
     if upto is not None:
         stmt = stmt.where(AuditEvent.seq <= upto)
+    return stmt
+
+
+def _driver_sql(stmt: sa.Executable, dialect: sa.Dialect) -> tuple[str, Any]:
+    """The statement as the DB-API driver takes it: SQL text and its parameters."""
+    compiled = stmt.compile(dialect=dialect)
+    params: Any = compiled.construct_params()
+    if compiled.positional:
+        params = tuple(params[name] for name in compiled.positiontup or ())
+    return str(compiled), params
+
+
+@contextmanager
+def _batches(stmt: sa.Select[Any]) -> Iterator[Iterator[list[tuple[Any, ...]]]]:
+    """Stream a select's rows as lists of plain tuples, `STREAM_BATCH` at a time, on the session's connection.
+
+    Straight from the DB-API cursor: a server-side (named) cursor on PostgreSQL, SQLite's own lazy
+    cursor otherwise. Skipping SQLAlchemy's Row objects more than halves the cost per event, which is
+    most of the cost of verifying from the database.
+    """
     connection = db.session.connection()
     dialect = connection.dialect
     if dialect.name not in ("postgresql", "sqlite"):
         result = connection.execute(stmt.execution_options(yield_per=STREAM_BATCH))
         try:
-            yield map(tuple, result)
+            yield (list(map(tuple, part)) for part in result.partitions())
         finally:
             result.close()
         return
-    compiled = stmt.compile(dialect=dialect)
-    params: Any = compiled.construct_params()
-    if compiled.positional:
-        params = tuple(params[name] for name in compiled.positiontup or ())
+    sql, params = _driver_sql(stmt, dialect)
     driver = connection.connection.driver_connection
     assert driver is not None
     named = dialect.name == "postgresql"
     cursor = driver.cursor(name=f"audit_stream_{secrets.token_hex(6)}") if named else driver.cursor()
     try:
-        cursor.execute(str(compiled), params)
-        yield chain.from_iterable(iter(lambda: cursor.fetchmany(STREAM_BATCH), []))
+        cursor.execute(sql, params)
+        yield iter(lambda: cursor.fetchmany(STREAM_BATCH), [])
     finally:
         cursor.close()
+
+
+@contextmanager
+def _rows(
+    columns: Sequence[sa.ColumnElement[Any]], organisation_id: int, upto: int | None = None
+) -> Iterator[Iterator[tuple[Any, ...]]]:
+    """Stream one organisation's events in seq order as plain tuples (see `_batches`)."""
+    with _batches(_range_statement(columns, organisation_id, upto)) as batches:
+        yield chain.from_iterable(batches)
 
 
 def _event_columns() -> tuple[sa.ColumnElement[Any], ...]:
@@ -217,6 +251,110 @@ def _verify_stream(
 ) -> VerifyResult:
     with _rows(_event_columns(), organisation_id, upto) as rows:
         return ledger.verify_chain(tally.read(rows) if tally is not None else rows, record_roots_at=list(sizes))
+
+
+def _range_starts(size: int) -> list[int]:
+    """Where each process's range of events starts: one range unless the chain is long enough to share.
+
+    This process also reads the chain head, the checkpoints and the erasable values, so it takes a
+    smaller share of the events than each worker."""
+    config = current_app.config
+    processes = max(1, int(config.get("AUDIT_VERIFY_PROCESSES") or 1))
+    if processes < 2 or size < int(config.get("AUDIT_VERIFY_PARALLEL_FROM") or 0):
+        return [1]
+    weights = [_OWN_SHARE] + [1.0] * (processes - 1)
+    starts, done = [1], 0.0
+    for weight in weights[:-1]:
+        done += weight
+        start = round(size * done / sum(weights) / ranges.BLOCK) * ranges.BLOCK + 1
+        if start > starts[-1]:
+            starts.append(start)
+    return starts
+
+
+def _worker_task(organisation_id: int, start: int, end: int | None, sizes: Sequence[int]) -> ranges.RangeTask | None:
+    """What a worker process needs to verify events start..end on its own connection, or None if it cannot
+    (an in-memory SQLite database, or another kind of database than the two this app runs on)."""
+    engine = db.session.get_bind()
+    dialect = engine.dialect
+    url = engine.url
+    if dialect.name not in ("postgresql", "sqlite"):
+        return None
+    if dialect.name == "sqlite" and (url.database in (None, "", ":memory:") or "mode=memory" in str(url)):
+        return None
+    cargs, ckwargs = dialect.create_connect_args(url)
+    plain = (str, int, float, bool)
+    stmt = _range_statement(_event_columns(), organisation_id, end, since=start)
+    sql, params = _driver_sql(stmt, dialect)
+    return ranges.RangeTask(
+        dbapi=dialect.loaded_dbapi.__name__,
+        connect_args=tuple(cargs),
+        connect_kwargs={key: value for key, value in ckwargs.items() if isinstance(value, plain)},
+        sql=sql,
+        params=params,
+        named_cursor=dialect.name == "postgresql",
+        batch=STREAM_BATCH,
+        start=start,
+        wanted=tuple(sizes),
+    )
+
+
+def _start_worker(task: ranges.RangeTask) -> subprocess.Popen[bytes] | None:
+    package_root = str(Path(__file__).resolve().parents[2])
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [package_root, os.environ.get("PYTHONPATH")]))}
+    try:
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "copro_tracker.audit.ranges"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=env,
+        )
+    except OSError:
+        log.warning("Could not start an audit verify worker; verifying in one process", exc_info=True)
+        return None
+    assert worker.stdin is not None
+    # Flushed, not closed: the worker reads one pickle, and communicate() closes stdin later.
+    worker.stdin.write(pickle.dumps(task, protocol=pickle.HIGHEST_PROTOCOL))
+    worker.stdin.flush()
+    return worker
+
+
+def _finish_worker(worker: subprocess.Popen[bytes]) -> ranges.RangeSummary | None:
+    out, err = worker.communicate()
+    if worker.returncode != 0:
+        log.warning("An audit verify worker failed (exit %s): %s", worker.returncode, err.decode(errors="replace"))
+        return None
+    summary = pickle.loads(out)  # noqa: S301 - written by our own worker process, just now
+    return summary if isinstance(summary, ranges.RangeSummary) else None
+
+
+def _verify_in_ranges(
+    organisation_id: int, size: int, sizes: Sequence[int]
+) -> tuple[tuple[VerifyResult, int, int] | None, _ValueScan]:
+    """Verify the chain in ranges (audit/ranges.py), the later ones in worker processes, while this one
+    verifies the first and scans the erasable values. Returns the joined result, None unless everything
+    was intact (and every worker answered), and the value scan."""
+    starts = _range_starts(size)
+    workers: list[subprocess.Popen[bytes] | None] = []
+    for number, start in enumerate(starts[1:], start=1):
+        end = starts[number + 1] - 1 if number + 1 < len(starts) else None
+        task = _worker_task(organisation_id, start, end, sizes)
+        workers.append(_start_worker(task) if task is not None else None)
+    collecting = gc.isenabled()
+    gc.disable()  # millions of short-lived tuples and no cycles: collecting them would only cost time
+    try:
+        own_end = starts[1] - 1 if len(starts) > 1 else None
+        with _batches(_range_statement(_event_columns(), organisation_id, own_end)) as batches:
+            parts: list[ranges.RangeSummary | None] = [ranges.verify_range(batches, 1, sizes)]
+        scan = _scan_values(organisation_id)
+    finally:
+        if collecting:
+            gc.enable()
+    parts += [_finish_worker(worker) if worker is not None else None for worker in workers]
+    if any(part is None for part in parts):
+        return None, scan  # a worker could not run or answer: the caller verifies in one pass
+    return ranges.join([part for part in parts if part is not None], sizes), scan
 
 
 def chain_size(organisation: Organisation) -> int:
@@ -424,43 +562,85 @@ class _RefTally:
             yield row
 
 
-def _value_failure(organisation_id: int, size: int, tally: _RefTally) -> Failure | None:
-    """The first erasable value that was edited, or whose row was removed or re-keyed, or None.
+class _ValueScan(NamedTuple):
+    """The organisation's `audit_value` rows summed up: how many, their references' sum (mod 2**256), and
+    the first one not yet erased that no longer hashes to its own reference."""
 
-    Streams the organisation's values once: each not yet erased must hash (with its salt) to its own
-    reference, and together their references must tally with those the events signed. Only if
-    something is wrong are the events searched, to name the event and field."""
+    count: int
+    total: int
+    edited: tuple[str, str | None, str | None] | None
+
+
+def _all_hex64(refs: Sequence[Any]) -> bool:
+    """Whether every reference is 64 lowercase hex digits, checked for the batch at once in C (a regex
+    over the batch costs several times more, and int(..., 16) alone would also take upper case)."""
+    try:
+        joined = ",".join(refs).encode("ascii")
+    except (TypeError, UnicodeEncodeError):
+        return False
+    count = len(refs)
+    return (
+        len(joined) == 65 * count - 1
+        and joined[64::65] == b"," * (count - 1)
+        and joined.count(b",") == count - 1
+        and not joined.translate(None, b"0123456789abcdef,")
+    )
+
+
+def _scan_values(organisation_id: int) -> _ValueScan:
     count = total = 0
     edited: tuple[str, str | None, str | None] | None = None
     stmt = sa.select(AuditValue.ref, AuditValue.salt, AuditValue.value).where(
         AuditValue.organisation_id == organisation_id
     )
-    for ref, salt, value in db.session.execute(stmt.execution_options(yield_per=STREAM_BATCH)):
-        count += 1
-        total = (total + int(ref, 16)) & _MASK if _HEX64.fullmatch(ref) else total
-        if value is not None and edited is None:
-            try:
-                intact = salt is not None and capture.value_ref(salt, value) == ref
-            except ValueError:
-                intact = False
-            if not intact:
-                edited = (ref, salt, value)
-    if edited is not None:
-        ref, salt, value = edited
-        found = db.session.execute(
+    with _batches(stmt) as batches:
+        for batch in batches:
+            refs, _, values = zip(*batch, strict=True)
+            count += len(refs)
+            if _all_hex64(refs):
+                total = (total + sum(map(int, refs, repeat(16)))) & _MASK
+            else:
+                for ref in refs:
+                    if isinstance(ref, str) and _HEX64.fullmatch(ref):
+                        total = (total + int(ref, 16)) & _MASK
+            # Erased values (None) need no hashing; most batches of an old chain are all erased or all kept.
+            if edited is not None or values.count(None) == len(values):
+                continue
+            for ref, salt, value in batch:
+                if value is None:
+                    continue
+                try:
+                    intact = salt is not None and capture.value_ref(salt, value) == ref
+                except ValueError:
+                    intact = False
+                if not intact:
+                    edited = (ref, salt, value)
+                    break
+    return _ValueScan(count, total, edited)
+
+
+def _value_failure(organisation_id: int, size: int, found: tuple[int, int], scan: _ValueScan) -> Failure | None:
+    """The first erasable value that was edited, or whose row was removed or re-keyed, or None.
+
+    `found` is the count and sum of the references the verified events signed; `scan` the same of the
+    organisation's values, each not yet erased having been re-hashed with its salt. Only if something is
+    wrong are the events searched, to name the event and field."""
+    if scan.edited is not None:
+        ref, salt, value = scan.edited
+        hit = db.session.execute(
             sa.select(AuditEvent.seq, AuditEvent.payload)
             .where(AuditEvent.organisation_id == organisation_id, AuditEvent.payload.contains(ref, autoescape=True))
             .order_by(AuditEvent.seq)
             .limit(1)
         ).first()
-        if found is None:
+        if hit is None:
             return Failure(
                 None,
                 "value_mismatch",
                 f"An audit value (reference {ref[:16]}…) no longer matches its reference, and no event refers to it.",
             )
-        return _value_problem(found.seq, found.payload, ref, (salt, value))
-    if (count, total) == (tally.count, tally.total):
+        return _value_problem(hit.seq, hit.payload, ref, (salt, value))
+    if (scan.count, scan.total) == found:
         return None
     # Something differs: find the event whose value row is gone. If none is, the difference is only rows
     # no verified event refers to (values of events appended while this ran): they change no history.
@@ -625,8 +805,14 @@ def verify_organisation(
     if outside is not None:
         sizes.append(outside.statement.tree_size)
     sizes += [copy.checkpoint.statement.tree_size for copy in kept if isinstance(copy, checkpoint_copies.Kept)]
-    tally = _RefTally()
-    result = _verify_stream(organisation.id, sizes=sizes, tally=tally)
+    joined, scan = _verify_in_ranges(organisation.id, head.seq if head is not None else 0, sizes)
+    if joined is not None:
+        result, *found = joined
+    else:
+        # Something is wrong (or a worker could not run): verify in one pass, which names the first failure.
+        tally = _RefTally()
+        result = _verify_stream(organisation.id, sizes=sizes, tally=tally)
+        found = [tally.count, tally.total]
     failure = result.failure
     if failure is None:
         failure = next(_checkpoint_failures(organisation, checkpoints, result, public), None)
@@ -638,7 +824,7 @@ def verify_organisation(
         if failure is None:
             failure = copy if isinstance(copy, Failure) else _kept_outside_failure(organisation, copy, result, public)
     if failure is None:
-        failure = _value_failure(organisation.id, result.size, tally)
+        failure = _value_failure(organisation.id, result.size, (found[0], found[1]), scan)
     if failure is None:
         failure = _unguarded_failure()
     if not record:
