@@ -44,7 +44,8 @@ TRIGGERS = frozenset(
 NEVER_MUTATES = frozenset(
     {
         # Numbers, counts and sizes.
-        *("count", "num", "total", "days", "hours", "amount", "mb", "max", "id", "seq", "rung", "size"),
+        *("count", "num", "total", "amount", "mb", "max", "id", "seq", "rung", "size", "percent", "pence"),
+        *("days", "hours", "minutes", "seconds", "weeks", "months", "years"),
         *("checked", "met", "changed", "first", "shown"),
         # Dates and times.
         *("date", "day", "time", "end", "year"),
