@@ -9,9 +9,11 @@ falls back to the default locale and time zone.
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from functools import lru_cache
 
+from babel import numbers
 from flask_babel import format_date as _babel_date
-from flask_babel import format_decimal, to_user_timezone
+from flask_babel import format_decimal, get_locale, to_user_timezone
 from flask_babel import format_time as _babel_time
 from flask_babel import gettext as _
 
@@ -48,4 +50,13 @@ def format_datetime(value: datetime | None) -> str:
 def format_number(value: float | int | None) -> str:
     if value is None:
         return ""
+    locale = get_locale()
+    if type(value) is int and locale is not None:
+        # A report formats thousands of whole numbers per page, mostly the same few: Babel took most of its time.
+        return _whole_number(value, str(locale))
     return format_decimal(value)
+
+
+@lru_cache(maxsize=4096)
+def _whole_number(value: int, locale: str) -> str:
+    return numbers.format_decimal(value, locale=locale)

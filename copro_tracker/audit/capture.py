@@ -49,6 +49,7 @@ SKIP_TABLES = frozenset(
         "audit_checkpoint",
         "audit_verification",
         "stored_finding",
+        "stored_summary",
         "report_render",
     }
 )

@@ -20,6 +20,9 @@ When a row is recomputed:
   never shows a stale finding. A read that stored rows commits them after its response is made.
 
 Findings "as at" a past date (reports) are evaluated directly; only today's are stored.
+
+Each recompute also stores the initiative's participation figures for the portfolio from the same facts
+(reports/stored_summary.py), so they are exactly as current as the findings.
 """
 
 from __future__ import annotations
@@ -109,6 +112,11 @@ def _code_digest() -> str:
             digest.update(path.relative_to(package).as_posix().encode())
             digest.update(path.read_bytes())
     return digest.hexdigest()
+
+
+def code_digest() -> str:
+    """The digest of the rules' and facts' code, for other values derived from the same facts."""
+    return _code_digest()
 
 
 def _canonical(value: Any) -> Any:
@@ -279,6 +287,11 @@ def compute(
             )
     # Sorted by primary key, so two transactions storing the same initiatives lock rows in the same order.
     _upsert(db.session.connection(), rows)
+    # The portfolio's participation figures come from the same facts, so they are stored here too, in the same
+    # transaction. Imported here, not at the top: the reports package builds on this one.
+    from ..reports import stored_summary
+
+    stored_summary.store(snapshots, organisation_id, on)
     return results
 
 

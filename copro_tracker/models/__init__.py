@@ -11,7 +11,7 @@ from .activity import (
 from .assessment import Assessment
 from .audit import AuditChainHead, AuditCheckpoint, AuditEvent, AuditMerkleNode, AuditValue, AuditVerification
 from .equality import EqualityAnswers, EqualityReference, SeldomHeardGroup
-from .finding import StoredFinding
+from .finding import StoredFinding, StoredSummary
 from .initiative import (
     Initiative,
     Membership,
@@ -65,6 +65,7 @@ __all__ = [
     "Stage",
     "StageReopening",
     "StoredFinding",
+    "StoredSummary",
     "User",
     "utcnow",
 ]

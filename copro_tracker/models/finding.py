@@ -32,3 +32,17 @@ class StoredFinding(db.Model):
     status: Mapped[FindingStatus] = mapped_column(_enum(FindingStatus))
     # [{"text": English sentence, "message": {"id", "params"} or absent, "refs": [[kind, id, label], ...]}]
     reasons: Mapped[list] = mapped_column(sa.JSON, default=list)
+
+
+class StoredSummary(db.Model):
+    """Each initiative's participation figures as at ``computed_for`` (reports/summary.py), stored beside its
+    findings and kept current the same way (reports/stored_summary.py): derived data the portfolio reads
+    instead of every initiative's activities and attendance."""
+
+    __tablename__ = "stored_summary"
+
+    initiative_id: Mapped[int] = mapped_column(sa.ForeignKey("initiative.id"), primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisation.id"), index=True)
+    key: Mapped[str] = mapped_column(sa.String(32))
+    computed_for: Mapped[date]
+    data: Mapped[dict] = mapped_column(sa.JSON)

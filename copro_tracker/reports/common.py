@@ -95,15 +95,23 @@ class _Evaluated:
 
 
 def evaluate_initiative(
-    inputs: ReportInputs, facts: InitiativeFacts, frameworks: Sequence[Framework]
+    inputs: ReportInputs,
+    facts: InitiativeFacts | None,
+    frameworks: Sequence[Framework],
+    initiative_id: int | None = None,
 ) -> list[_Evaluated]:
+    """Each criterion's finding with the people's assessment; without facts (the portfolio as at today reads
+    stored summaries) the stored findings must be there."""
+    ident = facts.initiative.id if facts is not None else initiative_id
     criteria = [(f, c) for f in frameworks for c in f.criteria]
-    stored = inputs.findings.get(facts.initiative.id)
+    stored = inputs.findings.get(ident)
     if stored is not None and all(c.id in stored for _, c in criteria):
         findings = [stored[c.id] for _, c in criteria]
+    elif facts is None:
+        raise LookupError(f"no stored findings for initiative {ident}")
     else:
         findings = evaluate_all([c for _, c in criteria], facts)
-    assessed = latest_assessments(inputs.assessments, facts.initiative.id)
+    assessed = latest_assessments(inputs.assessments, ident)
     return [
         _Evaluated(f, c, finding, assessed.get((f.id, c.id)))
         for (f, c), finding in zip(criteria, findings, strict=True)

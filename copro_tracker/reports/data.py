@@ -20,7 +20,7 @@ from ..criteria.framework import Library
 from ..domain.people import is_citizen_partner_in_any
 from ..extensions import db
 from ..models import Assessment, AuditCheckpoint, AuditEvent, Evidence, Initiative, Organisation, User
-from . import build
+from . import build, stored_summary
 
 
 def library() -> Library:
@@ -56,6 +56,101 @@ def initiative_ids_as_at(organisation: Organisation, as_of: date) -> list[int]:
     )
 
 
+def _details(row) -> build.InitiativeDetails:
+    return build.InitiativeDetails(
+        id=row.id,
+        title=row.title,
+        summary=row.summary or "",
+        service_area=row.service_area or "",
+        level=row.level.value,
+        closed_on=row.closed_on,
+    )
+
+
+_DETAIL_COLUMNS = (
+    Initiative.id,
+    Initiative.title,
+    Initiative.summary,
+    Initiative.service_area,
+    Initiative.level,
+    Initiative.closed_on,
+)
+
+
+def initiatives_as_at(organisation: Organisation, as_of: date) -> list[build.InitiativeDetails]:
+    """Every initiative the organisation had by the end of ``as_of``, oldest first, with what a report shows
+    about it (one query: the portfolio needs both)."""
+    return [
+        _details(row)
+        for row in db.session.execute(
+            sa.select(*_DETAIL_COLUMNS)
+            .where(Initiative.organisation_id == organisation.id, Initiative.created_at < end_of(as_of))
+            .order_by(Initiative.id)
+        )
+    ]
+
+
+def load_portfolio_inputs(
+    organisation: Organisation,
+    initiatives: list[build.InitiativeDetails],
+    period: build.Period,
+    *,
+    audit: build.AuditSummary,
+    checkpoint: AuditCheckpoint | None = None,
+    anonymise_partners: bool = False,
+    generated_at: datetime | None = None,
+) -> build.ReportInputs:
+    """The portfolio as at today over no date range, from stored figures and findings: a few small queries
+    whatever the number of activities (reports/stored_summary.py). It lists no files and names nobody; the
+    people read are the citizen partners, for their kind of partner."""
+    org_id = organisation.id
+    ids = [d.id for d in initiatives]
+    summaries = stored_summary.read(ids, org_id)
+    ids = [i for i in ids if i in summaries]
+    end = end_of(period.as_of)
+    assessments = tuple(
+        _assessment(row, end)
+        for row in db.session.scalars(
+            sa.select(Assessment)
+            .where(
+                Assessment.organisation_id == org_id, Assessment.initiative_id.in_(ids), Assessment.assessed_at < end
+            )
+            .order_by(Assessment.assessed_at, Assessment.id)
+        )
+    )
+    wanted = sorted({user_id for s in summaries.values() for user_id in s.partners})
+    people = (
+        {
+            user.id: build.Person(
+                id=user.id,
+                name=user.display_name,
+                # Everyone read here attended as a citizen partner (summary.partners).
+                citizen_partner=True,
+                partner_kind=user.partner_kind.value,
+                named_use=user.named_use,
+            )
+            for user in db.session.scalars(sa.select(User).where(User.organisation_id == org_id, User.id.in_(wanted)))
+        }
+        if wanted
+        else {}
+    )
+    return build.ReportInputs(
+        organisation=organisation.name,
+        nation=organisation.nation.value,
+        generated_at=generated_at or datetime.now(UTC).replace(tzinfo=None, microsecond=0),
+        period=period,
+        library=library(),
+        initiatives=(),
+        people=people,
+        assessments=assessments,
+        audit=audit,
+        checkpoint=checkpoint_info(organisation, checkpoint),
+        anonymise_partners=anonymise_partners,
+        findings=stored.read(ids, org_id, library(), organisation.nation.value, reasons=False),
+        summaries=tuple((d, summaries[d.id]) for d in initiatives if d.id in summaries),
+    )
+
+
 def load_inputs(
     organisation: Organisation,
     initiative_ids: list[int],
@@ -65,29 +160,16 @@ def load_inputs(
     anonymise_partners: bool = False,
     show_needs: bool = False,
     generated_at: datetime | None = None,
+    audit: build.AuditSummary | None = None,
 ) -> build.ReportInputs:
     org_id = organisation.id
     end = end_of(period.as_of)
     snapshots = facts_loader.load_many(initiative_ids, org_id, period.as_of) if initiative_ids else {}
     ids = [i for i in initiative_ids if i in snapshots]
     details = {
-        row.id: build.InitiativeDetails(
-            id=row.id,
-            title=row.title,
-            summary=row.summary or "",
-            service_area=row.service_area or "",
-            level=row.level.value,
-            closed_on=row.closed_on,
-        )
+        row.id: _details(row)
         for row in db.session.execute(
-            sa.select(
-                Initiative.id,
-                Initiative.title,
-                Initiative.summary,
-                Initiative.service_area,
-                Initiative.level,
-                Initiative.closed_on,
-            ).where(Initiative.organisation_id == org_id, Initiative.id.in_(ids))
+            sa.select(*_DETAIL_COLUMNS).where(Initiative.organisation_id == org_id, Initiative.id.in_(ids))
         )
     }
     evidence = tuple(
@@ -153,7 +235,7 @@ def load_inputs(
         evidence=evidence,
         assessments=assessments,
         responded_on=responded_on,
-        audit=audit_summary(org_id, ids, end),
+        audit=audit if audit is not None else audit_summary(org_id, ids, end),
         checkpoint=checkpoint_info(organisation, checkpoint),
         anonymise_partners=anonymise_partners,
         # Today's findings are stored (criteria/stored.py): the report reads the same ones every page shows.
@@ -223,23 +305,33 @@ def _audit_scope(organisation_id: int, initiative_ids: list[int], end: datetime)
 
 
 def audit_summary(organisation_id: int, initiative_ids: list[int], end: datetime) -> build.AuditSummary:
+    return audit_state(organisation_id, initiative_ids, end)[0]
+
+
+def audit_state(organisation_id: int, initiative_ids: list[int], end: datetime) -> tuple[build.AuditSummary, int]:
+    """The audit summary, and the newest event the report relies on (``cited_seqs``'s last, 0 for none): one
+    query, so a report knows which checkpoint covers it without reading its cited events."""
+    if not initiative_ids:
+        return build.AuditSummary(), 0
     rows = db.session.execute(
         sa.select(
             AuditEvent.action,
             sa.func.count(),
             sa.func.min(AuditEvent.occurred_at),
             sa.func.max(AuditEvent.occurred_at),
+            sa.func.max(AuditEvent.seq),
         )
         .where(*_audit_scope(organisation_id, initiative_ids, end))
         .group_by(AuditEvent.action)
         .order_by(sa.func.count().desc(), AuditEvent.action)
     ).all()
-    return build.AuditSummary(
+    summary = build.AuditSummary(
         events=sum(r[1] for r in rows),
         first_at=min((r[2] for r in rows), default=None),
         last_at=max((r[3] for r in rows), default=None),
         by_action=tuple((r[0], r[1]) for r in rows),
     )
+    return summary, max((r[4] for r in rows if r[0] not in NOT_CITED), default=0)
 
 
 # Events about reading, not about the records: a report does not rely on earlier reports having been read.

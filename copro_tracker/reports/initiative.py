@@ -51,6 +51,7 @@ from .common import (
 from .consent import Names
 from .model import SUPPRESSED, Period, Report, ReportInputs, Section, Table
 from .sections import _audit_section, _cqc_section, _evidence_section, _notes, _participation_tables, _sources_section
+from .summary import summarise
 
 # ---------------------------------------------------------------------------------------------------
 # Initiative report
@@ -368,7 +369,9 @@ def _activities_section(
         ),
         tuple(attendance_rows),
     )
-    (stage_table, stage_chart), (rating_table, rating_chart) = _participation_tables([facts], period, False)
+    (stage_table, stage_chart), (rating_table, rating_chart) = _participation_tables(
+        [summarise(facts, period)], period, False
+    )
     return Section(
         "activities",
         "Activities and who took part",

@@ -7,12 +7,16 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from ..codes import ConsentLevel, ReportKind
 from ..criteria.framework import Library
 from ..criteria.rules import Finding
 from ..criteria.snapshot import InitiativeFacts
 from ..domain.small_numbers import THRESHOLD
+
+if TYPE_CHECKING:
+    from .summary import InitiativeSummary
 
 REPORT_FORMAT = "copro-report/1"
 SMALL_NUMBER = THRESHOLD  # domain.small_numbers: the one definition of a small number
@@ -152,6 +156,9 @@ class ReportInputs:
     findings: Mapping[int, Mapping[str, Finding]] = field(default_factory=dict)
     # Named rows of each person's adjustments (special category data): staff only, on request. Totals otherwise.
     show_needs: bool = False
+    # The portfolio as at today over no date range reads each initiative's stored summary (reports/stored_summary.py)
+    # instead of its facts: then ``initiatives`` is empty and these are the initiatives, oldest first.
+    summaries: tuple[tuple[InitiativeDetails, InitiativeSummary], ...] = ()
 
 
 # ---------------------------------------------------------------------------------------------------

@@ -10,7 +10,8 @@ report, which names its members, an amount is shown only where two or more peopl
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from statistics import median
 
 from ..codes import RECIPROCITY_KIND_LABELS, PaymentStatus, ReciprocityKind
@@ -38,16 +39,52 @@ def in_period(facts_list: Iterable[InitiativeFacts], period: Period) -> list[Rec
     return [e for f in facts_list for e in f.reciprocity or () if e.on is None or period.covers(e.on)]
 
 
-def _median_days(items: Sequence[ReciprocityEntry]) -> float | None:
-    days = [d for d in (e.days_to_pay for e in items) if d is not None]
-    return median(days) if days else None
+@dataclass(frozen=True, slots=True)
+class KindFigures:
+    """One choice or kind's figures: what the table shows, summed over any number of initiatives."""
+
+    entries: int = 0
+    people: frozenset[int] = frozenset()
+    agreed: int = 0  # pence chosen, approved or paid
+    paid: int = 0
+    days: tuple[int, ...] = ()  # days from the choice or claim to payment, of each entry paid
+    hours: int = 0
 
 
-def _kinds(entries: Sequence[ReciprocityEntry]) -> list[tuple[ReciprocityKind | None, list[ReciprocityEntry]]]:
+def figures(entries: Iterable[ReciprocityEntry]) -> dict[ReciprocityKind | None, KindFigures]:
+    """Each choice or kind's figures, in table order (a kind without entries is left out)."""
     by_kind: dict[ReciprocityKind | None, list[ReciprocityEntry]] = defaultdict(list)
     for entry in entries:
         by_kind[entry.kind].append(entry)
-    return [(kind, by_kind[kind]) for kind in ORDER if by_kind.get(kind)]
+    return {
+        kind: KindFigures(
+            entries=len(items),
+            people=frozenset(e.user_id for e in items),
+            agreed=sum(e.amount_pence for e in items if e.status in COUNTED),
+            paid=sum(1 for e in items if e.status is PaymentStatus.PAID),
+            days=tuple(d for d in (e.days_to_pay for e in items) if d is not None),
+            hours=sum(int(e.hours) for e in items),
+        )
+        for kind in ORDER
+        if (items := by_kind.get(kind))
+    }
+
+
+def merge(many: Iterable[Mapping[ReciprocityKind | None, KindFigures]]) -> dict[ReciprocityKind | None, KindFigures]:
+    """The figures of several initiatives together (people counted once however many initiatives they are in)."""
+    out: dict[ReciprocityKind | None, KindFigures] = {}
+    for by_kind in many:
+        for kind, f in by_kind.items():
+            was = out.get(kind, KindFigures())
+            out[kind] = KindFigures(
+                was.entries + f.entries,
+                was.people | f.people,
+                was.agreed + f.agreed,
+                was.paid + f.paid,
+                was.days + f.days,
+                was.hours + f.hours,
+            )
+    return {kind: out[kind] for kind in ORDER if kind in out}
 
 
 def _count(n: int, suppress_small: bool) -> int | str:
@@ -55,22 +92,24 @@ def _count(n: int, suppress_small: bool) -> int | str:
 
 
 def payments_table(entries: Sequence[ReciprocityEntry], *, suppress_small: bool) -> Table:
+    return figures_table(figures(entries), suppress_small=suppress_small)
+
+
+def figures_table(by_kind: Mapping[ReciprocityKind | None, KindFigures], *, suppress_small: bool) -> Table:
     few = THRESHOLD if suppress_small else 2
     rows = []
-    for kind, items in _kinds(entries):
-        people = {e.user_id for e in items}
-        agreed = sum(e.amount_pence for e in items if e.status in COUNTED)
-        timed = [e for e in items if e.days_to_pay is not None]
-        middle = _median_days(timed)
+    for kind, f in by_kind.items():
+        agreed = f.agreed
+        middle = median(f.days) if f.days else None
         if not agreed:
             amount = ""
-        elif len(people) < few:
+        elif len(f.people) < few:
             amount = "Not shown: fewer than 5 people" if suppress_small else "Not shown: one person"
         else:
             amount = pounds(agreed)
-        entries_cell = _count(len(items), suppress_small)
-        paid_cell = _count(sum(1 for e in items if e.status is PaymentStatus.PAID), suppress_small)
-        people_cell = _count(len(people), suppress_small)
+        entries_cell = _count(f.entries, suppress_small)
+        paid_cell = _count(f.paid, suppress_small)
+        people_cell = _count(len(f.people), suppress_small)
         rows.append(
             (
                 RECIPROCITY_KIND_LABELS[kind] if kind else NOT_CHOSEN,
@@ -78,8 +117,8 @@ def payments_table(entries: Sequence[ReciprocityEntry], *, suppress_small: bool)
                 people_cell,
                 paid_cell,
                 amount,
-                "" if middle is None or (suppress_small and len(timed) < THRESHOLD) else f"{middle:g}",
-                sum(int(e.hours) for e in items),
+                "" if middle is None or (suppress_small and len(f.days) < THRESHOLD) else f"{middle:g}",
+                f.hours,
             )
         )
     return Table(
@@ -104,13 +143,17 @@ def payments_table(entries: Sequence[ReciprocityEntry], *, suppress_small: bool)
 
 
 def portfolio_section(facts_list: Sequence[InitiativeFacts], period: Period) -> Section:
-    entries = in_period(facts_list, period)
+    return figures_section(figures(in_period(facts_list, period)))
+
+
+def figures_section(by_kind: Mapping[ReciprocityKind | None, KindFigures]) -> Section:
+    """The portfolio's payments section from the figures of all its initiatives (``merge``)."""
     # No count totals are shown: a total beside suppressed cells would give them back.
     paragraph = (
         "Offers and expense claims by what people chose. 'No payment, thank you' is a choice respected and "
         "counted as an offer made. Numbers from 1 to 4 are shown as 'fewer than 5'."
-        if entries
+        if by_kind
         else "No payments, offers or expense claims are recorded for these initiatives in this period."
     )
-    table = payments_table(entries, suppress_small=True)
+    table = figures_table(by_kind, suppress_small=True)
     return Section("payments", "Payments and recognition", (paragraph,), (table,))

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
 
-from ..codes import FINDING_STATUS_LABELS, GAPS, STAGE_LABELS, STAGE_STATUS_LABELS, ReportKind, StageStatus, status_rank
-from ..criteria.snapshot import InitiativeFacts
+from ..codes import FINDING_STATUS_LABELS, GAPS, STAGE_LABELS, STAGE_STATUS_LABELS, ReportKind, status_rank
 from . import payments
-from .common import _cols, _Evaluated, _num, _params, _percent, _status_counts, evaluate_initiative, stage_status_as_at
-from .model import Report, ReportInputs, Section, Table
+from .common import _cols, _Evaluated, _num, _params, _percent, _status_counts, evaluate_initiative
+from .model import InitiativeDetails, Report, ReportInputs, Section, Table
 from .sections import _audit_section, _cqc_section, _notes, _participation_section, _sources_section
+from .summary import InitiativeSummary, summarise
 
 # ---------------------------------------------------------------------------------------------------
 # Portfolio report
@@ -19,32 +18,32 @@ from .sections import _audit_section, _cqc_section, _notes, _participation_secti
 def build_portfolio_report(inputs: ReportInputs) -> Report:
     period = inputs.period
     frameworks = inputs.library.checked_for(inputs.nation)
-    evaluated = {d.id: evaluate_initiative(inputs, f, frameworks) for d, f in inputs.initiatives}
-    facts_list = [f for _, f in inputs.initiatives]
+    facts_by_id = {d.id: f for d, f in inputs.initiatives}
+    initiatives = _summaries(inputs)
+    evaluated = {d.id: evaluate_initiative(inputs, facts_by_id.get(d.id), frameworks, d.id) for d, _ in initiatives}
+    summaries = [summary for _, summary in initiatives]
 
     gap_rows, coverage_rows = [], []
-    for details, facts in inputs.initiatives:
+    for details, summary in initiatives:
         items = evaluated[details.id]
         counts = _status_counts(items)
-        gaps = _initiative_gaps(facts, items, inputs)
+        gaps = _initiative_gaps(summary, items)
         for text in gaps:
             gap_rows.append((details.title, text, len(gaps)))
         applicable = len(items) - counts["not_applicable"]
-        current = [s for s in facts.stages if stage_status_as_at(s, period.as_of) != StageStatus.NOT_STARTED]
         if details.closed_on is not None and details.closed_on <= period.as_of:
             stage_words = "Closed"
         else:
-            latest = current[-1] if current else None
             stage_words = (
-                f"{STAGE_LABELS[latest.kind]}: {STAGE_STATUS_LABELS[stage_status_as_at(latest, period.as_of)].lower()}"
-                if latest
+                f"{STAGE_LABELS[summary.stage]}: {STAGE_STATUS_LABELS[summary.stage_status].lower()}"
+                if summary.stage is not None and summary.stage_status is not None
                 else "Not started"
             )
         coverage_rows.append(
             (
                 details.title,
                 stage_words,
-                sum(period.covers(a.on) for a in facts.activities),
+                summary.activities,
                 counts["met"],
                 counts["partly_met"],
                 counts["not_met"],
@@ -85,13 +84,13 @@ def build_portfolio_report(inputs: ReportInputs) -> Report:
         tuple(coverage_rows),
         empty="No initiatives yet.",
     )
-    participation = _participation_section(facts_list, inputs)
+    participation = _participation_section(summaries, inputs)
     sections = [
         Section("gaps", "Gaps", ("The gaps come first, so they can be closed before an inspection.",), (gaps_table,)),
         Section("initiatives", "Initiatives", (), (coverage,)),
         participation,
-        payments.portfolio_section(facts_list, period),
-        _cqc_section(inputs, [(f, evaluated[d.id]) for d, f in inputs.initiatives]),
+        payments.figures_section(payments.merge(s.payments for s in summaries)),
+        _cqc_section(inputs, [(d, evaluated[d.id]) for d, _ in initiatives]),
         _sources_section([f for f in frameworks if f.criteria]),
         _audit_section(inputs, "these initiatives"),
     ]
@@ -103,38 +102,32 @@ def build_portfolio_report(inputs: ReportInputs) -> Report:
         period=period,
         notes=_notes(period, ReportKind.PORTFOLIO),
         sections=tuple(sections),
-        initiative_ids=tuple(d.id for d, _ in inputs.initiatives),
-        activity_count=sum(sum(period.covers(a.on) for a in f.activities) for f in facts_list),
+        initiative_ids=tuple(d.id for d, _ in initiatives),
+        activity_count=sum(s.activities for s in summaries),
         checkpoint=inputs.checkpoint,
         params=_params(inputs),
     )
 
 
-def _initiative_gaps(facts: InitiativeFacts, items: Sequence[_Evaluated], inputs: ReportInputs) -> list[str]:
-    period = inputs.period
+def _summaries(inputs: ReportInputs) -> list[tuple[InitiativeDetails, InitiativeSummary]]:
+    """Each initiative's figures: stored ones when the loader read them (as at today), else from its facts."""
+    if inputs.summaries:
+        return list(inputs.summaries)
+    return [(d, summarise(f, inputs.period, inputs.responded_on)) for d, f in inputs.initiatives]
+
+
+def _initiative_gaps(summary: InitiativeSummary, items: Sequence[_Evaluated]) -> list[str]:
     gaps = []
     for item in sorted(items, key=lambda e: status_rank(e.finding.status)):
         if item.finding.status in GAPS:
             gaps.append(f"{FINDING_STATUS_LABELS[item.finding.status]}: {item.criterion.id} {item.criterion.title}")
-    on_day = facts.members_on(period.as_of)
-    if not any(m.is_citizen_partner and m.role.value == "co_lead" for m in on_day):
+    if not summary.partner_co_lead:
         gaps.append("No citizen partner co-lead")
-    missing = sum(
-        len(r.missing_adjustments)
-        for r in facts.attendance
-        if (a := facts.activity(r.activity_id)) is not None and period.covers(a.on)
-    )
+    missing = summary.missing_adjustments
     if missing:
         gaps.append(f"Adjustments asked for but not provided: {missing}")
-    waiting = [
-        r
-        for r in facts.recommendations
-        if period.covers(r.raised_on)
-        and (r.response is None or (inputs.responded_on.get(r.id) or date.min) > period.as_of)
-    ]
-    if waiting:
-        gaps.append(f"Recommendations waiting for an answer: {len(waiting)}")
-    for stage in facts.stages:
-        if any(s.verdict.value == "dissent" and (s.on is None or s.on <= period.as_of) for s in stage.signoffs):
-            gaps.append(f"{STAGE_LABELS[stage.kind]} stage: a member disagreed at the sign-off")
+    if summary.waiting_recommendations:
+        gaps.append(f"Recommendations waiting for an answer: {summary.waiting_recommendations}")
+    for kind in summary.dissent_stages:
+        gaps.append(f"{STAGE_LABELS[kind]} stage: a member disagreed at the sign-off")
     return gaps

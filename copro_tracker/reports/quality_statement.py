@@ -9,6 +9,7 @@ from .common import _assessment_words, _cols, _num, _params, _reasons, evaluate_
 from .consent import Names
 from .model import Report, ReportInputs, Section, Table
 from .sections import _audit_section, _evidence_section, _notes, _participation_section, _sources_section
+from .summary import summarise
 
 # ---------------------------------------------------------------------------------------------------
 # Quality statement report
@@ -116,7 +117,7 @@ def build_quality_statement_report(inputs: ReportInputs, statement_id: str) -> R
             ("Initiatives and criteria with gaps are listed first.",),
             (by_initiative, evidence_table),
         ),
-        _participation_section([f for _, f in inputs.initiatives], inputs),
+        _participation_section([summarise(f, period, inputs.responded_on) for _, f in inputs.initiatives], inputs),
         _sources_section(frameworks, supporting_ids),
         evidence,
         _audit_section(inputs, "these initiatives"),

@@ -36,6 +36,7 @@ from .model import (
     Series,
     Table,
 )
+from .summary import InitiativeSummary
 
 # ---------------------------------------------------------------------------------------------------
 # Shared sections
@@ -172,39 +173,35 @@ def _audit_section(inputs: ReportInputs, scope: str) -> Section:
     return Section("audit", "Audit trail", tuple(paragraphs), tuple(tables))
 
 
-def _stage_participation(facts_list: Sequence[InitiativeFacts], period: Period) -> dict[StageKind, dict[str, object]]:
+def _stage_participation(summaries: Sequence[InitiativeSummary]) -> dict[StageKind, dict[str, object]]:
     out = {kind: {"activities": 0, "attendances": 0, "contributed": 0, "people": set()} for kind in STAGE_ORDER}
-    for facts in facts_list:
-        for activity in facts.activities:
-            if not period.covers(activity.on):
-                continue
-            bucket = out[activity.stage]
-            bucket["activities"] += 1
-            for row in facts.partner_attendance_at(activity.id):
-                bucket["attendances"] += 1
-                bucket["contributed"] += row.contributed
-                bucket["people"].add(row.user_id if row.user_id is not None else ("guest", row.guest_name))
+    for summary in summaries:
+        for kind in STAGE_ORDER:
+            stage = summary.stage_participation(kind)
+            bucket = out[kind]
+            bucket["activities"] += stage.activities
+            bucket["attendances"] += stage.partner_attendances
+            bucket["contributed"] += stage.contributed
+            bucket["people"].update(stage.partners)
+            bucket["people"].update(("guest", name) for name in stage.guests)
     return out
 
 
-def _rating_counts(facts_list: Sequence[InitiativeFacts], period: Period) -> tuple[Counter[int], Counter[int]]:
+def _rating_counts(summaries: Sequence[InitiativeSummary]) -> tuple[Counter[int], Counter[int]]:
     partners: Counter[int] = Counter()
     staff: Counter[int] = Counter()
-    for facts in facts_list:
-        for row in facts.attendance:
-            activity = facts.activity(row.activity_id)
-            if row.rating is None or activity is None or not period.covers(activity.on):
-                continue
-            (partners if row.is_citizen_partner else staff)[row.rating] += 1
+    for summary in summaries:
+        partners.update(summary.partner_ratings)
+        staff.update(summary.staff_ratings)
     return partners, staff
 
 
 def _participation_tables(
-    facts_list: Sequence[InitiativeFacts], period: Period, suppress: bool
+    summaries: Sequence[InitiativeSummary], period: Period, suppress: bool
 ) -> tuple[tuple[Table, Chart], tuple[Table, Chart]]:
     count = _small if suppress else (lambda n: n)
     bar = _shown if suppress else (lambda n: n)
-    stages = _stage_participation(facts_list, period)
+    stages = _stage_participation(summaries)
     stage_rows = tuple(
         (
             STAGE_LABELS[kind],
@@ -246,7 +243,7 @@ def _participation_tables(
         ),
         "participation_by_stage",
     )
-    partners, staff = _rating_counts(facts_list, period)
+    partners, staff = _rating_counts(summaries)
     rating_rows = tuple(
         (f"{rung}. {RUNG_WORDS[rung].capitalize()}", count(partners[rung]), count(staff[rung])) for rung in LADDER_RUNGS
     )
@@ -285,7 +282,7 @@ def _participation_tables(
 
 
 def _cqc_section(
-    inputs: ReportInputs, evaluated_by_initiative: Sequence[tuple[InitiativeFacts, Sequence[_Evaluated]]]
+    inputs: ReportInputs, evaluated_by_initiative: Sequence[tuple[object, Sequence[_Evaluated]]]
 ) -> Section:
     cqc_framework = inputs.library.cqc_for(inputs.nation)
     cqc = cqc_framework.cqc if cqc_framework is not None else None
@@ -400,25 +397,22 @@ def _sources_section(frameworks: Sequence[Framework], criterion_ids: set[str] | 
     )
 
 
-def _participation_section(facts_list: Sequence[InitiativeFacts], inputs: ReportInputs) -> Section:
+def _participation_section(summaries: Sequence[InitiativeSummary], inputs: ReportInputs) -> Section:
     period = inputs.period
     partners: set[object] = set()
     kinds: dict[str, set[object]] = defaultdict(set)
     requested = provided = 0
-    for facts in facts_list:
-        for row in facts.attendance:
-            activity = facts.activity(row.activity_id)
-            if activity is None or not period.covers(activity.on):
-                continue
-            requested += len(row.adjustments_requested)
-            provided += len(row.adjustments_requested) - len(row.missing_adjustments)
-            if not row.is_citizen_partner:
-                continue
-            key = row.user_id if row.user_id is not None else ("guest", facts.initiative.id, row.guest_name)
+    for summary in summaries:
+        requested += summary.adjustments_requested
+        provided += summary.adjustments_provided
+        for user_id in summary.partners:
+            partners.add(user_id)
+            person = inputs.people.get(user_id)
+            kinds[person.partner_kind if person and person.partner_kind else "unknown"].add(user_id)
+        for name in summary.partner_guests:
+            key = ("guest", summary.initiative_id, name)
             partners.add(key)
-            person = inputs.people.get(row.user_id) if row.user_id is not None else None
-            kind = person.partner_kind if person and person.partner_kind else "unknown"
-            kinds[kind].add(key)
+            kinds["unknown"].add(key)
     rate_shown = (
         _shown(requested) is not None and _shown(provided) is not None and _shown(requested - provided) is not None
     )
@@ -450,7 +444,7 @@ def _participation_section(facts_list: Sequence[InitiativeFacts], inputs: Report
         kind_rows,
         note="Numbers from 1 to 4 are shown as 'fewer than 5'.",
     )
-    (stage_table, stage_chart), (rating_table, rating_chart) = _participation_tables(facts_list, period, True)
+    (stage_table, stage_chart), (rating_table, rating_chart) = _participation_tables(summaries, period, True)
     return Section(
         "participation",
         "Participation",

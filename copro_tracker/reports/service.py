@@ -20,6 +20,7 @@ import sqlalchemy as sa
 from ..audit import capture
 from ..audit import service as audit_service
 from ..codes import ReportKind as StoredKind
+from ..criteria import stored
 from ..extensions import db
 from ..models import Activity, Attendance, AuditEvent, Initiative, Organisation, ShareLink, User, utcnow
 from ..services import ServiceError
@@ -151,22 +152,36 @@ def prepare(organisation: Organisation, spec: ReportSpec, *, read_only: bool = F
     `read_only` (the report viewed as a page) writes nothing: it shows the latest checkpoint if that
     covers what the report cites, else none. Downloads make one when needed.
     """
-    ids = _ids(organisation, spec)
-    cited = data.cited_seqs(organisation.id, ids, spec.period.as_of)
-    needed = cited[-1] if cited else 0
+    period = spec.period
+    # The portfolio as at today over no date range reads stored figures (reports/stored_summary.py), not facts.
+    stored_figures = spec.kind == build.ReportKind.PORTFOLIO and period.as_of == stored.today() and not period.ranged
+    details = data.initiatives_as_at(organisation, period.as_of) if stored_figures else None
+    ids = [d.id for d in details] if details is not None else _ids(organisation, spec)
+    audit, needed = data.audit_state(organisation.id, ids, data.end_of(period.as_of))
     if read_only:
         latest = audit_service.latest_checkpoint(organisation)
         checkpoint = latest if latest is not None and latest.tree_size >= needed else None
     else:
         checkpoint = audit_service.covering_checkpoint(organisation, needed)
-    inputs = data.load_inputs(
-        organisation,
-        ids,
-        spec.period,
-        checkpoint=checkpoint,
-        anonymise_partners=spec.anonymise_partners,
-        show_needs=spec.show_needs,
-    )
+    if details is not None:
+        inputs = data.load_portfolio_inputs(
+            organisation,
+            details,
+            period,
+            audit=audit,
+            checkpoint=checkpoint,
+            anonymise_partners=spec.anonymise_partners,
+        )
+    else:
+        inputs = data.load_inputs(
+            organisation,
+            ids,
+            period,
+            checkpoint=checkpoint,
+            anonymise_partners=spec.anonymise_partners,
+            show_needs=spec.show_needs,
+            audit=audit,
+        )
     return _build(spec, inputs)
 
 

@@ -24,7 +24,7 @@ from ..web.urls import external_url
 from . import rendering, service
 from .build import ReportKind
 from .forms import ShareLinkForm
-from .render_html import cell_paragraphs, chart_svg, charts_by_table, format_cell
+from .render_html import cell_paragraphs, chart_svg, charts_by_table, format_cell, table_rows
 
 bp = Blueprint("reports", __name__)
 FORMAT_RULE = "<any(pdf, csv, json):fmt>"
@@ -38,6 +38,11 @@ FORMAT_WORDS = {
 @bp.app_template_global("report_charts_by_table")
 def _charts_by_table(section):
     return charts_by_table(section)
+
+
+@bp.app_template_global("report_table_rows")
+def _table_rows(table):
+    return table_rows(table)
 
 
 @bp.app_template_global("report_chart_svg")

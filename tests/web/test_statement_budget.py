@@ -2,7 +2,8 @@
 
 Each page is read once first, so what is counted is a view of data whose findings are already stored
 (the write that changed the records stored them; a first view after a day change stores them too).
-The criteria page and coverage meet the budget. The reports do not yet: their facts alone take ten
+The criteria page, coverage and the portfolio (page and CSV) meet the budget on both databases, counting
+PostgreSQL's per-transaction timeout statement. An initiative's report does not yet: its facts alone take ten
 queries (one per kind of record), and the JSON bundle adds the audit proofs and a signed checkpoint. Their
 ceilings below are what they cost now, held so they cannot grow, and equal at both sizes.
 """
@@ -21,10 +22,12 @@ BUDGET = 12
 # What the reports cost now (see the module docstring and bench/RESULTS.md): 10 for the facts, then
 # details, evidence, assessments, people, the audit summary, stored findings, cited events, checkpoint;
 # the report page adds the criteria summary it opens with (stored findings, assessments, record names).
-REPORT_CEILINGS = {"report": 24, "report-csv": 24, "report-json": 48, "portfolio": 20, "portfolio-csv": 23}
+REPORT_CEILINGS = {"report": 23, "report-csv": 23, "report-json": 47}
 # On PostgreSQL each transaction a request opens starts with one statement setting its timeouts
 # (app._set_request_timeouts); a JSON download runs three transactions, the others one.
-TRANSACTIONS = {"report": 1, "report-csv": 1, "report-json": 3, "portfolio": 1, "portfolio-csv": 1}
+TRANSACTIONS = {"report": 1, "report-csv": 1, "report-json": 3}
+# Within the budget on both databases, the timeout statement included.
+WITHIN_BUDGET = ("criteria", "coverage", "coverage-cqc", "portfolio", "portfolio-csv")
 
 
 def _ceiling(name: str) -> int:
@@ -80,7 +83,9 @@ def test_an_initiatives_pages_cost_the_same_statements_with_2_or_30_activities(c
     login_as(commissioner)
     counts = [_initiative_counts(client, initiative) for initiative in (small, large)]
     assert counts[0] == counts[1], counts
-    assert counts[0]["criteria"] <= BUDGET, counts
+    for name in WITHIN_BUDGET:
+        if name in counts[0]:
+            assert counts[0][name] <= BUDGET, (name, counts)
     for name in REPORT_CEILINGS:
         if name in counts[0]:
             assert counts[0][name] <= _ceiling(name), (name, counts)
@@ -106,7 +111,9 @@ def test_organisation_pages_cost_the_same_statements_with_1_or_10_initiatives(
         _grow(make_initiative(commissioner, partner, title=f"More {n}"), commissioner, partner, 3)
     many = _organisation_counts(client)
     assert one == many, (one, many)
-    assert many["coverage"] <= BUDGET and many["coverage-cqc"] <= BUDGET, many
+    for name in WITHIN_BUDGET:
+        if name in many:
+            assert many[name] <= BUDGET, (name, many)
     for name in REPORT_CEILINGS:
         if name in many:
             assert many[name] <= _ceiling(name), (name, many)
