@@ -43,7 +43,7 @@ from ..models import (
     utcnow,
 )
 from ..people.erasure import refs_of
-from .service import holds_in_force, rules_for
+from .service import Holds, holds_in_force, rules_for
 
 log = logging.getLogger(__name__)
 
@@ -67,34 +67,44 @@ class Due:
         return len(self.rows)
 
 
-def _attendances(initiative_ids: list[int]) -> list[tuple[int, Attendance]]:
-    rows = db.session.execute(
-        sa.select(Activity.initiative_id, Attendance)
-        .join(Activity, Attendance.activity_id == Activity.id)
-        .where(Activity.initiative_id.in_(initiative_ids))
-        .order_by(Attendance.id)
-    ).all()
-    return [(initiative_id, row) for initiative_id, row in rows]
+def _attendances(initiative_ids: list[int], memo: dict) -> list[tuple[int, Attendance]]:
+    # Needs and ratings are both read from attendance rows: one query serves both.
+    key = ("attendance", tuple(initiative_ids))
+    if key not in memo:
+        memo[key] = db.session.execute(
+            sa.select(Activity.initiative_id, Attendance)
+            .join(Activity, Attendance.activity_id == Activity.id)
+            .where(Activity.initiative_id.in_(initiative_ids))
+            .order_by(Attendance.id)
+        ).all()
+    return [(initiative_id, row) for initiative_id, row in memo[key]]
 
 
-def _pending_needs(ids: list[int]) -> list[tuple[int, Any]]:
-    return [(i, row) for i, row in _attendances(ids) if row.adjustments_requested or row.adjustments_provided]
+def _pending_needs(ids: list[int], memo: dict) -> list[tuple[int, Any]]:
+    return [(i, row) for i, row in _attendances(ids, memo) if row.adjustments_requested or row.adjustments_provided]
 
 
-def _pending_ratings(ids: list[int]) -> list[tuple[int, Any]]:
-    rated = [(i, row) for i, row in _attendances(ids) if row.ladder_rating is not None or row.rating_note]
-    positions = db.session.execute(
-        sa.select(Activity.initiative_id, DecisionPosition)
-        .join(Decision, DecisionPosition.decision_id == Decision.id)
-        .join(Activity, Decision.activity_id == Activity.id)
-        .where(Activity.initiative_id.in_(ids))
-        .order_by(DecisionPosition.id)
-    ).all()
-    return rated + [(initiative_id, row) for initiative_id, row in positions]
+def _decisions(initiative_ids: list[int], memo: dict) -> list[tuple[int, Decision, DecisionPosition | None]]:
+    # Decisions and the positions people took on them: one query serves both ratings and decisions.
+    key = ("decision", tuple(initiative_ids))
+    if key not in memo:
+        memo[key] = db.session.execute(
+            sa.select(Activity.initiative_id, Decision, DecisionPosition)
+            .join(Activity, Decision.activity_id == Activity.id)
+            .outerjoin(DecisionPosition, DecisionPosition.decision_id == Decision.id)
+            .where(Activity.initiative_id.in_(initiative_ids))
+            .order_by(Decision.id, DecisionPosition.id)
+        ).all()
+    return memo[key]
 
 
-def _pending_withdrawable(model: Any, column: Any) -> Callable[[list[int]], list[tuple[int, Any]]]:
-    def pending(ids: list[int]) -> list[tuple[int, Any]]:
+def _pending_ratings(ids: list[int], memo: dict) -> list[tuple[int, Any]]:
+    rated = [(i, row) for i, row in _attendances(ids, memo) if row.ladder_rating is not None or row.rating_note]
+    return rated + [(i, position) for i, _decision, position in _decisions(ids, memo) if position is not None]
+
+
+def _pending_withdrawable(model: Any, column: Any) -> Callable[[list[int], dict], list[tuple[int, Any]]]:
+    def pending(ids: list[int], memo: dict) -> list[tuple[int, Any]]:
         rows = db.session.scalars(
             sa.select(model).where(column.in_(ids), model.withdrawn_at.is_(None)).order_by(model.id)
         )
@@ -103,17 +113,16 @@ def _pending_withdrawable(model: Any, column: Any) -> Callable[[list[int]], list
     return pending
 
 
-def _pending_decisions(ids: list[int]) -> list[tuple[int, Any]]:
-    decisions = db.session.execute(
-        sa.select(Activity.initiative_id, Decision)
-        .join(Activity, Decision.activity_id == Activity.id)
-        .where(Activity.initiative_id.in_(ids), Decision.withdrawn_at.is_(None))
-        .order_by(Decision.id)
-    ).all()
-    return [(i, row) for i, row in decisions] + _pending_withdrawable(Recommendation, Recommendation.initiative_id)(ids)
+def _pending_decisions(ids: list[int], memo: dict) -> list[tuple[int, Any]]:
+    seen: dict[int, tuple[int, Any]] = {}
+    for initiative_id, decision, _position in _decisions(ids, memo):
+        if decision.withdrawn_at is None:
+            seen.setdefault(decision.id, (initiative_id, decision))
+    recommendations = _pending_withdrawable(Recommendation, Recommendation.initiative_id)(ids, memo)
+    return list(seen.values()) + recommendations
 
 
-def _pending_receipts(ids: list[int]) -> list[tuple[int, Any]]:
+def _pending_receipts(ids: list[int], memo: dict) -> list[tuple[int, Any]]:
     rows = db.session.scalars(
         sa.select(ReciprocityEntry)
         .where(ReciprocityEntry.initiative_id.in_(ids), ReciprocityEntry.receipt_storage_key.is_not(None))
@@ -122,7 +131,7 @@ def _pending_receipts(ids: list[int]) -> list[tuple[int, Any]]:
     return [(row.initiative_id, row) for row in rows]
 
 
-PENDING: dict[RetainedRecord, Callable[[list[int]], list[tuple[int, Any]]]] = {
+PENDING: dict[RetainedRecord, Callable[[list[int], dict], list[tuple[int, Any]]]] = {
     RetainedRecord.NEEDS: _pending_needs,
     RetainedRecord.RATINGS: _pending_ratings,
     RetainedRecord.EVIDENCE: _pending_withdrawable(Evidence, Evidence.initiative_id),
@@ -132,9 +141,11 @@ PENDING: dict[RetainedRecord, Callable[[list[int]], list[tuple[int, Any]]]] = {
 }
 
 
-def find_due(organisation_id: int, today: date, *, ahead: timedelta = timedelta(0)) -> list[Due]:
+def find_due(
+    organisation_id: int, today: date, *, ahead: timedelta = timedelta(0), holds: Holds | None = None
+) -> list[Due]:
     """What falls due by `today + ahead` in closed initiatives no legal hold covers, soonest first."""
-    holds = holds_in_force(organisation_id)
+    holds = holds if holds is not None else holds_in_force(organisation_id)
     if holds.organisation_wide:
         return []
     rules = rules_for(organisation_id)
@@ -143,6 +154,7 @@ def find_due(organisation_id: int, today: date, *, ahead: timedelta = timedelta(
     ).all()
     horizon = today + ahead
     found: list[Due] = []
+    memo: dict = {}
     for kind, months in rules.items():
         if months is None:
             continue
@@ -155,7 +167,7 @@ def find_due(organisation_id: int, today: date, *, ahead: timedelta = timedelta(
         }
         if not due:
             continue
-        for initiative_id, row in PENDING[kind](sorted(due)):
+        for initiative_id, row in PENDING[kind](sorted(due), memo):
             due[initiative_id].rows.append(row)
         found += [item for item in due.values() if item.rows]
     return sorted(found, key=lambda d: (d.due_on, d.initiative.id, list(RetainedRecord).index(d.record_type)))

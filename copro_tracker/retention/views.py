@@ -45,14 +45,14 @@ def rules():
 @requires("retention.manage")
 def disposals():
     today = utcnow().date()
-    due = disposal.find_due(current_user.organisation_id, today, ahead=disposal.SOON)
+    held = service.holds_in_force(current_user.organisation_id)
+    due = disposal.find_due(current_user.organisation_id, today, ahead=disposal.SOON, holds=held)
     done = db.session.scalars(
         scoped(Disposal, current_user.organisation_id)
         .options(sa.orm.joinedload(Disposal.initiative))
         .order_by(Disposal.disposed_at.desc(), Disposal.id.desc())
         .limit(RECENT_DISPOSALS)
     ).all()
-    held = service.holds_in_force(current_user.organisation_id)
     return render_template(
         "retention/disposal.html",
         due=due,

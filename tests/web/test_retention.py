@@ -13,7 +13,7 @@ from conftest import PASSWORD, get_page, login, make_user, post_page
 from copro_tracker import storage
 from copro_tracker.audit import service as audit_service
 from copro_tracker.auth import step_up
-from copro_tracker.codes import DataRequestKind, OrgRole, PaymentStatus, ReciprocityKind, RetainedRecord
+from copro_tracker.codes import DataRequestKind, OrgRole, PaymentStatus, Position, ReciprocityKind, RetainedRecord
 from copro_tracker.extensions import db
 from copro_tracker.models import (
     Activity,
@@ -21,11 +21,14 @@ from copro_tracker.models import (
     AuditEvent,
     AuditValue,
     DataRequest,
+    Decision,
+    DecisionPosition,
     Disposal,
     Evidence,
     Initiative,
     LegalHold,
     ReciprocityEntry,
+    Recommendation,
     RetentionRule,
     User,
     utcnow,
@@ -56,10 +59,43 @@ def closed(team):
             uploaded_by_id=team.partner.id,
         )
     )
+    decision = Decision(
+        organisation_id=activity.organisation_id,
+        activity_id=activity.id,
+        what="Open on Saturdays",
+        how_changed="Amira said weekends matter",
+        recorded_by_id=team.commissioner.id,
+    )
+    decision.positions.append(
+        DecisionPosition(organisation_id=activity.organisation_id, user_id=team.partner.id, position=Position.AGREED)
+    )
+    receipt = storage.save(b"bus ticket")
+    db.session.add_all(
+        [
+            decision,
+            Recommendation(
+                organisation_id=activity.organisation_id,
+                initiative_id=team.initiative.id,
+                made_by_id=team.partner.id,
+                text="Keep the minibus",
+            ),
+            ReciprocityEntry(
+                organisation_id=activity.organisation_id,
+                initiative_id=team.initiative.id,
+                user_id=team.partner.id,
+                kind=ReciprocityKind.EXPENSES,
+                status=PaymentStatus.PAID,
+                amount_pence=450,
+                occurred_on=date(2018, 12, 1),
+                receipt_filename="bus-ticket.txt",
+                receipt_storage_key=receipt.key,
+            ),
+        ]
+    )
     initiative = db.session.get(Initiative, team.initiative.id)
     initiative.closed_on = CLOSED
     db.session.commit()
-    team.evidence_key = stored.key
+    team.evidence_key, team.receipt_key = stored.key, receipt.key
     return team
 
 
@@ -85,32 +121,33 @@ def test_due_records_are_disposed_of_once_and_the_chain_still_verifies(app, clos
     organisation = admin.organisation
     before = _live(Activity)
     outcome = disposal.dispose_due(organisation, utcnow().date())
-    kinds = {item.record_type for item in outcome.disposed}
-    # Finance records are kept 6 years by default: this initiative closed long enough ago.
-    assert kinds == {
-        RetainedRecord.NEEDS,
-        RetainedRecord.RATINGS,
-        RetainedRecord.EVIDENCE,
-        RetainedRecord.ACTIVITIES,
-    }
+    # Closed in January 2019: even the 6-year periods (receipts, activities, decisions) have run out.
+    assert {item.record_type for item in outcome.disposed} == set(RetainedRecord)
+    counts = {item.record_type: item.count for item in outcome.disposed}
+    assert counts[RetainedRecord.RATINGS] == 2 and counts[RetainedRecord.DECISIONS] == 2
     db.session.expire_all()
     assert _live(Activity) == before - 1 and _live(Evidence) == 0
-    assert not storage.exists(closed.evidence_key)
+    assert _live(Decision) == 0 and _live(Recommendation) == 0
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(DecisionPosition)) == 0
+    assert not storage.exists(closed.evidence_key) and not storage.exists(closed.receipt_key)
+    payment = db.session.scalar(sa.select(ReciprocityEntry))
+    assert payment.receipt_storage_key is None and payment.amount_pence == 450  # the finance record stays
     attendance = db.session.scalar(sa.select(Attendance).where(Attendance.user_id == closed.partner.id))
     assert attendance.adjustments_requested == [] and attendance.ladder_rating is None and not attendance.rating_note
     disposed = [e for e in db.session.scalars(sa.select(AuditEvent)) if e.action == "retention.disposed"]
-    assert len(disposed) == 4
-    assert db.session.scalar(sa.select(sa.func.count()).select_from(Disposal)) == 4
+    assert len(disposed) == 6
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Disposal)) == 6
     # The values the trail kept of the disposed records are gone; the hashed chain still verifies.
     assert not db.session.scalar(sa.select(sa.func.count()).where(AuditValue.value.contains("Felt listened")))
-    assert not db.session.scalar(sa.select(sa.func.count()).where(AuditValue.value.contains("amiras-notes")))
+    for text in ("amiras-notes", "weekends matter", "Keep the minibus", "bus-ticket"):
+        assert not db.session.scalar(sa.select(sa.func.count()).where(AuditValue.value.contains(text))), text
     _, failure = audit_service.verify_organisation(organisation)
     assert failure is None
 
     events = len(_actions())
     again = disposal.dispose_due(organisation, utcnow().date())
     assert again.disposed == [] and len(_actions()) == events
-    assert db.session.scalar(sa.select(sa.func.count()).select_from(Disposal)) == 4
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Disposal)) == 6
 
 
 def test_the_scheduled_job_and_the_command_dispose_and_the_dry_run_only_lists(app, closed, org):
@@ -121,7 +158,7 @@ def test_the_scheduled_job_and_the_command_dispose_and_the_dry_run_only_lists(ap
     assert _live(Evidence) == 1 and not _actions().count("retention.disposed")
     jobs.nightly_disposal()  # JOBS_IMMEDIATE in tests: the per-organisation job runs at once
     db.session.expire_all()
-    assert _live(Evidence) == 0 and _actions().count("retention.disposed") == 4
+    assert _live(Evidence) == 0 and _actions().count("retention.disposed") == 6
     after = runner.invoke(args=["retention", "dispose", "--org", org.slug])
     assert after.exit_code == 0 and "nothing disposed of" in after.output
     verify = runner.invoke(args=["audit", "verify", "--org", org.slug])
@@ -223,6 +260,22 @@ def test_the_confirmed_password_expires_after_five_minutes(client, admin, monkey
         assert not step_up.is_recent(admin)
 
 
+def test_an_erasure_after_the_five_minutes_asks_for_the_password_again(client, closed, admin):
+    item = _erasure_request(closed.observer)
+    login(client, admin)
+    assert client.post("/confirm-password", data={"password": PASSWORD}).status_code == 302
+    with client.session_transaction() as sess:
+        sess[step_up.KEY] = {**sess[step_up.KEY], "at": utcnow().timestamp() - step_up.WINDOW.total_seconds() - 1}
+    response = client.post(f"/admin/data-requests/{item.id}/erase", data={"checked": "y"})
+    assert response.status_code == 302 and "/confirm-password" in response.location
+    db.session.expire_all()
+    assert db.session.get(User, closed.observer.id).erased_at is None
+    assert client.post("/confirm-password", data={"password": PASSWORD}).status_code == 302
+    assert client.post(f"/admin/data-requests/{item.id}/erase", data={"checked": "y"}).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(User, closed.observer.id).erased_at is not None
+
+
 def test_confirming_the_password_is_rate_limited_like_sign_in(client, app, admin, monkeypatch):
     monkeypatch.setitem(app.config, "LOGIN_RATE_LIMIT", "3 per minute")
     login(client, admin)
@@ -269,25 +322,17 @@ def test_an_organisation_wide_hold_blocks_everyone_s_erasure(closed, admin):
 
 
 def test_payments_made_to_a_person_are_kept_for_their_finance_period(closed, admin):
-    db.session.add(
-        ReciprocityEntry(
-            organisation_id=admin.organisation_id,
-            initiative_id=closed.initiative.id,
-            user_id=closed.partner.id,
-            kind=ReciprocityKind.PAYMENT,
-            status=PaymentStatus.PAID,
-            amount_pence=2500,
-            occurred_on=date(2018, 12, 1),
-        )
-    )
-    db.session.commit()
-    # Closed in January 2019 and kept 6 years: free to erase now.
+    # The partner was paid expenses; closed in January 2019 and kept 6 years: free to erase now.
     assert erasure.erasure_blockers(closed.partner, admin) == []
     initiative = db.session.get(Initiative, closed.initiative.id)
     initiative.closed_on = utcnow().date() - timedelta(days=30)
     db.session.commit()
     (reason,) = erasure.erasure_blockers(closed.partner, admin)
     assert "payment records must be kept until" in reason
+    service.set_rules(admin, {RetainedRecord.RECEIPTS: None})
+    assert erasure.erasure_blockers(closed.partner, admin) == [
+        "They were paid, and your retention rules keep payment records for good."
+    ]
 
 
 def test_another_organisations_admin_gets_not_found(client, closed, admin, other_org):

@@ -154,3 +154,41 @@ def test_equality_pages_cost_the_same_statements_with_few_or_many_people(client,
     many = _equality_counts(client, initiative.id)
     assert few == many, (few, many)
     assert max(many.values()) <= BUDGET, many
+
+
+def _retention_counts(client, hold_id: int) -> dict[str, int]:
+    return {
+        "retention": _count(client, "/admin/retention"),
+        "retention-disposal": _count(client, "/admin/retention/disposal"),
+        "legal-holds": _count(client, "/admin/legal-holds"),
+        "legal-hold-lift": _count(client, f"/admin/legal-holds/{hold_id}/lift"),
+        "confirm-password": _count(client, "/confirm-password"),
+    }
+
+
+def test_retention_pages_cost_the_same_statements_with_1_or_6_closed_initiatives(client, login_as, admin, commissioner):
+    """What is due is one query per kind of record over every closed initiative, whatever their number."""
+    from datetime import date
+
+    from copro_tracker.models import Initiative
+    from copro_tracker.retention import disposal, service
+
+    def closed_initiative(title: str) -> None:
+        initiative = make_initiative(commissioner, None, title=title)
+        _grow(initiative, commissioner, commissioner, 2)
+        db.session.get(Initiative, initiative.id).closed_on = date(2019, 1, 31)
+        db.session.commit()
+
+    closed_initiative("Closed first")
+    hold = service.place_hold(admin, None, "Inspection")
+    service.lift_hold(admin, hold, "Done", hold.version)
+    hold = service.place_hold(admin, db.session.get(Initiative, make_initiative(commissioner).id), "Complaint")
+    login_as(admin)
+    one = _retention_counts(client, hold.id)
+    for n in range(5):
+        closed_initiative(f"Closed {n}")
+    many = _retention_counts(client, hold.id)
+    assert one == many, (one, many)
+    assert max(many.values()) <= BUDGET, many
+    disposal.dispose_due(admin.organisation, date.today())
+    assert max(_retention_counts(client, hold.id).values()) <= BUDGET
