@@ -273,6 +273,8 @@ class Entry:
     changes: list[Change] = field(default_factory=list)
     # "date they joined 3 February 2025": when the recorded thing happened, if the record says.
     happened: str = ""
+    # Who did it, as a message (the CSV gives it in the reader's language; `actor` is the English).
+    actor_words: Message | None = None
 
     @property
     def sentence(self) -> str:
@@ -533,6 +535,7 @@ def describe(
                 entity_type=row.entity_type,
                 entity_id=row.entity_id,
                 message=sentence(actor, row.action, row.entity_type, changes),
+                actor_words=actor,
                 changes=changes,
                 happened=_happened(payload.get("changes", {})),
             )
@@ -584,7 +587,7 @@ def to_csv(entries: list[Entry], translate: Translator = identity) -> str:
         base = [
             entry.seq,
             entry.at.isoformat(),
-            entry.actor,
+            entry.actor_words.render(translate) if entry.actor_words is not None else entry.actor,
             entry.action,
             entry.entity_type,
             entry.entity_id,

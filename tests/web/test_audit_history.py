@@ -212,6 +212,9 @@ def test_history_in_welsh_is_welsh_sentences_with_what_people_typed_kept_as_type
     assert any(t.startswith("Dechreuodd Tom Commissioner (comisiynydd) y fenter") for t in titles), titles
     # No history sentence is marked as English any more.
     assert not page.soup.select('[data-untranslated="history"]')
+    # The CSV download is in the reader's language too.
+    rows = list(csv.reader(io.StringIO(client.get(f"/initiatives/{initiative.id}/history?download=csv").text)))
+    assert any(row[2] == "Tom Commissioner (comisiynydd)" and row[6].startswith("Dechreuodd") for row in rows[1:])
     with client.application.test_request_context(headers={"Accept-Language": "cy"}):
         entries = history.describe(
             commissioner.organisation_id,
