@@ -18,15 +18,29 @@ from ..codes import N_
 from ..extensions import db
 from ..models import User, utcnow
 from ..services import ServiceError
-from . import passwords
+from . import passwords, service
 
 WINDOW = timedelta(minutes=5)
+LOCKED = N_("Too many wrong passwords: your account is locked for a few minutes. Try again later.")
 KEY = "step_up"
 
 
 def confirm(user: User, password: str) -> None:
-    """Check the password; record the attempt either way; remember the moment when it is right."""
+    """Check the password; record the attempt either way; remember the moment when it is right.
+
+    Wrong passwords count towards the same lock as wrong sign-ins (auth.service._reserve_attempt), so
+    someone holding a stolen session cannot guess the password here any faster than at sign-in."""
+    attempt = service._reserve_attempt(user.id, utcnow())
+    if attempt is None:
+        passwords.check_password(None, password or "")  # the same time taken whether locked or not
+        capture.record(db.session, "auth.step_up", user.organisation_id, "user", user.id, actor_id=user.id, ok=False)
+        db.session.commit()
+        raise ServiceError(LOCKED, "password")
+    db.session.refresh(user)
     ok = passwords.check_password(user.password_hash, password or "")
+    if ok:
+        user.failed_logins = 0
+        user.locked_until = None
     capture.record(db.session, "auth.step_up", user.organisation_id, "user", user.id, actor_id=user.id, ok=ok)
     db.session.commit()
     if not ok:

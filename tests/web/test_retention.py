@@ -276,6 +276,20 @@ def test_an_erasure_after_the_five_minutes_asks_for_the_password_again(client, c
     assert db.session.get(User, closed.observer.id).erased_at is not None
 
 
+def test_wrong_passwords_here_lock_the_account_like_wrong_sign_ins(client, app, admin):
+    login(client, admin)
+    for _ in range(app.config["LOCKOUT_THRESHOLD"]):
+        assert post_page(client, "/confirm-password", {"password": "a wrong guess"}).errors() == [
+            "Your password is not right"
+        ]
+    page = post_page(client, "/confirm-password", {"password": PASSWORD})  # right, but locked now
+    assert page.errors() == ["Too many wrong passwords: your account is locked for a few minutes. Try again later."]
+    db.session.expire_all()
+    assert db.session.get(User, admin.id).locked_until is not None
+    with client.session_transaction() as sess:
+        assert step_up.KEY not in sess
+
+
 def test_confirming_the_password_is_rate_limited_like_sign_in(client, app, admin, monkeypatch):
     monkeypatch.setitem(app.config, "LOGIN_RATE_LIMIT", "3 per minute")
     login(client, admin)
