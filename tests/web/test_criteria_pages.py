@@ -559,3 +559,6 @@ def test_welsh_criteria_page_says_what_to_confirm_in_welsh_with_no_english_left(
     assert "Mae angen i berson gadarnhau: bod staff a phartneriaid dinasyddion y fenter hon wedi cael" in page.text()
     # The framework files' Welsh is used: nothing from them is marked as English any more.
     assert not page.soup.select('[data-untranslated="criterion"]')
+    # Records a reason points to: a stage is named in Welsh, not marked as English.
+    assert "Cam dylunio" in page.text() and "Design stage" not in page.text()
+    assert all(span.get_text() not in ("Design stage", "Cam dylunio") for span in page.soup.select("[lang=en]"))
