@@ -89,6 +89,8 @@ ROLE_RULES: dict[str, frozenset[OrgRole]] = {
     "equality.answers": ANYONE,
     "equality.aggregates": ADMIN,
     "equality.manage": ADMIN,
+    # The equality section (suppressed counts) of the reports staff make; never in a share link.
+    "equality.report": STAFF,
 }
 
 

@@ -9,17 +9,32 @@ and the modules it names.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
 
+from ..codes import EQUALITY_CODES, EqualityQuestion
 from ..criteria import facts as facts_loader
 from ..criteria import stored
 from ..criteria.framework import Library
 from ..domain.people import is_citizen_partner_in_any
 from ..extensions import db
-from ..models import Assessment, AuditCheckpoint, AuditEvent, Evidence, Initiative, Organisation, User
+from ..models import (
+    Activity,
+    Assessment,
+    Attendance,
+    AuditCheckpoint,
+    AuditEvent,
+    EqualityAnswers,
+    EqualityReference,
+    Evidence,
+    Initiative,
+    Organisation,
+    SeldomHeardGroup,
+    User,
+)
 from . import build, stored_summary
 
 
@@ -98,6 +113,7 @@ def load_portfolio_inputs(
     audit: build.AuditSummary,
     checkpoint: AuditCheckpoint | None = None,
     anonymise_partners: bool = False,
+    equality: bool = False,
     generated_at: datetime | None = None,
 ) -> build.ReportInputs:
     """The portfolio as at today over no date range, from stored figures and findings: a few small queries
@@ -148,7 +164,32 @@ def load_portfolio_inputs(
         anonymise_partners=anonymise_partners,
         findings=stored.read(ids, org_id, library(), organisation.nation.value, reasons=False),
         summaries=tuple((d, summaries[d.id]) for d in initiatives if d.id in summaries),
+        equality=_portfolio_equality(org_id, ids, end) if equality else None,
     )
+
+
+def _portfolio_equality(org_id: int, initiative_ids: list[int], end: datetime) -> build.EqualityInputs:
+    """Everyone recorded as attending an activity of these initiatives, with their answers: one query."""
+    people = (
+        sa.select(Attendance.user_id)
+        .join(Activity, Activity.id == Attendance.activity_id)
+        .where(
+            Activity.organisation_id == org_id,
+            Activity.initiative_id.in_(initiative_ids),
+            Activity.withdrawn_at.is_(None),
+            Activity.occurred_on < end.date(),
+            Attendance.user_id.is_not(None),
+        )
+        .distinct()
+        .subquery()
+    )
+    rows = db.session.execute(
+        sa.select(people.c.user_id, EqualityAnswers).outerjoin(
+            EqualityAnswers, EqualityAnswers.user_id == people.c.user_id
+        )
+    ).all()
+    answers = {user_id: _answers(row) for user_id, row in rows if row is not None}
+    return replace(_equality(org_id, answers), took_part=tuple(user_id for user_id, _ in rows))
 
 
 def load_inputs(
@@ -159,6 +200,7 @@ def load_inputs(
     checkpoint: AuditCheckpoint | None = None,
     anonymise_partners: bool = False,
     show_needs: bool = False,
+    equality: bool = False,
     generated_at: datetime | None = None,
     audit: build.AuditSummary | None = None,
 ) -> build.ReportInputs:
@@ -214,16 +256,23 @@ def load_inputs(
     }
     wanted = _people_ids(snapshots.values(), evidence, assessments)
     sides = _membership_sides(snapshots[i] for i in ids)
-    people = {
-        user.id: build.Person(
+    people_query = sa.select(User, EqualityAnswers if equality else sa.null()).where(
+        User.organisation_id == org_id, User.id.in_(wanted)
+    )
+    if equality:
+        # The answers come with the people (no query of their own); only counts of them leave the builder.
+        people_query = people_query.outerjoin(EqualityAnswers, EqualityAnswers.user_id == User.id)
+    people, answers = {}, {}
+    for user, answered in db.session.execute(people_query):
+        people[user.id] = build.Person(
             id=user.id,
             name=user.display_name,
             citizen_partner=is_citizen_partner_in_any(sides.get(user.id, ()), user.role),
             partner_kind=user.partner_kind.value,
             named_use=user.named_use,
         )
-        for user in db.session.scalars(sa.select(User).where(User.organisation_id == org_id, User.id.in_(wanted)))
-    }
+        if answered is not None:
+            answers[user.id] = _answers(answered)
     return build.ReportInputs(
         organisation=organisation.name,
         nation=organisation.nation.value,
@@ -243,6 +292,34 @@ def load_inputs(
         if ids and period.as_of == stored.today()
         else {},
         show_needs=show_needs,
+        equality=_equality(org_id, answers) if equality else None,
+    )
+
+
+def _answers(row: EqualityAnswers) -> dict[str, str | tuple[str, ...] | None]:
+    out: dict[str, str | tuple[str, ...] | None] = {q.value: row.answer(q) for q in EQUALITY_CODES}
+    out[EqualityQuestion.SELDOM_HEARD.value] = tuple(row.seldom_heard) if row.seldom_heard else None
+    return out
+
+
+def _equality(org_id: int, answers: dict) -> build.EqualityInputs:
+    """The groups and the reference figures in one query: both are short lists, so their product is small."""
+    rows = db.session.execute(
+        sa.select(SeldomHeardGroup, EqualityReference)
+        .select_from(Organisation)
+        .outerjoin(
+            SeldomHeardGroup,
+            sa.and_(SeldomHeardGroup.organisation_id == Organisation.id, SeldomHeardGroup.retired_at.is_(None)),
+        )
+        .outerjoin(EqualityReference, EqualityReference.organisation_id == Organisation.id)
+        .where(Organisation.id == org_id)
+    ).all()
+    groups = {g.id: g.name for g, _ in rows if g is not None}
+    references = {r.question.value: (dict(r.figures), r.source, r.as_of) for _, r in rows if r is not None}
+    return build.EqualityInputs(
+        answers=answers,
+        groups=tuple((str(i), name) for i, name in sorted(groups.items(), key=lambda item: (item[1], item[0]))),
+        references=references,
     )
 
 

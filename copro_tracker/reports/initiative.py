@@ -49,6 +49,7 @@ from .common import (
     stage_status_as_at,
 )
 from .consent import Names
+from .equality import equality_section
 from .model import SUPPRESSED, Period, Report, ReportInputs, Section, Table
 from .sections import _audit_section, _cqc_section, _evidence_section, _notes, _participation_tables, _sources_section
 from .summary import summarise
@@ -81,6 +82,9 @@ def build_initiative_report(inputs: ReportInputs) -> Report:
         _cqc_section(inputs, [(facts, evaluated)]),
         _sources_section([f for f in frameworks if f.criteria]),
     ]
+    took_part = (row.user_id for a in activities for row in facts.attendance_at(a.id) if row.user_id is not None)
+    if (equality := equality_section(inputs.equality, took_part)) is not None:
+        sections.append(equality)
     evidence, files, _ = _evidence_section(names, {facts.initiative.id: facts}, inputs, period)
     sections.append(evidence)
     sections.append(_audit_section(inputs, "this initiative"))

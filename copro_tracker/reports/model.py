@@ -136,6 +136,20 @@ class Period:
 
 
 @dataclass(frozen=True)
+class EqualityInputs:
+    """Equality monitoring for a report: only ever shown as suppressed counts (reports/equality.py)."""
+
+    # Person id -> question code -> their answer (a code, a tuple of codes for the groups, or None).
+    answers: Mapping[int, Mapping[str, str | tuple[str, ...] | None]] = field(default_factory=dict)
+    # The organisation's current seldom-heard groups, as (code, name).
+    groups: tuple[tuple[str, str], ...] = ()
+    # Question code -> (percent by category as text, source, date the figures describe).
+    references: Mapping[str, tuple[Mapping[str, str], str, date]] = field(default_factory=dict)
+    # Who took part, when the loader read it (the portfolio from stored figures has no facts); None: from the facts.
+    took_part: tuple[int, ...] | None = None
+
+
+@dataclass(frozen=True)
 class ReportInputs:
     organisation: str
     nation: str
@@ -159,6 +173,8 @@ class ReportInputs:
     # The portfolio as at today over no date range reads each initiative's stored summary (reports/stored_summary.py)
     # instead of its facts: then ``initiatives`` is empty and these are the initiatives, oldest first.
     summaries: tuple[tuple[InitiativeDetails, InitiativeSummary], ...] = ()
+    # Equality monitoring as suppressed counts: staff's reports only, never a share link (None: left out).
+    equality: EqualityInputs | None = None
 
 
 # ---------------------------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from ..codes import FINDING_STATUS_LABELS, GAPS, STAGE_LABELS, STAGE_STATUS_LABELS, ReportKind, status_rank
 from . import payments
 from .common import _cols, _Evaluated, _num, _params, _percent, _status_counts, evaluate_initiative
+from .equality import equality_section
 from .model import InitiativeDetails, Report, ReportInputs, Section, Table
 from .sections import _audit_section, _cqc_section, _notes, _participation_section, _sources_section
 from .summary import InitiativeSummary, summarise
@@ -90,6 +91,7 @@ def build_portfolio_report(inputs: ReportInputs) -> Report:
         Section("initiatives", "Initiatives", (), (coverage,)),
         participation,
         payments.figures_section(payments.merge(s.payments for s in summaries)),
+        *_equality(inputs),
         _cqc_section(inputs, [(d, evaluated[d.id]) for d, _ in initiatives]),
         _sources_section([f for f in frameworks if f.criteria]),
         _audit_section(inputs, "these initiatives"),
@@ -131,3 +133,20 @@ def _initiative_gaps(summary: InitiativeSummary, items: Sequence[_Evaluated]) ->
     for kind in summary.dissent_stages:
         gaps.append(f"{STAGE_LABELS[kind]} stage: a member disagreed at the sign-off")
     return gaps
+
+
+def _equality(inputs: ReportInputs) -> tuple[Section, ...]:
+    if inputs.equality is None:
+        return ()
+    took_part = inputs.equality.took_part
+    if took_part is None:
+        took_part = tuple(
+            row.user_id
+            for _, facts in inputs.initiatives
+            for activity in facts.activities
+            if inputs.period.covers(activity.on)
+            for row in facts.attendance_at(activity.id)
+            if row.user_id is not None
+        )
+    section = equality_section(inputs.equality, took_part)
+    return (section,) if section is not None else ()

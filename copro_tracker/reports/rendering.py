@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from dataclasses import replace
 from datetime import timedelta
 
 import sqlalchemy as sa
@@ -75,7 +76,10 @@ def spec_of(render: ReportRender) -> service.ReportSpec:
     link = ShareLink(
         kind=render.kind, initiative_id=render.initiative_id, params=render.params, created_at=render.created_at
     )
-    return service.spec_for_link(link)
+    spec = service.spec_for_link(link)
+    # Asked for by a person with the right to it (the views decided); a share link's render never has it.
+    wanted = render.requested_by_id is not None and (render.params or {}).get("equality") == "yes"
+    return replace(spec, equality=wanted)
 
 
 @jobs.task()

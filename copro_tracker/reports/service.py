@@ -49,6 +49,9 @@ class ReportSpec:
     # Each person's adjustments named in the attendance table: staff only, on the page only, never anonymised,
     # and a recorded disclosure (views). Not a parameter of downloads or share links, which give totals.
     show_needs: bool = False
+    # Equality monitoring as suppressed counts: set by the views for staff only (permission `equality.report`);
+    # never part of a share link.
+    equality: bool = False
 
     def params(self) -> dict[str, str]:
         out = {
@@ -59,11 +62,13 @@ class ReportSpec:
         }
         if self.statement_id:
             out["statement_id"] = self.statement_id
+        if self.equality:
+            out["equality"] = "yes"  # so a PDF made in the background has the section too
         return out
 
     def query(self) -> dict[str, str]:
         """The page's query string for these parameters (as_of left out when it is today)."""
-        out = {k: v for k, v in self.params().items() if v and k != "statement_id"}
+        out = {k: v for k, v in self.params().items() if v and k not in ("statement_id", "equality")}
         if self.period.as_of == date.today():
             out.pop("as_of", None)
         return out
@@ -171,6 +176,7 @@ def prepare(organisation: Organisation, spec: ReportSpec, *, read_only: bool = F
             audit=audit,
             checkpoint=checkpoint,
             anonymise_partners=spec.anonymise_partners,
+            equality=spec.equality,
         )
     else:
         inputs = data.load_inputs(
@@ -180,6 +186,7 @@ def prepare(organisation: Organisation, spec: ReportSpec, *, read_only: bool = F
             checkpoint=checkpoint,
             anonymise_partners=spec.anonymise_partners,
             show_needs=spec.show_needs,
+            equality=spec.equality,
             audit=audit,
         )
     return _build(spec, inputs)

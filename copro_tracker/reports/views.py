@@ -117,6 +117,7 @@ def _page(
         return render_template("reports/page.html", **context), 400
     if spec.show_needs and not can(current_user, "needs.report"):
         spec = replace(spec, show_needs=False)
+    spec = replace(spec, equality=can(current_user, "equality.report"))
     # Reading a report is not a disclosure and appends nothing; downloads and share-link opens are recorded,
     # and so is staff asking to see each person's adjustments (need to know).
     report = service.prepare(organisation, spec, read_only=True)
@@ -157,7 +158,8 @@ def _download(kind: ReportKind, fmt: str, page_endpoint: str, **values):
     )
     if spec is None:
         abort(400)
-    spec = replace(spec, show_needs=False)  # downloads give totals only
+    # Downloads give totals only; equality monitoring (suppressed counts) for staff, as on the page.
+    spec = replace(spec, show_needs=False, equality=can(current_user, "equality.report"))
     if fmt == "pdf":
         # Made in the background: the person waits on a page that shows its progress, not in this request.
         render = rendering.request_pdf(_organisation(), spec, user=current_user._get_current_object())

@@ -176,3 +176,20 @@ def test_a_persons_standing_needs_are_seen_by_themselves_and_staff():
 def test_only_admins_list_who_looked_at_needs():
     assert can(ADMIN, "needs.disclosures")
     assert not can(COMMISSIONER, "needs.disclosures")
+
+
+@dataclass
+class FakeAnswers:
+    user_id: int
+    organisation_id: int = 1
+
+
+def test_equality_answers_are_the_persons_alone_and_admins_get_counts():
+    answers = FakeAnswers(PARTNER.id)
+    assert can(PARTNER, "equality.answers", answers)
+    # Not an admin, not staff, not a co-lead, not another partner: nobody reads one person's answers.
+    for other in (ADMIN, COMMISSIONER, OBSERVER):
+        assert not can(other, "equality.answers", answers)
+    assert not can(FakeUser(3, OrgRole.CITIZEN_PARTNER, organisation_id=2), "equality.answers", answers)
+    assert [can(u, "equality.aggregates") for u in (ADMIN, COMMISSIONER, PARTNER)] == [True, False, False]
+    assert [can(u, "equality.report") for u in (ADMIN, COMMISSIONER, PARTNER)] == [True, True, False]

@@ -5,10 +5,11 @@ counts compared with the reference figures they enter."""
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 import sqlalchemy as sa
-from conftest import PASSWORD, get_page, link_path, login, make_user, post_page
+from conftest import PASSWORD, Page, get_page, link_path, login, make_user, post_page
 from initiative_factories import add_activity, make_initiative
 
 from copro_tracker.codes import OrgRole
@@ -235,3 +236,53 @@ def test_reading_the_equality_pages_appends_nothing_to_the_audit_chain(client, a
     login(client, partner)
     get_page(client, "/profile/equality")
     assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent)) == before
+
+
+def _share(client, initiative_id: int) -> str:
+    response = client.post(
+        f"/reports/share-links/new?kind=initiative&initiative={initiative_id}", data={"expiry_days": "7"}
+    )
+    url = Page(response).check().soup.select_one("#share-link").get_text(strip=True)
+    return re.fullmatch(r"/shared/([A-Za-z0-9_-]+)", link_path(url)).group(1)
+
+
+def test_staff_reports_have_the_counts_partners_and_share_links_do_not(app, client, org, commissioner, partner):
+    women = _people(org, 7, "Woman")
+    for person in women:
+        _answer(person, ethnicity="white", carer="carer")
+    _answer(partner, ethnicity="asian")
+    initiative = _took_part(commissioner, partner, [*women, partner])
+    login(client, commissioner)
+    page = get_page(client, f"/initiatives/{initiative.id}/report")
+    heading = page.soup.select_one("#section-equality")
+    assert heading is not None, "staff see the equality section"
+    text = " ".join(heading.find_parent("section").get_text(" ").split())
+    assert "Equality monitoring" in text and "fewer than 5" in text
+    assert partner.display_name not in text
+    report = json.loads(client.get(f"/initiatives/{initiative.id}/report/json").get_data(as_text=True))
+    sections = {s["id"]: s for s in report["report"]["sections"]}
+    ethnicity = next(t for t in sections["equality"]["tables"] if t["id"] == "equality-ethnicity")
+    rows = {row[0]: row[1] for row in ethnicity["rows"]}
+    assert rows["Asian, Asian British or Asian Welsh"] == "fewer than 5" and rows["White"] == "fewer than 5"
+    token = _share(client, initiative.id)
+    visitor = app.test_client()
+    assert "Equality monitoring" not in visitor.get(f"/shared/{token}").get_data(as_text=True)
+    shared = json.loads(visitor.get(f"/shared/{token}/json").get_data(as_text=True))
+    assert "equality" not in {s["id"] for s in shared["report"]["sections"]}
+    login(client, partner)
+    assert 'id="section-equality"' not in client.get(f"/initiatives/{initiative.id}/report").get_data(as_text=True)
+
+
+def test_the_portfolio_report_counts_everyone_who_took_part_once(client, org, commissioner, partner):
+    carers = _people(org, 6, "Carer")
+    for person in carers:
+        _answer(person, carer="carer")
+    _took_part(commissioner, partner, carers)
+    second = make_initiative(commissioner, None, title="Second")
+    add_activity(second, commissioner, carers)
+    db.session.commit()
+    login(client, commissioner)
+    page = get_page(client, "/reports/portfolio")
+    table = page.soup.select_one("#equality-carer-caption").find_parent("table")
+    yes = next(r for r in table.select("tbody tr") if r.th.get_text(strip=True) == "Yes")
+    assert yes.select("td")[0].get_text(strip=True) == "6"
