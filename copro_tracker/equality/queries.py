@@ -1,9 +1,10 @@
 """Aggregates for the equality page and reports: who took part, as counts only. Individual answers are read
 here and never leave: what is returned is `domain.equality.Comparison`, suppressed.
 
-Who took part: people recorded as attending an activity (not withdrawn) of the initiative, or of any
-initiative of the organisation for the portfolio. Guests without an account have no answers and are not
-counted. Three queries whatever the number of people: the participants with their answers, the groups and the
+Who took part: citizen partners recorded as attending an activity (not withdrawn) of the initiative, or of any
+initiative of the organisation, as the reports count them; the comparison is with the people services are for,
+so staff who attended are not in it. Guests without an account have no answers and are not counted. A few
+queries whatever the number of people: the initiatives' stored figures, the answers, the groups and the
 reference figures.
 """
 
@@ -18,7 +19,8 @@ import sqlalchemy as sa
 from ..codes import EQUALITY_CODES, PREFER_NOT_TO_SAY, SELDOM_HEARD_NONE, EqualityQuestion
 from ..domain.equality import Comparison, compare
 from ..extensions import db
-from ..models import Activity, Attendance, EqualityAnswers, EqualityReference, SeldomHeardGroup
+from ..models import EqualityAnswers, EqualityReference, Initiative, SeldomHeardGroup
+from ..reports import stored_summary
 from . import service
 
 
@@ -36,19 +38,24 @@ class Overview:
 
 
 def _participants(organisation_id: int, initiative_id: int | None) -> list[EqualityAnswers | None]:
-    people = sa.select(Attendance.user_id).join(Activity, Activity.id == Attendance.activity_id)
-    people = people.where(
-        Activity.organisation_id == organisation_id,
-        Activity.withdrawn_at.is_(None),
-        Attendance.user_id.is_not(None),
-    )
+    # The same people the reports count (reports/summary.py): citizen partners recorded as attending an activity,
+    # read from each initiative's stored figures for today.
     if initiative_id is not None:
-        people = people.where(Activity.initiative_id == initiative_id)
-    ids = people.distinct().subquery()
-    rows = db.session.execute(
-        sa.select(ids.c.user_id, EqualityAnswers).outerjoin(EqualityAnswers, EqualityAnswers.user_id == ids.c.user_id)
-    ).all()
-    return [answers for _user_id, answers in rows]
+        ids = [initiative_id]
+    else:
+        ids = list(db.session.scalars(sa.select(Initiative.id).where(Initiative.organisation_id == organisation_id)))
+    people = sorted({user_id for s in stored_summary.read(ids, organisation_id).values() for user_id in s.partners})
+    if not people:
+        return []
+    answers = {
+        row.user_id: row
+        for row in db.session.scalars(
+            sa.select(EqualityAnswers).where(
+                EqualityAnswers.organisation_id == organisation_id, EqualityAnswers.user_id.in_(people)
+            )
+        )
+    }
+    return [answers.get(user_id) for user_id in people]
 
 
 def overview(organisation_id: int, initiative_id: int | None = None) -> Overview:

@@ -22,9 +22,7 @@ from ..criteria.framework import Library
 from ..domain.people import is_citizen_partner_in_any
 from ..extensions import db
 from ..models import (
-    Activity,
     Assessment,
-    Attendance,
     AuditCheckpoint,
     AuditEvent,
     EqualityAnswers,
@@ -135,9 +133,10 @@ def load_portfolio_inputs(
         )
     )
     wanted = sorted({user_id for s in summaries.values() for user_id in s.partners})
-    people = (
-        {
-            user.id: build.Person(
+    people, answers = {}, {}
+    if wanted:
+        for user, answered in db.session.execute(_people_query(org_id, wanted, equality)):
+            people[user.id] = build.Person(
                 id=user.id,
                 name=user.display_name,
                 # Everyone read here attended as a citizen partner (summary.partners).
@@ -145,11 +144,8 @@ def load_portfolio_inputs(
                 partner_kind=user.partner_kind.value,
                 named_use=user.named_use,
             )
-            for user in db.session.scalars(sa.select(User).where(User.organisation_id == org_id, User.id.in_(wanted)))
-        }
-        if wanted
-        else {}
-    )
+            if answered is not None:
+                answers[user.id] = _answers(answered)
     return build.ReportInputs(
         organisation=organisation.name,
         nation=organisation.nation.value,
@@ -164,32 +160,8 @@ def load_portfolio_inputs(
         anonymise_partners=anonymise_partners,
         findings=stored.read(ids, org_id, library(), organisation.nation.value, reasons=False),
         summaries=tuple((d, summaries[d.id]) for d in initiatives if d.id in summaries),
-        equality=_portfolio_equality(org_id, ids, end) if equality else None,
+        equality=replace(_equality(org_id, answers), took_part=tuple(wanted)) if equality else None,
     )
-
-
-def _portfolio_equality(org_id: int, initiative_ids: list[int], end: datetime) -> build.EqualityInputs:
-    """Everyone recorded as attending an activity of these initiatives, with their answers: one query."""
-    people = (
-        sa.select(Attendance.user_id)
-        .join(Activity, Activity.id == Attendance.activity_id)
-        .where(
-            Activity.organisation_id == org_id,
-            Activity.initiative_id.in_(initiative_ids),
-            Activity.withdrawn_at.is_(None),
-            Activity.occurred_on < end.date(),
-            Attendance.user_id.is_not(None),
-        )
-        .distinct()
-        .subquery()
-    )
-    rows = db.session.execute(
-        sa.select(people.c.user_id, EqualityAnswers).outerjoin(
-            EqualityAnswers, EqualityAnswers.user_id == people.c.user_id
-        )
-    ).all()
-    answers = {user_id: _answers(row) for user_id, row in rows if row is not None}
-    return replace(_equality(org_id, answers), took_part=tuple(user_id for user_id, _ in rows))
 
 
 def load_inputs(
@@ -256,14 +228,8 @@ def load_inputs(
     }
     wanted = _people_ids(snapshots.values(), evidence, assessments)
     sides = _membership_sides(snapshots[i] for i in ids)
-    people_query = sa.select(User, EqualityAnswers if equality else sa.null()).where(
-        User.organisation_id == org_id, User.id.in_(wanted)
-    )
-    if equality:
-        # The answers come with the people (no query of their own); only counts of them leave the builder.
-        people_query = people_query.outerjoin(EqualityAnswers, EqualityAnswers.user_id == User.id)
     people, answers = {}, {}
-    for user, answered in db.session.execute(people_query):
+    for user, answered in db.session.execute(_people_query(org_id, wanted, equality)):
         people[user.id] = build.Person(
             id=user.id,
             name=user.display_name,
@@ -294,6 +260,17 @@ def load_inputs(
         show_needs=show_needs,
         equality=_equality(org_id, answers) if equality else None,
     )
+
+
+def _people_query(org_id: int, wanted: Iterable[int], equality: bool) -> sa.Select:
+    """The report's people; with `equality`, each one's answers too (no query of their own: only counts of them
+    leave the report builder)."""
+    query = sa.select(User, EqualityAnswers if equality else sa.null()).where(
+        User.organisation_id == org_id, User.id.in_(wanted)
+    )
+    if equality:
+        query = query.outerjoin(EqualityAnswers, EqualityAnswers.user_id == User.id)
+    return query
 
 
 def _answers(row: EqualityAnswers) -> dict[str, str | tuple[str, ...] | None]:

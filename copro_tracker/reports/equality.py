@@ -1,5 +1,5 @@
-"""The equality monitoring section of the initiative and portfolio reports: who took part (people recorded
-as attending the activities the report covers) against the organisation's reference figures, as counts
+"""The equality monitoring section of the initiative and portfolio reports: who took part (citizen partners
+recorded as attending the activities the report covers) against the organisation's reference figures, as counts
 suppressed by `domain.equality.compare`. Never a person's answer: only counts, never for a share link."""
 
 from __future__ import annotations
@@ -85,8 +85,8 @@ def equality_section(inputs: EqualityInputs | None, took_part: Iterable[int]) ->
         tables.append(_table(comparison, labels, f"{source}, {as_of.isoformat()}" if source and as_of else ""))
     total = SUPPRESSED if is_small(len(people)) else len(people)
     counted = (
-        f"People who took part (recorded as attending an activity): {total}. They answered for themselves, and "
-        "every question was optional."
+        f"Citizen partners who took part (recorded as attending an activity): {total}. They answered for "
+        "themselves, and every question was optional."
     )
     how = (
         "Numbers from 1 to 4 are shown as “fewer than 5”, and another number is hidden where a total would give "

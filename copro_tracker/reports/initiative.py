@@ -82,7 +82,7 @@ def build_initiative_report(inputs: ReportInputs) -> Report:
         _cqc_section(inputs, [(facts, evaluated)]),
         _sources_section([f for f in frameworks if f.criteria]),
     ]
-    took_part = (row.user_id for a in activities for row in facts.attendance_at(a.id) if row.user_id is not None)
+    took_part = (r.user_id for a in activities for r in facts.partner_attendance_at(a.id) if r.user_id is not None)
     if (equality := equality_section(inputs.equality, took_part)) is not None:
         sections.append(equality)
     evidence, files, _ = _evidence_section(names, {facts.initiative.id: facts}, inputs, period)

@@ -145,7 +145,7 @@ def _equality(inputs: ReportInputs) -> tuple[Section, ...]:
             for _, facts in inputs.initiatives
             for activity in facts.activities
             if inputs.period.covers(activity.on)
-            for row in facts.attendance_at(activity.id)
+            for row in facts.partner_attendance_at(activity.id)
             if row.user_id is not None
         )
     section = equality_section(inputs.equality, took_part)

@@ -35,7 +35,7 @@ def test_counts_are_suppressed_and_references_sit_beside_the_shares():
         references={"sex": ({"female": "51.0", "male": "49.0"}, "Census 2021", date(2021, 3, 21))},
     )
     section = equality_section(inputs, [*range(1, 22), 1, 2])  # a person counted once however often they came
-    assert "People who took part (recorded as attending an activity): 21." in section.paragraphs[0]
+    assert "Citizen partners who took part (recorded as attending an activity): 21." in section.paragraphs[0]
     sex = {row[0]: row for row in _table(section, "equality-sex").rows}
     assert sex["Female"] == ("Female", 15, None, "51.0%", None)  # shares hidden: 1 prefers not to say
     assert sex["Prefer not to say"][1] == "fewer than 5"
