@@ -76,6 +76,8 @@ FIELD_LABELS = {
     "lift_reason": N_("why it was lifted"),
     "count": N_("how many"),
     "disposed_at": N_("when they were disposed of"),
+    "records": N_("records disposed of"),
+    "values_erased_at": N_("when their audit values were erased"),
     "updated_by_id": N_("changed by"),
     "action_taken": N_("what was done"),
     "age_band": N_("age"),

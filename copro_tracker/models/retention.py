@@ -72,5 +72,10 @@ class Disposal(db.Model):
     count: Mapped[int]
     months: Mapped[int]
     disposed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # {entity type: [ids]} of the rows disposed of, so the audit values they left can be erased after the
+    # disposal commits; values_erased_at stays None until that is done (a later run finishes it if a
+    # run stopped in between).
+    records: Mapped[dict] = mapped_column(sa.JSON, default=dict, info={"audit_plain": True})
+    values_erased_at: Mapped[datetime | None]
 
     initiative: Mapped[Initiative] = relationship()

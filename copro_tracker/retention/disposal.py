@@ -226,16 +226,21 @@ class Outcome:
 def dispose_due(organisation: Organisation, today: date) -> Outcome:
     """Dispose of everything due in the organisation; each kind in each initiative is recorded as it goes."""
     items = find_due(organisation.id, today)
-    if not items:
-        return Outcome([], 0)
+    if items:
+        _dispose(organisation, items)
+    # Also finishes the erasure of an earlier run that stopped between its two commits.
+    return Outcome(items, erase_disposed_values(organisation))
+
+
+def _dispose(organisation: Organisation, items: list[Due]) -> None:
     capture.set_actor(db.session, None)
     now = utcnow()
     files: list[str] = []
-    touched: dict[str, set[int]] = {}
     for item in items:
         reason = _reason(item)
+        records: dict[str, list[int]] = {}
         for row in item.rows:
-            touched.setdefault(capture.entity_name(row), set()).add(row.id)
+            records.setdefault(capture.entity_name(row), []).append(row.id)
             _dispose_row(item.record_type, row, reason, now, files)
         db.session.add(
             Disposal(
@@ -245,6 +250,7 @@ def dispose_due(organisation: Organisation, today: date) -> Outcome:
                 count=item.count,
                 months=item.months,
                 disposed_at=now,
+                records=records,
             )
         )
         capture.record(
@@ -264,8 +270,24 @@ def dispose_due(organisation: Organisation, today: date) -> Outcome:
             storage.delete(key)
         except OSError:
             log.exception("Could not delete disposed file %s; `flask storage sweep` will", key)
-    # The disposal's own events hold the blanked values as references: erased like erasure does, once
-    # they are in the chain (they are appended at the first commit).
+
+
+def erase_disposed_values(organisation: Organisation) -> int:
+    """Erase the audit values of disposed records whose values are not erased yet (as erasure does).
+
+    A second commit: the disposal's own events, which hold the blanked values as references, are only in
+    the chain once the disposal has committed."""
+    pending = db.session.scalars(
+        sa.select(Disposal).where(Disposal.organisation_id == organisation.id, Disposal.values_erased_at.is_(None))
+    ).all()
+    if not pending:
+        return 0
+    touched: dict[str, set[int]] = {}
+    for row in pending:
+        for entity, ids in (row.records or {}).items():
+            touched.setdefault(entity, set()).update(ids)
     capture.set_actor(db.session, None)
-    erased = audit_service.erase_values(organisation, refs_of(organisation.id, touched.items()), commit=True)
-    return Outcome(items, erased)
+    now = utcnow()
+    for row in pending:
+        row.values_erased_at = now
+    return audit_service.erase_values(organisation, refs_of(organisation.id, touched.items()), commit=True)

@@ -150,6 +150,24 @@ def test_due_records_are_disposed_of_once_and_the_chain_still_verifies(app, clos
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Disposal)) == 6
 
 
+def test_a_run_that_stopped_before_erasing_the_audit_values_is_finished_by_the_next(closed, admin):
+    def values(text: str) -> int:
+        return db.session.scalar(sa.select(sa.func.count()).where(AuditValue.value.contains(text))) or 0
+
+    organisation = admin.organisation
+    disposal._dispose(organisation, disposal.find_due(organisation.id, utcnow().date()))  # the first commit only
+    assert values("Felt listened") > 0
+    assert db.session.scalar(sa.select(sa.func.count()).where(Disposal.values_erased_at.is_(None))) == 6
+    outcome = disposal.dispose_due(organisation, utcnow().date())
+    assert outcome.disposed == [] and outcome.values_erased > 0
+    assert values("Felt listened") == 0 and values("amiras-notes") == 0
+    events = len(_actions())
+    assert disposal.dispose_due(organisation, utcnow().date()).values_erased == 0
+    assert len(_actions()) == events
+    _, failure = audit_service.verify_organisation(organisation)
+    assert failure is None
+
+
 def test_the_scheduled_job_and_the_command_dispose_and_the_dry_run_only_lists(app, closed, org):
     runner = app.test_cli_runner()
     dry = runner.invoke(args=["retention", "dispose", "--org", org.slug, "--dry-run"])
