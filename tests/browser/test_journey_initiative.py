@@ -189,6 +189,10 @@ def test_commissioner_and_invited_partner_take_an_initiative_through_design(page
     page.get_by_label("Easy Read documents").check()
     group(page, "Which language would you like us to use?").get_by_label("English").check()
     follow(page.get_by_role("button", name="Create my account"))
+    # The optional equality questions come next; answering one and saving goes on to the dashboard.
+    on_page(page, "Equality questions")
+    page.get_by_label("45 to 54").check()
+    follow(page.get_by_role("button", name="Save my answers"))
     expect_dashboard(page, PARTNER_NAME)
     yours = page.get_by_role("table", name=re.compile("^Initiatives, their current stage"))
     expect(yours.get_by_role("row", name=re.compile(TITLE))).to_contain_text("Design: in progress")

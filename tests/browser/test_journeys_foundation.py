@@ -169,6 +169,9 @@ def test_admin_invites_someone_who_sets_up_their_account_in_welsh(page: Page, ap
 
     page.get_by_label("Create a password").fill(NEW_PASSWORD)
     follow(page.get_by_role("button", name="Create my account"))
+    # The equality questions come next, optional: skipping them goes straight on to the dashboard.
+    on_page(page, welsh(app, "Equality questions"))
+    follow(page.get_by_role("link", name=welsh(app, "Skip these questions")).first)
 
     expect(page).to_have_url(re.compile(r"/dashboard$"))
     expect(page.locator("html")).to_have_attribute("lang", "cy")

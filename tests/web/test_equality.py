@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from conftest import PASSWORD, Page, get_page, link_path, login, make_user, post_page
 from initiative_factories import add_activity, make_initiative
 
+from copro_tracker.audit import service as audit_service
 from copro_tracker.codes import OrgRole
 from copro_tracker.equality import service
 from copro_tracker.extensions import db
@@ -215,6 +216,8 @@ def test_your_data_has_the_answers_and_erasure_deletes_them(client, admin, partn
     assert db.session.scalar(sa.select(sa.func.count()).select_from(EqualityAnswers)) == 0
     deleted = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.action == "equality.erased")).all()
     assert deleted and "yes_a_little" not in deleted[0].payload
+    _, failure = audit_service.verify_organisation(partner.organisation)
+    assert failure is None, failure
 
 
 @pytest.mark.parametrize("url", ["/admin/equality", "/admin/equality/groups", "/admin/equality/reference/ethnicity"])
