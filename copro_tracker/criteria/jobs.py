@@ -34,6 +34,26 @@ def refresh(organisation_slug: str | None = None) -> int:
     return seen
 
 
+@jobs.task()
+def refresh_initiatives(organisation_id: int, initiative_ids: list[int]) -> None:
+    """Work out again the findings a write invalidated (queued after its commit by stored.py's hook).
+
+    Reading makes current only what is missing or stale: when several writes to one initiative queue
+    this, the first recomputes and the others cost one query each."""
+    nation = db.session.scalar(sa.select(Organisation.nation).where(Organisation.id == organisation_id))
+    if nation is None:
+        return
+    ids = list(
+        db.session.scalars(
+            sa.select(Initiative.id).where(
+                Initiative.organisation_id == organisation_id, Initiative.id.in_(initiative_ids)
+            )
+        )
+    )
+    stored.read(ids, organisation_id, current_app.extensions["criteria_library"], nation.value, reasons=False)
+    db.session.commit()
+
+
 @jobs.periodic(jobs.crontab(hour="0", minute="5"))
 def refresh_findings_for_the_new_day() -> None:
     refresh()

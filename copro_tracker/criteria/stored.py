@@ -6,18 +6,27 @@ one row per initiative and criterion, and pages read that small table.
 
 When a row is recomputed:
 
-- **In the write's own transaction.** ``install`` hooks the session: ``after_flush`` notes every
+- **After the write that changes it.** ``install`` hooks the session: ``after_flush`` notes every
   initiative whose records a flush touched (the tables ``facts.load_many`` reads), and ``before_commit``
-  recomputes those initiatives and writes their rows with Core statements on the same connection, so the
-  findings commit, or roll back, with the change itself. A session hook rather than a call in each
-  service: nothing that commits through the ORM can forget it, the same reason the audit capture lives
-  in the session (audit/capture.py). Changes to a person (name, needs, language) or to the
-  organisation's nation reach every initiative they appear in.
-- **On read, when the key does not match.** Each row carries ``computed_for`` (the day the rules took as
-  today: a review becomes overdue without any record changing) and ``key`` (a digest of the framework's
-  version, the criterion's checks and the rules' own code). A row of another day, another key, or
-  missing (data loaded in bulk, a new criterion) is recomputed and stored before it is shown, so a page
-  never shows a stale finding. A read that stored rows commits them after its response is made.
+  deletes those initiatives' rows with one Core statement on the same connection, so the change and the
+  invalidation commit, or roll back, together; a job queued for after the commit (``criteria/jobs.py``)
+  then works them out again. A session hook rather than a call in each service: nothing that commits
+  through the ORM can forget it, the same reason the audit capture lives in the session
+  (audit/capture.py). Changes to a person (name, needs, language) or to the organisation's nation reach
+  every initiative they appear in. Working the findings out in the write itself cost three quarters of an
+  audited write's time, inside the stage and chain locks (bench/RESULTS.md, "New activity over HTTP").
+- **On read, when a row is missing or its key does not match.** Each row carries ``computed_for`` (the
+  day the rules took as today: a review becomes overdue without any record changing) and ``key`` (a
+  digest of the framework's version, the criterion's checks and the rules' own code). A missing row (a
+  write invalidated it and its job has not run yet, data loaded in bulk, a new criterion), or one of
+  another day or key, is recomputed and stored before it is shown, so a page never shows a stale
+  finding. A read that stored rows commits them after its response is made.
+
+No stale row can be stored by a recompute racing a write: on PostgreSQL, working out an initiative's
+findings and invalidating them take the same transaction-scoped advisory lock, so a recompute either
+finishes before the write's invalidation (which then deletes what it stored) or starts after the write
+committed (and reads it). On SQLite there is one writer at a time, and a transaction that read before
+another committed cannot write at all.
 
 Findings "as at" a past date (reports) are evaluated directly; only today's are stored.
 
@@ -45,6 +54,7 @@ from sqlalchemy.orm import Session
 from ..codes import FindingStatus
 from ..domain.messages import AndList, Cap, Day, Listing, Message, Phrase, Text
 from ..extensions import db
+from ..jobs import after_commit
 from ..models import Activity, Attendance, Initiative, Membership, StoredFinding
 from . import facts as facts_loader
 from . import rules
@@ -244,6 +254,27 @@ def _upsert(connection: sa.Connection, rows: list[dict[str, Any]]) -> None:
     connection.execute(stmt.on_conflict_do_update(index_elements=["initiative_id", "criterion_id"], set_=replace), rows)
 
 
+# The advisory-lock class (the first key of pg_advisory_xact_lock's pair) for "an initiative's findings".
+_LOCK_CLASS = 0x51F1
+
+
+def _lock(initiative_ids: Iterable[int]) -> None:
+    """Hold the initiatives' findings lock until this transaction ends (PostgreSQL; see the module docstring).
+
+    One statement, taking the locks in id order so that two transactions never wait for each other."""
+    connection = db.session.connection()
+    ids = sorted(set(initiative_ids))
+    if connection.dialect.name != "postgresql" or not ids:
+        return
+    connection.execute(
+        sa.text(
+            "SELECT count(pg_advisory_xact_lock(:lock_class, i)) FROM (SELECT unnest(CAST(:ids AS integer[])) AS i "
+            "ORDER BY 1) AS ids"
+        ),
+        {"lock_class": _LOCK_CLASS, "ids": ids},
+    )
+
+
 def compute(
     initiative_ids: list[int],
     organisation_id: int,
@@ -260,6 +291,8 @@ def compute(
     if not initiative_ids:
         return {}
     on = on or today()
+    # Before the facts are read, so that no write can invalidate them between the reading and the storing.
+    _lock(initiative_ids)
     if snapshots is None:
         snapshots = facts_loader.load_many(sorted(set(initiative_ids)), organisation_id, on)
     results: dict[int, dict[str, Finding]] = {}
@@ -418,17 +451,30 @@ def _resolve(session: Session, touched: dict[str, set]) -> dict[int, set[int]]:
 
 
 def _recompute_touched(session: Session) -> None:
-    if TOUCHED_KEY not in session.info or not has_app_context() or session is not db.session():
+    if not has_app_context() or session is not db.session():
         return
-    session.flush()  # the last changes of the transaction, so they are noted and read below
+    # The last changes of the transaction, so they are noted: this hook runs before the audit capture's,
+    # which used to flush them first.
+    session.flush()
+    if TOUCHED_KEY not in session.info:
+        return
     touched = session.info.pop(TOUCHED_KEY, None)
     if not touched or not any(touched.values()):
         return
-    library = current_app.extensions.get("criteria_library")
-    if library is None:
+    if current_app.extensions.get("criteria_library") is None:
         return
+    from . import jobs as findings_jobs  # jobs imports this module
+
     for organisation_id, ids in sorted(_resolve(session, touched).items()):
-        compute(sorted(ids), organisation_id, library)
+        invalidate(sorted(ids))
+        after_commit(findings_jobs.refresh_initiatives, organisation_id, sorted(ids))
+
+
+def invalidate(initiative_ids: list[int]) -> None:
+    """Delete the initiatives' stored findings in the current transaction: until they are worked out again
+    (by the job queued after the commit, or by the first page to read them) nothing stale can be shown."""
+    _lock(initiative_ids)  # a recompute in progress finishes first; its rows are then deleted here
+    db.session.connection().execute(sa.delete(_TABLE).where(_TABLE.c.initiative_id.in_(initiative_ids)))
 
 
 def _forget(session: Session, *args: Any) -> None:
@@ -440,7 +486,9 @@ def install(app: Flask, session_class: type[Session]) -> None:
     """Hook the write path (every session of ``session_class``) and the end of each request."""
     if not sa.event.contains(session_class, "after_flush", _note):
         sa.event.listen(session_class, "after_flush", _note)
-        sa.event.listen(session_class, "before_commit", _recompute_touched)
+        # First of the commit hooks, before the audit capture appends to the chain: the chain lock is then held
+        # only for the append, and every transaction takes the findings lock before the chain lock.
+        sa.event.listen(session_class, "before_commit", _recompute_touched, insert=True)
         sa.event.listen(session_class, "after_commit", _forget)
         sa.event.listen(session_class, "after_soft_rollback", _forget)
     app.after_request(commit_after_read)

@@ -1,5 +1,6 @@
-"""Stored findings (issue 11): computed in the transaction that changes the records, read by the pages,
-and recomputed on read when the day or the framework's key has moved on, so no page shows a stale one."""
+"""Stored findings (issue 11): invalidated in the transaction that changes the records and worked out again
+by a job after it commits, read by the pages, and recomputed on read when missing or when the day or the
+framework's key has moved on, so no page shows a stale one."""
 
 from __future__ import annotations
 
@@ -69,7 +70,7 @@ def test_a_record_changed_over_http_shows_its_new_finding_at_once(client, team):
     assert _row(initiative_id).status.value == "not_applicable"  # no recommendation yet
     login(client, team.partner)
     rec = _recommend(client, team, activity)
-    # Stored by the write's own transaction, before any page asked for it.
+    # Stored by the job the write queued after its commit, before any page asked for it.
     row = _row(initiative_id)
     assert row.status.value == "not_met" and row.computed_for == date.today()
     assert "No response is recorded yet" in row.reasons[0]["text"]
@@ -177,3 +178,20 @@ def test_findings_refresh_stores_what_a_bulk_load_left_out(app, team, monkeypatc
     rows = db.session.scalars(sa.select(StoredFinding)).all()
     assert rows and {row.computed_for for row in rows} == {later}
     assert {row.initiative_id for row in rows} == {team.initiative.id}
+
+
+def test_a_write_deletes_its_initiatives_findings_and_the_next_page_works_them_out(client, team, monkeypatch):
+    """Without the job (a worker that has not run yet), the invalidated findings are never shown stale."""
+    activity = make_activity(team)
+    initiative_id = team.initiative.id
+    assert _row(initiative_id).status.value == "not_applicable"
+    queued: list[tuple] = []
+    monkeypatch.setattr(stored, "after_commit", lambda job, *args: queued.append((job.name, *args)))
+    login(client, team.partner)
+    _recommend(client, team, activity)
+    assert queued == [("refresh_initiatives", team.initiative.organisation_id, [initiative_id])]
+    assert _row(initiative_id) is None  # deleted with the change, in the same transaction
+    login(client, team.commissioner)
+    status, text = _criteria_status(client, initiative_id)
+    assert status == "Not met" and "No response is recorded yet" in text
+    assert _row(initiative_id).status.value == "not_met"  # kept for the next reader
