@@ -171,6 +171,9 @@ def main() -> None:
         "FLASK_CONFIG": "development",
         "DATABASE_URL": f"sqlite:///{path}",
         "AUDIT_KEY_FILE": str(key_file),
+        # Its own place for checkpoint copies: the development default is shared with other benchmarks'
+        # databases, whose organisation 1 is not this one.
+        "AUDIT_CHECKPOINT_DIR": str(workdir / "checkpoints"),
     }
     flask = str(Path(sys.executable).parent / "flask")
     command = [flask, "--app", "copro_tracker", "audit", "verify", "--org", "bench"]
