@@ -353,6 +353,15 @@ def test_an_organisation_wide_hold_blocks_everyone_s_erasure(closed, admin):
     assert any("legal hold" in reason for reason in erasure.erasure_blockers(closed.observer, admin))
 
 
+def test_flask_people_erase_refuses_a_held_person_with_the_reason(app, closed, admin, org):
+    service.place_hold(admin, db.session.get(Initiative, closed.initiative.id), "Ombudsman complaint")
+    result = app.test_cli_runner().invoke(args=["people", "erase", closed.partner.email, "--org", org.slug, "--yes"])
+    assert result.exit_code != 0
+    assert "is under legal hold (Redesigning day opportunities)" in result.output
+    db.session.expire_all()
+    assert db.session.get(User, closed.partner.id).erased_at is None
+
+
 def test_payments_made_to_a_person_are_kept_for_their_finance_period(closed, admin):
     # The partner was paid expenses; closed in January 2019 and kept 6 years: free to erase now.
     assert erasure.erasure_blockers(closed.partner, admin) == []
