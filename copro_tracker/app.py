@@ -87,7 +87,19 @@ def create_app(config: str | type[Config] | None = None, **overrides: object) ->
     # Every <int:...> in a URL is a database id: one too large for the column is simply not found.
     app.url_map.converters["int"] = DatabaseIdConverter
 
-    from . import activities, admin, auth, equality, initiatives, main, outputs, payments, people, retention
+    from . import (
+        activities,
+        admin,
+        auth,
+        equality,
+        initiatives,
+        main,
+        notifications,
+        outputs,
+        payments,
+        people,
+        retention,
+    )
     from .audit import views as audit_views
     from .criteria import views as criteria_views
     from .reports import views as reports_views
@@ -105,6 +117,7 @@ def create_app(config: str | type[Config] | None = None, **overrides: object) ->
     app.register_blueprint(people.bp)
     app.register_blueprint(equality.bp)
     app.register_blueprint(retention.bp)
+    app.register_blueprint(notifications.bp)
     app.extensions["invitation_hooks"] = [initiatives.service.attach_invitation]
 
     from .criteria.framework import default_library

@@ -177,6 +177,9 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(retention_group)
 
     from .jobs.worker import jobs_group
+    from .notifications.cli import notifications_group
+
+    app.cli.add_command(notifications_group)
 
     app.cli.add_command(jobs_group)
     app.extensions["audit_cli"] = audit_group

@@ -692,6 +692,33 @@ RENDER_STATUS_LABELS = {
 }
 
 
+class NotificationKind(StrEnum):
+    """What a notification tells a person (notifications/). Invitations and password resets are always
+    emailed and never listed in the app (the person may have no account yet, or cannot sign in); the
+    weekly digest is an email about the others."""
+
+    SIGN_OFF = "sign_off"
+    CONFIRM = "confirm"
+    RATE = "rate"
+    RESPONSE = "response"
+    REVIEW_DUE = "review_due"
+    INVITATION = "invitation"
+    PASSWORD_RESET = "password_reset"  # noqa: S105 (a kind of message, not a password)
+    DIGEST = "digest"
+
+
+NOTIFICATION_KIND_LABELS = {
+    NotificationKind.SIGN_OFF: N_("A stage waiting for your sign-off"),
+    NotificationKind.CONFIRM: N_("A record made on your behalf to check"),
+    NotificationKind.RATE: N_("An activity to rate"),
+    NotificationKind.RESPONSE: N_("A response to your recommendation"),
+    NotificationKind.REVIEW_DUE: N_("A review date that has come"),
+    NotificationKind.INVITATION: N_("An invitation"),
+    NotificationKind.PASSWORD_RESET: N_("A password reset link"),
+    NotificationKind.DIGEST: N_("The weekly summary"),
+}
+
+
 REPORT_KIND_LABELS = {
     ReportKind.INITIATIVE: N_("One initiative"),
     ReportKind.PORTFOLIO: N_("All initiatives"),
@@ -1030,6 +1057,7 @@ LABELS: Mapping[type[StrEnum], Mapping] = {
     Religion: RELIGION_LABELS,
     SexualOrientation: SEXUAL_ORIENTATION_LABELS,
     RetainedRecord: RETAINED_RECORD_LABELS,
+    NotificationKind: NOTIFICATION_KIND_LABELS,
 }
 
 

@@ -4,6 +4,7 @@ citizen partners, and initiatives at each stage (demo_initiatives.py). Loading t
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
 import sqlalchemy as sa
 
@@ -113,4 +114,8 @@ def load_demo() -> DemoResult:
             result.logins.append((spec["slug"], email, role.value))
     load_demo_initiatives(result)
     load_demo_payments(result.organisations[0])
+    # What the daily job would tell each person today (no emails: the demo is not the job).
+    from .notifications.service import notify_everyone
+
+    notify_everyone(date.today())
     return result

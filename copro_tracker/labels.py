@@ -66,6 +66,7 @@ EQUALITY_QUESTION_ASKED = _translated(codes.EQUALITY_QUESTION_ASKED)
 EQUALITY_ANSWERS = {question.value: _translated(codes.LABELS[kind]) for question, kind in codes.EQUALITY_CODES.items()}
 RETAINED_RECORD = _translated(codes.RETAINED_RECORD_LABELS)
 RETAINED_RECORD_HINT = _translated(codes.RETAINED_RECORD_HINTS)
+NOTIFICATION_KIND = _translated(codes.NOTIFICATION_KIND_LABELS)
 # Criteria: the automatic check's statuses (the people's assessment uses the first four).
 FINDING_STATUS = _translated(codes.FINDING_STATUS_LABELS)
 CRITERION_TOPIC = _translated(codes.CRITERION_TOPIC_LABELS)

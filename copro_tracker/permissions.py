@@ -68,6 +68,8 @@ ROLE_RULES: dict[str, frozenset[OrgRole]] = {
     "legal_hold.manage": ADMIN,
     # Typing the password again before erasing someone or lifting a legal hold (only admins do either).
     "session.step_up": ADMIN,
+    # A person's own notifications and how they hear of them (notifications/): nobody sees anyone else's.
+    "notifications.own": ANYONE,
     # Payments for involvement (issue 17). Object rules below say whose items each person may act on.
     "payment.view": ANYONE,
     "payment.offer": ANYONE,
@@ -257,6 +259,7 @@ def _withdraws(user: Any, obj: Any) -> bool:
 
 
 OBJECT_RULES: dict[str, Callable[[Any, Any], bool]] = {
+    "notifications.own": _own,
     "members.manage": _not_self_admin,
     "initiative.view": lambda u, o: _sees_initiative(u, _initiative_of(o)),
     "initiative.edit": lambda u, o: _leads(u, _initiative_of(o)),

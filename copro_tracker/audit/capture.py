@@ -39,7 +39,8 @@ from ..models.audit import AuditChainHead, AuditEvent, AuditMerkleNode, AuditVal
 from . import ledger
 
 # Audit tables record themselves; stored findings are derived from records already audited (criteria/stored.py);
-# a report render is bookkeeping for a download, whose disclosure is audited as report.generated.
+# a report render is bookkeeping for a download, whose disclosure is audited as report.generated; a
+# notification is the service's message to a person about records already audited (models/notification.py).
 SKIP_TABLES = frozenset(
     {
         "audit_event",
@@ -51,6 +52,7 @@ SKIP_TABLES = frozenset(
         "stored_finding",
         "stored_summary",
         "report_render",
+        "notification",
     }
 )
 NAMES_KEY = "audit_action_names"

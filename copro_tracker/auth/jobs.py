@@ -36,10 +36,13 @@ def send_password_reset(email: str, language: str) -> None:
     they asked from. Sending is a job of its own, so an unreachable mail server is retried without
     issuing a second link.
     """
+    from ..codes import NotificationKind
+    from ..notifications.service import wants_email
     from . import service
 
     user = service.find_user_by_email(email)
-    if user is None or not user.active:
+    # A reset link is always emailed (whatever the person chose for other emails); only to an active account.
+    if user is None or not user.active or not wants_email(user, NotificationKind.PASSWORD_RESET):
         return
     _token, secret = service.issue_password_reset(user, actor=None)
     languages = mail.languages_for(user.preferred_language or language, None)

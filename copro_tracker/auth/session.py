@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Flask
+import sqlalchemy as sa
+from flask import Flask, g
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload
 
 from ..extensions import db, login_manager
 from ..models import User
+from ..notifications.service import unread_count_of
 from ..tenancy import parse_id
 
 
@@ -25,8 +27,17 @@ def init_login(app: Flask) -> None:
         ident, _, version = user_id.partition(":")
         if parse_id(ident) is None or not version.isdigit() or len(version) > 9:
             return None
-        # The organisation comes in the same statement: every page's header shows its name.
-        user = db.session.get(User, int(ident), options=[joinedload(User.organisation)])
-        if user is None or not user.active or user.session_version != int(version):
+        # The organisation and the unread notifications come in the same statement: every page's header
+        # shows the organisation's name and the count.
+        row = db.session.execute(
+            sa.select(User, unread_count_of(User.id))
+            .options(joinedload(User.organisation))
+            .where(User.id == int(ident))
+        ).first()
+        if row is None:
             return None
+        user, unread = row
+        if not user.active or user.session_version != int(version):
+            return None
+        g.unread_notifications = unread
         return user

@@ -512,6 +512,7 @@ CATALOGUE: Mapping[str, str | Plural] = MappingProxyType(
         "history.user.password_changed": N_("%(actor)s changed their password"),
         "history.user.password_reset": N_("%(actor)s reset their password"),
         "history.user.profile_updated": N_("%(actor)s updated their profile"),
+        "history.user.notifications_changed": N_("%(actor)s changed how they hear of what waits for them"),
     }
 )
 

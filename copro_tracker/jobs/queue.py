@@ -74,6 +74,7 @@ TASK_MODULES = (
     "copro_tracker.reports.rendering",
     "copro_tracker.audit.jobs",
     "copro_tracker.retention.jobs",
+    "copro_tracker.notifications.jobs",
 )
 
 _PENDING = "jobs.after_commit"

@@ -19,6 +19,7 @@ from .initiative import (
     Stage,
     StageReopening,
 )
+from .notification import Notification
 from .organisation import (
     AccountToken,
     DataRequest,
@@ -59,6 +60,7 @@ __all__ = [
     "Evidence",
     "Initiative",
     "Membership",
+    "Notification",
     "Organisation",
     "Recommendation",
     "SignOff",

@@ -59,6 +59,10 @@ class User(db.Model):
     named_use_withdrawn_at: Mapped[datetime | None]
     # Erased at the person's request: the row stays (records refer to it) but holds nothing that identifies them.
     erased_at: Mapped[datetime | None]
+    # How the person hears of what waits for them (notifications/): the app always lists it; email is
+    # their choice, and so is a weekly summary of what is still unread.
+    email_notifications: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
+    weekly_digest: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
     organisation: Mapped[Organisation] = relationship(back_populates="members")
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlalchemy as sa
 from flask import Flask, g, request, url_for
 from flask_babel import force_locale, get_locale, gettext
 from flask_babel import lazy_gettext as _l
@@ -11,6 +12,7 @@ from markupsafe import Markup
 from .. import labels
 from ..criteria.framework import has_welsh, welsh_or_english
 from ..domain.payments import pounds
+from ..extensions import db
 from ..formatting import format_date, format_datetime, format_number
 from ..permissions import can
 
@@ -23,8 +25,21 @@ _NAV = (
     (_l("Payments"), "payments.finance_export", "payment.export"),
     (_l("People"), "admin.members", "members.view"),
     (_l("Audit trail"), "audit.admin_audit", "audit.admin"),
+    (_l("Notifications"), "notifications.index", None),
     (_l("Your profile"), "auth.profile", None),
 )
+
+
+def unread_notifications() -> int:
+    """The signed-in person's unread notifications: read with the person by the sign-in loader (no statement
+    of its own); counted here once only when the person was signed in some other way during the request."""
+    if not current_user.is_authenticated:
+        return 0
+    if "unread_notifications" not in g:
+        from ..notifications.service import unread_count_of
+
+        g.unread_notifications = db.session.scalar(sa.select(unread_count_of(current_user.id)))
+    return g.unread_notifications
 
 
 def nav_items() -> list[dict]:
@@ -36,7 +51,10 @@ def nav_items() -> list[dict]:
         current = request.endpoint or ""
         for text, endpoint, action in _NAV:
             if action is None or can(current_user, action):
-                items.append({"text": str(text), "href": url_for(endpoint), "active": current == endpoint})
+                item = {"text": str(text), "href": url_for(endpoint), "active": current == endpoint, "count": 0}
+                if endpoint == "notifications.index":
+                    item["count"] = unread_notifications()
+                items.append(item)
     g.nav_items = items
     return items
 
@@ -72,6 +90,7 @@ def english(text: object) -> Markup:
 
 def init_template_helpers(app: Flask) -> None:
     app.add_template_global(nav_items)
+    app.add_template_global(unread_notifications)
     app.add_template_global(can)
     app.add_template_global(labels, "labels")
     app.add_template_global(labels.service_name)

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from matrix_world import Spec, World, by_role, signed_in
 
-from copro_tracker.codes import DataRequestKind, Ethnicity
+from copro_tracker.codes import DataRequestKind, Ethnicity, NotificationKind
 from copro_tracker.extensions import db
-from copro_tracker.models import DataRequest, EqualityAnswers, LegalHold, SeldomHeardGroup
+from copro_tracker.models import DataRequest, EqualityAnswers, LegalHold, Notification, SeldomHeardGroup
 
 
 def extend_world(world: World) -> None:
@@ -24,6 +24,16 @@ def extend_world(world: World) -> None:
         placed_by_id=world.admin.id,
     )
     db.session.add_all([request, hold])
+    # The target's own notification: nobody else can mark it, not even an admin of their organisation.
+    notification = Notification(
+        organisation_id=world.target.organisation_id,
+        user_id=world.target.id,
+        kind=NotificationKind.SIGN_OFF,
+        subject_id=world.extra["initiative"].stages[0].id,
+        cycle="round 1",
+        initiative_id=world.extra["initiative"].id,
+    )
+    db.session.add(notification)
     group = SeldomHeardGroup(organisation_id=world.target.organisation_id, name="Secret-named seldom-heard group")
     db.session.add(group)
     db.session.add(
@@ -34,6 +44,7 @@ def extend_world(world: World) -> None:
     db.session.commit()
     world.extra["data_request"] = request
     world.extra["legal_hold"] = hold
+    world.extra["notification"] = notification
     world.extra["seldom_heard_group"] = group
     world.extra.setdefault("secrets", []).append(group.name)
     world.extra.setdefault("secrets", []).extend(["Secret erasure reason", "Secret hold reason"])
@@ -80,6 +91,13 @@ def specs() -> dict[str, Spec]:
         ),
         "equality.reference": Spec(
             "GET", lambda w: "/admin/equality/reference/ethnicity", by_role(200, 403, 403, 403, 200)
+        ),
+        # Everyone has their own notifications and choices; someone else's notification is not found.
+        "notifications.index": Spec("GET", lambda w: "/notifications", signed_in(200)),
+        "notifications.preferences": Spec("GET", lambda w: "/profile/notifications", signed_in(200)),
+        "notifications.mark_all_read": Spec("POST", lambda w: "/notifications/read", signed_in(302)),
+        "notifications.mark_read": Spec(
+            "POST", lambda w: f"/notifications/{w.extra['notification'].id}/read", by_role(404, 404, 404, 404, 404)
         ),
         # Admins answer requests; an admin elsewhere sees their own organisation's list, and never this request.
         "people.data_requests": Spec("GET", lambda w: "/admin/data-requests", by_role(200, 403, 403, 403, 200)),

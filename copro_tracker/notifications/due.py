@@ -1,0 +1,76 @@
+"""What each person should be told about today, and in which cycle: the dashboard's "Waiting for you"
+(waiting.py, the one definition) plus the responses to recommendations they made ("you said, we did").
+
+A cycle keeps "once" honest: a stage asks again in a new sign-off round, a review again on a new date, a
+response again when it is changed; an activity to confirm or rate is asked about once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import sqlalchemy as sa
+
+from ..codes import NotificationKind
+from ..extensions import db
+from ..models import Initiative, Recommendation, Stage, User
+from ..waiting import WAITING_KINDS, waiting_queries
+
+# The dashboard's kinds of waiting item, as notifications.
+KIND_OF_WAITING = {
+    "sign_offs": NotificationKind.SIGN_OFF,
+    "confirmations": NotificationKind.CONFIRM,
+    "overdue_reviews": NotificationKind.REVIEW_DUE,
+    "ratings": NotificationKind.RATE,
+}
+
+
+@dataclass(frozen=True)
+class Due:
+    kind: NotificationKind
+    subject_id: int
+    cycle: str
+    initiative_id: int
+
+    @property
+    def key(self) -> tuple[str, int, str]:
+        return (self.kind.value, self.subject_id, self.cycle)
+
+
+def responses_to(user: User) -> sa.Select:
+    """Responses given to recommendations this person made, by someone else, on initiatives still open:
+    (recommendation id, initiative id, when it was responded to)."""
+    return (
+        sa.select(Recommendation.id, Recommendation.initiative_id, Recommendation.responded_at)
+        .join(Initiative, Initiative.id == Recommendation.initiative_id)
+        .where(
+            Recommendation.organisation_id == user.organisation_id,
+            Recommendation.made_by_id == user.id,
+            Recommendation.responded_at.is_not(None),
+            Recommendation.responded_by_id != user.id,
+            Recommendation.withdrawn_at.is_(None),
+            Initiative.closed_on.is_(None),
+        )
+    )
+
+
+def due_for(user: User, today: date) -> list[Due]:
+    """Everything waiting for `user` on `today`, each with the cycle it belongs to."""
+    due: list[Due] = []
+    stages: list[tuple[int, int]] = []
+    for name, stmt in zip(WAITING_KINDS, waiting_queries(user, today), strict=True):
+        kind = KIND_OF_WAITING[name]
+        for initiative_id, _title, item_id, _text, day, _stage_kind, _rank in db.session.execute(stmt):
+            if kind == NotificationKind.SIGN_OFF:
+                stages.append((item_id, initiative_id))
+            else:
+                cycle = str(day)[:10] if kind == NotificationKind.REVIEW_DUE else ""
+                due.append(Due(kind, item_id, cycle, initiative_id))
+    if stages:
+        ids = [stage for stage, _ in stages]
+        rounds = dict(db.session.execute(sa.select(Stage.id, Stage.round).where(Stage.id.in_(ids))).all())
+        due += [Due(NotificationKind.SIGN_OFF, stage, f"round {rounds[stage]}", init) for stage, init in stages]
+    for recommendation_id, initiative_id, responded_at in db.session.execute(responses_to(user)):
+        due.append(Due(NotificationKind.RESPONSE, recommendation_id, responded_at.isoformat(), initiative_id))
+    return due

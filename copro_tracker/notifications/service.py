@@ -1,0 +1,211 @@
+"""Notifications: made once by the daily job, listed for their person, marked read by them.
+
+Nothing here writes the audit chain: a notification is the service's message about records that are
+audited already, and whether a person has read it is their own bookkeeping (models/notification.py).
+A person's choices of how they hear (email, weekly summary) are changes to the person and are audited
+like the rest of their profile.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+
+from ..audit import capture
+from ..codes import NotificationKind
+from ..extensions import db
+from ..models import Activity, Initiative, Notification, Recommendation, Stage, User, utcnow
+from ..web.paging import Paging
+from .due import Due, due_for
+
+# Listed in the app. Invitations and resets are emails only (the person may have no account yet, or
+# cannot sign in), and the weekly summary is an email about the others.
+IN_APP_KINDS = (
+    NotificationKind.SIGN_OFF,
+    NotificationKind.CONFIRM,
+    NotificationKind.RATE,
+    NotificationKind.RESPONSE,
+    NotificationKind.REVIEW_DUE,
+)
+# Emailed whatever the person chose: they carry a link the person asked for or cannot do without.
+ALWAYS_EMAILED = frozenset({NotificationKind.INVITATION, NotificationKind.PASSWORD_RESET})
+
+
+def wants_email(user: User | None, kind: NotificationKind) -> bool:
+    """Whether `kind` goes to `user` by email (None: someone without an account yet, an invitee)."""
+    if kind in ALWAYS_EMAILED:
+        return True
+    if user is None or not user.active or user.erased_at is not None:
+        return False
+    if kind == NotificationKind.DIGEST:
+        return user.weekly_digest
+    return user.email_notifications
+
+
+def unread_count_of(user_id: sa.ColumnElement[int] | int) -> sa.ScalarSelect[int]:
+    """The number of unread notifications, as a subquery: the sign-in loader reads it in the same statement
+    as the person, so the header's count costs no statement of its own."""
+    return (
+        sa.select(sa.func.count())
+        .select_from(Notification)
+        .where(Notification.user_id == user_id, Notification.read_at.is_(None), Notification.kind.in_(IN_APP_KINDS))
+        .scalar_subquery()
+    )
+
+
+def notify_everyone(today: date) -> list[int]:
+    """Make a notification for each thing due for each active person that they have not been told of.
+
+    Safe to run twice, or in two workers at once: a notification that exists already is skipped, and one
+    made by a concurrent run meets the unique constraint and is skipped too. Returns the new ids.
+    """
+    people = db.session.scalars(
+        sa.select(User).where(User.active.is_(True), User.erased_at.is_(None)).order_by(User.id)
+    ).all()
+    made: list[int] = []
+    for person in people:
+        made += _notify(person, due_for(person, today))
+    return made
+
+
+def _notify(person: User, due: list[Due]) -> list[int]:
+    if not due:
+        return []
+    subjects = {d.subject_id for d in due}
+    told = {
+        (kind.value, subject_id, cycle)
+        for kind, subject_id, cycle in db.session.execute(
+            sa.select(Notification.kind, Notification.subject_id, Notification.cycle).where(
+                Notification.user_id == person.id, Notification.subject_id.in_(subjects)
+            )
+        )
+    }
+    made = []
+    for item in due:
+        if item.key in told:
+            continue
+        notification = Notification(
+            organisation_id=person.organisation_id,
+            user_id=person.id,
+            kind=item.kind,
+            subject_id=item.subject_id,
+            cycle=item.cycle,
+            initiative_id=item.initiative_id,
+        )
+        try:
+            with db.session.begin_nested():
+                db.session.add(notification)
+        except IntegrityError:
+            continue  # another run told them first
+        told.add(item.key)
+        made.append(notification.id)
+    db.session.commit()
+    return made
+
+
+@dataclass(frozen=True)
+class Line:
+    """One notification as its list shows it: what, where, when, and whether it is read."""
+
+    notification: Notification
+    initiative_title: str | None
+    stage_kind: str | None
+    activity_title: str | None
+    recommendation_text: str | None
+
+
+def lines_query(user_id: int) -> sa.Select:
+    """A person's notifications, newest first, with the names their lines show (one statement)."""
+    activity_kinds = (NotificationKind.CONFIRM, NotificationKind.RATE)
+    recommendation_kinds = (NotificationKind.RESPONSE, NotificationKind.REVIEW_DUE)
+    return (
+        sa.select(Notification, Initiative.title, Stage.kind, Activity.title, Recommendation.text)
+        .outerjoin(Initiative, Initiative.id == Notification.initiative_id)
+        .outerjoin(Stage, sa.and_(Notification.kind == NotificationKind.SIGN_OFF, Stage.id == Notification.subject_id))
+        .outerjoin(Activity, sa.and_(Notification.kind.in_(activity_kinds), Activity.id == Notification.subject_id))
+        .outerjoin(
+            Recommendation,
+            sa.and_(Notification.kind.in_(recommendation_kinds), Recommendation.id == Notification.subject_id),
+        )
+        .where(Notification.user_id == user_id, Notification.kind.in_(IN_APP_KINDS))
+        .order_by(Notification.created_at.desc(), Notification.id.desc())
+    )
+
+
+def lines(user_id: int, page: Paging | None = None, *, unread_only: bool = False) -> list[Line]:
+    stmt = lines_query(user_id)
+    if unread_only:
+        stmt = stmt.where(Notification.read_at.is_(None))
+    if page is not None:
+        stmt = stmt.limit(page.size).offset(page.offset)
+    return [
+        Line(n, title, getattr(stage, "value", stage), activity, text)
+        for n, title, stage, activity, text in db.session.execute(stmt)
+    ]
+
+
+def line(notification_id: int, user_id: int) -> Line | None:
+    """One of the person's notifications as its line shows it; None if it is not theirs."""
+    found = lines_query(user_id).where(Notification.id == notification_id)
+    for n, title, stage, activity, text in db.session.execute(found):
+        return Line(n, title, getattr(stage, "value", stage), activity, text)
+    return None
+
+
+def count(user_id: int) -> int:
+    return db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(Notification)
+        .where(Notification.user_id == user_id, Notification.kind.in_(IN_APP_KINDS))
+    )
+
+
+def mark_read(notification: Notification, now: datetime | None = None) -> None:
+    if notification.read_at is None:
+        notification.read_at = now or utcnow()
+    db.session.commit()
+
+
+def mark_all_read(user: User) -> int:
+    result = db.session.execute(
+        sa.update(Notification)
+        .where(Notification.user_id == user.id, Notification.read_at.is_(None))
+        .values(read_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    return result.rowcount or 0
+
+
+def set_preferences(user: User, *, email: bool, digest: bool) -> None:
+    """The person's choice of how they hear of what waits for them, audited as a change to them."""
+    if user.email_notifications == email and user.weekly_digest == digest:
+        return
+    user.email_notifications = email
+    user.weekly_digest = digest
+    capture.name_action(user, "user.notifications_changed")
+    db.session.commit()
+
+
+def record_digest(user: User, week: str) -> bool:
+    """Note that `user`'s summary for `week` is being sent; False when it was already (the unique key)."""
+    now = utcnow()
+    digest = Notification(
+        organisation_id=user.organisation_id,
+        user_id=user.id,
+        kind=NotificationKind.DIGEST,
+        subject_id=user.id,
+        cycle=week,
+        read_at=now,
+        emailed_at=now,
+    )
+    try:
+        with db.session.begin_nested():
+            db.session.add(digest)
+    except IntegrityError:
+        return False
+    db.session.commit()
+    return True
