@@ -1,7 +1,7 @@
 """notifications: each person told once of what waits for them; their email and weekly summary choices
 
 Revision ID: b8d4f2a6c1e3
-Revises: 48426a073b17
+Revises: 898a0c6d3927
 Create Date: 2026-11-26 16:04:40.385103
 
 """
@@ -13,7 +13,7 @@ from copro_tracker.migrating import refuse_to_drop_data
 
 # revision identifiers, used by Alembic.
 revision = "b8d4f2a6c1e3"
-down_revision = "48426a073b17"
+down_revision = "898a0c6d3927"
 branch_labels = None
 depends_on = None
 
