@@ -719,6 +719,21 @@ NOTIFICATION_KIND_LABELS = {
 }
 
 
+class ReportLanguage(StrEnum):
+    """What a report is written in: one language, or both with each section in each (reports/words.py)."""
+
+    ENGLISH = "en"
+    WELSH = "cy"
+    BILINGUAL = "bilingual"
+
+
+REPORT_LANGUAGE_LABELS = {
+    ReportLanguage.ENGLISH: N_("English"),
+    ReportLanguage.WELSH: N_("Welsh (Cymraeg)"),
+    ReportLanguage.BILINGUAL: N_("Both, each section in Welsh and English"),
+}
+
+
 REPORT_KIND_LABELS = {
     ReportKind.INITIATIVE: N_("One initiative"),
     ReportKind.PORTFOLIO: N_("All initiatives"),
@@ -1047,6 +1062,7 @@ LABELS: Mapping[type[StrEnum], Mapping] = {
     DataRequestKind: DATA_REQUEST_KIND_LABELS,
     DataRequestStatus: DATA_REQUEST_STATUS_LABELS,
     RenderStatus: RENDER_STATUS_LABELS,
+    ReportLanguage: REPORT_LANGUAGE_LABELS,
     EqualityQuestion: EQUALITY_QUESTION_LABELS,
     AgeBand: AGE_BAND_LABELS,
     Disability: DISABILITY_LABELS,

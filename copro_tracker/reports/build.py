@@ -42,6 +42,10 @@ initiative report names its members anyway, so it is not suppressed.
 
 Every value in a report is a string, an integer, a date or None (never a float), so the JSON bundle
 can be hashed canonically.
+
+Language: each builder takes ``Words`` (reports/words.py) and writes the whole report in that language;
+English when none is given. A bilingual report is two builds from the same inputs (reports/service.py).
+Keys (table ids, column keys, JSON field names) are the same in every language.
 """
 
 from __future__ import annotations

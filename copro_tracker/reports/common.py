@@ -12,19 +12,18 @@ from datetime import date
 
 from ..codes import FINDING_STATUS_LABELS, StageStatus
 from ..criteria.framework import Criterion, Framework
-from ..criteria.rules import Finding, Reason, evaluate_all
+from ..criteria.rules import EvidenceRef, Finding, Reason, evaluate_all
 from ..criteria.snapshot import InitiativeFacts, Stage
 from ..domain.assessments import assessments_that_count
+from ..domain.messages import CATALOGUE, Message
 from .consent import Names
 from .model import Column, HumanAssessment, ReportInputs
+from .words import _, language, translator, with_english
+from .words import day as _day
 
 
 def _yes(value: bool) -> str:
-    return "Yes" if value else "No"
-
-
-def _day(value: date | None) -> str:
-    return f"{value.day} {value:%B %Y}" if value else ""
+    return _("Yes") if value else _("No")
 
 
 def _ratings(values: Sequence[int]) -> str:
@@ -36,7 +35,7 @@ def _views_differ(partner: Sequence[int], staff: Sequence[int]) -> str:
     """Whether the two sides' ratings differ at all: one rung is still a difference."""
     if not partner or not staff:
         return ""
-    return "Yes" if len(set(partner) | set(staff)) > 1 else "No"
+    return _yes(len(set(partner) | set(staff)) > 1)
 
 
 def _percent(part: int, whole: int) -> str:
@@ -121,28 +120,45 @@ def evaluate_initiative(
 def _assessment_words(names: Names, item: HumanAssessment | None) -> tuple[str, str, str]:
     """(status, who assessed, citizen partner's response) for a table row."""
     if item is None:
-        return "Not assessed yet", "", ""
-    status = FINDING_STATUS_LABELS.get(item.status, item.status)
+        return _("Not assessed yet"), "", ""
+    status = _(FINDING_STATUS_LABELS[item.status]) if item.status in FINDING_STATUS_LABELS else item.status
     by = names.person(item.assessed_by)
     if item.assessed_on:
         by = f"{by}, {_day(item.assessed_on)}"
     if item.cosigned_by is not None:
-        response = f"Co-signed by {names.person(item.cosigned_by)}"
+        response = _("Co-signed by %(name)s", name=names.person(item.cosigned_by))
+    elif item.disagreed_by is not None and item.disagreement_reason.strip():
+        response = _(
+            "%(name)s disagreed: %(reason)s", name=names.person(item.disagreed_by), reason=item.disagreement_reason
+        )
     elif item.disagreed_by is not None:
-        response = f"{names.person(item.disagreed_by)} disagreed: {item.disagreement_reason}".rstrip(": ")
+        response = _("%(name)s disagreed", name=names.person(item.disagreed_by))
     else:
-        response = "Waiting for a citizen partner to co-sign"
+        response = _("Waiting for a citizen partner to co-sign")
     return status, by, response
 
 
+ATTESTATION = "criteria.attestation"
+
+
 def _reasons(finding: Finding, names: Names) -> str:
-    return " ".join(_reason_text(reason, names) for reason in finding.reasons)
+    texts, english = [], []
+    for reason in finding.reasons:
+        text = _reason_text(reason, names)
+        texts.append(text)
+        if reason.message is None:
+            # Stored before reasons had message ids: the whole sentence is English.
+            english.append((text, "reason"))
+        elif reason.message.id == ATTESTATION:
+            # The framework files word what a person must confirm in English only.
+            english.append((str(dict(reason.message.params)["what"]), "criterion"))
+    return with_english(" ".join(texts), tuple(english))
 
 
 def _reason_text(reason: Reason, names: Names) -> str:
     """The reason as this report may show it: a person is named as the report names them (a pseudonym
     when anonymised). Rules put a person's name in the text only with a member reference labelled with it."""
-    text = reason.text
+    text = reason.render(translator())
     for ref in reason.refs:
         if ref.kind == "member" and isinstance(ref.id, int) and ref.label:
             shown = names.person(ref.id)
@@ -151,10 +167,21 @@ def _reason_text(reason: Reason, names: Names) -> str:
     return text
 
 
-def _records(finding: Finding, names: Names) -> str:
-    """The records behind a finding (meetings, decisions, outputs, people), named as in the rest of the report."""
-    labels = [names.person(ref.id) if ref.kind == "member" else ref.label for ref in finding.evidence_refs]
+def _records(finding: Finding, names: Names, facts: InitiativeFacts) -> str:
+    """The records behind a finding (meetings, decisions, outputs, people), named as in the rest of the report
+    and in its language (the rules label stages and meetings in English)."""
+    labels = [_record_label(ref, names, facts) for ref in finding.evidence_refs]
     return "; ".join(dict.fromkeys(label for label in labels if label.strip()))
+
+
+def _record_label(ref: EvidenceRef, names: Names, facts: InitiativeFacts) -> str:
+    if ref.kind == "member":
+        return names.person(ref.id)
+    if ref.kind == "stage" and f"criteria.stage.{ref.id}" in CATALOGUE:
+        return Message.of(f"criteria.stage.{ref.id}").render(translator())
+    if ref.kind == "activity" and isinstance(ref.id, int) and (activity := facts.activity(ref.id)) is not None:
+        return f"{activity.title} ({_day(activity.on)})" if activity.on else activity.title
+    return ref.label
 
 
 def _params(inputs: ReportInputs, **extra: str) -> tuple[tuple[str, str], ...]:
@@ -165,6 +192,7 @@ def _params(inputs: ReportInputs, **extra: str) -> tuple[tuple[str, str], ...]:
         "date_from": period.date_from.isoformat() if period.date_from else "",
         "date_to": period.date_to.isoformat() if period.date_to else "",
         "anonymise_partners": "yes" if inputs.anonymise_partners else "no",
+        "language": language(),
     }
     return tuple(sorted(values.items()))
 

@@ -10,13 +10,14 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
 
-from ..codes import ConsentLevel
+from ..codes import N_, ConsentLevel
 from ..domain.small_numbers import is_small
 from .model import SMALL_NUMBER, SUPPRESSED, Cell, EvidenceFile, Person, Report, Section
+from .words import ReportText, _
 
 # ---------------------------------------------------------------------------------------------------
 # Words come from the labels kept beside the codes (copro_tracker.codes); only the pseudonym prefixes are here.
-SIDE_WORDS = {True: "Citizen partner", False: "Staff member"}
+SIDE_WORDS = {True: N_("Citizen partner"), False: N_("Staff member")}
 
 
 def _letters(number: int) -> str:
@@ -31,7 +32,7 @@ def _letters(number: int) -> str:
 
 def _small(count: int) -> int | str:
     """A count for a breakdown, or "fewer than 5" for 1 to 4 (0 discloses nothing about a person)."""
-    return SUPPRESSED if is_small(count, SMALL_NUMBER) else count
+    return _(SUPPRESSED) if is_small(count, SMALL_NUMBER) else count
 
 
 def _shown(count: int) -> int | None:
@@ -53,7 +54,7 @@ class Names:
 
     def pseudonym(self, key: tuple[str, object], citizen_partner: bool) -> str:
         if key not in self._given:
-            self._given[key] = f"{SIDE_WORDS[citizen_partner]} {_letters(self._counts[citizen_partner])}"
+            self._given[key] = f"{_(SIDE_WORDS[citizen_partner])} {_letters(self._counts[citizen_partner])}"
             self._counts[citizen_partner] += 1
         return self._given[key]
 
@@ -62,7 +63,7 @@ class Names:
             return ""
         person = self.people.get(user_id)
         if person is None:
-            return "Someone no longer on record"
+            return _("Someone no longer on record")
         if anonymise or self.hides(person):
             return self.pseudonym(("user", user_id), person.citizen_partner)
         return person.name
@@ -74,7 +75,7 @@ class Names:
     def guest(self, name: str, citizen_partner: bool) -> str:
         if self.anonymise_partners and citizen_partner:
             return self.pseudonym(("guest", name), True)
-        return f"{name} (guest)"
+        return _("%(name)s (guest)", name=name)
 
     def _replacements(self) -> list[tuple[re.Pattern[str], str]]:
         """Each hidden person's full name, then each part of it (three letters or more), with their pseudonym."""
@@ -93,9 +94,10 @@ class Names:
 
     def scrub(self, text: str, replacements: list[tuple[re.Pattern[str], str]] | None = None) -> str:
         """Free text (titles, notes, decisions, reasons) with every hidden person's name replaced."""
+        original = text
         for pattern, pseudonym in replacements if replacements is not None else self._replacements():
             text = pattern.sub(pseudonym, text)
-        return text
+        return ReportText(text, original.english) if isinstance(original, ReportText) else text
 
     def scrub_report(self, report: Report) -> Report:
         """The report with hidden people's names replaced in every string it holds (a no-op when nobody is hidden)."""

@@ -8,6 +8,7 @@ from wtforms import RadioField, StringField, SubmitField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Optional, ValidationError
 
+from ..codes import REPORT_LANGUAGE_LABELS
 from ..web.govuk import GovRadioInput, GovSubmitInput, GovTextInput
 from .service import SHARE_DEFAULT_DAYS, SHARE_MAX_DAYS
 
@@ -33,6 +34,15 @@ class ShareLinkForm(FlaskForm):
         ],
         default="anonymised",
         # Anything but an explicit "named" (even no answer at all) makes an anonymised link.
+        validators=[Optional()],
+        validate_choice=False,
+    )
+    # Unless chosen otherwise, as the organisation's public documents are: both languages in Wales (views set it).
+    language = RadioField(
+        _l("Which language should the report be in?"),
+        widget=GovRadioInput(),
+        choices=[SelectChoice(choice.value, _l(label)) for choice, label in REPORT_LANGUAGE_LABELS.items()],
+        # No answer (or an unknown one) is the organisation's default, as the form first shows.
         validators=[Optional()],
         validate_choice=False,
     )

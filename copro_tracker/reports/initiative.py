@@ -53,12 +53,18 @@ from .equality import equality_section
 from .model import SUPPRESSED, Period, Report, ReportInputs, Section, Table
 from .sections import _audit_section, _cqc_section, _evidence_section, _notes, _participation_tables, _sources_section
 from .summary import summarise
+from .words import ENGLISH, Words, _, localized, ngettext, writing_in
 
 # ---------------------------------------------------------------------------------------------------
 # Initiative report
 
 
-def build_initiative_report(inputs: ReportInputs) -> Report:
+def build_initiative_report(inputs: ReportInputs, words: Words = ENGLISH) -> Report:
+    with writing_in(words):
+        return _build(inputs)
+
+
+def _build(inputs: ReportInputs) -> Report:
     if len(inputs.initiatives) != 1:
         raise ValueError("an initiative report is about exactly one initiative")
     details, facts = inputs.initiatives[0]
@@ -78,21 +84,21 @@ def build_initiative_report(inputs: ReportInputs) -> Report:
         _outputs_section(facts, names, period),
         _recognition_section(facts, names, period, activities),
         _adjustments_section(facts, activities, inputs.anonymise_partners),
-        _criteria_section(names, evaluated),
+        _criteria_section(names, evaluated, facts),
         _cqc_section(inputs, [(facts, evaluated)]),
         _sources_section([f for f in frameworks if f.criteria]),
     ]
     took_part = (r.user_id for a in activities for r in facts.partner_attendance_at(a.id) if r.user_id is not None)
     if (equality := equality_section(inputs.equality, took_part)) is not None:
         sections.append(equality)
-    evidence, files, _ = _evidence_section(names, {facts.initiative.id: facts}, inputs, period)
+    evidence, files, _counted = _evidence_section(names, {facts.initiative.id: facts}, inputs, period)
     sections.append(evidence)
-    sections.append(_audit_section(inputs, "this initiative"))
+    sections.append(_audit_section(inputs, _("this initiative")))
     # Free text (titles, notes, decisions, reasons) names people too: hidden people's names are replaced there.
     return names.scrub_report(
         Report(
             kind=ReportKind.INITIATIVE,
-            title=f"Evidence report: {details.title}",
+            title=_("Evidence report: %(title)s", title=details.title),
             organisation=inputs.organisation,
             generated_at=inputs.generated_at,
             period=period,
@@ -109,11 +115,11 @@ def build_initiative_report(inputs: ReportInputs) -> Report:
 
 def _initiative_summary(details, facts: InitiativeFacts, period, activities, evaluated) -> Section:
     if details.closed_on is not None and details.closed_on <= period.as_of:
-        status = f"Closed on {_day(details.closed_on)}"
+        status = _("Closed on %(day)s", day=_day(details.closed_on))
     else:
         current = [s for s in facts.stages if stage_status_as_at(s, period.as_of) != StageStatus.NOT_STARTED]
         shown = current[-1] if current else None
-        status = f"{STAGE_LABELS[shown.kind]} stage" if shown else "Not started"
+        status = _("%(stage)s stage", stage=_(STAGE_LABELS[shown.kind])) if shown else _("Not started")
     partners = {
         row.user_id if row.user_id is not None else ("guest", row.guest_name)
         for a in activities
@@ -121,27 +127,35 @@ def _initiative_summary(details, facts: InitiativeFacts, period, activities, eva
     }
     counts = _status_counts(evaluated)
     rows = (
-        ("Initiative", details.title),
-        ("What it is about", details.summary),
-        ("Service area", details.service_area),
-        ("Duties it serves", ", ".join(FUNCTION_WORDS[f].capitalize() for f in facts.initiative.statutory_functions)),
-        ("Where it stands", status),
-        ("Members", len({m.user_id for m in facts.members if period.overlaps(m.joined_on, m.left_on)})),
-        ("Activities", len(activities)),
-        ("Citizen partners who took part", len(partners)),
+        (_("Initiative"), details.title),
+        (_("What it is about"), details.summary),
+        (_("Service area"), details.service_area),
         (
-            "Criteria",
-            (
-                f"{counts['met']} met, {counts['partly_met']} partly met, {counts['not_met']} not met, "
-                f"{counts['needs_attestation']} need a person to confirm, {counts['not_applicable']} do not apply"
+            _("Duties it serves"),
+            ", ".join(_(FUNCTION_WORDS[f]).capitalize() for f in facts.initiative.statutory_functions),
+        ),
+        (_("Where it stands"), status),
+        (_("Members"), len({m.user_id for m in facts.members if period.overlaps(m.joined_on, m.left_on)})),
+        (_("Activities"), len(activities)),
+        (_("Citizen partners who took part"), len(partners)),
+        (
+            _("Criteria"),
+            _(
+                "%(met)s met, %(partly)s partly met, %(not_met)s not met, %(confirm)s need a person to confirm, "
+                "%(not_applicable)s do not apply",
+                met=counts["met"],
+                partly=counts["partly_met"],
+                not_met=counts["not_met"],
+                confirm=counts["needs_attestation"],
+                not_applicable=counts["not_applicable"],
             ),
         ),
     )
     return Section(
         "summary",
-        "Summary",
+        _("Summary"),
         (),
-        (Table("summary", "About this initiative", _cols(("item", "Item"), ("detail", "Detail")), rows),),
+        (Table("summary", _("About this initiative"), _cols(("item", _("Item")), ("detail", _("Detail"))), rows),),
     )
 
 
@@ -160,33 +174,33 @@ def _members_section(facts: InitiativeFacts, names: Names, period: Period, anony
         rows.append(
             (
                 names.person(member.user_id),
-                "Citizen partner" if member.is_citizen_partner else "Commissioner side",
-                MEMBER_ROLE_LABELS[member.role.value],
-                PARTNER_KIND_WORDS[member.partner_kind].capitalize() if member.partner_kind else "",
+                _("Citizen partner") if member.is_citizen_partner else _("Commissioner side"),
+                _(MEMBER_ROLE_LABELS[member.role.value]),
+                _(PARTNER_KIND_WORDS[member.partner_kind]).capitalize() if member.partner_kind else "",
                 member.joined_on,
-                left if left else "Still a member",
+                left if left else _("Still a member"),
             )
         )
     table = Table(
         "members",
-        "Members and their roles over time",
+        _("Members and their roles over time"),
         _cols(
-            ("name", "Name"),
-            ("side", "Side", "Citizen partner or commissioner side"),
-            ("role", "Role", "Co-lead, member or observer"),
-            ("kind", "Kind of partner"),
-            ("joined_on", "Joined"),
-            ("left_on", "Left", "The date they left, or 'Still a member'"),
+            ("name", _("Name")),
+            ("side", _("Side"), _("Citizen partner or commissioner side")),
+            ("role", _("Role"), _("Co-lead, member or observer")),
+            ("kind", _("Kind of partner")),
+            ("joined_on", _("Joined")),
+            ("left_on", _("Left"), _("The date they left, or 'Still a member'")),
         ),
         tuple(rows),
     )
     tables = (table,) if not anonymised else (table, _partner_roles_table(partners))
     return Section(
         "members",
-        "Members and roles",
-        ("A person who changed role has one row for each role they held, with the dates they held it.",)
+        _("Members and roles"),
+        (_("A person who changed role has one row for each role they held, with the dates they held it."),)
         + (
-            ("Citizen partners are counted by role and kind, not listed, so that nobody can be picked out.",)
+            (_("Citizen partners are counted by role and kind, not listed, so that nobody can be picked out."),)
             if anonymised
             else ()
         ),
@@ -211,24 +225,24 @@ def _partner_roles_table(partners) -> Table:
             if grid[r][k]:
                 rows.append(
                     (
-                        MEMBER_ROLE_LABELS[role],
-                        PARTNER_KIND_WORDS[kind].capitalize() if kind else "Not recorded",
+                        _(MEMBER_ROLE_LABELS[role]),
+                        _(PARTNER_KIND_WORDS[kind]).capitalize() if kind else _("Not recorded"),
                         _hidden(hidden.cells[r][k]),
                     )
                 )
     return Table(
         "partner_roles",
-        "Citizen partners by role and kind",
-        _cols(("role", "Role"), ("kind", "Kind of partner"), _num("people", "People")),
+        _("Citizen partners by role and kind"),
+        _cols(("role", _("Role")), ("kind", _("Kind of partner")), _num("people", _("People"))),
         tuple(rows),
-        note=(
+        note=_(
             "Numbers from 1 to 4 are shown as 'fewer than 5', and others are hidden where a total would give them away."
         ),
     )
 
 
 def _hidden(value: int | None) -> int | str:
-    return SUPPRESSED if value is None else value
+    return _(SUPPRESSED) if value is None else value
 
 
 def _stages_section(facts: InitiativeFacts, names: Names, period: Period) -> Section:
@@ -242,52 +256,54 @@ def _stages_section(facts: InitiativeFacts, names: Names, period: Period) -> Sec
         dissent = sum(s.verdict.value == "dissent" for s in signoffs)
         closed = stage.closed_on if stage.closed_on and stage.closed_on <= period.as_of else None
         opened = stage.opened_on if stage.opened_on and stage.opened_on <= period.as_of else None
-        stage_rows.append((STAGE_LABELS[kind], STAGE_STATUS_LABELS[status], opened, closed, len(signoffs), dissent))
+        stage_rows.append(
+            (_(STAGE_LABELS[kind]), _(STAGE_STATUS_LABELS[status]), opened, closed, len(signoffs), dissent)
+        )
         for s in signoffs:
             if not period.covers(s.on):
                 continue
             sign_rows.append(
                 (
                     names.person(s.user_id),
-                    STAGE_LABELS[kind],
-                    "Citizen partner" if s.by_citizen_partner else "Commissioner side",
-                    "Disagreed" if s.verdict.value == "dissent" else "Approved",
+                    _(STAGE_LABELS[kind]),
+                    _("Citizen partner") if s.by_citizen_partner else _("Commissioner side"),
+                    _("Disagreed") if s.verdict.value == "dissent" else _("Approved"),
                     s.reason,
                     s.on,
                 )
             )
     stages = Table(
         "stages",
-        "Stages",
+        _("Stages"),
         _cols(
-            ("stage", "Stage"),
-            ("status", "Status"),
-            ("opened_on", "Opened"),
-            ("closed_on", "Closed"),
-            _num("sign_offs", "Sign-offs"),
-            _num("disagreements", "Disagreements", "Sign-offs that recorded disagreement"),
+            ("stage", _("Stage")),
+            ("status", _("Status")),
+            ("opened_on", _("Opened")),
+            ("closed_on", _("Closed")),
+            _num("sign_offs", _("Sign-offs")),
+            _num("disagreements", _("Disagreements"), _("Sign-offs that recorded disagreement")),
         ),
         tuple(stage_rows),
     )
     sign_offs = Table(
         "sign_offs",
-        "Sign-offs and disagreements at each stage gate",
+        _("Sign-offs and disagreements at each stage gate"),
         _cols(
-            ("name", "Who"),
-            ("stage", "Stage"),
-            ("side", "Side"),
-            ("view", "View", "Approved or disagreed"),
-            ("comment", "What they said"),
-            ("on", "Date"),
+            ("name", _("Who")),
+            ("stage", _("Stage")),
+            ("side", _("Side")),
+            ("view", _("View"), _("Approved or disagreed")),
+            ("comment", _("What they said")),
+            ("on", _("Date")),
         ),
         tuple(sign_rows),
-        empty="No sign-offs yet.",
+        empty=_("No sign-offs yet."),
     )
     return Section(
         "stages",
-        "Stages and sign-offs",
+        _("Stages and sign-offs"),
         (
-            (
+            _(
                 "A stage closes when a commissioner and a citizen partner have both signed it off. "
                 "Anyone who disagreed is shown here, not hidden."
             ),
@@ -310,8 +326,10 @@ def _activities_section(
             (
                 activity.title,
                 activity.on,
-                STAGE_LABELS[activity.stage],
-                ACTIVITY_KIND_LABELS.get(activity.kind.value, activity.kind.value),
+                _(STAGE_LABELS[activity.stage]),
+                _(ACTIVITY_KIND_LABELS[activity.kind.value])
+                if activity.kind.value in ACTIVITY_KIND_LABELS
+                else activity.kind.value,
                 len(attendance),
                 len(partner_rows),
                 sum(r.contributed for r in partner_rows),
@@ -331,7 +349,7 @@ def _activities_section(
                     name,
                     activity.title,
                     activity.on,
-                    "Citizen partner" if row.is_citizen_partner else "Staff",
+                    _("Citizen partner") if row.is_citizen_partner else _("Staff"),
                     _yes(row.contributed),
                     row.rating,
                     *((_needs(row.adjustments_requested), _needs(row.adjustments_provided)) if show_needs else ()),
@@ -339,34 +357,37 @@ def _activities_section(
             )
     table = Table(
         "activities",
-        "Activities",
+        _("Activities"),
         _cols(
-            ("title", "Activity"),
-            ("on", "Date"),
-            ("stage", "Stage"),
-            ("kind", "Kind"),
-            _num("attended", "People attending"),
-            _num("partners_attended", "Citizen partners attending"),
-            _num("partners_contributed", "Citizen partners who contributed"),
-            ("partner_ratings", "Citizen partners' ratings", "Each partner's own ladder rating, 1 to 7"),
-            ("staff_ratings", "Staff ratings", "Each staff member's own ladder rating, 1 to 7"),
-            ("views_differ", "Views differ", "Whether the two sides rated it differently (any difference)"),
+            ("title", _("Activity")),
+            ("on", _("Date")),
+            ("stage", _("Stage")),
+            ("kind", _("Kind")),
+            _num("attended", _("People attending")),
+            _num("partners_attended", _("Citizen partners attending")),
+            _num("partners_contributed", _("Citizen partners who contributed")),
+            ("partner_ratings", _("Citizen partners' ratings"), _("Each partner's own ladder rating, 1 to 7")),
+            ("staff_ratings", _("Staff ratings"), _("Each staff member's own ladder rating, 1 to 7")),
+            ("views_differ", _("Views differ"), _("Whether the two sides rated it differently (any difference)")),
         ),
         tuple(rows),
     )
     attendance = Table(
         "attendance",
-        "Who attended each activity",
+        _("Who attended each activity"),
         _cols(
-            ("name", "Who"),
-            ("activity", "Activity"),
-            ("on", "Date"),
-            ("side", "Side"),
-            ("contributed", "Contributed"),
-            _num("rating", "Their ladder rating", "The person's own rating of the activity, 1 to 7"),
+            ("name", _("Who")),
+            ("activity", _("Activity")),
+            ("on", _("Date")),
+            ("side", _("Side")),
+            ("contributed", _("Contributed")),
+            _num("rating", _("Their ladder rating"), _("The person's own rating of the activity, 1 to 7")),
             # Each person's adjustments are health information: named rows only for staff who ask for them.
             *(
-                (("adjustments_requested", "Adjustments asked for"), ("adjustments_provided", "Adjustments provided"))
+                (
+                    ("adjustments_requested", _("Adjustments asked for")),
+                    ("adjustments_provided", _("Adjustments provided")),
+                )
                 if show_needs
                 else ()
             ),
@@ -378,9 +399,9 @@ def _activities_section(
     )
     return Section(
         "activities",
-        "Activities and who took part",
+        _("Activities and who took part"),
         (
-            (
+            _(
                 "Each person rates how co-produced an activity felt on the ladder of co-production, from 1 (coercion) "
                 "to 7 (co-production). Citizen partners' and staff ratings are shown side by side."
             ),
@@ -390,12 +411,16 @@ def _activities_section(
     )
 
 
+def _need_word(code: str) -> str:
+    return _(NEED_WORDS[code]) if code in NEED_WORDS else code.replace("_", " ")
+
+
 def _need(code: str) -> str:
-    return NEED_WORDS.get(code, code.replace("_", " ")).capitalize()
+    return _need_word(code).capitalize()
 
 
 def _needs(codes: Sequence[str]) -> str:
-    text = ", ".join(NEED_WORDS.get(c, c.replace("_", " ")) for c in codes)
+    text = ", ".join(_need_word(c) for c in codes)
     return text[:1].upper() + text[1:]
 
 
@@ -406,39 +431,41 @@ def _outputs_section(facts: InitiativeFacts, names: Names, period: Period) -> Se
         rows.append(
             (
                 output.title,
-                OUTPUT_KIND_LABELS[output.kind],
+                _(OUTPUT_KIND_LABELS[output.kind]),
                 ", ".join(names.person(uid) for uid in output.co_author_ids),
                 output.version,
                 output.published_url if published else "",
                 output.published_on if published else None,
-                ", ".join(OUTPUT_FORMAT_LABELS[f] for f in output.formats) or "Standard English only",
+                ", ".join(_(OUTPUT_FORMAT_LABELS[f]) for f in output.formats) or _("Standard English only"),
             )
         )
     table = Table(
         "outputs",
-        "What the initiative produced",
+        _("What the initiative produced"),
         _cols(
-            ("output", "Output"),
-            ("kind", "Kind"),
-            ("co_authors", "Written with", "Co-authors (citizen partners shown by pseudonym when anonymised)"),
-            ("version", "Version"),
-            ("published_url", "Published at", "The web address, once published"),
-            ("published_on", "Published on"),
-            ("formats", "Formats available", "Versions beyond the standard English one"),
+            ("output", _("Output")),
+            ("kind", _("Kind")),
+            ("co_authors", _("Written with"), _("Co-authors (citizen partners shown by pseudonym when anonymised)")),
+            ("version", _("Version")),
+            ("published_url", _("Published at"), _("The web address, once published")),
+            ("published_on", _("Published on")),
+            ("formats", _("Formats available"), _("Versions beyond the standard English one")),
         ),
         tuple(rows),
     )
     published = sum(1 for o in facts.outputs if o.published_by(period.as_of))
     paragraph = (
-        f"{_plural_words(len(rows), 'output')} recorded, {published} published by {_day(period.as_of)}."
+        ngettext(
+            "%(num)s output recorded, %(published)s published by %(day)s.",
+            "%(num)s outputs recorded, %(published)s published by %(day)s.",
+            len(rows),
+            published=published,
+            day=_day(period.as_of),
+        )
         if rows
-        else "No plan, strategy, report or other output has been recorded yet."
+        else _("No plan, strategy, report or other output has been recorded yet.")
     )
-    return Section("outputs", "Outputs", (paragraph,), (table,))
-
-
-def _plural_words(count: int, noun: str) -> str:
-    return f"{count} {noun}" + ("" if count == 1 else "s")
+    return Section("outputs", _("Outputs"), (paragraph,), (table,))
 
 
 def _recognition_section(facts: InitiativeFacts, names: Names, period: Period, activities) -> Section:
@@ -458,36 +485,44 @@ def _recognition_section(facts: InitiativeFacts, names: Names, period: Period, a
     for user_id, count in sorted(took_part.items(), key=lambda item: names.person(item[0])):
         mine = [e for e in entries if e.user_id == user_id]
         kinds = ", ".join(
-            dict.fromkeys(RECIPROCITY_KIND_LABELS[e.kind] if e.kind else payments.NOT_CHOSEN for e in mine)
+            dict.fromkeys(_(RECIPROCITY_KIND_LABELS[e.kind]) if e.kind else _(payments.NOT_CHOSEN) for e in mine)
         )
-        person_rows.append((names.person(user_id), count, kinds or "Nothing recorded"))
+        person_rows.append((names.person(user_id), count, kinds))
     people_table = Table(
         "recognition_by_partner",
-        "Citizen partners who took part, and the recognition recorded for them",
+        _("Citizen partners who took part, and the recognition recorded for them"),
         _cols(
-            ("name", "Citizen partner"),
-            _num("activities", "Activities taken part in"),
-            ("recognition", "Recognition recorded", "Kinds only; amounts stay private to the person and the leads"),
+            ("name", _("Citizen partner")),
+            _num("activities", _("Activities taken part in")),
+            (
+                "recognition",
+                _("Recognition recorded"),
+                _("Kinds only; amounts stay private to the person and the leads"),
+            ),
         ),
-        tuple(person_rows),
+        tuple((name, count, kinds or _("Nothing recorded")) for name, count, kinds in person_rows),
     )
-    recognised = sum(1 for _, _, kinds in person_rows if kinds != "Nothing recorded")
+    recognised = sum(1 for _name, _count, kinds in person_rows if kinds)
     if facts.reciprocity is None:
-        paragraph = "Payments and recognition are not recorded in the tracker for this initiative."
+        paragraph = _("Payments and recognition are not recorded in the tracker for this initiative.")
     elif len(person_rows) == 1:
         paragraph = (
-            "The citizen partner who took part has a payment or other recognition recorded, or chose not to take it."
+            _("The citizen partner who took part has a payment or other recognition recorded, or chose not to take it.")
             if recognised
-            else "The citizen partner who took part has no payment or other recognition recorded yet."
+            else _("The citizen partner who took part has no payment or other recognition recorded yet.")
         )
     elif person_rows:
-        paragraph = (
-            f"{recognised} of the {len(person_rows)} citizen partners who took part "
-            f"{'has' if recognised == 1 else 'have'} a payment or other recognition recorded, or chose not to take it."
+        paragraph = ngettext(
+            "%(num)s of the %(total)s citizen partners who took part has a payment or other recognition recorded, "
+            "or chose not to take it.",
+            "%(num)s of the %(total)s citizen partners who took part have a payment or other recognition recorded, "
+            "or chose not to take it.",
+            recognised,
+            total=len(person_rows),
         )
     else:
-        paragraph = "No citizen partner has taken part in an activity in this period."
-    return Section("recognition", "Payments and recognition", (paragraph,), (kinds_table, people_table))
+        paragraph = _("No citizen partner has taken part in an activity in this period.")
+    return Section("recognition", _("Payments and recognition"), (paragraph,), (kinds_table, people_table))
 
 
 def _decisions_section(facts: InitiativeFacts, names: Names, period: Period) -> Section:
@@ -511,18 +546,18 @@ def _decisions_section(facts: InitiativeFacts, names: Names, period: Period) -> 
         )
     table = Table(
         "decisions",
-        "Decisions and each member's position",
+        _("Decisions and each member's position"),
         _cols(
-            ("decision", "Decision"),
-            ("on", "Date"),
-            ("activity", "Made at"),
-            ("changed_by_partners", "Changed by partners' input"),
-            ("how_changed", "How it changed"),
-            *((f"{stance}", label) for stance, label in POSITION_LABELS.items()),
+            ("decision", _("Decision")),
+            ("on", _("Date")),
+            ("activity", _("Made at")),
+            ("changed_by_partners", _("Changed by partners' input")),
+            ("how_changed", _("How it changed")),
+            *((f"{stance}", _(label)) for stance, label in POSITION_LABELS.items()),
         ),
         tuple(rows),
     )
-    return Section("decisions", "Decisions", (), (table,))
+    return Section("decisions", _("Decisions"), (), (table,))
 
 
 def _recommendations_section(facts: InitiativeFacts, names: Names, inputs: ReportInputs) -> Section:
@@ -535,25 +570,31 @@ def _recommendations_section(facts: InitiativeFacts, names: Names, inputs: Repor
         answered = item.response is not None and (responded is None or responded <= period.as_of)
         overdue = review_overdue(item.review_on, item.reviewed_on, period.as_of)
         if answered and overdue:
-            status = "Answered, but the review date passed without a review"
+            status = _("Answered, but the review date passed without a review")
         elif answered and item.reviewed_on is not None:
-            status = f"Answered, and reviewed on {_day(item.reviewed_on)}"
+            status = _("Answered, and reviewed on %(day)s", day=_day(item.reviewed_on))
         elif answered:
-            status = "Answered"
+            status = _("Answered")
         elif overdue:
-            status = "Review date passed without an answer"
+            status = _("Review date passed without an answer")
         else:
-            status = "Waiting for an answer"
+            status = _("Waiting for an answer")
         held = ""
-        if item.reviewed_on is not None:
-            by = f" by {names.person(item.reviewed_by)}" if item.reviewed_by is not None else ""
-            held = f"{_day(item.reviewed_on)}{by}: {item.review_outcome}"
+        if item.reviewed_on is not None and item.reviewed_by is not None:
+            held = _(
+                "%(day)s by %(name)s: %(outcome)s",
+                day=_day(item.reviewed_on),
+                name=names.person(item.reviewed_by),
+                outcome=item.review_outcome,
+            )
+        elif item.reviewed_on is not None:
+            held = f"{_day(item.reviewed_on)}: {item.review_outcome}"
         rows.append(
             (
                 item.text,
                 names.person(item.from_user_id),
                 item.raised_on,
-                RESPONSE_LABELS[item.response.value] if answered else "",
+                _(RESPONSE_LABELS[item.response.value]) if answered else "",
                 item.reason if answered else "",
                 item.action if answered else "",
                 item.review_on,
@@ -563,24 +604,24 @@ def _recommendations_section(facts: InitiativeFacts, names: Names, inputs: Repor
         )
     table = Table(
         "you_said_we_did",
-        "Recommendations from partners and what was done",
+        _("Recommendations from partners and what was done"),
         _cols(
-            ("you_said", "You said"),
-            ("from", "From"),
-            ("raised_on", "Raised on"),
-            ("response", "Our response"),
-            ("reason", "Why"),
-            ("we_did", "What we did"),
-            ("review_on", "Review by"),
-            ("review_held", "Review held", "When the review was held, by whom, and what it found"),
-            ("status", "Status"),
+            ("you_said", _("You said")),
+            ("from", _("From")),
+            ("raised_on", _("Raised on")),
+            ("response", _("Our response")),
+            ("reason", _("Why")),
+            ("we_did", _("What we did")),
+            ("review_on", _("Review by")),
+            ("review_held", _("Review held"), _("When the review was held, by whom, and what it found")),
+            ("status", _("Status")),
         ),
         tuple(rows),
     )
     return Section(
         "you-said-we-did",
-        "You said, we did",
-        ("What citizen partners recommended, what the council decided, and what it did about it.",),
+        _("You said, we did"),
+        (_("What citizen partners recommended, what the council decided, and what it did about it."),),
         (table,),
     )
 
@@ -627,41 +668,49 @@ def _adjustments_section(facts: InitiativeFacts, activities, anonymised: bool = 
             for need in order
         )
         total_requested_text, total_provided_text = total_requested, total_provided
-    paragraphs = (
-        (
-            f"Adjustments were asked for {total_requested_text} times and provided {total_provided_text} times"
-            + (f" ({_percent(total_provided, total_requested)})." if not anonymised else ".")
+    if not total_requested:
+        paragraph = _("Nobody asked for an adjustment at these activities.")
+    elif anonymised:
+        paragraph = _(
+            "Adjustments were asked for %(requested)s times and provided %(provided)s times.",
+            requested=total_requested_text,
+            provided=total_provided_text,
         )
-        if total_requested
-        else "Nobody asked for an adjustment at these activities.",
-    )
+    else:
+        paragraph = _(
+            "Adjustments were asked for %(requested)s times and provided %(provided)s times (%(rate)s).",
+            requested=total_requested_text,
+            provided=total_provided_text,
+            rate=_percent(total_provided, total_requested),
+        )
     table = Table(
         "adjustments",
-        "Adjustments asked for and provided",
+        _("Adjustments asked for and provided"),
         _cols(
-            ("adjustment", "Adjustment"),
-            _num("requested", "Times asked for"),
-            _num("provided", "Times provided"),
-            _num("not_provided", "Times not provided"),
-            ("provided_rate", "Provided", "The share of requests that were met"),
+            ("adjustment", _("Adjustment")),
+            _num("requested", _("Times asked for")),
+            _num("provided", _("Times provided")),
+            _num("not_provided", _("Times not provided")),
+            ("provided_rate", _("Provided"), _("The share of requests that were met")),
         ),
         rows,
     )
-    return Section("adjustments", "Adjustments", paragraphs, (table,))
+    return Section("adjustments", _("Adjustments"), (paragraph,), (table,))
 
 
-_CRITERIA_COLUMNS = _cols(
-    ("criterion", "Criterion", "The criterion's id and title"),
-    ("automatic_check", "Automatic check", "What the tracker found from the records"),
-    ("why", "Why", "The reasons for the automatic finding"),
-    ("records", "Records", "The meetings, decisions, outputs and people the reasons are about"),
-    ("people_assessment", "People's assessment", "The newest assessment by a commissioner"),
-    ("assessed_by", "Assessed by"),
-    ("citizen_partner_response", "Citizen partner's response", "Co-signed, disagreed, or waiting"),
-)
+def _criteria_columns():
+    return _cols(
+        ("criterion", _("Criterion"), _("The criterion's id and title")),
+        ("automatic_check", _("Automatic check"), _("What the tracker found from the records")),
+        ("why", _("Why"), _("The reasons for the automatic finding")),
+        ("records", _("Records"), _("The meetings, decisions, outputs and people the reasons are about")),
+        ("people_assessment", _("People's assessment"), _("The newest assessment by a commissioner")),
+        ("assessed_by", _("Assessed by")),
+        ("citizen_partner_response", _("Citizen partner's response"), _("Co-signed, disagreed, or waiting")),
+    )
 
 
-def _criteria_section(names: Names, evaluated: Sequence[_Evaluated]) -> Section:
+def _criteria_section(names: Names, evaluated: Sequence[_Evaluated], facts: InitiativeFacts) -> Section:
     subsections = []
     by_framework: dict[str, list[_Evaluated]] = defaultdict(list)
     frameworks: dict[str, Framework] = {}
@@ -675,28 +724,37 @@ def _criteria_section(names: Names, evaluated: Sequence[_Evaluated]) -> Section:
             status, by, response = _assessment_words(names, item.assessment)
             rows.append(
                 (
-                    f"{item.criterion.id}: {item.criterion.title}",
-                    FINDING_STATUS_LABELS[item.finding.status],
+                    f"{item.criterion.id}: {localized(item.criterion, 'title')}",
+                    _(FINDING_STATUS_LABELS[item.finding.status]),
                     _reasons(item.finding, names),
-                    _records(item.finding, names),
+                    _records(item.finding, names, facts),
                     status,
                     by,
                     response,
                 )
             )
+        title = localized(framework, "title")
+        summary = localized(framework, "summary") if framework.summary else ""
         subsections.append(
             Section(
                 f"framework-{framework.id.replace('_', '-')}",
-                framework.title,
-                (framework.summary,) if framework.summary else (),
-                (Table(f"criteria_{framework.id}", f"{framework.title}: criteria", _CRITERIA_COLUMNS, tuple(rows)),),
+                title,
+                (summary,) if summary else (),
+                (
+                    Table(
+                        f"criteria_{framework.id}",
+                        _("%(framework)s: criteria", framework=title),
+                        _criteria_columns(),
+                        tuple(rows),
+                    ),
+                ),
             )
         )
     return Section(
         "criteria",
-        "Criteria",
+        _("Criteria"),
         (
-            (
+            _(
                 "The tracker checks the records against each framework automatically. People's own assessment, "
                 "co-signed by a citizen partner, is shown beside it: neither replaces the other. Gaps are listed first."
             ),

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from ..codes import ConsentLevel, ReportKind
+from ..codes import N_, ConsentLevel, ReportKind
 from ..criteria.framework import Library
 from ..criteria.rules import Finding
 from ..criteria.snapshot import InitiativeFacts
@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
 REPORT_FORMAT = "copro-report/1"
 SMALL_NUMBER = THRESHOLD  # domain.small_numbers: the one definition of a small number
-SUPPRESSED = "fewer than 5"
+SUPPRESSED = N_("fewer than 5")
 
 Cell = str | int | date | None
 
@@ -197,8 +197,15 @@ class Table:
     rows: tuple[tuple[Cell, ...], ...]
     # The first cell of each row names the row (rendered as <th scope="row">).
     row_headers: bool = True
-    empty: str = "Nothing recorded."
+    # What a table with no rows says instead, in the report's language (reports/words.py).
+    empty: str = ""
     note: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.empty:
+            from .words import _
+
+            object.__setattr__(self, "empty", _("Nothing recorded."))
 
     def column(self, key: str) -> list[Cell]:
         index = [c.key for c in self.columns].index(key)
@@ -225,6 +232,14 @@ class Chart:
     categories: tuple[str, ...]
     series: tuple[Series, ...]
     table_id: str
+    # The words drawn where a bar is left out, in the report's language (reports/words.py).
+    suppressed: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.suppressed:
+            from .words import _
+
+            object.__setattr__(self, "suppressed", _("under 5"))
 
 
 @dataclass(frozen=True, slots=True)

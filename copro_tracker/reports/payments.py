@@ -14,14 +14,15 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from statistics import median
 
-from ..codes import RECIPROCITY_KIND_LABELS, PaymentStatus, ReciprocityKind
+from ..codes import N_, RECIPROCITY_KIND_LABELS, PaymentStatus, ReciprocityKind
 from ..criteria.snapshot import InitiativeFacts, ReciprocityEntry
 from ..domain.payments import COUNTED, pounds
 from ..domain.small_numbers import THRESHOLD, is_small
 from .common import _cols, _num
 from .model import SUPPRESSED, Period, Section, Table
+from .words import _
 
-NOT_CHOSEN = "Offered, not chosen yet"
+NOT_CHOSEN = N_("Offered, not chosen yet")
 # Choices first, in the order people are offered them, then claims, then entries from before offers existed.
 ORDER = (
     ReciprocityKind.PAYMENT,
@@ -88,7 +89,7 @@ def merge(many: Iterable[Mapping[ReciprocityKind | None, KindFigures]]) -> dict[
 
 
 def _count(n: int, suppress_small: bool) -> int | str:
-    return SUPPRESSED if suppress_small and is_small(n) else n
+    return _(SUPPRESSED) if suppress_small and is_small(n) else n
 
 
 def payments_table(entries: Sequence[ReciprocityEntry], *, suppress_small: bool) -> Table:
@@ -104,7 +105,7 @@ def figures_table(by_kind: Mapping[ReciprocityKind | None, KindFigures], *, supp
         if not agreed:
             amount = ""
         elif len(f.people) < few:
-            amount = "Not shown: fewer than 5 people" if suppress_small else "Not shown: one person"
+            amount = _("Not shown: fewer than 5 people") if suppress_small else _("Not shown: one person")
         else:
             amount = pounds(agreed)
         entries_cell = _count(f.entries, suppress_small)
@@ -112,7 +113,7 @@ def figures_table(by_kind: Mapping[ReciprocityKind | None, KindFigures], *, supp
         people_cell = _count(len(f.people), suppress_small)
         rows.append(
             (
-                RECIPROCITY_KIND_LABELS[kind] if kind else NOT_CHOSEN,
+                _(RECIPROCITY_KIND_LABELS[kind]) if kind else _(NOT_CHOSEN),
                 entries_cell,
                 people_cell,
                 paid_cell,
@@ -123,22 +124,22 @@ def figures_table(by_kind: Mapping[ReciprocityKind | None, KindFigures], *, supp
         )
     return Table(
         "recognition_by_kind",
-        "Payments and recognition by choice and kind",
+        _("Payments and recognition by choice and kind"),
         _cols(
-            ("kind", "Choice or kind"),
-            _num("entries", "Offers and claims", "Withdrawn offers and claims are not counted"),
-            _num("people", "People"),
-            _num("paid", "Paid"),
+            ("kind", _("Choice or kind")),
+            _num("entries", _("Offers and claims"), _("Withdrawn offers and claims are not counted")),
+            _num("people", _("People")),
+            _num("paid", _("Paid")),
             (
                 "amount",
-                "Total agreed",
-                "Chosen, approved or paid; shown only where enough people share it that no one's amount shows",
+                _("Total agreed"),
+                _("Chosen, approved or paid; shown only where enough people share it that no one's amount shows"),
             ),
-            _num("median_days", "Median days to pay", "From the choice or claim to the day it was paid"),
-            _num("hours", "Hours"),
+            _num("median_days", _("Median days to pay"), _("From the choice or claim to the day it was paid")),
+            _num("hours", _("Hours")),
         ),
         tuple(rows),
-        empty="No offers or claims recorded.",
+        empty=_("No offers or claims recorded."),
     )
 
 
@@ -150,10 +151,12 @@ def figures_section(by_kind: Mapping[ReciprocityKind | None, KindFigures]) -> Se
     """The portfolio's payments section from the figures of all its initiatives (``merge``)."""
     # No count totals are shown: a total beside suppressed cells would give them back.
     paragraph = (
-        "Offers and expense claims by what people chose. 'No payment, thank you' is a choice respected and "
-        "counted as an offer made. Numbers from 1 to 4 are shown as 'fewer than 5'."
+        _(
+            "Offers and expense claims by what people chose. 'No payment, thank you' is a choice respected and "
+            "counted as an offer made. Numbers from 1 to 4 are shown as 'fewer than 5'."
+        )
         if by_kind
-        else "No payments, offers or expense claims are recorded for these initiatives in this period."
+        else _("No payments, offers or expense claims are recorded for these initiatives in this period.")
     )
     table = figures_table(by_kind, suppress_small=True)
-    return Section("payments", "Payments and recognition", (paragraph,), (table,))
+    return Section("payments", _("Payments and recognition"), (paragraph,), (table,))

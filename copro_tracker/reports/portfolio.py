@@ -11,12 +11,18 @@ from .equality import equality_section
 from .model import InitiativeDetails, Report, ReportInputs, Section, Table
 from .sections import _audit_section, _cqc_section, _notes, _participation_section, _sources_section
 from .summary import InitiativeSummary, summarise
+from .words import ENGLISH, Words, _, localized, writing_in
 
 # ---------------------------------------------------------------------------------------------------
 # Portfolio report
 
 
-def build_portfolio_report(inputs: ReportInputs) -> Report:
+def build_portfolio_report(inputs: ReportInputs, words: Words = ENGLISH) -> Report:
+    with writing_in(words):
+        return _build(inputs)
+
+
+def _build(inputs: ReportInputs) -> Report:
     period = inputs.period
     frameworks = inputs.library.checked_for(inputs.nation)
     facts_by_id = {d.id: f for d, f in inputs.initiatives}
@@ -33,12 +39,16 @@ def build_portfolio_report(inputs: ReportInputs) -> Report:
             gap_rows.append((details.title, text, len(gaps)))
         applicable = len(items) - counts["not_applicable"]
         if details.closed_on is not None and details.closed_on <= period.as_of:
-            stage_words = "Closed"
+            stage_words = _("Closed")
         else:
             stage_words = (
-                f"{STAGE_LABELS[summary.stage]}: {STAGE_STATUS_LABELS[summary.stage_status].lower()}"
+                _(
+                    "%(stage)s: %(status)s",
+                    stage=_(STAGE_LABELS[summary.stage]),
+                    status=_(STAGE_STATUS_LABELS[summary.stage_status]).lower(),
+                )
                 if summary.stage is not None and summary.stage_status is not None
-                else "Not started"
+                else _("Not started")
             )
         coverage_rows.append(
             (
@@ -58,47 +68,52 @@ def build_portfolio_report(inputs: ReportInputs) -> Report:
     coverage_rows.sort(key=lambda r: (-r[-1], -r[5], -r[4], r[0]))
     gaps_table = Table(
         "gaps",
-        "Gaps to close, initiatives with the most gaps first",
+        _("Gaps to close, initiatives with the most gaps first"),
         _cols(
-            ("initiative", "Initiative"),
-            ("gap", "What is missing"),
-            _num("gaps_in_initiative", "Gaps in this initiative"),
+            ("initiative", _("Initiative")),
+            ("gap", _("What is missing")),
+            _num("gaps_in_initiative", _("Gaps in this initiative")),
         ),
         tuple(gap_rows),
-        empty="No gaps found.",
+        empty=_("No gaps found."),
     )
     coverage = Table(
         "initiatives",
-        "Every initiative's stage and criteria coverage",
+        _("Every initiative's stage and criteria coverage"),
         _cols(
-            ("initiative", "Initiative"),
-            ("stage", "Stage"),
-            _num("activities", "Activities"),
-            _num("met", "Criteria met"),
-            _num("partly_met", "Partly met"),
-            _num("not_met", "Not met"),
-            _num("needs_confirming", "Need a person to confirm"),
-            ("coverage", "Coverage", "Criteria met as a share of those that apply"),
-            _num("assessed_by_people", "Assessed by people"),
-            _num("gaps", "Gaps"),
+            ("initiative", _("Initiative")),
+            ("stage", _("Stage")),
+            _num("activities", _("Activities")),
+            _num("met", _("Criteria met")),
+            _num("partly_met", _("Partly met")),
+            _num("not_met", _("Not met")),
+            _num("needs_confirming", _("Need a person to confirm")),
+            ("coverage", _("Coverage"), _("Criteria met as a share of those that apply")),
+            _num("assessed_by_people", _("Assessed by people")),
+            _num("gaps", _("Gaps")),
         ),
         tuple(coverage_rows),
-        empty="No initiatives yet.",
+        empty=_("No initiatives yet."),
     )
     participation = _participation_section(summaries, inputs)
     sections = [
-        Section("gaps", "Gaps", ("The gaps come first, so they can be closed before an inspection.",), (gaps_table,)),
-        Section("initiatives", "Initiatives", (), (coverage,)),
+        Section(
+            "gaps",
+            _("Gaps"),
+            (_("The gaps come first, so they can be closed before an inspection."),),
+            (gaps_table,),
+        ),
+        Section("initiatives", _("Initiatives"), (), (coverage,)),
         participation,
         payments.figures_section(payments.merge(s.payments for s in summaries)),
         *_equality(inputs),
         _cqc_section(inputs, [(d, evaluated[d.id]) for d, _ in initiatives]),
         _sources_section([f for f in frameworks if f.criteria]),
-        _audit_section(inputs, "these initiatives"),
+        _audit_section(inputs, _("these initiatives")),
     ]
     return Report(
         kind=ReportKind.PORTFOLIO,
-        title=f"Co-production portfolio: {inputs.organisation}",
+        title=_("Co-production portfolio: %(organisation)s", organisation=inputs.organisation),
         organisation=inputs.organisation,
         generated_at=inputs.generated_at,
         period=period,
@@ -122,16 +137,23 @@ def _initiative_gaps(summary: InitiativeSummary, items: Sequence[_Evaluated]) ->
     gaps = []
     for item in sorted(items, key=lambda e: status_rank(e.finding.status)):
         if item.finding.status in GAPS:
-            gaps.append(f"{FINDING_STATUS_LABELS[item.finding.status]}: {item.criterion.id} {item.criterion.title}")
+            gaps.append(
+                _(
+                    "%(status)s: %(criterion)s %(title)s",
+                    status=_(FINDING_STATUS_LABELS[item.finding.status]),
+                    criterion=item.criterion.id,
+                    title=localized(item.criterion, "title"),
+                )
+            )
     if not summary.partner_co_lead:
-        gaps.append("No citizen partner co-lead")
+        gaps.append(_("No citizen partner co-lead"))
     missing = summary.missing_adjustments
     if missing:
-        gaps.append(f"Adjustments asked for but not provided: {missing}")
+        gaps.append(_("Adjustments asked for but not provided: %(count)s", count=missing))
     if summary.waiting_recommendations:
-        gaps.append(f"Recommendations waiting for an answer: {summary.waiting_recommendations}")
+        gaps.append(_("Recommendations waiting for an answer: %(count)s", count=summary.waiting_recommendations))
     for kind in summary.dissent_stages:
-        gaps.append(f"{STAGE_LABELS[kind]} stage: a member disagreed at the sign-off")
+        gaps.append(_("%(stage)s stage: a member disagreed at the sign-off", stage=_(STAGE_LABELS[kind])))
     return gaps
 
 

@@ -10,12 +10,18 @@ from .consent import Names
 from .model import Report, ReportInputs, Section, Table
 from .sections import _audit_section, _evidence_section, _notes, _participation_section, _sources_section
 from .summary import summarise
+from .words import ENGLISH, Words, _, english_only, localized, writing_in
 
 # ---------------------------------------------------------------------------------------------------
 # Quality statement report
 
 
-def build_quality_statement_report(inputs: ReportInputs, statement_id: str) -> Report:
+def build_quality_statement_report(inputs: ReportInputs, statement_id: str, words: Words = ENGLISH) -> Report:
+    with writing_in(words):
+        return _build(inputs, statement_id)
+
+
+def _build(inputs: ReportInputs, statement_id: str) -> Report:
     period = inputs.period
     names = Names(inputs.people, inputs.anonymise_partners)
     frameworks = inputs.library.checked_for(inputs.nation)
@@ -24,29 +30,34 @@ def build_quality_statement_report(inputs: ReportInputs, statement_id: str) -> R
     statement = cqc.statement(statement_id) if cqc else None
     if cqc is None or statement is None:
         raise LookupError(f"no CQC quality statement {statement_id!r} for {inputs.nation}")
-    themes = {t.id: t.title for t in cqc.themes}
+    # CQC's own words (statement, theme and category titles, notes) are written in English only.
+    themes = {t.id: english_only(t.title) for t in cqc.themes}
     categories = {c.id: c for c in cqc.evidence_categories}
     supporting_ids = {c.id for c in inputs.library.criteria_supporting(statement_id, inputs.nation)}
     about = Table(
         "statement",
-        "About this quality statement",
-        _cols(("item", "Item"), ("detail", "Detail")),
+        _("About this quality statement"),
+        _cols(("item", _("Item")), ("detail", _("Detail"))),
         (
-            ("Quality statement", f"{statement.id}: {statement.title}"),
-            ("Theme", themes.get(statement.theme_id, statement.theme_id)),
-            ("What it means", statement.summary),
-            ("Criteria that support it", len(supporting_ids)),
+            (_("Quality statement"), english_only(f"{statement.id}: {statement.title}")),
+            (_("Theme"), themes.get(statement.theme_id, statement.theme_id)),
+            (_("What it means"), english_only(statement.summary)),
+            (_("Criteria that support it"), len(supporting_ids)),
         ),
     )
     category_rows = tuple(
-        (categories[c].title, "Yes" if categories[c].in_use else "No", categories[c].note)
+        (
+            english_only(categories[c].title),
+            _("Yes") if categories[c].in_use else _("No"),
+            english_only(categories[c].note),
+        )
         for c in statement.likely_evidence
         if c in categories
     )
     categories_table = Table(
         "evidence_categories",
-        "Kinds of evidence CQC looks at for this statement",
-        _cols(("category", "Evidence category"), ("in_use", "Used by CQC for councils"), ("note", "Note")),
+        _("Kinds of evidence CQC looks at for this statement"),
+        _cols(("category", _("Evidence category")), ("in_use", _("Used by CQC for councils")), ("note", _("Note"))),
         category_rows,
     )
     rows = []
@@ -69,8 +80,8 @@ def build_quality_statement_report(inputs: ReportInputs, statement_id: str) -> R
             rows.append(
                 (
                     details.title,
-                    f"{item.criterion.id}: {item.criterion.title}",
-                    FINDING_STATUS_LABELS[item.finding.status],
+                    f"{item.criterion.id}: {localized(item.criterion, 'title')}",
+                    _(FINDING_STATUS_LABELS[item.finding.status]),
                     _reasons(item.finding, names),
                     status,
                     response,
@@ -81,51 +92,51 @@ def build_quality_statement_report(inputs: ReportInputs, statement_id: str) -> R
     per_initiative.sort(key=lambda r: (-r[3], -r[2], r[0]))
     evidence_table = Table(
         "statement_evidence",
-        "Evidence for this statement, gaps first",
+        _("Evidence for this statement, gaps first"),
         _cols(
-            ("initiative", "Initiative"),
-            ("criterion", "Criterion"),
-            ("automatic_check", "Automatic check"),
-            ("why", "Why"),
-            ("people_assessment", "People's assessment"),
-            ("citizen_partner_response", "Citizen partner's response"),
+            ("initiative", _("Initiative")),
+            ("criterion", _("Criterion")),
+            ("automatic_check", _("Automatic check")),
+            ("why", _("Why")),
+            ("people_assessment", _("People's assessment")),
+            ("citizen_partner_response", _("Citizen partner's response")),
         ),
         tuple(r[:-1] for r in rows),
-        empty="No initiative has records that bear on this statement.",
+        empty=_("No initiative has records that bear on this statement."),
     )
     by_initiative = Table(
         "statement_by_initiative",
-        "Each initiative against this statement",
+        _("Each initiative against this statement"),
         _cols(
-            ("initiative", "Initiative"),
-            _num("met", "Met"),
-            _num("partly_met", "Partly met"),
-            _num("not_met", "Not met"),
-            _num("needs_confirming", "Need a person to confirm"),
-            _num("not_applicable", "Do not apply"),
+            ("initiative", _("Initiative")),
+            _num("met", _("Met")),
+            _num("partly_met", _("Partly met")),
+            _num("not_met", _("Not met")),
+            _num("needs_confirming", _("Need a person to confirm")),
+            _num("not_applicable", _("Do not apply")),
         ),
         tuple(per_initiative),
-        empty="No initiatives yet.",
+        empty=_("No initiatives yet."),
     )
     facts_by_id = {f.initiative.id: f for _, f in inputs.initiatives}
-    evidence, files, _ = _evidence_section(names, facts_by_id, inputs, period)
+    evidence, files, _counted = _evidence_section(names, facts_by_id, inputs, period)
     sections = (
-        Section("statement", "The quality statement", (), (about, categories_table)),
+        Section("statement", _("The quality statement"), (), (about, categories_table)),
         Section(
             "findings",
-            "What the records show",
-            ("Initiatives and criteria with gaps are listed first.",),
+            _("What the records show"),
+            (_("Initiatives and criteria with gaps are listed first."),),
             (by_initiative, evidence_table),
         ),
         _participation_section([summarise(f, period, inputs.responded_on) for _, f in inputs.initiatives], inputs),
         _sources_section(frameworks, supporting_ids),
         evidence,
-        _audit_section(inputs, "these initiatives"),
+        _audit_section(inputs, _("these initiatives")),
     )
     return names.scrub_report(
         Report(
             kind=ReportKind.QUALITY_STATEMENT,
-            title=f"CQC quality statement {statement.id}: {statement.title}",
+            title=_("CQC quality statement %(id)s: %(title)s", id=statement.id, title=statement.title),
             organisation=inputs.organisation,
             generated_at=inputs.generated_at,
             period=period,

@@ -1,7 +1,9 @@
 """CSV: one file per table, zipped, with a README.txt describing every column.
 
-The zip is byte-for-byte reproducible (fixed timestamps, files in report order), so its SHA-256,
-recorded in the audit trail, identifies the content. Cells that a spreadsheet would run as a formula
+The first row of each file names the columns in the report's language (both, "Welsh / English" or the other
+way round, for a bilingual report); the README gives each column's stable key beside its name, as the JSON
+bundle's keys are. The zip is byte-for-byte reproducible (fixed timestamps, files in report order), so its
+SHA-256, recorded in the audit trail, identifies the content. Cells that a spreadsheet would run as a formula
 are defused by the app's one CSV writer (`copro_tracker.csv_export`).
 """
 
@@ -9,38 +11,60 @@ from __future__ import annotations
 
 import io
 import zipfile
+from collections.abc import Sequence
 
 from .. import csv_export
-from .build import Report, Table
+from .build import SUPPRESSED, Report, Table
+from .words import ENGLISH, Words, _, writing_in
 
 _FIXED_TIME = (2000, 1, 1, 0, 0, 0)
 
 
-def table_csv(table: Table) -> str:
+def table_csv(table: Table, also: Table | None = None) -> str:
+    """The table as CSV; `also`: the same table in the report's second language, whose names join the header."""
     out = io.StringIO()
     writer = csv_export.writer(out)
-    writer.writerow([c.key for c in table.columns])
+    if also is None:
+        writer.writerow([c.label for c in table.columns])
+    else:
+        writer.writerow([f"{c.label} / {o.label}" for c, o in zip(table.columns, also.columns, strict=True)])
     writer.writerows(table.rows)
     return out.getvalue()
 
 
-def readme(report: Report) -> str:
+def readme(report: Report, words: Words = ENGLISH) -> str:
+    with writing_in(words):
+        return _readme(report)
+
+
+def _readme(report: Report) -> str:
+    period = report.period
     lines = [
         report.title,
         "=" * min(len(report.title), 80),
         "",
-        f"Organisation: {report.organisation}",
-        f"As at: {report.period.as_of.isoformat()}",
+        _("Organisation: %(organisation)s", organisation=report.organisation),
+        _("As at: %(day)s", day=period.as_of.isoformat()),
     ]
-    if report.period.ranged:
+    if period.ranged:
         lines.append(
-            f"Date range: {report.period.date_from or 'the start'} to {report.period.date_to or report.period.as_of}"
+            _(
+                "Date range: %(start)s to %(end)s",
+                start=period.date_from.isoformat() if period.date_from else _("the start"),
+                end=(period.date_to or period.as_of).isoformat(),
+            )
         )
-    lines += [f"Produced: {report.generated_at.isoformat(timespec='seconds')}Z", ""]
+    lines += [_("Produced: %(at)s", at=f"{report.generated_at.isoformat(timespec='seconds')}Z"), ""]
     lines += [*report.notes, ""]
     lines += [
-        "Each table of the report is one CSV file (UTF-8, comma-separated, first row is the column names).",
-        "Dates are written as YYYY-MM-DD. 'fewer than 5' marks a small number hidden to protect privacy.",
+        _(
+            "Each table of the report is one CSV file (UTF-8, comma-separated, first row is the column names). "
+            "Below, each column's name follows its key, which stays the same in every language."
+        ),
+        _(
+            "Dates are written as YYYY-MM-DD. '%(suppressed)s' marks a small number hidden to protect privacy.",
+            suppressed=_(SUPPRESSED),
+        ),
         "",
     ]
     for table in report.tables():
@@ -54,13 +78,19 @@ def readme(report: Report) -> str:
     return "\n".join(lines)
 
 
-def render_csv_zip(report: Report) -> bytes:
+def render_csv_zip(reports: Report | Sequence[Report], words: Sequence[Words] = (ENGLISH,)) -> bytes:
+    """The zip for the report, or for its language versions (main language first, with the Words each was
+    written in): the rows are the main version's, the column names and README in every version's language."""
+    versions = [reports] if isinstance(reports, Report) else list(reports)
+    main = versions[0]
+    second = {t.id: t for t in versions[1].tables()} if len(versions) > 1 else {}
+    text = "\n\n".join(readme(report, language) for report, language in zip(versions, words, strict=True))
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr(zipfile.ZipInfo("README.txt", _FIXED_TIME), readme(report).encode("utf-8"))
-        for table in report.tables():
+        archive.writestr(zipfile.ZipInfo("README.txt", _FIXED_TIME), text.encode("utf-8"))
+        for table in main.tables():
             info = zipfile.ZipInfo(f"{table.id}.csv", _FIXED_TIME)
             info.compress_type = zipfile.ZIP_DEFLATED
             # A byte-order mark so spreadsheet programs read the names (Siân, Llunio'r ...) correctly.
-            archive.writestr(info, ("\ufeff" + table_csv(table)).encode("utf-8"))
+            archive.writestr(info, ("\ufeff" + table_csv(table, second.get(table.id))).encode("utf-8"))
     return buffer.getvalue()

@@ -1,19 +1,30 @@
-"""HTML for a report: the page in the app, the read-only shared page, and the standalone print HTML that
-WeasyPrint turns into the PDF. All three include templates/reports/_body.html, so they say the same thing."""
+"""HTML for a report: the page in the app, the read-only shared page, and the print HTML that WeasyPrint
+turns into the PDF, part by part. All of them lay out sections with templates/reports/_table.html, so they
+say the same thing.
+
+A report is given as its versions, one per language, the main language first (``service.prepare_all``):
+one for English or Welsh, two for a bilingual report, which shows each section in both languages, one
+after the other. Each version's words inside the sections (the report's own text and the few words the
+templates add, such as "Show this section") are in that version's language, and each section carries its
+``lang`` where it differs from the document's, so screen readers and tagged PDF read it in the right voice.
+"""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from flask import get_template_attribute, render_template
+from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
 from ..formatting import format_date, format_number
 from .build import Cell, Chart, Report, Section, Table
 from .render_svg import render_chart
+from .words import HTML_LANG, ReportText
 
 
 def format_cell(value: Cell) -> str:
@@ -45,11 +56,98 @@ def table_rows(table: Table) -> Markup:
         out.append(row_start)
         for index, cell in enumerate(row):
             if index == 0 and table.row_headers:
-                out.append(header.format(format_cell(cell)))
+                out.append(header.format(cell_html(cell)))
             else:
-                out.append(data.format(classes[index], format_cell(cell)))
+                out.append(data.format(classes[index], cell_html(cell)))
         out.append(row_end)
     return Markup("").join(out)
+
+
+def marked(text: object) -> Markup:
+    """Report text for HTML: escaped, with any piece that exists only in English marked lang="en"."""
+    out = escape(text)
+    for piece, reason in getattr(text, "english", ()):
+        # A command is in no human language ("zxx"); everything else marked is English.
+        lang = "zxx" if reason == "command" else "en"
+        span = Markup('<span lang="{}" data-untranslated="{}">{}</span>').format(lang, reason, piece)
+        out = out.replace(escape(piece), span, 1)
+    return out
+
+
+def cell_html(value: Cell) -> Markup:
+    return marked(value) if isinstance(value, ReportText) else escape(format_cell(value))
+
+
+def report_language(report: Report) -> str:
+    return dict(report.params).get("language", "en")
+
+
+def page_language() -> str:
+    return str(get_locale() or "en")
+
+
+def _with_suffix(report: Report, suffix: str) -> Report:
+    """A second language version's sections, tables and charts with ids of their own (one page holds both)."""
+    if not suffix:
+        return report
+
+    def section(item: Section) -> Section:
+        return replace(
+            item,
+            id=item.id + suffix,
+            tables=tuple(replace(t, id=t.id + suffix) for t in item.tables),
+            charts=tuple(replace(c, id=c.id + suffix, table_id=c.table_id + suffix) for c in item.charts),
+            subsections=tuple(section(s) for s in item.subsections),
+        )
+
+    return replace(report, sections=tuple(section(s) for s in report.sections))
+
+
+@dataclass(frozen=True)
+class Version:
+    """One language version of a report, as laid out: `lang` is its HTML lang value."""
+
+    report: Report
+    language: str
+    lang: str
+    main: bool
+
+
+def versions(reports: Sequence[Report]) -> list[Version]:
+    out = []
+    for index, report in enumerate(reports):
+        language = report_language(report)
+        suffix = "" if index == 0 else f"-{language}"
+        out.append(Version(_with_suffix(report, suffix), language, HTML_LANG.get(language, language), index == 0))
+    return out
+
+
+def _lang_attribute(version: Version, document_language: str, *, always: bool = False) -> str:
+    return version.lang if always or version.language != document_language else ""
+
+
+def report_body(reports: Sequence[Report], *, fold: bool = False) -> Markup:
+    """The report's details, notes, contents and sections for a web page (the page's own words around it are in
+    the reader's language; the report's are in its own)."""
+    laid_out = versions(reports)
+    document = page_language()
+    section_macro = get_template_attribute("reports/_table.html", "report_section")
+    front_macro = get_template_attribute("reports/_front.html", "front")
+    with force_locale(laid_out[0].language):
+        parts = [front_macro(laid_out, document)]
+    for index in range(len(laid_out[0].report.sections)):
+        for version in laid_out:
+            with force_locale(version.language):
+                parts.append(
+                    section_macro(
+                        version.report.sections[index],
+                        2,
+                        fold=fold and index > 0,
+                        lang=_lang_attribute(version, document),
+                        second=not version.main,
+                    )
+                )
+    return Markup("").join(parts)
 
 
 def charts_by_table(section: Section) -> dict[str, Chart]:
@@ -58,11 +156,6 @@ def charts_by_table(section: Section) -> dict[str, Chart]:
 
 def chart_svg(chart: Chart) -> Markup:
     return render_chart(chart)
-
-
-def render_print_html(report: Report) -> str:
-    """A complete, standalone HTML document (no navigation, no scripts) for the PDF."""
-    return render_template("reports/pdf.html", report=report)
 
 
 # --- the PDF in parts ------------------------------------------------------------------------------
@@ -87,6 +180,9 @@ _BREAK_AFTER = re.compile(r"(?<=[.;])\s+")
 
 def cell_paragraphs(value: Cell) -> Markup:
     """A cell's text for the PDF: as it is when short; else paragraphs cut after a sentence or list item."""
+    if isinstance(value, ReportText):
+        # Pieces marked as English stay whole: the text is short enough, or its pieces are.
+        return marked(value)
     text = format_cell(value)
     if len(text) <= CELL_PARAGRAPH:
         return escape(text)
@@ -141,26 +237,41 @@ def _table_pieces(table: Table) -> list[tuple[Table, int]]:
     return pieces
 
 
-def _section_blocks(section: Section, level: int) -> list[_Block]:
+def _section_blocks(section: Section, level: int, lang: str) -> list[_Block]:
     macros = get_template_attribute("reports/_pdf_blocks.html", "heading")
     table_macro = get_template_attribute("reports/_table.html", "report_table")
     chart_macro = get_template_attribute("reports/_pdf_blocks.html", "chart")
-    blocks = [_Block(macros(section, level), _HEADING_WEIGHT + len(section.paragraphs), keep_with_next=True)]
+
+    def block(html: Markup, weight: int, keep_with_next: bool = False) -> _Block:
+        # Every block says its language: the tagged PDF's structure elements carry it.
+        return _Block(Markup('<div lang="{}">{}</div>').format(lang, html), weight, keep_with_next)
+
+    blocks = [block(macros(section, level), _HEADING_WEIGHT + len(section.paragraphs), keep_with_next=True)]
     charts = charts_by_table(section)
     for table in section.tables:
         if table.id in charts:
-            blocks.append(_Block(chart_macro(charts[table.id]), 10, keep_with_next=True))
+            blocks.append(block(chart_macro(charts[table.id]), 10, keep_with_next=True))
         for piece, weight in _table_pieces(table):
-            blocks.append(_Block(table_macro(piece, for_pdf=True), max(1, weight)))
+            blocks.append(block(table_macro(piece, for_pdf=True), max(1, weight)))
     for sub in section.subsections:
-        blocks.extend(_section_blocks(sub, level + 1))
+        blocks.extend(_section_blocks(sub, level + 1, lang))
     return blocks
 
 
-def print_parts(report: Report) -> list[list[Markup]]:
+def _as_versions(reports: Report | Sequence[Report]) -> list[Version]:
+    return versions([reports] if isinstance(reports, Report) else reports)
+
+
+def print_parts(reports: Report | Sequence[Report]) -> list[list[Markup]]:
     """The report's body cut into parts of about PART_ROWS table rows, never inside a block (a heading, a
-    chart, a table piece), and never between a heading and what follows it."""
-    blocks = [block for section in report.sections for block in _section_blocks(section, 2)]
+    chart, a table piece), and never between a heading and what follows it. A bilingual report has each
+    section in both languages, the main one first."""
+    laid_out = _as_versions(reports)
+    blocks = []
+    for index in range(len(laid_out[0].report.sections)):
+        for version in laid_out:
+            with force_locale(version.language):
+                blocks.extend(_section_blocks(version.report.sections[index], 2, version.lang))
     parts: list[list[Markup]] = []
     current: list[Markup] = []
     weight = 0
@@ -184,14 +295,25 @@ def print_parts(report: Report) -> list[list[Markup]]:
 
 
 def render_print_part(
-    report: Report, blocks: list[Markup], *, first: bool, first_page: int, running_title: Markup
+    reports: Report | Sequence[Report],
+    blocks: list[Markup],
+    *,
+    first: bool,
+    first_page: int,
+    running_title: Markup,
 ) -> str:
-    """One part as a standalone HTML document; the first carries the title, details and contents."""
-    return render_template(
-        "reports/pdf_part.html",
-        report=report,
-        blocks=blocks,
-        first=first,
-        first_page=first_page,
-        running_title=running_title,
-    )
+    """One part as a standalone HTML document; the first carries the title, details and contents. The
+    document's language (the PDF's /Lang) is the report's main language."""
+    laid_out = _as_versions(reports)
+    main = laid_out[0]
+    with force_locale(main.language):
+        return render_template(
+            "reports/pdf_part.html",
+            report=main.report,
+            versions=laid_out,
+            main=main,
+            blocks=blocks,
+            first=first,
+            first_page=first_page,
+            running_title=running_title,
+        )

@@ -89,8 +89,11 @@ def css_string(text: str) -> str:
     return f'"{escaped}"'
 
 
-def render_report_pdf(report, progress: Callable[[int, int], None] | None = None) -> bytes:
+def render_report_pdf(reports, progress: Callable[[int, int], None] | None = None) -> bytes:
     """The report's PDF, laid out part by part (render_html.print_parts) and joined into one tagged PDF.
+
+    `reports` is the report, or its language versions with the main language first (a bilingual PDF); the
+    PDF's /Lang is the main language.
 
     Each part is a short document of its own, so the layout time grows linearly with the report; the
     parts' pages are numbered on from each other and their links and headings join into one document.
@@ -103,12 +106,13 @@ def render_report_pdf(report, progress: Callable[[int, int], None] | None = None
 
     fetcher = _fetcher()
     stylesheet = weasyprint.CSS(filename=str(STYLESHEET), url_fetcher=fetcher)
-    parts = print_parts(report)
-    running_title = Markup(css_string(report.title))  # noqa: S704 - css_string escapes < > & " and \\
+    main = reports if not isinstance(reports, (list, tuple)) else reports[0]
+    parts = print_parts(reports)
+    running_title = Markup(css_string(main.title))  # noqa: S704 - css_string escapes < > & " and \\
     documents = []
     pages = 0
     for index, blocks in enumerate(parts):
-        html = render_print_part(report, blocks, first=index == 0, first_page=pages + 1, running_title=running_title)
+        html = render_print_part(reports, blocks, first=index == 0, first_page=pages + 1, running_title=running_title)
         document = weasyprint.HTML(string=html, base_url=str(STATIC) + "/", url_fetcher=fetcher).render(
             stylesheets=[stylesheet], pdf_variant=PDF_VARIANT
         )

@@ -58,7 +58,7 @@ def render_chart(chart: Chart) -> Markup:
             bar_x = group_x + inner + index * bar_w
             centre = bar_x + bar_w / 2
             if value is None:
-                parts.append(_text(centre, TOP + plot_h - 6, "under 5", size=11))
+                parts.append(_text(centre, TOP + plot_h - 6, chart.suppressed, size=11))
                 continue
             height = plot_h * value / top
             colour = COLOURS[index % len(COLOURS)]

@@ -74,7 +74,11 @@ def request_pdf(
 def spec_of(render: ReportRender) -> service.ReportSpec:
     """The report a render is of, from its stored parameters (as for a share link)."""
     link = ShareLink(
-        kind=render.kind, initiative_id=render.initiative_id, params=render.params, created_at=render.created_at
+        organisation_id=render.organisation_id,
+        kind=render.kind,
+        initiative_id=render.initiative_id,
+        params=render.params,
+        created_at=render.created_at,
     )
     spec = service.spec_for_link(link)
     # Asked for by a person with the right to it (the views decided); a share link's render never has it.
@@ -90,10 +94,11 @@ def render_pdf_job(render_id: int) -> None:
         return
     render.status = RenderStatus.RENDERING
     db.session.commit()
-    requester = db.session.get(User, render.requested_by_id) if render.requested_by_id else None
+    organisation = db.session.get(Organisation, render.organisation_id)
     # The worker has no request: the templates get one addressed to BASE_URL, and the report is written in the
-    # language of the person who asked for it (English for a share link, as its page opens).
-    language = (requester.preferred_language if requester else None) or "en"
+    # language chosen when it was asked for (carried in the render's parameters); the PDF's /Lang is its main one.
+    spec = spec_of(render)
+    language = service.languages_of(spec.language, organisation.nation.value)[0]
     with current_app.test_request_context(base_url=current_app.config["BASE_URL"]), force_locale(language):
         _render(render_id, render)
 
@@ -101,7 +106,8 @@ def render_pdf_job(render_id: int) -> None:
 def _render(render_id: int, render: ReportRender) -> None:
     try:
         organisation = db.session.get(Organisation, render.organisation_id)
-        report = service.prepare(organisation, spec_of(render))
+        reports = service.prepare_all(organisation, spec_of(render))
+        report = reports[0]
 
         def progress(done: int, total: int) -> None:
             db.session.execute(
@@ -109,7 +115,7 @@ def _render(render_id: int, render: ReportRender) -> None:
             )
             db.session.commit()
 
-        body = render_pdf.render_report_pdf(report, progress)
+        body = render_pdf.render_report_pdf(reports, progress)
         stored = storage.save(body, area=AREA)
         digest = hashlib.sha256(body).hexdigest()
         db.session.refresh(render)

@@ -16,9 +16,11 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
+from flask_babel import force_locale, get_translations
 
 from ..audit import capture
 from ..audit import service as audit_service
+from ..codes import Nation, ReportLanguage
 from ..codes import ReportKind as StoredKind
 from ..criteria import stored
 from ..extensions import db
@@ -26,6 +28,7 @@ from ..models import Activity, Attendance, AuditEvent, Initiative, Organisation,
 from ..services import ServiceError
 from ..web.govuk import read_date
 from . import build, data, render_csv, render_json
+from .words import ENGLISH, LANGUAGES, Words
 
 FORMATS = ("html", "pdf", "csv", "json")
 MIMETYPES = {
@@ -37,6 +40,32 @@ MIMETYPES = {
 EXTENSIONS = {"pdf": "pdf", "csv": "csv.zip", "json": "json", "html": "html"}
 SHARE_DEFAULT_DAYS = 30
 SHARE_MAX_DAYS = 90
+# The languages a report can be produced in: English, Welsh, or both (each section in both languages).
+BILINGUAL = ReportLanguage.BILINGUAL.value
+LANGUAGE_CHOICES = tuple(choice.value for choice in ReportLanguage)
+
+
+def languages_of(choice: str, nation: str) -> tuple[str, ...]:
+    """The languages a report is written in, the main one first. Bilingual puts Welsh first for an organisation
+    in Wales (Welsh Language Standards: Welsh no less favourably), English first elsewhere."""
+    if choice == BILINGUAL:
+        return ("cy", "en") if nation == Nation.WALES.value else ("en", "cy")
+    return (choice,) if choice in LANGUAGES else ("en",)
+
+
+def default_share_language(nation: str) -> str:
+    """What a share link's report is written in unless chosen: both languages for an organisation in Wales,
+    whose public documents are bilingual; English elsewhere."""
+    return BILINGUAL if nation == Nation.WALES.value else "en"
+
+
+def words_for(language: str) -> Words:
+    """The translators for writing a report in `language`, from the app's catalogue (whatever the page's)."""
+    if language == "en":
+        return ENGLISH
+    with force_locale(language):
+        translations = get_translations()
+    return Words(language, translations.gettext, translations.ngettext)
 
 
 @dataclass(frozen=True)
@@ -46,6 +75,8 @@ class ReportSpec:
     initiative_id: int | None = None
     statement_id: str | None = None
     anonymise_partners: bool = False
+    # "en", "cy" or "bilingual" (LANGUAGE_CHOICES).
+    language: str = "en"
     # Each person's adjustments named in the attendance table: staff only, on the page only, never anonymised,
     # and a recorded disclosure (views). Not a parameter of downloads or share links, which give totals.
     show_needs: bool = False
@@ -59,6 +90,7 @@ class ReportSpec:
             "date_from": self.period.date_from.isoformat() if self.period.date_from else "",
             "date_to": self.period.date_to.isoformat() if self.period.date_to else "",
             "anonymise_partners": "yes" if self.anonymise_partners else "",
+            "language": self.language,
         }
         if self.statement_id:
             out["statement_id"] = self.statement_id
@@ -88,8 +120,10 @@ def parse_spec(
     *,
     initiative_id: int | None = None,
     statement_id: str | None = None,
+    default_language: str = "en",
 ) -> tuple[ReportSpec | None, dict[str, str]]:
-    """Read as_of, date_from, date_to and anonymise_partners from request arguments; errors by field."""
+    """Read as_of, date_from, date_to, anonymise_partners and language from request arguments; errors by field.
+    With no language chosen the report is in `default_language` (the reader's)."""
     errors: dict[str, str] = {}
     today = date.today()
 
@@ -129,7 +163,10 @@ def parse_spec(
     anonymise = (args.get("anonymise_partners") or "") in ("yes", "on", "1", "true")
     show_needs = (args.get("named_needs") or "") == "yes" and not anonymise
     period = build.Period(as_of=as_of, date_from=date_from, date_to=date_to)
-    return ReportSpec(kind, period, initiative_id, statement_id, anonymise, show_needs), {}
+    language = args.get("language") or ""
+    if language not in LANGUAGE_CHOICES:
+        language = default_language if default_language in LANGUAGE_CHOICES else "en"
+    return ReportSpec(kind, period, initiative_id, statement_id, anonymise, language, show_needs), {}
 
 
 def _ids(organisation: Organisation, spec: ReportSpec) -> list[int]:
@@ -138,12 +175,12 @@ def _ids(organisation: Organisation, spec: ReportSpec) -> list[int]:
     return data.initiative_ids_as_at(organisation, spec.period.as_of)
 
 
-def _build(spec: ReportSpec, inputs: build.ReportInputs) -> build.Report:
+def _build(spec: ReportSpec, inputs: build.ReportInputs, words: Words) -> build.Report:
     if spec.kind == build.ReportKind.INITIATIVE:
-        return build.build_initiative_report(inputs)
+        return build.build_initiative_report(inputs, words)
     if spec.kind == build.ReportKind.PORTFOLIO:
-        return build.build_portfolio_report(inputs)
-    return build.build_quality_statement_report(inputs, spec.statement_id or "")
+        return build.build_portfolio_report(inputs, words)
+    return build.build_quality_statement_report(inputs, spec.statement_id or "", words)
 
 
 def statement_exists(organisation: Organisation, statement_id: str) -> bool:
@@ -152,7 +189,13 @@ def statement_exists(organisation: Organisation, statement_id: str) -> bool:
 
 
 def prepare(organisation: Organisation, spec: ReportSpec, *, read_only: bool = False) -> build.Report:
-    """Load, make or reuse a covering checkpoint, and build the report.
+    """The report in its main language (see `prepare_all`)."""
+    return prepare_all(organisation, spec, read_only=read_only)[0]
+
+
+def prepare_all(organisation: Organisation, spec: ReportSpec, *, read_only: bool = False) -> tuple[build.Report, ...]:
+    """Load, make or reuse a covering checkpoint, and build the report in each of its languages, the main
+    one first (one for English or Welsh, two for bilingual: the records are loaded once).
 
     `read_only` (the report viewed as a page) writes nothing: it shows the latest checkpoint if that
     covers what the report cites, else none. Downloads make one when needed.
@@ -189,7 +232,9 @@ def prepare(organisation: Organisation, spec: ReportSpec, *, read_only: bool = F
             equality=spec.equality,
             audit=audit,
         )
-    return _build(spec, inputs)
+    return tuple(
+        _build(spec, inputs, words_for(language)) for language in languages_of(spec.language, organisation.nation.value)
+    )
 
 
 def file_name(report: build.Report, fmt: str) -> str:
@@ -278,9 +323,11 @@ def download(
     """Produce the CSV zip or JSON bundle, audit it, and return the bytes to send (PDFs: rendering.py)."""
     if fmt not in ("csv", "json"):
         raise ServiceError(f"unknown format {fmt!r}")
-    report = prepare(organisation, spec)
+    reports = prepare_all(organisation, spec)
+    report = reports[0]
     if fmt == "csv":
-        body = render_csv.render_csv_zip(report)
+        languages = languages_of(spec.language, organisation.nation.value)
+        body = render_csv.render_csv_zip(reports, [words_for(language) for language in languages])
     else:
         return _json_bundle(organisation, spec, report, share_link)
     digest = hashlib.sha256(body).hexdigest()
@@ -397,12 +444,18 @@ def spec_for_link(link: ShareLink) -> ReportSpec:
     period = build.Period(
         as_of=day("as_of") or link.created_at.date(), date_from=day("date_from"), date_to=day("date_to")
     )
+    language = params.get("language") or ""
+    if language not in LANGUAGE_CHOICES:
+        # A link made before reports had a language: as a new link would be for its organisation.
+        organisation = db.session.get(Organisation, link.organisation_id) if link.organisation_id else None
+        language = default_share_language(organisation.nation.value) if organisation is not None else "en"
     return ReportSpec(
         build.ReportKind(link.kind.value),
         period,
         link.initiative_id,
         params.get("statement_id") or None,
         params.get("anonymise_partners") == "yes",
+        language,
     )
 
 

@@ -6,11 +6,12 @@ import hashlib
 from dataclasses import replace
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from ..codes import RenderStatus
+from ..codes import REPORT_LANGUAGE_LABELS, RenderStatus
 from ..criteria import pages as criteria_pages
 from ..extensions import db, limiter
 from ..initiatives import queries
@@ -24,7 +25,16 @@ from ..web.urls import external_url
 from . import rendering, service
 from .build import ReportKind
 from .forms import ShareLinkForm
-from .render_html import cell_paragraphs, chart_svg, charts_by_table, format_cell, table_rows
+from .render_html import (
+    cell_html,
+    cell_paragraphs,
+    chart_svg,
+    charts_by_table,
+    format_cell,
+    marked,
+    report_body,
+    table_rows,
+)
 
 bp = Blueprint("reports", __name__)
 FORMAT_RULE = "<any(pdf, csv, json):fmt>"
@@ -55,17 +65,31 @@ def _report_pdf_cell(value):
     return cell_paragraphs(value)
 
 
-# The language reports/build.py writes sections, notes and table headings in (English so far). The page
-# around them follows the reader's language, and the sections are marked with this one.
-REPORT_CONTENT_LANGUAGE = "en"
+@bp.app_template_global("report_cell_html")
+def _report_cell_html(value):
+    return cell_html(value)
 
 
-bp.add_app_template_global(REPORT_CONTENT_LANGUAGE, "report_content_language")  # a global: macros see it too
+@bp.app_template_global("report_body")
+def _report_body(reports, fold=False):
+    return report_body(reports, fold=fold)
 
 
 @bp.app_template_filter("report_cell")
 def _report_cell(value):
     return format_cell(value)
+
+
+@bp.app_template_filter("report_text")
+def _report_text(value):
+    return marked(value)
+
+
+LANGUAGE_WORDS = {choice.value: _l(label) for choice, label in REPORT_LANGUAGE_LABELS.items()}
+
+
+def _reader_language() -> str:
+    return str(get_locale() or "en")
 
 
 def _share_limit() -> str:
@@ -101,7 +125,11 @@ def _page(
     **values,
 ):
     spec, errors = service.parse_spec(
-        kind, request.args, initiative_id=values.get("initiative_id"), statement_id=values.get("statement_id")
+        kind,
+        request.args,
+        initiative_id=values.get("initiative_id"),
+        statement_id=values.get("statement_id"),
+        default_language=_reader_language(),
     )
     organisation = _organisation()
     context = {
@@ -111,6 +139,8 @@ def _page(
         "args": request.args,
         "kind": kind.value,
         "report": None,
+        "languages": LANGUAGE_WORDS,
+        "chosen_language": spec.language if spec is not None else _reader_language(),
         **(context or {}),
     }
     if spec is None:
@@ -120,7 +150,8 @@ def _page(
     spec = replace(spec, equality=can(current_user, "equality.report"))
     # Reading a report is not a disclosure and appends nothing; downloads and share-link opens are recorded,
     # and so is staff asking to see each person's adjustments (need to know).
-    report = service.prepare(organisation, spec, read_only=True)
+    reports = service.prepare_all(organisation, spec, read_only=True)
+    report = reports[0]
     if spec.show_needs:
         disclosure.record_needs_viewed(
             current_user.id,
@@ -144,6 +175,7 @@ def _page(
         **{
             **context,
             "report": report,
+            "reports": reports,
             "spec": spec,
             "downloads": _download_links(download_endpoint, spec, **values),
             "share_url": share_url,
@@ -154,7 +186,11 @@ def _page(
 
 def _download(kind: ReportKind, fmt: str, page_endpoint: str, **values):
     spec, errors = service.parse_spec(
-        kind, request.args, initiative_id=values.get("initiative_id"), statement_id=values.get("statement_id")
+        kind,
+        request.args,
+        initiative_id=values.get("initiative_id"),
+        statement_id=values.get("statement_id"),
+        default_language=_reader_language(),
     )
     if spec is None:
         abort(400)
@@ -305,10 +341,18 @@ def _share_spec() -> tuple[service.ReportSpec, str]:
 def new_share_link():
     spec, what = _share_spec()
     form = ShareLinkForm()
+    default_language = service.default_share_language(_organisation().nation.value)
+    if not form.is_submitted():
+        form.language.data = default_language
     if form.validate_on_submit():
         try:
             chosen = service.ReportSpec(
-                spec.kind, spec.period, spec.initiative_id, spec.statement_id, form.names.data != "named"
+                spec.kind,
+                spec.period,
+                spec.initiative_id,
+                spec.statement_id,
+                form.names.data != "named",
+                form.language.data if form.language.data in service.LANGUAGE_CHOICES else default_language,
             )
             link, token = service.create_share_link(current_user, chosen, form.days)
         except ServiceError as error:
@@ -358,10 +402,12 @@ def shared_report(token: str):
         return gone
     organisation = db.session.get(Organisation, link.organisation_id)
     spec = service.spec_for_link(link)
-    report = service.prepare(organisation, spec)
+    reports = service.prepare_all(organisation, spec)
+    report = reports[0]
     html = render_template(
         "reports/shared.html",
         report=report,
+        reports=reports,
         link=link,
         downloads=[
             {"format": fmt, "text": FORMAT_WORDS[fmt], "href": url_for("reports.shared_download", token=token, fmt=fmt)}

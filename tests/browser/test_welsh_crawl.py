@@ -5,10 +5,12 @@ page it reads the text a person meets (and the aria-label and title texts a scre
 parts of the page whose language is Welsh, takes out everything people entered (tests/i18n/entered.py),
 and fails on any word of the English interface the Welsh one never uses (tests/i18n/english_text.py).
 
-Content that is still only in English (report sections written by reports/build.py, history sentences,
-criteria reasons not yet on message ids, framework texts with no Welsh yet, names of English laws) is
-shown marked lang="en" with a data-untranslated reason, and is counted, not failed. English marked lang="en"
-without a reason fails, so nothing can be waved through by marking it English.
+Content that is still only in English (history sentences, criteria reasons not yet on message ids, framework
+texts with no Welsh yet, names of English laws, CQC's own words) is shown marked lang="en" with a
+data-untranslated reason, and is counted, not failed. The English copy of each section of a bilingual report is
+marked data-bilingual (a language choice, like the header's switch). English marked lang="en" otherwise fails, so
+nothing can be waved through by marking it English. Reports open in the reader's language, so their sections are
+checked as Welsh.
 """
 
 from __future__ import annotations
@@ -50,7 +52,7 @@ _MARKED_ENGLISH = """() => [...document.querySelectorAll('body [lang]')]
   .filter((el) => !el.getAttribute('lang').startsWith('cy'))
   .map((el) => ({
     reason: el.dataset.untranslated || '',
-    choice: el.hasAttribute('hreflang') || !!el.closest('.app-language-offer, .app-language-switch'),
+    choice: el.hasAttribute('hreflang') || !!el.closest('.app-language-offer, .app-language-switch, [data-bilingual]'),
     html: el.outerHTML.slice(0, 160),
   }))"""
 

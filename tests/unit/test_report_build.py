@@ -34,6 +34,7 @@ from copro_tracker.reports.build import (
     Person,
     ReportInputs,
 )
+from copro_tracker.reports.words import Words
 
 TOM, AMIRA, GEORGE, RUTH = 1, 2, 3, 4
 PEOPLE = {
@@ -498,3 +499,45 @@ def test_reports_give_adjustment_totals_and_named_rows_only_when_asked_for():
     anonymised = build.build_initiative_report(make_inputs(show_needs=True, anonymise=True))
     assert "adjustments_requested" not in [c.key for c in anonymised.table("attendance").columns]
     assert all(isinstance(n, str) or n == 0 or n >= 5 for row in anonymised.table("adjustments").rows for n in row[1:4])
+
+
+# --- the report's language ---------------------------------------------------------------------------
+
+
+def _bracketing() -> Words:
+    """A translator that brackets what it translates, so text that bypassed it shows."""
+    return Words("cy", lambda text: f"⟦{text}⟧", lambda one, many, n: f"⟦{one if n == 1 else many}⟧")
+
+
+def test_every_heading_label_caption_and_note_goes_through_the_translator():
+    report = build.build_initiative_report(make_inputs(), _bracketing())
+    assert dict(report.params)["language"] == "cy"
+    library = default_library()
+    # Framework titles and summaries come from the framework files' Welsh (or are marked as English), not the catalogue.
+    framework_texts = {
+        text
+        for framework in library.frameworks
+        for text in (framework.text("title", "cy"), framework.text("summary", "cy"))
+        if text
+    }
+    assert report.title.startswith("⟦") and all(note.startswith("⟦") for note in report.notes)
+    for section in report.all_sections():
+        assert section.heading.startswith("⟦") or section.heading in framework_texts, section.heading
+        for paragraph in section.paragraphs:
+            assert paragraph.startswith("⟦") or paragraph in framework_texts, paragraph
+        for table in section.tables:
+            assert table.caption.startswith("⟦"), table.caption
+            assert table.empty.startswith("⟦") and (not table.note or table.note.startswith("⟦"))
+            for column in table.columns:
+                assert column.label.startswith("⟦") or column.label == "SHA-256", column.label
+                assert not column.description or column.description.startswith("⟦"), column.description
+        for chart in section.charts:
+            assert chart.title.startswith("⟦") and chart.summary.startswith("⟦") and chart.suppressed.startswith("⟦")
+
+
+def test_english_is_the_default_and_is_unchanged_by_a_welsh_build_before_it():
+    build.build_initiative_report(make_inputs(), _bracketing())
+    report = build.build_initiative_report(make_inputs())
+    assert dict(report.params)["language"] == "en"
+    assert "⟦" not in json.dumps(report.to_data(), default=str)
+    assert report.sections[0].heading == "Summary"

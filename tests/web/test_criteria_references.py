@@ -7,17 +7,15 @@ the notice about unchecked references appears once per framework. The words come
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import re
-import zipfile
 
 import pytest
 import sqlalchemy as sa
 from conftest import Page, login
 from pypdf import PdfReader
-from test_reports import fetch_pdf
+from test_reports import csv_tables, fetch_pdf
 
 from copro_tracker.criteria.citations import cite
 from copro_tracker.extensions import db
@@ -130,8 +128,7 @@ def test_every_report_format_shows_only_verified_numbers(client, demo, verified)
     assert "section 1(3)(b) and (e) — checked against the Act on 26 November 2026" in pdf_sources
     assert "paragraph 3.2" not in pdf_sources and "4(1)" not in pdf_sources
 
-    with zipfile.ZipFile(io.BytesIO(client.get(f"{base}/csv").data)) as archive:
-        rows = list(csv.DictReader(io.StringIO(archive.read("sources_care_act_england.csv").decode("utf-8-sig"))))
+    rows = csv_tables(client.get(f"{base}/csv").data)[0]["sources_care_act_england"]
     by_id = {r["criterion"].split(":")[0]: r for r in rows}
     assert by_id["CA-ACT-1"]["checked_references"] == f"{CA_ACT_1} ({CA_ACT_1_URL})"
     assert by_id["CA-ACT-4"]["checked_references"] == ""

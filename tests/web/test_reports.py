@@ -69,14 +69,36 @@ def details(event: AuditEvent) -> dict:
     return json.loads(event.payload)["details"]
 
 
+def csv_keys(readme: str) -> dict[str, list[str]]:
+    """Each table's column keys, in order, from the README ("  - key: name (description)" under "table.csv:")."""
+    keys: dict[str, list[str]] = {}
+    table = None
+    for line in readme.splitlines():
+        if re.match(r"^[\w-]+\.csv: ", line):
+            table = line.split(".csv:")[0]
+            if table in keys:  # a bilingual README describes each table twice
+                table = None
+            else:
+                keys[table] = []
+        elif table and line.startswith("  - "):
+            keys[table].append(line[4:].split(":")[0])
+    return keys
+
+
 def csv_tables(body: bytes) -> tuple[dict[str, list[dict]], str]:
+    """Each CSV file's rows keyed by column key (the files name their columns in the report's language)."""
     with zipfile.ZipFile(io.BytesIO(body)) as archive:
-        tables = {
-            name.removesuffix(".csv"): list(csv.DictReader(io.StringIO(archive.read(name).decode("utf-8-sig"))))
-            for name in archive.namelist()
-            if name.endswith(".csv")
-        }
-        return tables, archive.read("README.txt").decode("utf-8")
+        readme = archive.read("README.txt").decode("utf-8")
+        keys = csv_keys(readme)
+        tables = {}
+        for name in archive.namelist():
+            if not name.endswith(".csv"):
+                continue
+            table = name.removesuffix(".csv")
+            rows = list(csv.reader(io.StringIO(archive.read(name).decode("utf-8-sig"))))
+            assert len(rows[0]) == len(keys[table]), (table, rows[0])
+            tables[table] = [dict(zip(keys[table], row, strict=True)) for row in rows[1:]]
+        return tables, readme
 
 
 def pdf_text(body: bytes) -> tuple[PdfReader, str]:

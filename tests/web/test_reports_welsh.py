@@ -1,10 +1,26 @@
-"""A report page in Welsh: Welsh around it, and the sections still written in English by reports/build.py
-marked lang="en". (PDFs are now made in the background; their language is not yet checked here.)"""
+"""Reports in Welsh, English or both: the report's own words (sections, tables, notes) in the chosen language,
+the page around it in the reader's, and each part tagged with its language for screen readers and tagged PDF.
+
+The Welsh check is the Welsh crawl's (tests/i18n/english_text.py): no word of the English interface the Welsh
+one never uses, after taking out what people entered and what is marked lang="en" with a reason (English-only
+framework texts, the names of laws, CQC's own words)."""
 
 from __future__ import annotations
 
+import csv
+import io
+import zipfile
+
+import pytest
+from bs4 import BeautifulSoup
 from conftest import Page, login
-from test_reports import demo  # noqa: F401 (the demo data fixture)
+from pypdf import PdfReader
+from test_reports import _create_link, csv_tables, demo  # noqa: F401 (demo: the demo data fixture)
+
+from copro_tracker.extensions import db
+from copro_tracker.models import Initiative
+from tests.i18n.english_text import english_words
+from tests.i18n.entered import entered_text
 
 
 def _welsh(client) -> None:
@@ -12,14 +28,180 @@ def _welsh(client) -> None:
         session["lang"] = "cy"
 
 
-def test_welsh_report_page_tags_each_english_section(client, demo):  # noqa: F811
+def _welsh_text(soup: BeautifulSoup) -> str:
+    """The report's text outside anything marked as another language (which must say why it is English)."""
+    main = soup.select_one("main")
+    for marked in main.select("[lang]"):
+        if not marked["lang"].startswith("cy"):
+            assert marked.get("data-untranslated") or marked.has_attr("data-bilingual"), str(marked)[:200]
+            marked.decompose()
+    return main.get_text(" ")
+
+
+def _sections(page: Page) -> list:
+    """The report's sections (a section's parts inherit its language)."""
+    return [s for s in page.soup.select("section.app-report-section") if s.find_parent("section") is None]
+
+
+def _pdf(client, url: str) -> PdfReader:
+    """A report's PDF as a person gets it, whatever the language of the pages on the way."""
+    asked = client.get(url)
+    assert asked.status_code == 302
+    status = Page(client.get(asked.headers["Location"])).check()
+    response = client.get(status.soup.select_one("main a.govuk-button")["href"])
+    assert response.mimetype == "application/pdf"
+    return PdfReader(io.BytesIO(response.data))
+
+
+def _wales_initiative(demo) -> Initiative:  # noqa: F811
+    organisation_id = demo["dafydd"].organisation_id
+    return db.session.scalars(
+        db.select(Initiative).where(Initiative.organisation_id == organisation_id).order_by(Initiative.id)
+    ).first()
+
+
+@pytest.mark.parametrize(
+    "who, path",
+    [
+        ("tom", "/initiatives/{carers}/report"),
+        ("tom", "/initiatives/{day_ops}/report"),
+        ("tom", "/reports/portfolio"),
+        ("tom", "/reports/quality-statements/CQC-LA-QS9"),
+        ("dafydd", "/reports/portfolio"),
+    ],
+)
+def test_a_welsh_report_has_no_english_interface_text(client, demo, who, path):  # noqa: F811
+    login(client, demo[who])
+    _welsh(client)
+    page = Page(client.get(path.format(carers=demo["carers"].id, day_ops=demo["day_ops"].id))).check()
+    assert page.soup.html["lang"] == "cy"
+    sections = _sections(page)
+    # The reader's language, so no section needs a lang of its own.
+    assert sections and not any(s.has_attr("lang") for s in sections)
+    found = english_words(_welsh_text(page.soup), entered_text())
+    assert not found, found
+
+
+def test_the_welsh_organisations_own_initiative_report_is_welsh_throughout(client, demo):  # noqa: F811
+    login(client, demo["dafydd"])
+    _welsh(client)
+    page = Page(client.get(f"/initiatives/{_wales_initiative(demo).id}/report")).check()
+    evidence = page.soup.select_one("section[aria-labelledby=section-evidence]")
+    assert evidence.select_one("h2").get_text(strip=True) == "Ffeiliau tystiolaeth"
+    found = english_words(_welsh_text(page.soup), entered_text())
+    assert not found, found
+
+
+def test_an_english_reader_can_choose_a_welsh_report(client, demo):  # noqa: F811
+    login(client, demo["tom"])
+    page = Page(client.get(f"/initiatives/{demo['carers'].id}/report?language=cy")).check()
+    assert page.soup.html["lang"] == "en"
+    assert page.soup.select_one("#report-language-cy").has_attr("checked")
+    sections = _sections(page)
+    assert sections and all(s["lang"] == "cy" for s in sections)
+    assert sections[0].select_one("h2").get_text(strip=True) == "Crynodeb"
+    assert page.soup.select_one("h1").get_text(strip=True).startswith("Evidence report")  # the page's own words
+    front = page.soup.select_one(".app-report-front")
+    assert front["lang"] == "cy" and "Sefydliad" in front.get_text()
+    # The report itself, front and sections, is in Welsh; only the page around it is English.
+    report = BeautifulSoup(
+        "<main>" + str(front) + "".join(str(s) for s in _sections(page)) + "</main>",
+        "html.parser",
+    )
+    found = english_words(_welsh_text(report), entered_text())
+    assert not found, found
+    # The download links carry the choice.
+    assert all("language=cy" in a["href"] for a in page.soup.select(".app-report-controls ul.govuk-list a"))
+
+
+def _section_order(page: Page) -> list[tuple[str, str]]:
+    return [(s["aria-labelledby"], s.get("lang", "")) for s in _sections(page)]
+
+
+def test_a_bilingual_report_puts_welsh_first_in_wales_and_english_first_elsewhere(client, demo):  # noqa: F811
+    login(client, demo["tom"])  # Northshire is in England
+    page = Page(client.get(f"/initiatives/{demo['carers'].id}/report?language=bilingual")).check()
+    order = _section_order(page)
+    assert order[:2] == [("section-summary", ""), ("section-summary-cy", "cy")]
+    assert len(order) % 2 == 0 and all(lang == "cy" for _, lang in order[1::2])
+    headings = [s.select_one("h2").get_text(strip=True) for s in _sections(page)]
+    assert headings[:2] == ["Summary", "Crynodeb"]
+    # Ids stay unique with both languages on one page.
+    ids = [tag["id"] for tag in page.soup.select("[id]")]
+    assert len(ids) == len(set(ids))
+
+    login(client, demo["dafydd"])  # Glanyrafon is in Wales
+    page = Page(client.get("/reports/portfolio?language=bilingual")).check()
+    order = _section_order(page)
+    assert order[:2] == [("section-gaps", "cy"), ("section-gaps-en", "")]
+    headings = [s.select_one("h2").get_text(strip=True) for s in _sections(page)]
+    assert headings[:2] == ["Bylchau", "Gaps"]
+
+
+def test_the_pdf_says_its_language(client, demo):  # noqa: F811
+    login(client, demo["tom"])
+    base = f"/initiatives/{demo['carers'].id}/report/pdf"
+    for language, lang, title, heading in (
+        ("en", "en-GB", "Evidence report", "Summary"),
+        ("cy", "cy", "Adroddiad tystiolaeth", "Crynodeb"),
+    ):
+        reader = _pdf(client, f"{base}?language={language}")
+        assert reader.trailer["/Root"]["/Lang"] == lang
+        assert reader.metadata.title.startswith(title)
+        assert heading in "".join(p.extract_text() for p in reader.pages[:2])
+
+
+def test_a_pdf_is_made_in_the_readers_language_unless_chosen(client, demo):  # noqa: F811
+    """The background job carries the choice: by default the reader's language, or as chosen."""
     login(client, demo["tom"])
     _welsh(client)
-    page = Page(client.get(f"/initiatives/{demo['carers'].id}/report")).check()
-    assert page.soup.html["lang"] == "cy"
-    sections = page.soup.select("section.app-report-section")
-    assert sections and all(s.get("lang") == "en" and s.get("data-untranslated") == "report" for s in sections)
-    assert client.get("/language/en?next=/dashboard").status_code == 302
-    page = Page(client.get(f"/initiatives/{demo['carers'].id}/report")).check()
-    assert page.soup.html["lang"] == "en"
-    assert not page.soup.select("section.app-report-section[lang]")
+    base = f"/initiatives/{demo['carers'].id}/report/pdf"
+    assert _pdf(client, base).trailer["/Root"]["/Lang"] == "cy"
+    assert _pdf(client, f"{base}?language=en").trailer["/Root"]["/Lang"] == "en-GB"
+
+
+def test_a_bilingual_pdf_has_each_section_in_both_languages(client, demo):  # noqa: F811
+    login(client, demo["dafydd"])  # in Wales: Welsh first, so the PDF's language is Welsh
+    reader = _pdf(client, f"/initiatives/{_wales_initiative(demo).id}/report/pdf?language=bilingual")
+    assert reader.trailer["/Root"]["/Lang"] == "cy"
+    text = "".join(p.extract_text() for p in reader.pages)
+    # After the contents (in Welsh, the main language): each section in Welsh, then the same section in English.
+    at = text.index("Crynodeb", text.index("Crynodeb") + 1)
+    for heading in ("Summary", "Aelodau a rolau", "Members and roles"):
+        at = text.index(heading, at)
+
+
+def test_csv_headers_are_in_the_reports_language(client, demo):  # noqa: F811
+    login(client, demo["tom"])
+    body = client.get(f"/initiatives/{demo['day_ops'].id}/report/csv?language=cy").data
+    tables, readme = csv_tables(body)
+    assert "Sefydliad" in readme  # the README is in Welsh too
+    members = tables["members"]
+    assert members and set(members[0]) >= {"name", "role"}  # the helper maps each Welsh header to its key
+    assert {r["role"] for r in members} >= {"Cyd-arweinydd"}
+    with zipfile.ZipFile(io.BytesIO(body)) as archive:
+        first = next(csv.reader(io.StringIO(archive.read("members.csv").decode("utf-8-sig"))))
+    assert first[:2] == ["Enw", "Ochr"]
+
+
+def test_a_share_link_keeps_the_language_chosen(app, client, demo):  # noqa: F811
+    login(client, demo["tom"])
+    form = Page(client.get(f"/reports/share-links/new?kind=initiative&initiative={demo['carers'].id}")).check()
+    assert form.soup.select_one("input[name=language][value=en]").has_attr("checked")  # England: English
+    token, link = _create_link(client, demo["carers"].id, language="cy")
+    assert link.params["language"] == "cy"
+    client.get("/logout")
+    page = Page(client.get(f"/shared/{token}")).check()
+    sections = _sections(page)
+    assert sections and all(s["lang"] == "cy" for s in sections)
+    assert sections[0].select_one("h2").get_text(strip=True) == "Crynodeb"
+
+    login(client, demo["dafydd"])  # Wales: both languages unless chosen otherwise, Welsh first
+    initiative = _wales_initiative(demo)
+    form = Page(client.get(f"/reports/share-links/new?kind=initiative&initiative={initiative.id}")).check()
+    assert form.soup.select_one("input[name=language][value=bilingual]").has_attr("checked")
+    token, link = _create_link(client, initiative.id)
+    assert link.params["language"] == "bilingual"
+    page = Page(client.get(f"/shared/{token}")).check()
+    order = _section_order(page)
+    assert order[0][0] == "section-summary" and order[1][0] == "section-summary-en"
