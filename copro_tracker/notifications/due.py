@@ -1,8 +1,9 @@
 """What each person should be told about today, and in which cycle: the dashboard's "Waiting for you"
 (waiting.py, the one definition) plus the responses to recommendations they made ("you said, we did").
 
-A cycle keeps "once" honest: a stage asks again in a new sign-off round, a review again on a new date, a
-response again when it is changed; an activity to confirm or rate is asked about once.
+A cycle keeps "once" honest: a stage asks again in a new sign-off round (and of someone whose approval its
+changed activities made stale), a review again on a new date, a response again when it is changed; an
+activity to confirm or rate is asked about once.
 """
 
 from __future__ import annotations
@@ -12,9 +13,9 @@ from datetime import date
 
 import sqlalchemy as sa
 
-from ..codes import NotificationKind
+from ..codes import NotificationKind, SignOffDecision
 from ..extensions import db
-from ..models import Initiative, Recommendation, Stage, User
+from ..models import Initiative, Recommendation, SignOff, Stage, User
 from ..waiting import WAITING_KINDS, waiting_queries
 
 # The dashboard's kinds of waiting item, as notifications.
@@ -55,6 +56,33 @@ def responses_to(user: User) -> sa.Select:
     )
 
 
+def _sign_offs(user: User, stages: list[tuple[int, int]]) -> list[Due]:
+    """Sign-off reminders: once per round, and once more when the person approved this round but the stage's
+    activities changed since (gates.given_before_change: that approval no longer counts, so they are asked
+    again on the new evidence)."""
+    approved_before_change = (
+        sa.select(SignOff.id)
+        .where(
+            SignOff.stage_id == Stage.id,
+            SignOff.user_id == user.id,
+            SignOff.round == Stage.round,
+            SignOff.decision == SignOffDecision.APPROVE,
+            SignOff.created_at < Stage.activities_changed_at,
+        )
+        .exists()
+    )
+    rows = db.session.execute(
+        sa.select(Stage.id, Stage.round, Stage.activities_changed_at, approved_before_change).where(
+            Stage.id.in_([stage for stage, _ in stages])
+        )
+    ).all()
+    cycles = {
+        stage: f"round {round_}" + (f" after {changed:%Y-%m-%d %H:%M:%S}" if asked_again else "")
+        for stage, round_, changed, asked_again in rows
+    }
+    return [Due(NotificationKind.SIGN_OFF, stage, cycles[stage], initiative) for stage, initiative in stages]
+
+
 def due_for(user: User, today: date) -> list[Due]:
     """Everything waiting for `user` on `today`, each with the cycle it belongs to."""
     due: list[Due] = []
@@ -68,9 +96,7 @@ def due_for(user: User, today: date) -> list[Due]:
                 cycle = str(day)[:10] if kind == NotificationKind.REVIEW_DUE else ""
                 due.append(Due(kind, item_id, cycle, initiative_id))
     if stages:
-        ids = [stage for stage, _ in stages]
-        rounds = dict(db.session.execute(sa.select(Stage.id, Stage.round).where(Stage.id.in_(ids))).all())
-        due += [Due(NotificationKind.SIGN_OFF, stage, f"round {rounds[stage]}", init) for stage, init in stages]
+        due += _sign_offs(user, stages)
     for recommendation_id, initiative_id, responded_at in db.session.execute(responses_to(user)):
         due.append(Due(NotificationKind.RESPONSE, recommendation_id, responded_at.isoformat(), initiative_id))
     return due

@@ -16,7 +16,7 @@ from copro_tracker.activities import service as activities
 from copro_tracker.codes import NotificationKind, OrgRole, StageStatus
 from copro_tracker.extensions import db
 from copro_tracker.initiatives import service as initiatives
-from copro_tracker.models import AuditEvent, Initiative, Notification, Recommendation, User
+from copro_tracker.models import AuditEvent, Initiative, Notification, Recommendation, User, utcnow
 from copro_tracker.notifications import jobs
 
 
@@ -293,3 +293,30 @@ def test_the_command_runs_the_daily_job_now(app, team):
     assert result.output.startswith("0 new notification(s)")
     result = runner.invoke(args=["notifications", "digest"])
     assert result.exit_code == 0 and "queued" in result.output
+
+
+def test_someone_whose_approval_went_stale_is_asked_again_once(team, mail):
+    initiative = _awaiting_sign_off(team)
+    stage_id = initiative.stages[0].id
+    jobs.send_due()
+    initiatives.sign_off(team.partner, db.session.get(Initiative, initiative.id).stages[0], "approve", "")
+    jobs.send_due()
+    assert len([m for m in _to(mail, team.partner) if "sign-off" in m["Subject"]]) == 1
+    # A new activity changes the evidence: the partner's approval no longer counts (gates.given_before_change).
+    make_activity(team, title="Workshop two")
+    stage = db.session.get(Initiative, initiative.id).stages[0]
+    stage.activities_changed_at = utcnow()  # as the activities service stamps it (the fixture writes rows only)
+    initiatives.refresh_stage(stage)
+    db.session.commit()
+    assert stage.status == StageStatus.AWAITING_SIGNOFF
+    jobs.send_due()
+    jobs.send_due()
+    cycles = db.session.scalars(
+        sa.select(Notification.cycle).where(
+            Notification.user_id == team.partner.id,
+            Notification.kind == NotificationKind.SIGN_OFF,
+            Notification.subject_id == stage_id,
+        )
+    ).all()
+    assert len(cycles) == 2 and cycles[0] == "round 1" and cycles[1].startswith("round 1 after ")
+    assert len([m for m in _to(mail, team.partner) if "sign-off" in m["Subject"]]) == 2
