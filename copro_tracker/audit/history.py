@@ -78,6 +78,8 @@ FIELD_LABELS = {
     "disposed_at": N_("when they were disposed of"),
     "records": N_("records disposed of"),
     "values_erased_at": N_("when their audit values were erased"),
+    "email_notifications": N_("emails each time something waits for them"),
+    "weekly_digest": N_("weekly summary email"),
     "updated_by_id": N_("changed by"),
     "action_taken": N_("what was done"),
     "age_band": N_("age"),

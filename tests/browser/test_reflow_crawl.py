@@ -29,10 +29,11 @@ MAX_HEIGHT = 12_000
 MAX_PAGES = 200
 PER_KIND = 2  # pages of one kind (the same path with other ids) share a template: two of each are enough
 LONG = "Unbroken" * 40  # what a pasted link or reference can look like: 320 characters without a space
-# Links the crawl does not open: downloads (not pages), the language switch (a redirect back to the same page,
-# checked elsewhere) and the same page again filtered or as at a date (the layout is the page's own).
+# Links the crawl does not open: downloads (not pages, also with a query such as ?language=cy), the language
+# switch (a redirect back to the same page, checked elsewhere) and the same page again filtered or as at a date
+# (the layout is the page's own).
 SKIP = re.compile(
-    r"/language/|/download$|/receipt$|/(pdf|csv|json)$|[?&](format|as_at|as-at|at)=|/sign-out$|^/$|/shared/",
+    r"/language/|/download$|/receipt$|/(pdf|csv|json)(\?|$)|[?&](format|as_at|as-at|at)=|/sign-out$|^/$|/shared/",
 )
 
 _MEASURE = """() => ({
