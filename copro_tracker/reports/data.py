@@ -8,6 +8,7 @@ and the modules it names.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
@@ -133,9 +134,10 @@ def load_portfolio_inputs(
         )
     )
     wanted = sorted({user_id for s in summaries.values() for user_id in s.partners})
-    people, answers = {}, {}
+    people, answers, settings = {}, {}, None
     if wanted:
-        for user, answered in db.session.execute(_people_query(org_id, wanted, equality)):
+        for user, answered, *found in db.session.execute(_people_query(org_id, wanted, equality)):
+            settings = tuple(found) if equality else None
             people[user.id] = build.Person(
                 id=user.id,
                 name=user.display_name,
@@ -160,7 +162,7 @@ def load_portfolio_inputs(
         anonymise_partners=anonymise_partners,
         findings=stored.read(ids, org_id, library(), organisation.nation.value, reasons=False),
         summaries=tuple((d, summaries[d.id]) for d in initiatives if d.id in summaries),
-        equality=replace(_equality(org_id, answers), took_part=tuple(wanted)) if equality else None,
+        equality=replace(_equality(org_id, answers, settings), took_part=tuple(wanted)) if equality else None,
     )
 
 
@@ -228,8 +230,9 @@ def load_inputs(
     }
     wanted = _people_ids(snapshots.values(), evidence, assessments)
     sides = _membership_sides(snapshots[i] for i in ids)
-    people, answers = {}, {}
-    for user, answered in db.session.execute(_people_query(org_id, wanted, equality)):
+    people, answers, settings = {}, {}, None
+    for user, answered, *found in db.session.execute(_people_query(org_id, wanted, equality)):
+        settings = tuple(found) if equality else None
         people[user.id] = build.Person(
             id=user.id,
             name=user.display_name,
@@ -258,19 +261,22 @@ def load_inputs(
         if ids and period.as_of == stored.today()
         else {},
         show_needs=show_needs,
-        equality=_equality(org_id, answers) if equality else None,
+        equality=_equality(org_id, answers, settings) if equality else None,
     )
 
 
 def _people_query(org_id: int, wanted: Iterable[int], equality: bool) -> sa.Select:
-    """The report's people; with `equality`, each one's answers too (no query of their own: only counts of them
-    leave the report builder)."""
-    query = sa.select(User, EqualityAnswers if equality else sa.null()).where(
-        User.organisation_id == org_id, User.id.in_(wanted)
+    """The report's people; with `equality`, each one's answers and the organisation's groups and reference
+    figures too (no statement of their own; only counts of the answers leave the report builder)."""
+    if not equality:
+        return sa.select(User, sa.null(), sa.null(), sa.null()).where(
+            User.organisation_id == org_id, User.id.in_(wanted)
+        )
+    return (
+        sa.select(User, EqualityAnswers, *_settings(org_id))
+        .outerjoin(EqualityAnswers, EqualityAnswers.user_id == User.id)
+        .where(User.organisation_id == org_id, User.id.in_(wanted))
     )
-    if equality:
-        query = query.outerjoin(EqualityAnswers, EqualityAnswers.user_id == User.id)
-    return query
 
 
 def _answers(row: EqualityAnswers) -> dict[str, str | tuple[str, ...] | None]:
@@ -279,24 +285,33 @@ def _answers(row: EqualityAnswers) -> dict[str, str | tuple[str, ...] | None]:
     return out
 
 
-def _equality(org_id: int, answers: dict) -> build.EqualityInputs:
-    """The groups and the reference figures in one query: both are short lists, so their product is small."""
-    rows = db.session.execute(
-        sa.select(SeldomHeardGroup, EqualityReference)
-        .select_from(Organisation)
-        .outerjoin(
-            SeldomHeardGroup,
-            sa.and_(SeldomHeardGroup.organisation_id == Organisation.id, SeldomHeardGroup.retired_at.is_(None)),
-        )
-        .outerjoin(EqualityReference, EqualityReference.organisation_id == Organisation.id)
-        .where(Organisation.id == org_id)
-    ).all()
-    groups = {g.id: g.name for g, _ in rows if g is not None}
-    references = {r.question.value: (dict(r.figures), r.source, r.as_of) for _, r in rows if r is not None}
+def _settings(org_id: int) -> tuple[sa.ScalarSelect, sa.ScalarSelect]:
+    """The organisation's current seldom-heard groups and its reference figures, each as one JSON array: columns
+    the people query carries, so a report reads them without a statement of its own."""
+    group, ref = SeldomHeardGroup, EqualityReference
+    if db.session.get_bind().dialect.name == "postgresql":
+        agg, row, figures = sa.func.json_agg, sa.func.json_build_array, ref.figures
+        empty = sa.literal_column("'[]'::json")
+    else:
+        agg, row, figures = sa.func.json_group_array, sa.func.json_array, sa.func.json(ref.figures)
+        empty = sa.literal("[]")
+    groups = sa.select(sa.func.coalesce(agg(row(group.id, group.name)), empty)).where(
+        group.organisation_id == org_id, group.retired_at.is_(None)
+    )
+    references = sa.select(sa.func.coalesce(agg(row(ref.question, figures, ref.source, ref.as_of)), empty)).where(
+        ref.organisation_id == org_id
+    )
+    return groups.scalar_subquery(), references.scalar_subquery()
+
+
+def _equality(org_id: int, answers: dict, settings: tuple | None) -> build.EqualityInputs:
+    if settings is None:  # nobody to read: the settings on their own
+        settings = tuple(db.session.execute(sa.select(*_settings(org_id))).one())
+    groups, references = (json.loads(v) if isinstance(v, str) else v for v in settings)
     return build.EqualityInputs(
         answers=answers,
-        groups=tuple((str(i), name) for i, name in sorted(groups.items(), key=lambda item: (item[1], item[0]))),
-        references=references,
+        groups=tuple((str(i), name) for i, name in sorted(groups, key=lambda item: (item[1], item[0]))),
+        references={q: (dict(f), source, date.fromisoformat(str(day)[:10])) for q, f, source, day in references},
     )
 
 

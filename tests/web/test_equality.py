@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import date
 
 import pytest
 import sqlalchemy as sa
@@ -13,7 +14,7 @@ from conftest import PASSWORD, Page, get_page, link_path, login, make_user, post
 from initiative_factories import add_activity, make_initiative
 
 from copro_tracker.audit import service as audit_service
-from copro_tracker.codes import OrgRole
+from copro_tracker.codes import EqualityQuestion, OrgRole
 from copro_tracker.equality import service
 from copro_tracker.extensions import db
 from copro_tracker.models import AuditEvent, AuditValue, EqualityAnswers, SeldomHeardGroup, User
@@ -255,6 +256,10 @@ def test_staff_reports_have_the_counts_partners_and_share_links_do_not(app, clie
         _answer(person, ethnicity="white", carer="carer")
     _answer(partner, ethnicity="asian")
     initiative = _took_part(commissioner, partner, [*women, partner])
+    service.add_group(commissioner, "Travellers")
+    service.set_reference(
+        commissioner, EqualityQuestion.CARER, {"carer": "12.5"}, "Census 2021, Northshire", date(2021, 3, 21)
+    )
     login(client, commissioner)
     page = get_page(client, f"/initiatives/{initiative.id}/report")
     heading = page.soup.select_one("#section-equality")
@@ -267,6 +272,12 @@ def test_staff_reports_have_the_counts_partners_and_share_links_do_not(app, clie
     ethnicity = next(t for t in sections["equality"]["tables"] if t["id"] == "equality-ethnicity")
     rows = {row[0]: row[1] for row in ethnicity["rows"]}
     assert rows["Asian, Asian British or Asian Welsh"] == "fewer than 5" and rows["White"] == "fewer than 5"
+    carer = next(t for t in sections["equality"]["tables"] if t["id"] == "equality-carer")
+    # 7 carers, but the 1 who did not answer is hidden and 7 with it (it would give the 1 away from the total).
+    assert carer["rows"][0][:4] == ["Yes", "fewer than 5", None, "12.5%"]
+    assert "Census 2021, Northshire, 2021-03-21" in carer["note"]
+    groups = next(t for t in sections["equality"]["tables"] if t["id"] == "equality-seldom-heard")
+    assert [row[0] for row in groups["rows"]][:2] == ["Travellers", "None of these"]
     token = _share(client, initiative.id)
     visitor = app.test_client()
     assert "Equality monitoring" not in visitor.get(f"/shared/{token}").get_data(as_text=True)
