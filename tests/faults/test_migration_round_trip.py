@@ -183,6 +183,7 @@ def test_a_downgrade_that_would_delete_data_refuses_unless_forced(seeded, tmp_pa
 DERIVED_ONLY = {
     "c3a9e1f2b7d4": "the audit Merkle state is recomputed from the stored event hashes",
     "e5f1a7c9b3d2": "stored findings are recomputed from the records on the next write or read",
+    "48426a073b17": "stored participation figures are recomputed from the records with the findings, or on read",
 }
 
 
