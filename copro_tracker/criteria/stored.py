@@ -47,7 +47,7 @@ from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
-from flask import Flask, current_app, has_app_context
+from flask import Flask, current_app, g, has_app_context, has_request_context
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -63,6 +63,7 @@ from .rules import EvidenceRef, Finding, Reason
 from .snapshot import InitiativeFacts
 
 TOUCHED_KEY = "stored_findings_touched"
+MEMO_KEY = "stored_findings_read"
 WROTE_KEY = "stored_findings_written"
 # Tables whose rows feed InitiativeFacts (criteria/facts.py): a change to any of them changes findings.
 RECORD_TABLES = frozenset(
@@ -79,6 +80,9 @@ RECORD_TABLES = frozenset(
         "output",
         "evidence",
         "reciprocity_entry",
+        # Not read by the rules, but kept with the portfolio's figures and the report snapshot
+        # (reports/stored_summary.py), which are stored by the same recompute.
+        "assessment",
     }
 )
 # Of a person and an organisation, only what facts.load_many reads (signing in changes a user row too).
@@ -290,6 +294,7 @@ def compute(
     """
     if not initiative_ids:
         return {}
+    _forget_reads()
     on = on or today()
     # Before the facts are read, so that no write can invalidate them between the reading and the storing.
     _lock(initiative_ids)
@@ -347,6 +352,27 @@ def read(
     if not ids:
         return {}
     on = today()
+    # A report page reads the same findings twice (its criteria summary, then the report): once per request.
+    memo = g.setdefault(MEMO_KEY, {}) if has_request_context() else None
+    memo_key = (organisation_id, tuple(ids), reasons, on, nation)
+    if memo is not None and memo_key in memo:
+        return memo[memo_key]
+    result = _read(ids, organisation_id, library, nation, on, reasons=reasons, snapshots=snapshots)
+    if memo is not None:
+        memo[memo_key] = result
+    return result
+
+
+def _read(
+    ids: list[int],
+    organisation_id: int,
+    library: Library,
+    nation: str,
+    on: date,
+    *,
+    reasons: bool,
+    snapshots: Mapping[int, InitiativeFacts] | None,
+) -> dict[int, dict[str, Finding]]:
     expected = expected_keys(library, nation)
     columns = [_TABLE.c.initiative_id, _TABLE.c.criterion_id, _TABLE.c.key, _TABLE.c.computed_for, _TABLE.c.status]
     if reasons:
@@ -403,7 +429,13 @@ def _changed(obj: Any, columns: frozenset[str]) -> bool:
     return any(key in state.attrs and state.attrs[key].history.has_changes() for key in columns)
 
 
+def _forget_reads() -> None:
+    if has_request_context():
+        g.pop(MEMO_KEY, None)
+
+
 def _note(session: Session, flush_context: Any) -> None:
+    _forget_reads()  # a flush may change what a read in this request saw
     touched = session.info.setdefault(TOUCHED_KEY, {"initiatives": set(), "users": set(), "organisations": set()})
     for kind, objects in (("new", session.new), ("dirty", session.dirty), ("deleted", session.deleted)):
         for obj in objects:

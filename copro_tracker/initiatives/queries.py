@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from ..codes import MemberRole, Side, SignOffDecision, StageKind
 from ..domain.gates import AttendanceFact, Gate, MemberFact, SignOffFact, co_leads_missing, evaluate_gate
@@ -32,10 +32,11 @@ def get_initiative(initiative_id: int, organisation_id: int) -> Initiative | Non
 
 def get_initiative_with_members(initiative_id: int, organisation_id: int) -> Initiative | None:
     """The initiative and its memberships only: all a permission check reads (pages that show no stages)."""
+    # Joined, not a second SELECT: the report pages count every statement (DESIGN §10).
     stmt = scoped(Initiative, organisation_id, Initiative.id == initiative_id).options(
-        selectinload(Initiative.memberships)
+        joinedload(Initiative.memberships)
     )
-    return db.session.scalar(stmt)
+    return db.session.execute(stmt).unique().scalar_one_or_none()
 
 
 def visible_initiatives_stmt(user: User) -> sa.Select:

@@ -46,3 +46,6 @@ class StoredSummary(db.Model):
     key: Mapped[str] = mapped_column(sa.String(32))
     computed_for: Mapped[date]
     data: Mapped[dict] = mapped_column(sa.JSON)
+    # What an initiative's report as at today reads instead of loading the facts in ten queries: its details,
+    # facts and evidence files (reports/data.py). Cleared by every recompute, made again by the next report.
+    snapshot: Mapped[dict | None] = mapped_column(sa.JSON, nullable=True)

@@ -20,10 +20,11 @@ from ..codes import EQUALITY_CODES, EqualityQuestion
 from ..criteria import facts as facts_loader
 from ..criteria import stored
 from ..criteria.framework import Library
+from ..criteria.snapshot import InitiativeFacts
+from ..criteria.snapshot_codec import decode, encode
 from ..domain.people import is_citizen_partner_in_any
 from ..extensions import db
 from ..models import (
-    Assessment,
     AuditCheckpoint,
     AuditEvent,
     EqualityAnswers,
@@ -122,17 +123,8 @@ def load_portfolio_inputs(
     ids = [d.id for d in initiatives]
     summaries = stored_summary.read(ids, org_id)
     ids = [i for i in ids if i in summaries]
-    end = end_of(period.as_of)
-    assessments = tuple(
-        _assessment(row, end)
-        for row in db.session.scalars(
-            sa.select(Assessment)
-            .where(
-                Assessment.organisation_id == org_id, Assessment.initiative_id.in_(ids), Assessment.assessed_at < end
-            )
-            .order_by(Assessment.assessed_at, Assessment.id)
-        )
-    )
+    # Stored with the figures: no query of their own.
+    assessments = tuple(sorted((a for i in ids for a in summaries[i].assessments), key=lambda a: a.id))
     wanted = sorted({user_id for s in summaries.values() for user_id in s.partners})
     people, answers, settings = {}, {}, None
     if wanted:
@@ -180,50 +172,8 @@ def load_inputs(
 ) -> build.ReportInputs:
     org_id = organisation.id
     end = end_of(period.as_of)
-    snapshots = facts_loader.load_many(initiative_ids, org_id, period.as_of) if initiative_ids else {}
+    snapshots, details, evidence, assessments = _records(organisation, initiative_ids, period.as_of)
     ids = [i for i in initiative_ids if i in snapshots]
-    details = {
-        row.id: _details(row)
-        for row in db.session.execute(
-            sa.select(*_DETAIL_COLUMNS).where(Initiative.organisation_id == org_id, Initiative.id.in_(ids))
-        )
-    }
-    evidence = tuple(
-        build.EvidenceFile(
-            id=row.id,
-            initiative_id=row.initiative_id,
-            filename=row.filename,
-            consent=row.consent.value,
-            sha256=row.sha256,
-            size=row.size,
-            content_type=row.content_type,
-            description=row.description or "",
-            uploaded_by=row.uploaded_by_id,
-            uploaded_on=row.uploaded_at.date(),
-            linked_kind="decision" if row.decision_id else "activity" if row.activity_id else "initiative",
-            linked_id=row.decision_id or row.activity_id or row.initiative_id,
-        )
-        for row in db.session.scalars(
-            sa.select(Evidence)
-            .where(
-                Evidence.organisation_id == org_id,
-                Evidence.initiative_id.in_(ids),
-                Evidence.uploaded_at < end,
-                Evidence.withdrawn_at.is_(None),
-            )
-            .order_by(Evidence.id)
-        )
-    )
-    assessments = tuple(
-        _assessment(row, end)
-        for row in db.session.scalars(
-            sa.select(Assessment)
-            .where(
-                Assessment.organisation_id == org_id, Assessment.initiative_id.in_(ids), Assessment.assessed_at < end
-            )
-            .order_by(Assessment.assessed_at, Assessment.id)
-        )
-    )
     # Response dates come with the facts (criteria/facts.py), not from a query of their own.
     responded_on = {
         r.id: r.responded_on for facts in snapshots.values() for r in facts.recommendations if r.responded_on
@@ -315,24 +265,102 @@ def _equality(org_id: int, answers: dict, settings: tuple | None) -> build.Equal
     )
 
 
-def _assessment(row: Assessment, end: datetime) -> build.HumanAssessment:
-    cosigned = row.cosigned_at is not None and row.cosigned_at < end
-    disagreed = row.disagreed_at is not None and row.disagreed_at < end
-    return build.HumanAssessment(
-        initiative_id=row.initiative_id,
-        framework_id=row.framework_id,
-        criterion_id=row.criterion_id,
-        status=row.status.value,
-        narrative=row.narrative or "",
-        assessed_by=row.assessed_by_id,
-        assessed_on=row.assessed_at.date(),
-        cosigned_by=row.cosigned_by_id if cosigned else None,
-        cosigned_on=row.cosigned_at.date() if cosigned else None,
-        disagreed_by=row.disagreed_by_id if disagreed else None,
-        disagreed_on=row.disagreed_at.date() if disagreed else None,
-        disagreement_reason=row.disagreement_reason if disagreed else "",
-        id=row.id,
-    )
+_Records = tuple[
+    dict[int, InitiativeFacts],
+    dict[int, build.InitiativeDetails],
+    tuple[build.EvidenceFile, ...],
+    tuple[build.HumanAssessment, ...],
+]
+
+
+def _records(organisation: Organisation, initiative_ids: list[int], as_of: date) -> _Records:
+    """The initiatives' facts, details, evidence files and people's assessments as at ``as_of``.
+
+    As at today they come from each initiative's stored snapshot when it has one (one query instead of
+    thirteen); otherwise they are loaded, and today's are stored for the next report (reports/stored_summary.py:
+    every change to the records clears the snapshot, so it is never stale)."""
+    if not initiative_ids:
+        return {}, {}, (), ()
+    org_id = organisation.id
+    today = as_of == stored.today()
+    found, tokens = stored_summary.read_snapshots(initiative_ids, org_id) if today else ({}, {})
+    if found and len(found) == len(set(initiative_ids)):
+        try:
+            return _from_snapshots(found)
+        except (KeyError, TypeError, ValueError):
+            pass  # written in another format: load them
+    end = end_of(as_of)
+    snapshots = facts_loader.load_many(initiative_ids, org_id, as_of)
+    ids = [i for i in initiative_ids if i in snapshots]
+    details = {
+        row.id: _details(row)
+        for row in db.session.execute(
+            sa.select(*_DETAIL_COLUMNS).where(Initiative.organisation_id == org_id, Initiative.id.in_(ids))
+        )
+    }
+    evidence = tuple(_evidence_files(org_id, ids, end))
+    assessments = stored_summary.assessments_as_at(org_id, ids, end)
+    for initiative_id, row_key in tokens.items():
+        if initiative_id in snapshots:
+            stored_summary.save_snapshot(
+                initiative_id,
+                row_key,
+                {
+                    "format": SNAPSHOT_FORMAT,
+                    "details": encode(details[initiative_id]),
+                    "facts": encode(snapshots[initiative_id]),
+                    "evidence": [encode(e) for e in evidence if e.initiative_id == initiative_id],
+                    "assessments": [encode(a) for a in assessments if a.initiative_id == initiative_id],
+                },
+            )
+    return snapshots, details, evidence, assessments
+
+
+SNAPSHOT_FORMAT = 2
+
+
+def _from_snapshots(found: dict[int, dict]) -> _Records:
+    snapshots, details, evidence, assessments = {}, {}, [], []
+    for initiative_id in sorted(found):
+        item = found[initiative_id]
+        if item.get("format") != SNAPSHOT_FORMAT:
+            raise ValueError("another format")
+        snapshots[initiative_id] = decode(InitiativeFacts, item["facts"])
+        details[initiative_id] = decode(build.InitiativeDetails, item["details"])
+        evidence.extend(decode(build.EvidenceFile, e) for e in item["evidence"])
+        assessments.extend(decode(build.HumanAssessment, a) for a in item["assessments"])
+    # Each initiative's in the order they were stored (by when they were made, as the loader reads them).
+    return snapshots, details, tuple(sorted(evidence, key=lambda e: e.id)), tuple(assessments)
+
+
+def _evidence_files(org_id: int, ids: list[int], end: datetime) -> Iterable[build.EvidenceFile]:
+    for row in db.session.scalars(
+        sa.select(Evidence)
+        .where(
+            Evidence.organisation_id == org_id,
+            Evidence.initiative_id.in_(ids),
+            Evidence.uploaded_at < end,
+            Evidence.withdrawn_at.is_(None),
+        )
+        .order_by(Evidence.id)
+    ):
+        yield build.EvidenceFile(
+            id=row.id,
+            initiative_id=row.initiative_id,
+            filename=row.filename,
+            consent=row.consent.value,
+            sha256=row.sha256,
+            size=row.size,
+            content_type=row.content_type,
+            description=row.description or "",
+            uploaded_by=row.uploaded_by_id,
+            uploaded_on=row.uploaded_at.date(),
+            linked_kind="decision" if row.decision_id else "activity" if row.activity_id else "initiative",
+            linked_id=row.decision_id or row.activity_id or row.initiative_id,
+        )
+
+
+_assessment = stored_summary.human_assessment
 
 
 def _membership_sides(snapshots: Iterable) -> dict[int, list[list[str]]]:

@@ -20,11 +20,12 @@ from typing import Any
 
 from ..codes import STAGE_ORDER, ReciprocityKind, StageKind, StageStatus
 from ..criteria.snapshot import InitiativeFacts
+from ..criteria.snapshot_codec import decode, encode
 from .common import stage_status_as_at
-from .model import Period
+from .model import HumanAssessment, Period
 from .payments import KindFigures, figures, in_period
 
-FORMAT = 2
+FORMAT = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +59,8 @@ class InitiativeSummary:
     staff_ratings: Mapping[int, int] = field(default_factory=dict)
     # Offers and claims in the period, by choice or kind (reports/payments.py).
     payments: Mapping[ReciprocityKind | None, KindFigures] = field(default_factory=dict)
+    # People's assessments of its criteria (stored with the figures; summarise leaves them to the loader).
+    assessments: tuple[HumanAssessment, ...] = ()
 
     @property
     def missing_adjustments(self) -> int:
@@ -168,6 +171,7 @@ def to_data(summary: InitiativeSummary) -> dict[str, Any]:
             [k.value if k else None, f.entries, sorted(f.people), f.agreed, f.paid, list(f.days), f.hours]
             for k, f in summary.payments.items()
         ],
+        "assessments": [encode(a) for a in summary.assessments],
     }
 
 
@@ -196,4 +200,5 @@ def from_data(initiative_id: int, data: Mapping[str, Any]) -> InitiativeSummary:
             (ReciprocityKind(k) if k else None): KindFigures(n, frozenset(p), agreed, paid, tuple(d), hours)
             for k, n, p, agreed, paid, d, hours in data["payments"]
         },
+        assessments=tuple(decode(HumanAssessment, a) for a in data["assessments"]),
     )

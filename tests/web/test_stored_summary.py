@@ -14,7 +14,7 @@ from conftest import get_page, login
 
 from copro_tracker.criteria import stored
 from copro_tracker.extensions import db
-from copro_tracker.models import Organisation, StoredSummary
+from copro_tracker.models import Initiative, Organisation, StoredSummary
 from copro_tracker.reports import build, data, service, stored_summary
 
 
@@ -89,3 +89,63 @@ def test_a_record_changed_over_http_shows_in_the_portfolio_at_once(client, team)
     assert db.session.get(StoredSummary, team.initiative.id).data["waiting_recommendations"] == 1
     login(client, team.commissioner)
     assert "Recommendations waiting for an answer: 1" in _portfolio_text(client)
+
+
+def test_an_initiative_report_from_its_stored_snapshot_says_what_the_records_say(app, demo):
+    for initiative in db.session.scalars(sa.select(Initiative)).all():
+        organisation = db.session.get(Organisation, initiative.organisation_id)
+        spec = service.ReportSpec(build.ReportKind.INITIATIVE, build.Period(date.today()), initiative.id)
+        loaded = service.prepare(organisation, spec, read_only=True)  # loads the records, keeps the snapshot
+        db.session.commit()
+        row = db.session.get(StoredSummary, initiative.id)
+        assert row.snapshot is not None, initiative.title
+        from_snapshot = service.prepare(organisation, spec, read_only=True)
+        same_time = replace(from_snapshot, generated_at=loaded.generated_at)
+        assert same_time.to_data() == loaded.to_data(), initiative.title
+        assert same_time.files == loaded.files
+        db.session.expire_all()
+
+
+def test_a_change_clears_the_report_snapshot_so_the_report_shows_it_at_once(client, team):
+    activity = make_activity(team)
+    login(client, team.commissioner)
+    url = f"/initiatives/{team.initiative.id}/report"
+    assert "Easy Read minutes" not in get_page(client, url).text()
+    db.session.expire_all()
+    assert db.session.get(StoredSummary, team.initiative.id).snapshot is not None
+    login(client, team.partner)
+    response = client.post(
+        f"/initiatives/{team.initiative.id}/recommendations/new",
+        data={"text": "Easy Read minutes", "activity_id": str(activity.id)},
+    )
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(StoredSummary, team.initiative.id).snapshot is None  # cleared by the write itself
+    login(client, team.commissioner)
+    assert "Easy Read minutes" in get_page(client, url).text()
+
+
+def test_a_new_assessment_is_stored_with_the_figures_and_clears_the_report_snapshot(client, team):
+    from copro_tracker.codes import AssessmentStatus
+    from copro_tracker.models import Assessment
+
+    make_activity(team)
+    login(client, team.commissioner)
+    get_page(client, f"/initiatives/{team.initiative.id}/report")  # keeps the snapshot
+    db.session.expire_all()
+    assert db.session.get(StoredSummary, team.initiative.id).snapshot is not None
+    db.session.add(
+        Assessment(
+            organisation_id=team.initiative.organisation_id,
+            initiative_id=team.initiative.id,
+            framework_id="cross_cutting",
+            framework_version="1",
+            criterion_id="X-LOOP",
+            status=list(AssessmentStatus)[0],
+            assessed_by_id=team.commissioner.id,
+        )
+    )
+    db.session.commit()
+    db.session.expire_all()
+    row = db.session.get(StoredSummary, team.initiative.id)
+    assert row.snapshot is None and len(row.data["assessments"]) == 1
