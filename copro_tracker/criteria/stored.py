@@ -262,6 +262,11 @@ def _upsert(connection: sa.Connection, rows: list[dict[str, Any]]) -> None:
 _LOCK_CLASS = 0x51F1
 
 
+def lock(initiative_ids: Iterable[int]) -> None:
+    """The findings lock, for other values worked out from the same facts (reports/stored_summary.py)."""
+    _lock(initiative_ids)
+
+
 def _lock(initiative_ids: Iterable[int]) -> None:
     """Hold the initiatives' findings lock until this transaction ends (PostgreSQL; see the module docstring).
 
@@ -507,6 +512,11 @@ def invalidate(initiative_ids: list[int]) -> None:
     (by the job queued after the commit, or by the first page to read them) nothing stale can be shown."""
     _lock(initiative_ids)  # a recompute in progress finishes first; its rows are then deleted here
     db.session.connection().execute(sa.delete(_TABLE).where(_TABLE.c.initiative_id.in_(initiative_ids)))
+    # The portfolio's figures and the report snapshot come from the same facts (reports/stored_summary.py):
+    # gone with the findings, worked out again with them.
+    from ..reports import stored_summary
+
+    stored_summary.invalidate(initiative_ids)
 
 
 def _forget(session: Session, *args: Any) -> None:

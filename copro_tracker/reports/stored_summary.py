@@ -4,9 +4,10 @@ The portfolio used to load every initiative's activities and attendance to count
 with 60 initiatives). Now each initiative's figures live in ``stored_summary``, one row per initiative, kept
 current exactly as its stored findings are (criteria/stored.py):
 
-- **In the write's own transaction.** The findings' recompute, which runs before every commit that touched
-  an initiative's records, calls ``store`` with the facts it has just loaded, so the figures commit, or roll
-  back, with the change itself.
+- **After the write that changes them.** The write's hook (criteria/stored.py) deletes the initiative's
+  stored findings and, through ``invalidate``, its figures and report snapshot, in the write's own
+  transaction; the findings' recompute after the commit (or the first page to read them) calls ``store``
+  with the facts it loads, under the same per-initiative lock.
 - **On read, when the key does not match.** A row of another day (the day decides which recommendations are
   still waiting, and which stage is current), another key (the code that works the figures out changed) or
   missing (data loaded in bulk) is recomputed before it is shown. A read that stored rows commits them after
@@ -159,6 +160,7 @@ def read(initiative_ids: Iterable[int], organisation_id: int) -> dict[int, Initi
             continue  # written in another format: recompute rather than guess
     stale = [i for i in ids if i not in result]
     if stale:
+        stored.lock(stale)  # as a findings recompute does: no write can invalidate them while they are read
         snapshots = facts_loader.load_many(stale, organisation_id, on)
         result.update(store(snapshots, organisation_id, on))
         db.session.info[stored.WROTE_KEY] = True
@@ -198,3 +200,9 @@ def save_snapshot(initiative_id: int, row_key: str, snapshot: Any) -> None:
         .values(snapshot=snapshot)
     )
     db.session.info[stored.WROTE_KEY] = True
+
+
+def invalidate(initiative_ids: list[int]) -> None:
+    """Delete the initiatives' figures and snapshots in the current transaction (a write changed their records;
+    criteria/stored.py's ``invalidate`` calls this under the same lock). Read again, they are worked out anew."""
+    db.session.connection().execute(sa.delete(_TABLE).where(_TABLE.c.initiative_id.in_(initiative_ids)))

@@ -5,7 +5,7 @@ today is first made, and every recompute of the initiative (any change to its re
 never reads a stale one. Existing rows start empty.
 
 Revision ID: 0d521a97e645
-Revises: 898a0c6d3927
+Revises: b8d4f2a6c1e3
 Create Date: 2026-11-26 16:34:45
 
 """
@@ -15,7 +15,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0d521a97e645"
-down_revision = "898a0c6d3927"
+down_revision = "b8d4f2a6c1e3"
 branch_labels = None
 depends_on = None
 
