@@ -184,6 +184,7 @@ DERIVED_ONLY = {
     "c3a9e1f2b7d4": "the audit Merkle state is recomputed from the stored event hashes",
     "e5f1a7c9b3d2": "stored findings are recomputed from the records on the next write or read",
     "48426a073b17": "stored participation figures are recomputed from the records with the findings, or on read",
+    "0d521a97e645": "a report snapshot is made again from the records by the next report",
 }
 
 
