@@ -23,6 +23,15 @@ MAX_REASON = 2000
 log = logging.getLogger(__name__)
 
 
+def mark_withdrawn(record, reason: str, *, by_id: int | None, action: str, at=None) -> None:
+    """What withdrawn means for every kind of record (the one place pages and reports filter on), named
+    in the audit trail as `<record>.<action>`; the caller commits."""
+    record.withdrawn_at = at or utcnow()
+    record.withdrawn_by_id = by_id
+    record.withdrawal_reason = reason
+    capture.name_action(record, f"{capture.entity_name(record)}.{action}")
+
+
 def withdraw(actor: User, record, reason: str):
     """Withdraw `record` (permission already checked by the route) with the actor's reason; commits."""
     text = (reason or "").strip()
@@ -35,10 +44,7 @@ def withdraw(actor: User, record, reason: str):
     if isinstance(record, Activity):
         _stage_changed(record.stage)  # approvals given with it counted are asked for again
     capture.set_actor(db.session, actor.id)
-    record.withdrawn_at = utcnow()
-    record.withdrawn_by_id = actor.id
-    record.withdrawal_reason = text
-    capture.name_action(record, f"{capture.entity_name(record)}.withdrawn")
+    mark_withdrawn(record, text, by_id=actor.id, action="withdrawn")
     commit_or_conflict()
     if isinstance(record, Evidence):
         try:

@@ -9,7 +9,7 @@ and the modules it names.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -126,20 +126,8 @@ def load_portfolio_inputs(
     # Stored with the figures: no query of their own.
     assessments = tuple(sorted((a for i in ids for a in summaries[i].assessments), key=lambda a: a.id))
     wanted = sorted({user_id for s in summaries.values() for user_id in s.partners})
-    people, answers, settings = {}, {}, None
-    if wanted:
-        for user, answered, *found in db.session.execute(_people_query(org_id, wanted, equality)):
-            settings = tuple(found) if equality else None
-            people[user.id] = build.Person(
-                id=user.id,
-                name=user.display_name,
-                # Everyone read here attended as a citizen partner (summary.partners).
-                citizen_partner=True,
-                partner_kind=user.partner_kind.value,
-                named_use=user.named_use,
-            )
-            if answered is not None:
-                answers[user.id] = _answers(answered)
+    # Everyone read here attended as a citizen partner (summary.partners).
+    people, answers, settings = _read_people(org_id, wanted, equality, lambda _user: True) if wanted else ({}, {}, None)
     return build.ReportInputs(
         organisation=organisation.name,
         nation=organisation.nation.value,
@@ -180,18 +168,9 @@ def load_inputs(
     }
     wanted = _people_ids(snapshots.values(), evidence, assessments)
     sides = _membership_sides(snapshots[i] for i in ids)
-    people, answers, settings = {}, {}, None
-    for user, answered, *found in db.session.execute(_people_query(org_id, wanted, equality)):
-        settings = tuple(found) if equality else None
-        people[user.id] = build.Person(
-            id=user.id,
-            name=user.display_name,
-            citizen_partner=is_citizen_partner_in_any(sides.get(user.id, ()), user.role),
-            partner_kind=user.partner_kind.value,
-            named_use=user.named_use,
-        )
-        if answered is not None:
-            answers[user.id] = _answers(answered)
+    people, answers, settings = _read_people(
+        org_id, wanted, equality, lambda user: is_citizen_partner_in_any(sides.get(user.id, ()), user.role)
+    )
     return build.ReportInputs(
         organisation=organisation.name,
         nation=organisation.nation.value,
@@ -213,6 +192,26 @@ def load_inputs(
         show_needs=show_needs,
         equality=_equality(org_id, answers, settings) if equality else None,
     )
+
+
+def _read_people(
+    org_id: int, wanted: Iterable[int], equality: bool, citizen_partner: Callable[[User], bool]
+) -> tuple[dict[int, build.Person], dict[int, dict], tuple | None]:
+    """The report's people, their equality answers and the organisation's equality settings, in one
+    statement (_people_query); `citizen_partner` says how each is counted."""
+    people, answers, settings = {}, {}, None
+    for user, answered, *found in db.session.execute(_people_query(org_id, wanted, equality)):
+        settings = tuple(found) if equality else None
+        people[user.id] = build.Person(
+            id=user.id,
+            name=user.display_name,
+            citizen_partner=citizen_partner(user),
+            partner_kind=user.partner_kind.value,
+            named_use=user.named_use,
+        )
+        if answered is not None:
+            answers[user.id] = _answers(answered)
+    return people, answers, settings
 
 
 def _people_query(org_id: int, wanted: Iterable[int], equality: bool) -> sa.Select:

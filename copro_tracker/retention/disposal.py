@@ -24,6 +24,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from .. import storage
+from ..activities.withdraw import mark_withdrawn
 from ..audit import capture
 from ..audit import service as audit_service
 from ..codes import RetainedRecord
@@ -178,12 +179,9 @@ def _reason(item: Due) -> str:
 
 
 def _withdraw(row: Any, reason: str, now: Any, blank: Iterable[str]) -> None:
-    row.withdrawn_at = now
-    row.withdrawn_by_id = None
-    row.withdrawal_reason = reason
     for name in blank:
         setattr(row, name, "")
-    capture.name_action(row, f"{capture.entity_name(row)}.disposed")
+    mark_withdrawn(row, reason, by_id=None, action="disposed", at=now)
 
 
 def _dispose_row(kind: RetainedRecord, row: Any, reason: str, now: Any, files: list[str]) -> None:
