@@ -102,7 +102,21 @@ def app(worker_id: str, tmp_path_factory) -> Iterator[Flask]:
 
 
 def wipe_database() -> None:
-    """Empty every table. The audit tables refuse DELETE by design, so their guards are lifted briefly."""
+    """Empty every table. The audit tables refuse DELETE by design, so their guards are lifted briefly.
+
+    With app servers running beside the tests (tests/test_multi_instance.py) a worker's job may read while
+    TRUNCATE takes its locks one table at a time; PostgreSQL then ends one side as a deadlock. That side
+    is retried: the job finishes, and the emptying goes through on the next attempt."""
+    for attempt in range(5):
+        try:
+            _wipe_once()
+            return
+        except sa.exc.OperationalError as error:
+            if "deadlock detected" not in str(error.orig) or attempt == 4:
+                raise
+
+
+def _wipe_once() -> None:
     engine = db.engine
     tables = [t.name for t in reversed(db.metadata.sorted_tables)]
     with engine.begin() as conn:
