@@ -105,6 +105,9 @@ class Config:
     JOBS_WORKERS = int(os.environ.get("JOBS_WORKERS", "2"))
     # The worker's CPU priority is lowered by this much (0 to 19): people's pages come before background work.
     JOBS_NICE = int(os.environ.get("JOBS_NICE", "10"))
+    # "idle": Linux runs the worker only on CPU time the web workers leave (copro_tracker/jobs/priority.py);
+    # "nice": the nice value alone, for a worker on a machine of its own that should not wait for others.
+    JOBS_CPU_POLICY = os.environ.get("JOBS_CPU_POLICY", "idle")
 
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_UPLOAD_MB", "20")) * 1024 * 1024
     # An upload over MAX_CONTENT_LENGTH is read through (not kept) so its form comes back with what was typed;

@@ -213,6 +213,8 @@ class JobWorker:
             "FLASK_CONFIG": "production",
             "PYTHONPATH": str(ROOT),
             "JOBS_NICE": "0",
+            # A test worker shares the CPU with the test run itself: SCHED_IDLE could leave it waiting.
+            "JOBS_CPU_POLICY": "nice",
             **env,
         }
         with self.log.open("wb") as out:

@@ -1,20 +1,21 @@
 """`flask jobs worker`: the process that runs queued jobs and the scheduled ones.
 
 Each worker is a process of its own running one job at a time, so a PDF render never shares a process
-(nor its memory) with another render. The worker lowers its own CPU priority (JOBS_NICE) so that, on a
-machine it shares with the web server, people's pages come first and long renders take the spare time.
+(nor its memory) with another render. The worker lowers its own CPU priority (JOBS_CPU_POLICY, JOBS_NICE:
+see priority.py) so that, on a machine it shares with the web server, people's pages come first and long
+renders take the spare time.
 """
 
 from __future__ import annotations
 
 import logging
-import os
 
 import click
 from flask import current_app
 from flask.cli import AppGroup
 
 from ..extensions import db
+from .priority import lower_cpu_priority
 from .queue import huey, set_worker_app
 
 jobs_group = AppGroup("jobs", help="Background jobs: run the worker, see what is waiting.")
@@ -39,9 +40,11 @@ def worker_command(workers: int | None) -> None:
     # The worker processes are forked from this one: none may inherit an open database connection.
     db.session.remove()
     db.engine.dispose()
-    nice = int(app.config.get("JOBS_NICE", 10))
-    if nice:
-        os.nice(nice)
+    try:
+        applied = lower_cpu_priority(app.config.get("JOBS_CPU_POLICY", "idle"), int(app.config.get("JOBS_NICE", 10)))
+    except ValueError as error:
+        raise click.ClickException(str(error)) from error
+    logging.getLogger(__name__).info("Worker CPU priority: %s", applied)
     consumer = huey.create_consumer(
         workers=workers or int(app.config.get("JOBS_WORKERS", 2)),
         worker_type="process",
