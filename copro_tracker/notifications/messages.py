@@ -54,6 +54,9 @@ def headline(line: Line) -> str:
             text=_short(line.recommendation_text),
             title=title,
         )
+    if n.kind == NotificationKind.DIGEST:
+        # Listed only in "Your data": the record that a weekly summary went (its cycle is the week).
+        return _("Your weekly summary of what was waiting for you, week %(week)s", week=n.cycle)
     return _(
         "Your recommendation has a response: %(text)s, %(title)s", text=_short(line.recommendation_text), title=title
     )

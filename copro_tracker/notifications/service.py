@@ -117,8 +117,8 @@ class Line:
     recommendation_text: str | None
 
 
-def lines_query(user_id: int) -> sa.Select:
-    """A person's notifications, newest first, with the names their lines show (one statement)."""
+def lines_query(user_id: int, kinds: tuple[NotificationKind, ...] = IN_APP_KINDS) -> sa.Select:
+    """A person's notifications of `kinds`, newest first, with the names their lines show (one statement)."""
     activity_kinds = (NotificationKind.CONFIRM, NotificationKind.RATE)
     recommendation_kinds = (NotificationKind.RESPONSE, NotificationKind.REVIEW_DUE)
     return (
@@ -130,13 +130,19 @@ def lines_query(user_id: int) -> sa.Select:
             Recommendation,
             sa.and_(Notification.kind.in_(recommendation_kinds), Recommendation.id == Notification.subject_id),
         )
-        .where(Notification.user_id == user_id, Notification.kind.in_(IN_APP_KINDS))
+        .where(Notification.user_id == user_id, Notification.kind.in_(kinds))
         .order_by(Notification.created_at.desc(), Notification.id.desc())
     )
 
 
-def lines(user_id: int, page: Paging | None = None, *, unread_only: bool = False) -> list[Line]:
-    stmt = lines_query(user_id)
+def lines(
+    user_id: int,
+    page: Paging | None = None,
+    *,
+    unread_only: bool = False,
+    kinds: tuple[NotificationKind, ...] = IN_APP_KINDS,
+) -> list[Line]:
+    stmt = lines_query(user_id, kinds)
     if unread_only:
         stmt = stmt.where(Notification.read_at.is_(None))
     if page is not None:

@@ -7,6 +7,11 @@ values the audit trail kept of them are erased from `audit_value` (the hashed ch
 `flask audit verify` still passes), and a tombstone event records that an erasure happened, when, by whom
 and under which request, without the erased data.
 
+The person's own notifications are deleted, not anonymised: they are the service's messages to that
+account, not records of what happened (they are not audited, and no retention rule keeps them), their only
+reader can no longer sign in, and each one, read with its initiative and record titles, would still say what
+was asked of the erased account. They go with the account, like its password and sign-in details.
+
 Checked first: the right is not absolute. `erasure_blockers` asks every registered check; each returns a
 sentence saying why the person cannot be erased now, or None. Legal hold and retention rules plug in here
 with `register_erasure_check` (e.g. "an initiative they took part in is under legal hold until ...").
@@ -25,7 +30,7 @@ from ..audit import service as audit_service
 from ..codes import DataRequestKind, DataRequestStatus, OrgRole
 from ..equality import service as equality_service
 from ..extensions import db
-from ..models import AccountToken, Attendance, AuditEvent, DataRequest, User, utcnow
+from ..models import AccountToken, Attendance, AuditEvent, DataRequest, Notification, User, utcnow
 from ..services import ServiceError
 
 ErasureCheck = Callable[[User], "str | None"]
@@ -139,6 +144,7 @@ def erase(person: User, actor: User | None, request: DataRequest | None = None, 
     requests = list(db.session.scalars(sa.select(DataRequest).where(DataRequest.user_id == person.id)))
     for item in requests:
         item.details = ""
+    db.session.execute(sa.delete(Notification).where(Notification.user_id == person.id))
     db.session.commit()
 
     capture.set_actor(db.session, actor.id if actor else None)

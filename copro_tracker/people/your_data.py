@@ -37,6 +37,8 @@ from ..models import (
     SeldomHeardGroup,
     User,
 )
+from ..notifications import messages as notification_messages
+from ..notifications import service as notifications
 from .disclosure import NEEDS_VIEWED
 
 # The page lists the newest audit events; the downloads carry every one.
@@ -367,6 +369,33 @@ def _requests(person: User) -> Held:
     )
 
 
+def _notifications(person: User) -> Held:
+    """What the service told the person (every kind it keeps a row of, the weekly summaries too), as their
+    list says it, with whether they read it and whether it was emailed to them."""
+    lines = notifications.lines(person.id, kinds=tuple(codes.NotificationKind))
+    return Held(
+        "notifications",
+        _l("Notifications we sent you"),
+        (
+            ("what", _l("What it said")),
+            ("kind", _l("Kind")),
+            ("when", _l("When (UTC)")),
+            ("read", _l("Read")),
+            ("emailed", _l("Emailed")),
+        ),
+        [
+            {
+                "what": notification_messages.headline(line),
+                "kind": _code(line.notification.kind),
+                "when": line.notification.created_at,
+                "read": line.notification.read_at or _l("Not read"),
+                "emailed": line.notification.emailed_at or _l("Not emailed"),
+            }
+            for line in lines
+        ],
+    )
+
+
 def _about(person: User) -> sa.ColumnElement[bool]:
     """Audit events about the person: theirs, on their account, on their attendance or payments."""
     own = sa.select(Attendance.id).where(Attendance.user_id == person.id)
@@ -476,6 +505,7 @@ def gather(person: User, *, all_events: bool = False) -> YourData:
         _payments(person),
         _files(person),
         _requests(person),
+        _notifications(person),
         _looks(person),
         audit,
     ]
