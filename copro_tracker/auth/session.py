@@ -30,9 +30,7 @@ def init_login(app: Flask) -> None:
         # The organisation and the unread notifications come in the same statement: every page's header
         # shows the organisation's name and the count.
         row = db.session.execute(
-            sa.select(User, unread_count_of(User.id))
-            .options(joinedload(User.organisation))
-            .where(User.id == int(ident))
+            sa.select(User, unread_count_of()).options(joinedload(User.organisation)).where(User.id == int(ident))
         ).first()
         if row is None:
             return None

@@ -15,8 +15,8 @@ import sqlalchemy as sa
 
 from ..codes import NotificationKind, SignOffDecision
 from ..extensions import db
-from ..models import Initiative, Recommendation, SignOff, Stage, User
-from ..waiting import WAITING_KINDS, waiting_queries
+from ..models import Initiative, Notification, Recommendation, SignOff, Stage, User
+from ..waiting import WAITING_KINDS, Person, waiting_items, waiting_queries
 
 # The dashboard's kinds of waiting item, as notifications.
 KIND_OF_WAITING = {
@@ -39,7 +39,7 @@ class Due:
         return (self.kind.value, self.subject_id, self.cycle)
 
 
-def responses_to(user: User) -> sa.Select:
+def responses_to(user: User | Person) -> sa.Select:
     """Responses given to recommendations this person made, by someone else, on initiatives still open:
     (recommendation id, initiative id, when it was responded to)."""
     return (
@@ -100,3 +100,25 @@ def due_for(user: User, today: date) -> list[Due]:
     for recommendation_id, initiative_id, responded_at in db.session.execute(responses_to(user)):
         due.append(Due(NotificationKind.RESPONSE, recommendation_id, responded_at.isoformat(), initiative_id))
     return due
+
+
+def still_waits(person: Person, today: date) -> sa.ColumnElement[bool]:
+    """Whether a notification still asks something of its person, by the same rule that made it: its item
+    is still among what waits for them (a withdrawn record, a closed stage or initiative, a sign-off given, a
+    record confirmed or rated no longer does). Any cycle of the item counts: a reminder from an earlier round
+    of a stage that waits again still points at the right page.
+
+    A SQL condition on the Notification row, so the unread count can ride inside the statement that loads
+    the person (with waiting.PERSON_COLUMNS) and the list can show each line's state in its one statement.
+    """
+    checks = [
+        sa.and_(Notification.kind == KIND_OF_WAITING[name], Notification.subject_id.in_(items))
+        for name, items in zip(WAITING_KINDS, waiting_items(person, today), strict=True)
+    ]
+    responses = (
+        responses_to(person)
+        .with_only_columns(Recommendation.id, maintain_column_froms=True)
+        .correlate(person.correlate)
+    )
+    checks.append(sa.and_(Notification.kind == NotificationKind.RESPONSE, Notification.subject_id.in_(responses)))
+    return sa.or_(*checks)

@@ -45,9 +45,9 @@ def email_notification(notification_id: int) -> None:
     person = db.session.get(User, notification.user_id)
     if not service.wants_email(person, notification.kind) or not mail.mail_configured():
         return
-    line = service.line(notification_id, person.id)
-    if line is None:
-        return
+    line = service.line(notification_id, person)
+    if line is None or not line.waiting:
+        return  # what it asked no longer waits (withdrawn, closed, done): nothing to send, now or later
     endpoint, values = messages.target(line)
     link, settings = external_url(endpoint, **values), external_url("notifications.preferences")
     languages = mail.languages_for(person.preferred_language, person.organisation.nation)
@@ -70,7 +70,7 @@ def send_digests(today: date | None = None) -> int:
     people = db.session.scalars(
         sa.select(User.id)
         .where(User.active.is_(True), User.erased_at.is_(None), User.weekly_digest.is_(True))
-        .where(service.unread_count_of(User.id) > 0)
+        .where(service.unread_count_of() > 0)
         .order_by(User.id)
     ).all()
     for person_id in people:
@@ -85,7 +85,7 @@ def send_digest(person_id: int, week: str) -> None:
     person = db.session.get(User, person_id)
     if person is None or not service.wants_email(person, NotificationKind.DIGEST) or not mail.mail_configured():
         return
-    unread = service.lines(person.id, unread_only=True)
+    unread = service.lines(person, unread_only=True)
     if not unread:
         return
     if not service.record_digest(person, week):

@@ -18,8 +18,9 @@ from ..audit import capture
 from ..codes import NotificationKind
 from ..extensions import db
 from ..models import Activity, Initiative, Notification, Recommendation, Stage, User, utcnow
+from ..waiting import PERSON_COLUMNS, Person, person_of
 from ..web.paging import Paging
-from .due import Due, due_for
+from .due import Due, due_for, still_waits
 
 # Listed in the app. Invitations and resets are emails only (the person may have no account yet, or
 # cannot sign in), and the weekly summary is an email about the others.
@@ -45,13 +46,21 @@ def wants_email(user: User | None, kind: NotificationKind) -> bool:
     return user.email_notifications
 
 
-def unread_count_of(user_id: sa.ColumnElement[int] | int) -> sa.ScalarSelect[int]:
-    """The number of unread notifications, as a subquery: the sign-in loader reads it in the same statement
-    as the person, so the header's count costs no statement of its own."""
+def unread_count_of(person: User | Person = PERSON_COLUMNS, today: date | None = None) -> sa.ScalarSelect[int]:
+    """The number of unread notifications that still ask something of the person, as a subquery: the sign-in
+    loader reads it in the same statement as the person (the default, the person row's columns), so the
+    header's count costs no statement of its own. One whose item no longer waits (withdrawn, closed, done)
+    is not counted: the count says how many things need you."""
+    person = person_of(person)
     return (
         sa.select(sa.func.count())
         .select_from(Notification)
-        .where(Notification.user_id == user_id, Notification.read_at.is_(None), Notification.kind.in_(IN_APP_KINDS))
+        .where(
+            Notification.user_id == person.id,
+            Notification.read_at.is_(None),
+            Notification.kind.in_(IN_APP_KINDS),
+            still_waits(person, today or date.today()),
+        )
         .scalar_subquery()
     )
 
@@ -108,21 +117,30 @@ def _notify(person: User, due: list[Due]) -> list[int]:
 
 @dataclass(frozen=True)
 class Line:
-    """One notification as its list shows it: what, where, when, and whether it is read."""
+    """One notification as its list shows it: what, where, when, whether it is read, and whether what it
+    asked of the person still waits for them (waiting.py's rule, asked now)."""
 
     notification: Notification
     initiative_title: str | None
     stage_kind: str | None
     activity_title: str | None
     recommendation_text: str | None
+    waiting: bool = True
+
+    @property
+    def unread(self) -> bool:
+        """Counted and flagged as unread: not read, and still needing the person."""
+        return self.notification.read_at is None and self.waiting
 
 
-def lines_query(user_id: int, kinds: tuple[NotificationKind, ...] = IN_APP_KINDS) -> sa.Select:
-    """A person's notifications of `kinds`, newest first, with the names their lines show (one statement)."""
+def lines_query(user: User, kinds: tuple[NotificationKind, ...] = IN_APP_KINDS) -> sa.Select:
+    """A person's notifications of `kinds`, newest first, with the names their lines show and whether each
+    still waits (one statement)."""
     activity_kinds = (NotificationKind.CONFIRM, NotificationKind.RATE)
     recommendation_kinds = (NotificationKind.RESPONSE, NotificationKind.REVIEW_DUE)
+    waits = still_waits(person_of(user), date.today())
     return (
-        sa.select(Notification, Initiative.title, Stage.kind, Activity.title, Recommendation.text)
+        sa.select(Notification, Initiative.title, Stage.kind, Activity.title, Recommendation.text, waits)
         .outerjoin(Initiative, Initiative.id == Notification.initiative_id)
         .outerjoin(Stage, sa.and_(Notification.kind == NotificationKind.SIGN_OFF, Stage.id == Notification.subject_id))
         .outerjoin(Activity, sa.and_(Notification.kind.in_(activity_kinds), Activity.id == Notification.subject_id))
@@ -130,34 +148,36 @@ def lines_query(user_id: int, kinds: tuple[NotificationKind, ...] = IN_APP_KINDS
             Recommendation,
             sa.and_(Notification.kind.in_(recommendation_kinds), Recommendation.id == Notification.subject_id),
         )
-        .where(Notification.user_id == user_id, Notification.kind.in_(kinds))
+        .where(Notification.user_id == user.id, Notification.kind.in_(kinds))
         .order_by(Notification.created_at.desc(), Notification.id.desc())
     )
 
 
+def _line(row: sa.Row) -> Line:
+    n, title, stage, activity, text, waits = row
+    return Line(n, title, getattr(stage, "value", stage), activity, text, bool(waits))
+
+
 def lines(
-    user_id: int,
+    user: User,
     page: Paging | None = None,
     *,
     unread_only: bool = False,
     kinds: tuple[NotificationKind, ...] = IN_APP_KINDS,
 ) -> list[Line]:
-    stmt = lines_query(user_id, kinds)
+    """The person's lines; `unread_only`: those still unread and still waiting (what the count counts)."""
+    stmt = lines_query(user, kinds)
     if unread_only:
-        stmt = stmt.where(Notification.read_at.is_(None))
+        stmt = stmt.where(Notification.read_at.is_(None), still_waits(person_of(user), date.today()))
     if page is not None:
         stmt = stmt.limit(page.size).offset(page.offset)
-    return [
-        Line(n, title, getattr(stage, "value", stage), activity, text)
-        for n, title, stage, activity, text in db.session.execute(stmt)
-    ]
+    return [_line(row) for row in db.session.execute(stmt)]
 
 
-def line(notification_id: int, user_id: int) -> Line | None:
+def line(notification_id: int, user: User) -> Line | None:
     """One of the person's notifications as its line shows it; None if it is not theirs."""
-    found = lines_query(user_id).where(Notification.id == notification_id)
-    for n, title, stage, activity, text in db.session.execute(found):
-        return Line(n, title, getattr(stage, "value", stage), activity, text)
+    for row in db.session.execute(lines_query(user).where(Notification.id == notification_id)):
+        return _line(row)
     return None
 
 

@@ -25,7 +25,7 @@ PAGE_SIZE = 20
 def index():
     person = current_user._get_current_object()
     page = paging(service.count(person.id), PAGE_SIZE)
-    lines = service.lines(person.id, page)
+    lines = service.lines(person, page)
     return render_template(
         "notifications/index.html",
         lines=[(line, messages.headline(line), messages.target(line)) for line in lines],

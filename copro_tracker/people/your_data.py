@@ -37,8 +37,6 @@ from ..models import (
     SeldomHeardGroup,
     User,
 )
-from ..notifications import messages as notification_messages
-from ..notifications import service as notifications
 from .disclosure import NEEDS_VIEWED
 
 # The page lists the newest audit events; the downloads carry every one.
@@ -372,7 +370,12 @@ def _requests(person: User) -> Held:
 def _notifications(person: User) -> Held:
     """What the service told the person (every kind it keeps a row of, the weekly summaries too), as their
     list says it, with whether they read it and whether it was emailed to them."""
-    lines = notifications.lines(person.id, kinds=tuple(codes.NotificationKind))
+    # Imported here: notifications reach this module through waiting.py -> activities -> people, so a
+    # module-level import would be circular for whoever imports waiting.py first.
+    from ..notifications import messages as notification_messages
+    from ..notifications import service as notifications
+
+    lines = notifications.lines(person, kinds=tuple(codes.NotificationKind))
     return Held(
         "notifications",
         _l("Notifications we sent you"),

@@ -38,7 +38,7 @@ def unread_notifications() -> int:
     if "unread_notifications" not in g:
         from ..notifications.service import unread_count_of
 
-        g.unread_notifications = db.session.scalar(sa.select(unread_count_of(current_user.id)))
+        g.unread_notifications = db.session.scalar(sa.select(unread_count_of(current_user._get_current_object())))
     return g.unread_notifications
 
 
