@@ -693,9 +693,10 @@ RENDER_STATUS_LABELS = {
 
 
 class NotificationKind(StrEnum):
-    """What a notification tells a person (notifications/). Invitations and password resets are always
-    emailed and never listed in the app (the person may have no account yet, or cannot sign in); the
-    weekly digest is an email about the others."""
+    """What a notification tells a person (notifications/). An invitation is listed in the app for someone
+    with an account (added to another initiative) and emailed as they chose; to anyone else it is only
+    emailed. Password resets are always emailed and never listed (the person cannot sign in); the weekly
+    digest is an email about the others."""
 
     SIGN_OFF = "sign_off"
     CONFIRM = "confirm"

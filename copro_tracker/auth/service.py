@@ -36,6 +36,15 @@ def find_user_by_email(email: str) -> User | None:
     return db.session.scalar(sa.select(User).where(User.email == normalise_email(email)))
 
 
+def account_in(organisation_id: int, email: str) -> User | None:
+    """The active account with this address in this organisation, if there is one (an account in another
+    organisation is none of its business, and is not found here)."""
+    user = find_user_by_email(email)
+    if user is None or user.organisation_id != organisation_id or not user.active:
+        return None
+    return user
+
+
 def authenticate(email: str, password: str) -> User:
     """Return the user, or raise ServiceError with one message whatever the cause (no account enumeration)."""
     user = find_user_by_email(email)

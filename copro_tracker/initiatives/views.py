@@ -12,6 +12,7 @@ from .. import labels, mail
 from ..auth import service as accounts
 from ..auth.forms import ConfirmForm, InviteForm
 from ..codes import OrgRole, PartnerKind, StageKind, StageStatus
+from ..notifications import jobs as notification_jobs
 from ..permissions import authorize, can, membership_of, requires
 from ..services import EditConflict, ServiceError
 from ..tenancy import parse_id
@@ -161,11 +162,14 @@ def members(initiative_id: int):
                 add_error(form, _("Choose a person from the list"), "user_id")
             else:
                 try:
-                    service.add_member(current_user, initiative, person, form.role.data, form.joined_on.data)
+                    membership = service.add_member(
+                        current_user, initiative, person, form.role.data, form.joined_on.data
+                    )
                 except ServiceError as error:
                     add_error(form, str(error), error.field)
                 else:
-                    flash(_("%(name)s has been added.", name=person.display_name), "success")
+                    notification_jobs.added_to_initiative(membership)
+                    flash(_("%(name)s has been added and told.", name=person.display_name), "success")
                     return redirect(url_for("initiatives.members", initiative_id=initiative.id))
     return render_template(
         "initiatives/members.html",
@@ -266,6 +270,27 @@ def invite_member(initiative_id: int):
     form = InitiativeInviteForm()
     form.role.choices = [c for c in form.role.choices if c.value != OrgRole.ADMIN.value]
     if form.validate_on_submit():
+        # Someone with an account here already needs no link to join: they are added, and told as they
+        # chose to hear (in the app, and by email if they want it). Anyone else gets the invitation email.
+        existing = accounts.account_in(current_user.organisation_id, form.email.data)
+        if existing is not None:
+            try:
+                membership = service.add_member(
+                    current_user, initiative, existing, form.initiative_role.data or "member"
+                )
+            except ServiceError as error:
+                add_error(form, str(error), "email")
+            else:
+                notification_jobs.added_to_initiative(membership)
+                flash(
+                    _(
+                        "%(name)s already has an account, so they have been added to this initiative and told.",
+                        name=existing.display_name,
+                    ),
+                    "success",
+                )
+                return redirect(url_for("initiatives.members", initiative_id=initiative.id))
+            return render_template("initiatives/invite.html", form=form, initiative=initiative)
         try:
             token, secret = accounts.invite(
                 current_user,

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 from ..codes import NotificationKind, SignOffDecision
 from ..extensions import db
-from ..models import Initiative, Notification, Recommendation, SignOff, Stage, User
+from ..models import Initiative, Membership, Notification, Recommendation, SignOff, Stage, User
 from ..waiting import WAITING_KINDS, Person, waiting_items, waiting_queries
 
 # The dashboard's kinds of waiting item, as notifications.
@@ -121,4 +121,13 @@ def still_waits(person: Person, today: date) -> sa.ColumnElement[bool]:
         .correlate(person.correlate)
     )
     checks.append(sa.and_(Notification.kind == NotificationKind.RESPONSE, Notification.subject_id.in_(responses)))
+    # Being added to an initiative (an account holder's invitation) asks something of them while they are
+    # still part of it and it is open.
+    joined = (
+        sa.select(Membership.id)
+        .join(Initiative, Initiative.id == Membership.initiative_id)
+        .where(Membership.user_id == person.id, Membership.left_on.is_(None), Initiative.closed_on.is_(None))
+        .correlate(person.correlate)
+    )
+    checks.append(sa.and_(Notification.kind == NotificationKind.INVITATION, Notification.subject_id.in_(joined)))
     return sa.or_(*checks)

@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from .. import jobs, mail
 from ..codes import NotificationKind
 from ..extensions import db
-from ..models import Notification, User, utcnow
+from ..models import Membership, Notification, User, utcnow
 from ..web.urls import external_url
 from . import messages, service
 
@@ -34,6 +34,14 @@ def send_due(today: date | None = None) -> int:
     for notification_id in made:
         email_notification(notification_id)
     return len(made)
+
+
+def added_to_initiative(membership: Membership) -> None:
+    """An account holder added to an initiative (their invitation): told in the app, and by email if they
+    chose emails, from the queue like every other notification."""
+    notification_id = service.notify_added(membership)
+    if notification_id is not None:
+        email_notification(notification_id)
 
 
 @jobs.task(priority=jobs.URGENT)

@@ -19,6 +19,8 @@ def target(line: Line) -> tuple[str, dict[str, object]]:
         return "activities.confirm_activity", {"initiative_id": n.initiative_id, "activity_id": n.subject_id}
     if n.kind == NotificationKind.RATE:
         return "activities.rate_activity", {"initiative_id": n.initiative_id, "activity_id": n.subject_id}
+    if n.kind == NotificationKind.INVITATION:
+        return "initiatives.overview", {"initiative_id": n.initiative_id}
     if n.kind == NotificationKind.REVIEW_DUE:
         return "activities.respond_recommendation", {
             "initiative_id": n.initiative_id,
@@ -54,6 +56,9 @@ def headline(line: Line) -> str:
             text=_short(line.recommendation_text),
             title=title,
         )
+    if n.kind == NotificationKind.INVITATION:
+        role = labels.label(labels.MEMBER_ROLE, line.member_role) if line.member_role else ""
+        return _("You have been added to an initiative: %(title)s (your role: %(role)s)", title=title, role=role)
     if n.kind == NotificationKind.DIGEST:
         # Listed only in "Your data": the record that a weekly summary went (its cycle is the week).
         return _("Your weekly summary of what was waiting for you, week %(week)s", week=n.cycle)
@@ -74,6 +79,11 @@ def explanation(line: Line) -> str:
         return _("Someone recorded an activity on your behalf. Check it says what happened, and confirm or correct it.")
     if kind == NotificationKind.RATE:
         return _("You took part in this activity. Say how much it felt like co-production to you.")
+    if kind == NotificationKind.INVITATION:
+        return _(
+            "You already have an account, so you do not need to do anything to join. Open the initiative to "
+            "see what is happening and what you can do."
+        )
     if kind == NotificationKind.REVIEW_DUE:
         return _("As a co-lead, look at whether what was done about this recommendation worked.")
     return _("See what was done about what you said.")

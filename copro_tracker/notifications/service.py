@@ -17,12 +17,13 @@ from sqlalchemy.exc import IntegrityError
 from ..audit import capture
 from ..codes import NotificationKind
 from ..extensions import db
-from ..models import Activity, Initiative, Notification, Recommendation, Stage, User, utcnow
+from ..models import Activity, Initiative, Membership, Notification, Recommendation, Stage, User, utcnow
 from ..waiting import PERSON_COLUMNS, Person, person_of
 from ..web.paging import Paging
 from .due import Due, due_for, still_waits
 
-# Listed in the app. Invitations and resets are emails only (the person may have no account yet, or
+# Listed in the app. An invitation is listed for someone who has an account already (added to another
+# initiative); to anyone else it is an email only, their one channel. Resets are emails only (the person
 # cannot sign in), and the weekly summary is an email about the others.
 IN_APP_KINDS = (
     NotificationKind.SIGN_OFF,
@@ -30,16 +31,20 @@ IN_APP_KINDS = (
     NotificationKind.RATE,
     NotificationKind.RESPONSE,
     NotificationKind.REVIEW_DUE,
+    NotificationKind.INVITATION,
 )
-# Emailed whatever the person chose: they carry a link the person asked for or cannot do without.
-ALWAYS_EMAILED = frozenset({NotificationKind.INVITATION, NotificationKind.PASSWORD_RESET})
+# Emailed whatever the person chose: a reset link is asked for, and needed, by email (security).
+ALWAYS_EMAILED = frozenset({NotificationKind.PASSWORD_RESET})
 
 
 def wants_email(user: User | None, kind: NotificationKind) -> bool:
-    """Whether `kind` goes to `user` by email (None: someone without an account yet, an invitee)."""
+    """Whether `kind` goes to `user` by email (None: someone without an account yet, an invitee, for whom
+    the email is the only way to hear of it). An account holder's invitation follows their choice."""
     if kind in ALWAYS_EMAILED:
         return True
-    if user is None or not user.active or user.erased_at is not None:
+    if user is None:
+        return kind == NotificationKind.INVITATION
+    if not user.active or user.erased_at is not None:
         return False
     if kind == NotificationKind.DIGEST:
         return user.weekly_digest
@@ -115,6 +120,27 @@ def _notify(person: User, due: list[Due]) -> list[int]:
     return made
 
 
+def notify_added(membership: Membership) -> int | None:
+    """Tell a person who has an account that they were added to an initiative (their invitation: they
+    need no link to join). Once per membership; returns the new notification's id (None if told already).
+    Not audited, like every notification: the membership it is about was."""
+    notification = Notification(
+        organisation_id=membership.organisation_id,
+        user_id=membership.user_id,
+        kind=NotificationKind.INVITATION,
+        subject_id=membership.id,
+        cycle="",
+        initiative_id=membership.initiative_id,
+    )
+    try:
+        with db.session.begin_nested():
+            db.session.add(notification)
+    except IntegrityError:
+        return None
+    db.session.commit()
+    return notification.id
+
+
 @dataclass(frozen=True)
 class Line:
     """One notification as its list shows it: what, where, when, whether it is read, and whether what it
@@ -126,6 +152,7 @@ class Line:
     activity_title: str | None
     recommendation_text: str | None
     waiting: bool = True
+    member_role: str | None = None  # an invitation's: the role they were added in
 
     @property
     def unread(self) -> bool:
@@ -140,7 +167,9 @@ def lines_query(user: User, kinds: tuple[NotificationKind, ...] = IN_APP_KINDS) 
     recommendation_kinds = (NotificationKind.RESPONSE, NotificationKind.REVIEW_DUE)
     waits = still_waits(person_of(user), date.today())
     return (
-        sa.select(Notification, Initiative.title, Stage.kind, Activity.title, Recommendation.text, waits)
+        sa.select(
+            Notification, Initiative.title, Stage.kind, Activity.title, Recommendation.text, waits, Membership.role
+        )
         .outerjoin(Initiative, Initiative.id == Notification.initiative_id)
         .outerjoin(Stage, sa.and_(Notification.kind == NotificationKind.SIGN_OFF, Stage.id == Notification.subject_id))
         .outerjoin(Activity, sa.and_(Notification.kind.in_(activity_kinds), Activity.id == Notification.subject_id))
@@ -148,14 +177,18 @@ def lines_query(user: User, kinds: tuple[NotificationKind, ...] = IN_APP_KINDS) 
             Recommendation,
             sa.and_(Notification.kind.in_(recommendation_kinds), Recommendation.id == Notification.subject_id),
         )
+        .outerjoin(
+            Membership,
+            sa.and_(Notification.kind == NotificationKind.INVITATION, Membership.id == Notification.subject_id),
+        )
         .where(Notification.user_id == user.id, Notification.kind.in_(kinds))
         .order_by(Notification.created_at.desc(), Notification.id.desc())
     )
 
 
 def _line(row: sa.Row) -> Line:
-    n, title, stage, activity, text, waits = row
-    return Line(n, title, getattr(stage, "value", stage), activity, text, bool(waits))
+    n, title, stage, activity, text, waits, role = row
+    return Line(n, title, getattr(stage, "value", stage), activity, text, bool(waits), getattr(role, "value", role))
 
 
 def lines(
