@@ -43,6 +43,7 @@ def test_a_record_withdrawn_after_its_notification_is_made_no_longer_needs_anyon
     login(client, team.partner)
     page = get_page(client, "/notifications")
     assert _count(page) == "2"
+    assert "Phone call with Amira" in get_page(client, "/dashboard").text("main")
     confirm = f"/initiatives/{initiative_id}/activities/{activity.id}/confirm"
     assert confirm in [a["href"] for a in page.soup.select(".app-notifications a")]
 
@@ -61,6 +62,8 @@ def test_a_record_withdrawn_after_its_notification_is_made_no_longer_needs_anyon
         assert item.select("a") == [], "no link to a record that has nothing for them"
         assert item.select("form") == [], "nothing to mark as read"
     assert "Mark all as read" not in page.text("main")
+    # The dashboard's "Waiting for you", the same rule, no longer lists it either.
+    assert "Phone call with Amira" not in get_page(client, "/dashboard").text("main")
 
     # The queued emails run now: they find nothing to send, and a later run does not send them either.
     for notification_id in made:
