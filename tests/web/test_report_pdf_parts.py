@@ -4,6 +4,7 @@ set as short paragraphs, headings kept with what follows; the parts join into on
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 from datetime import UTC, date, datetime
 
 import pytest
@@ -12,6 +13,7 @@ from pypdf import PdfReader
 from copro_tracker.codes import ReportKind
 from copro_tracker.reports import render_html, render_pdf
 from copro_tracker.reports.model import Column, Period, Report, Section, Table
+from tests.pdf_languages import element_languages, text_by_language
 
 
 def _report(rows: int, cell: str = "short") -> Report:
@@ -76,3 +78,37 @@ def test_parts_join_into_one_tagged_pdf_with_pages_numbered_on(request_context):
         assert f"Page {number}" in text
         assert 'Evidence report: "Quotes" & <brackets>' in text  # the running title, safely escaped
     assert pages >= 3
+
+
+def test_each_language_version_is_tagged_with_its_language_in_the_pdf(request_context):
+    """A bilingual PDF: the document's /Lang is the main language, and the other language's structure elements
+    carry their own /Lang (PDF/UA: every change of language identified), so each is read in its own voice."""
+    english = replace(_report(3), params=(("language", "en"),))
+    welsh = replace(
+        english,
+        params=(("language", "cy"),),
+        title="Adroddiad tystiolaeth",
+        sections=(
+            Section(id="first", heading="Ynghylch", paragraphs=("Menter.",)),
+            Section(id="activities", heading="Beth ddigwyddodd"),
+        ),
+    )
+    for reports, document, other in (([welsh, english], "cy", "en-GB"), ([english, welsh], "en-GB", "cy")):
+        reader = PdfReader(io.BytesIO(render_pdf.render_report_pdf(reports)))
+        assert reader.trailer["/Root"]["/Lang"] == document
+        assert reader.trailer["/Root"]["/MarkInfo"]["/Marked"]
+        # Only the changes are tagged: the main language's elements inherit the document's.
+        assert set(element_languages(reader)) == {other}
+        texts = text_by_language(reader)
+        assert set(texts) == {"cy", "en-GB"}
+        for words in ("Ynghylch", "Menter.", "Beth ddigwyddodd"):
+            assert words in texts["cy"] and words not in texts["en-GB"]
+        for words in ("About", "An initiative.", "What happened", "Session 3"):
+            assert words in texts["en-GB"] and words not in texts["cy"]
+
+
+def test_a_pdf_in_one_language_tags_no_element_with_another(request_context):
+    reader = PdfReader(io.BytesIO(render_pdf.render_report_pdf(_report(3))))
+    assert reader.trailer["/Root"]["/Lang"] == "en-GB"
+    assert element_languages(reader) == []
+    assert list(text_by_language(reader)) == ["en-GB"]

@@ -21,6 +21,7 @@ from copro_tracker.extensions import db
 from copro_tracker.models import Initiative
 from tests.i18n.english_text import english_words
 from tests.i18n.entered import entered_text
+from tests.pdf_languages import element_languages, text_by_language
 
 
 def _welsh(client) -> None:
@@ -169,6 +170,14 @@ def test_a_bilingual_pdf_has_each_section_in_both_languages(client, demo):  # no
     at = text.index("Crynodeb", text.index("Crynodeb") + 1)
     for heading in ("Summary", "Aelodau a rolau", "Members and roles"):
         at = text.index(heading, at)
+    # Each section's language is tagged: the Welsh ones inherit the document's /Lang, the English ones carry
+    # en-GB on their structure elements, so a screen reader reads each in its own voice.
+    assert set(element_languages(reader)) <= {"en-GB", "en", "zxx"}
+    texts = text_by_language(reader)
+    for heading in ("Crynodeb", "Aelodau a rolau", "Ffeiliau tystiolaeth"):
+        assert heading in texts["cy"] and heading not in texts["en-GB"]
+    for heading in ("Summary", "Members and roles", "Evidence files"):
+        assert heading in texts["en-GB"] and heading not in texts["cy"]
 
 
 def test_csv_headers_are_in_the_reports_language(client, demo):  # noqa: F811
