@@ -214,3 +214,20 @@ def test_a_share_link_keeps_the_language_chosen(app, client, demo):  # noqa: F81
     page = Page(client.get(f"/shared/{token}")).check()
     order = _section_order(page)
     assert order[0][0] == "section-summary" and order[1][0] == "section-summary-en"
+
+
+def test_a_welsh_reader_of_an_english_first_bilingual_report_has_each_part_tagged(client, demo):  # noqa: F811
+    """The page is Welsh and the report English first: the English parts (front and sections) say en-GB, the
+    Welsh ones inherit the page's cy, and the Welsh notes inside the English front say cy again."""
+    login(client, demo["tom"])  # Northshire is in England: English first
+    _welsh(client)
+    page = Page(client.get(f"/initiatives/{demo['carers'].id}/report?language=bilingual")).check()
+    assert page.soup.html["lang"] == "cy"
+    order = _section_order(page)
+    assert order[:2] == [("section-summary", "en-GB"), ("section-summary-cy", "")]
+    assert all(lang == "en-GB" for _, lang in order[0::2]) and all(lang == "" for _, lang in order[1::2])
+    front = page.soup.select_one(".app-report-front")
+    assert front["lang"] == "en-GB"
+    notes = front.select(".govuk-inset-text")
+    assert [n.get("lang", "") for n in notes] == ["", "cy"]
+    assert "Sefydliad" not in front.select_one(".app-report-meta").get_text()  # details in the main language
