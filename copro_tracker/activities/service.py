@@ -140,12 +140,15 @@ def _stage_changed(*stages: Stage) -> None:
     """An activity in these stages was added or changed: approvals given before now are asked for again."""
     now = utcnow()
     for stage in stages:
-        # Lock the stage row first (PostgreSQL; SQLite serialises writers itself) and read its current
-        # version: people recording activities in the same stage at once then queue here, instead of all
-        # but one failing the stage's version check at commit. The chain-head lock comes later, so the lock
-        # order is fixed. Callers flag the activity itself after this: the refresh would drop a bare flag.
+        # Lock the stage row (PostgreSQL; SQLite serialises writers itself) and read its current version:
+        # people recording activities in the same stage at once then queue here, instead of all but one
+        # failing the stage's version check at commit. The chain-head lock comes later, so the lock order is
+        # fixed. FOR NO KEY UPDATE, the lock the UPDATE itself takes: it does not conflict with the key-share
+        # lock another writer's activity insert takes on this row through its foreign key, so inserts made
+        # before this lock cannot deadlock with it. Callers flag the activity itself after this: the refresh
+        # would drop a bare flag.
         with db.session.no_autoflush:  # the new activity is not named for the audit trail yet
-            db.session.refresh(stage, with_for_update=True)
+            db.session.refresh(stage, with_for_update={"key_share": True})
         stage.activities_changed_at = now
 
 
@@ -211,13 +214,16 @@ def record_activity(actor: User, initiative: Initiative, details: ActivityDetail
     _set_languages(activity, details)
     db.session.add(activity)
     _sync_attendees(activity, initiative, details)
-    _stage_changed(stage)
     capture.name_action(
         activity,
         "activity.recorded_on_behalf" if details.on_behalf_of_id else "activity.recorded",
         stage=stage.kind.value,
     )
+    # The new rows go in before the stage is locked: other recorders of the stage wait only for the stamp,
+    # the gate and the commit, not for these inserts.
     db.session.flush()
+    # The gate is worked out under the lock, so it counts every activity committed before this one.
+    _stage_changed(stage)
     refresh_stage(stage)
     db.session.commit()
     return activity

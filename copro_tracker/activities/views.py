@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
+import sqlalchemy as sa
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -128,7 +129,10 @@ def new_activity(initiative_id: int):
             add_error(form, str(error), error.field)
         else:
             flash(_("Activity recorded. Now say who contributed and which adjustments were provided."), "success")
-            return redirect(url_for("activities.attendance", initiative_id=initiative.id, activity_id=activity.id))
+            # The commit expired every row: reading activity.id or initiative.id would reload them (and the
+            # initiative's members and stages with it) just to build this link.
+            activity_id = sa.inspect(activity).identity[0]
+            return redirect(url_for("activities.attendance", initiative_id=initiative_id, activity_id=activity_id))
     if not form.stage_id.choices:
         flash(_("There is no open stage to record an activity in."), "error")
     return render_template(
