@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 
 import sqlalchemy as sa
-from flask import Flask, g, request, session
+from flask import Flask, g, has_request_context, request, session
 from flask_login import current_user
 from flask_sqlalchemy.session import Session as FlaskSession
 
@@ -141,14 +141,34 @@ def _trust_proxies(app: Flask) -> None:
         app.wsgi_app = ProxyFix(app.wsgi_app, **hops)  # type: ignore[method-assign]
 
 
+# Requests that change something: on SQLite their transactions take the write lock when they begin.
+WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+def _begin_sqlite(connection: sa.Connection) -> None:
+    """BEGIN IMMEDIATE for a write request's transactions on SQLite; every other transaction stays deferred.
+
+    A deferred transaction reads first and asks for the write lock at its first write. If another writer
+    committed since its first read, SQLite refuses the upgrade at once ("database is locked"): busy_timeout
+    cannot help, since waiting would not make its snapshot current. Taking the write lock at BEGIN makes
+    concurrent write requests queue on busy_timeout instead, each then reading the other's committed rows.
+    Reads (and the command line, and migrations, which manage their own BEGIN) keep deferred transactions,
+    which under WAL never wait for a writer. Python's sqlite3 sees the open transaction and adds no BEGIN.
+    """
+    if has_request_context() and request.method in WRITE_METHODS:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
 def _configure_sqlite(app: Flask) -> None:
-    """WAL and foreign keys for SQLite: readers do not block the writer, and references are enforced."""
+    """WAL and foreign keys for SQLite: readers do not block the writer, and references are enforced;
+    write requests take the write lock when their transaction begins (_begin_sqlite)."""
     import sqlalchemy as sa
 
     with app.app_context():
         engine = db.engine
         if engine.dialect.name != "sqlite":
             return
+        sa.event.listen(engine, "begin", _begin_sqlite)
 
         @sa.event.listens_for(engine, "connect")
         def on_connect(dbapi_connection, _record):
