@@ -75,3 +75,57 @@ def test_a_recorder_waits_for_another_in_the_same_stage_instead_of_failing(app, 
 
     assert not errors, errors
     assert db.session.scalars(sa.select(Activity.title)).all() == ["Second workshop"]
+
+
+def test_two_recorders_who_both_inserted_before_locking_the_stage_do_not_deadlock(app, team):
+    """Each recorder inserts its activity (a key-share lock on the stage row, through the foreign key) before
+    it locks the stage. With both inserts in, a FOR UPDATE lock would wait for the other's key-share lock in
+    both transactions: a deadlock, one recorder failing. FOR NO KEY UPDATE does not conflict with it."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("row locks: PostgreSQL (SQLite serialises writers for the whole database)")
+    stage_id = team.initiative.stages[0].id
+    initiative_id, actor_id, partner_id = team.initiative.id, team.commissioner.id, team.partner.id
+    db.session.commit()
+    both_inserted = threading.Barrier(2, timeout=20)
+    recorders: set[int] = set()
+    errors: list[BaseException] = []
+
+    def hold_before_the_lock(conn, cursor, statement, parameters, context, executemany) -> None:
+        if threading.get_ident() in recorders and statement.startswith("SELECT stage.") and "FOR " in statement:
+            recorders.discard(threading.get_ident())
+            both_inserted.wait()  # both activities are in; now both ask for the stage
+
+    def record(title: str) -> None:
+        recorders.add(threading.get_ident())
+        try:
+            with app.app_context():
+                activities.record_activity(
+                    db.session.get(User, actor_id),
+                    db.session.get(Initiative, initiative_id),
+                    activities.ActivityDetails(
+                        stage_id=stage_id,
+                        kind="workshop",
+                        occurred_on=date(2025, 3, 27),
+                        title=title,
+                        notes="",
+                        attendee_ids=[actor_id, partner_id],
+                        guests=[],
+                        guests_are_citizens=False,
+                    ),
+                )
+        except BaseException as error:  # reported by the test below
+            errors.append(error)
+            both_inserted.abort()
+
+    sa.event.listen(db.engine, "before_cursor_execute", hold_before_the_lock)
+    try:
+        threads = [threading.Thread(target=record, args=(title,)) for title in ("Morning", "Afternoon")]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", hold_before_the_lock)
+
+    assert not errors, errors
+    assert sorted(db.session.scalars(sa.select(Activity.title))) == ["Afternoon", "Morning"]
