@@ -63,7 +63,7 @@ def _filters() -> tuple[history.Filters, list[str]]:
 @bp.get("/initiatives/<int:initiative_id>/history")
 @requires("initiative.view")
 def initiative_history(initiative_id: int):
-    initiative = load_initiative(initiative_id)
+    initiative = load_initiative(initiative_id, stages=False)
     filters, problems = _filters()
     if request.args.get("download") == "csv":
         rows = history.events(current_user.organisation_id, initiative.id, filters)

@@ -8,7 +8,7 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
 
-from ..codes import MemberRole, Side, SignOffDecision, StageKind
+from ..codes import ActivityKind, MemberRole, Side, SignOffDecision, StageKind
 from ..domain.gates import AttendanceFact, Gate, MemberFact, SignOffFact, co_leads_missing, evaluate_gate
 from ..domain.people import is_citizen_partner, side_for_role
 from ..extensions import db
@@ -128,20 +128,6 @@ def initiatives_page(stmt: sa.Select, limit: int, offset: int) -> list[ListedIni
     return [ListedInitiative(*row) for row in rows]
 
 
-def activities_for(initiative: Initiative) -> list[Activity]:
-    stmt = (
-        sa.select(Activity)
-        .where(
-            Activity.initiative_id == initiative.id,
-            Activity.organisation_id == initiative.organisation_id,
-            Activity.withdrawn_at.is_(None),
-        )
-        .order_by(Activity.occurred_on, Activity.id)
-        .options(selectinload(Activity.attendances).selectinload(Attendance.user), selectinload(Activity.decisions))
-    )
-    return list(db.session.scalars(stmt))
-
-
 def member_facts(initiative: Initiative) -> list[MemberFact]:
     return [MemberFact(m.user_id, m.side, m.role, m.left_on is None) for m in initiative.memberships]
 
@@ -154,37 +140,88 @@ def membership_sides(initiative: Initiative) -> dict[int, list[Side]]:
     return sides
 
 
-def attendance_facts(initiative: Initiative, activities: list[Activity]) -> dict[int, list[AttendanceFact]]:
-    """Attendance per stage id, each attendee judged by ``domain.people.is_citizen_partner``."""
-    sides = membership_sides(initiative)
-    by_stage: dict[int, list[AttendanceFact]] = {}
-    for activity in activities:
-        for row in activity.attendances:
-            role = row.user.role if row.user is not None else None
-            citizen = is_citizen_partner(sides.get(row.user_id, []), role, row.guest_is_citizen)
-            by_stage.setdefault(activity.stage_id, []).append(AttendanceFact(citizen, row.contributed))
-    return by_stage
-
-
-def stage_attendance_facts(initiative: Initiative, stage: Stage) -> list[AttendanceFact]:
-    """The attendance facts the stage's gate needs, in one query: each distinct contributing attendee of
-    the stage (only a citizen partner's contribution counts), not every activity with every attendance."""
-    sides = membership_sides(initiative)
-    rows = db.session.execute(
-        sa.select(Attendance.user_id, User.role, Attendance.guest_is_citizen)
+def _contributor_rows(initiative: Initiative, where) -> sa.Select:
+    """Each distinct contributing attendee of the initiative's live activities matching `where`: all a gate
+    reads of attendance (only a citizen partner's contribution counts), not every activity's every row."""
+    return (
+        sa.select(Activity.stage_id, Attendance.user_id, User.role, Attendance.guest_is_citizen)
         .join(Activity, Activity.id == Attendance.activity_id)
         .outerjoin(User, User.id == Attendance.user_id)
         .where(
-            Activity.stage_id == stage.id,
+            where,
             Activity.organisation_id == initiative.organisation_id,
             Activity.withdrawn_at.is_(None),
             Attendance.contributed.is_(True),
         )
         .distinct()
     )
-    return [
-        AttendanceFact(is_citizen_partner(sides.get(user_id, []), role, guest), True) for user_id, role, guest in rows
-    ]
+
+
+def stage_attendance_facts(initiative: Initiative, stage: Stage) -> list[AttendanceFact]:
+    """The attendance facts the stage's gate needs, in one query."""
+    return contributor_facts_by_stage(initiative, Activity.stage_id == stage.id).get(stage.id, [])
+
+
+def contributor_facts_by_stage(initiative: Initiative, where=None) -> dict[int, list[AttendanceFact]]:
+    """Attendance facts per stage id for the gates, in one query (by default every stage of the initiative)."""
+    sides = membership_sides(initiative)
+    where = Activity.initiative_id == initiative.id if where is None else where
+    by_stage: dict[int, list[AttendanceFact]] = {}
+    for stage_id, user_id, role, guest in db.session.execute(_contributor_rows(initiative, where)):
+        by_stage.setdefault(stage_id, []).append(
+            AttendanceFact(is_citizen_partner(sides.get(user_id, []), role, guest), True)
+        )
+    return by_stage
+
+
+@dataclass(frozen=True)
+class ActivityLine:
+    """One activity's line in a stage's table on the overview: only what the line shows."""
+
+    id: int
+    stage_id: int
+    title: str
+    occurred_on: date
+    kind: ActivityKind
+    awaiting_confirmation: bool
+    attended: int
+    contributed: int
+
+
+def activity_lines(initiative: Initiative) -> list[ActivityLine]:
+    """The initiative's live activities, oldest first, with attendance counted by the database (one query):
+    the overview shows counts, so it loads no attendance rows, people or decisions."""
+    attended = (
+        sa.select(sa.func.count(Attendance.id))
+        .where(Attendance.activity_id == Activity.id)
+        .correlate(Activity)
+        .scalar_subquery()
+    )
+    contributed = (
+        sa.select(sa.func.count(Attendance.id))
+        .where(Attendance.activity_id == Activity.id, Attendance.contributed.is_(True))
+        .correlate(Activity)
+        .scalar_subquery()
+    )
+    rows = db.session.execute(
+        sa.select(
+            Activity.id,
+            Activity.stage_id,
+            Activity.title,
+            Activity.occurred_on,
+            Activity.kind,
+            sa.and_(Activity.on_behalf_of_id.is_not(None), Activity.confirmed_at.is_(None)),
+            attended,
+            contributed,
+        )
+        .where(
+            Activity.initiative_id == initiative.id,
+            Activity.organisation_id == initiative.organisation_id,
+            Activity.withdrawn_at.is_(None),
+        )
+        .order_by(Activity.occurred_on, Activity.id)
+    )
+    return [ActivityLine(*row[:5], bool(row[5]), row[6] or 0, row[7] or 0) for row in rows]
 
 
 def gate_for(stage: Stage, members: list[MemberFact], attendance: list[AttendanceFact]) -> Gate:
@@ -196,12 +233,14 @@ def gate_for(stage: Stage, members: list[MemberFact], attendance: list[Attendanc
 class StageView:
     stage: Stage
     gate: Gate
-    activities: list[Activity]
+    activities: list[ActivityLine]
 
 
-def stage_views(initiative: Initiative, activities: list[Activity]) -> list[StageView]:
+def stage_views(initiative: Initiative, activities: list[ActivityLine] | None = None) -> list[StageView]:
+    """Each stage with its gate and, when given, its activities' lines (the sign-off page needs only gates)."""
     members = member_facts(initiative)
-    attendance = attendance_facts(initiative, activities)
+    attendance = contributor_facts_by_stage(initiative)
+    activities = activities or []
     return [
         StageView(
             stage,

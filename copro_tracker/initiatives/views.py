@@ -125,8 +125,7 @@ def edit_initiative(initiative_id: int):
 @requires("initiative.view")
 def overview(initiative_id: int):
     initiative = load_initiative(initiative_id)
-    activities = queries.activities_for(initiative)
-    views = queries.stage_views(initiative, activities)
+    views = queries.stage_views(initiative, queries.activity_lines(initiative))
     next_step = queries.next_step(
         views,
         current_user.id,
@@ -343,9 +342,7 @@ def sign_off(initiative_id: int, kind: str):
                 "success",
             )
             return redirect(url_for("initiatives.overview", initiative_id=initiative.id))
-    view = next(
-        v for v in queries.stage_views(initiative, queries.activities_for(initiative)) if v.stage.id == stage.id
-    )
+    view = next(v for v in queries.stage_views(initiative) if v.stage.id == stage.id)
     return render_template("initiatives/sign_off.html", form=form, initiative=initiative, view=view)
 
 

@@ -37,7 +37,7 @@ def _initiative(team) -> Initiative:
 
 def _live_gate(initiative: Initiative):
     """The gate as the initiative page and the service that closes stages compute it."""
-    views = initiative_queries.stage_views(initiative, initiative_queries.activities_for(initiative))
+    views = initiative_queries.stage_views(initiative, initiative_queries.activity_lines(initiative))
     return views[0].gate
 
 

@@ -7,6 +7,8 @@ databases, counting PostgreSQL's per-transaction timeout statement: the portfoli
 report its stored snapshot (reports/stored_summary.py). The JSON bundle does not yet: after the report's own
 reads it records the download, signs a checkpoint covering that event and exports the proofs (the audit
 code's statements). Its ceiling below is what it costs now, held so it cannot grow, and equal at both sizes.
+The everyday pages (dashboard, initiatives list, overview, activity page, history, notifications) are counted
+for a commissioner and a citizen partner, with one small initiative and then with twelve and a large one.
 """
 
 from __future__ import annotations
@@ -193,3 +195,52 @@ def test_retention_pages_cost_the_same_statements_with_1_or_6_closed_initiatives
     assert max(many.values()) <= BUDGET, many
     disposal.dispose_due(admin.organisation, date.today())
     assert max(_retention_counts(client, hold.id).values()) <= BUDGET
+
+
+# The pages people open most (issue 11): each one transaction, so PostgreSQL adds one timeout statement.
+EVERYDAY_PAGES = ("dashboard", "initiatives", "overview", "activity", "history", "notifications")
+
+
+def _page_budget() -> int:
+    return BUDGET + (1 if db.engine.dialect.name == "postgresql" else 0)
+
+
+def _everyday_counts(client, initiative_id: int, activity_id: int) -> dict[str, int]:
+    base = f"/initiatives/{initiative_id}"
+    return {
+        "dashboard": _count(client, "/dashboard"),
+        "dashboard-page-2": _count(client, "/dashboard?waiting_page=2&initiatives_page=2"),
+        "initiatives": _count(client, "/initiatives"),
+        "initiatives-filtered": _count(client, "/initiatives?stage=design&title=a"),
+        "overview": _count(client, base),
+        "activity": _count(client, f"{base}/activities/{activity_id}"),
+        "history": _count(client, f"{base}/history"),
+        "notifications": _count(client, "/notifications"),
+    }
+
+
+def test_everyday_pages_stay_within_the_budget_with_few_or_many_records(client, login_as, commissioner, partner):
+    """Dashboard, initiatives list, overview, activity page, history and notifications stay within the budget
+    for a commissioner and for a citizen partner whether there is one initiative with two activities or
+    twelve initiatives (more than a dashboard page) with forty activities in the one shown."""
+    first = make_initiative(commissioner, partner, title="First")
+    _grow(first, commissioner, partner, 2)
+    activity_id = add_activity(first, commissioner, [commissioner, partner]).id
+    db.session.commit()
+    few = {}
+    for person in (commissioner, partner):
+        login_as(person)
+        few[person.role.value] = _everyday_counts(client, first.id, activity_id)
+    _grow(first, commissioner, partner, 40)
+    for n in range(11):
+        _grow(make_initiative(commissioner, partner, title=f"More {n}"), commissioner, partner, 2)
+    many = {}
+    for person in (commissioner, partner):
+        login_as(person)
+        many[person.role.value] = _everyday_counts(client, first.id, activity_id)
+    # Never more with more records (history can be one fewer: its first page may then cite no stored values).
+    grew = [(who, page, few[who][page], many[who][page]) for who in few for page in few[who]]
+    assert not [g for g in grew if g[3] > g[2]], grew
+    assert [g for g in grew if g[3] != g[2] and g[1] != "history"] == [], grew
+    for counts in (*few.values(), *many.values()):
+        assert max(counts.values()) <= _page_budget(), counts
