@@ -7,6 +7,8 @@ from datetime import date
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
+from sqlalchemy.sql import operators
+from sqlalchemy.sql.elements import Over, UnaryExpression
 
 from ..auth.service import pending_invitations
 from ..codes import OrgRole
@@ -25,7 +27,7 @@ from ..models import (
 )
 from ..permissions import STAFF
 from ..tenancy import scoped
-from ..waiting import WAITING_KINDS, waiting_queries
+from ..waiting import WAITING_KINDS, waiting_items, waiting_queries
 from ..web.paging import Paging, paging
 
 
@@ -84,10 +86,13 @@ def summary_for(user: User) -> DashboardSummary:
         role=user.role, organisation_name=user.organisation.name, needs_recorded=user.needs_recorded
     )
     staff = user.role in STAFF
-    waiting = waiting_queries(user, date.today())
+    today = date.today()
+    waiting = waiting_queries(user, today)
     visible = _visible(user)
     # Every count the page needs in one round trip: the members by role, each waiting list, the initiatives.
-    counts = [_count(stmt) for stmt in waiting]
+    # The waiting lists are counted by their item ids alone: counting the ranked rows made the database rank
+    # (sort) every row first.
+    counts = [_count(stmt) for stmt in waiting_items(user, today)]
     counts.append(_count(visible.with_only_columns(Initiative.id)))
     if staff:
         roles = list(OrgRole)
@@ -178,16 +183,19 @@ def _waiting_page(queries: list[sa.Select], totals: list[int]) -> Waiting:
     """Cut one page out of the kinds laid end to end, in one statement whatever the page spans."""
     page = paging(sum(totals), WAITING_PAGE_SIZE, "waiting_page")
     waiting = Waiting(page=page)
-    parts = []
-    for position, stmt in enumerate(queries):
-        inner = stmt.subquery()
-        parts.append(sa.select(sa.literal(position).label("kind"), *inner.c))
-    union = sa.union_all(*parts).subquery()
+    parts, start = [], 0
+    for position, (stmt, total) in enumerate(zip(queries, totals, strict=True)):
+        # The part of this kind's rows (they start at `start` in the whole list) that falls on the page.
+        skip = max(page.offset - start, 0)
+        take = min(page.offset + page.size - start, total) - skip
+        if take > 0:
+            parts.append(_slice(position, stmt, skip, take))
+        start += total
+    if not parts:  # nothing waiting: the statement still runs (LIMIT 0), so the page's cost stays the same
+        parts.append(_slice(0, queries[0], 0, 0))
+    union = sa.union_all(*parts).subquery() if len(parts) > 1 else parts[0].subquery()
     columns = list(union.c)
-    rows = db.session.execute(
-        sa.select(*columns).order_by(columns[0], columns[-1]).limit(page.size).offset(page.offset)
-    )
-    for row in rows:
+    for row in db.session.execute(sa.select(*columns).order_by(columns[0], columns[-1])):
         kind, initiative_id, title, item_id, text, day, stage_kind, _rank = row
         waiting.items.append(
             WaitingItem(
@@ -201,6 +209,34 @@ def _waiting_page(queries: list[sa.Select], totals: list[int]) -> Waiting:
             )
         )
     return waiting
+
+
+def _slice(position: int, stmt: sa.Select, skip: int, take: int) -> sa.Select:
+    """Rows skip+1 to skip+take of one kind, in its display order, ranked among themselves.
+
+    Each waiting query ranks every row it finds with row_number() OVER (its display order). Ordering the
+    union by that rank made SQLite sort every row of every kind before keeping ten (40 ms for a commissioner
+    with 3,500 unrated attendances at council scale, against 1 ms for the same ten by ORDER BY ... LIMIT).
+    So the kind's own order and LIMIT pick the rows here (a top-N sort), and only those few are ranked."""
+    *columns, rank = stmt.selected_columns
+    over = rank if isinstance(rank, Over) else rank.element  # row_number() OVER (ORDER BY keys), maybe labelled
+    keys = list(over.order_by)
+    bases, descending = [], []
+    for key in keys:
+        desc = isinstance(key, UnaryExpression) and key.modifier is operators.desc_op
+        bases.append(key.element if desc else key)
+        descending.append(desc)
+    labelled = [base.label(f"order_{n}") for n, base in enumerate(bases)]
+    inner = (
+        stmt.with_only_columns(*columns, *labelled, maintain_column_froms=True)
+        .order_by(*keys)
+        .limit(take)
+        .offset(skip)
+        .subquery()
+    )
+    shown = list(inner.c)[: len(columns)]
+    order = [inner.c[f"order_{n}"].desc() if desc else inner.c[f"order_{n}"] for n, desc in enumerate(descending)]
+    return sa.select(sa.literal(position).label("kind"), *shown, sa.func.row_number().over(order_by=order))
 
 
 def _as_date(value: object) -> date | None:
