@@ -109,6 +109,10 @@ __all__ = [
 
 # Rows fetched per round trip while streaming the chain.
 STREAM_BATCH = 5000
+# Rows fetched at a time when verifying in ranges: whole Merkle blocks. On SQLite (no round trips) few enough
+# that a batch's rows, digests and joined hex stay in the CPU's cache (bench/RESULTS.md, "fourth round"); on
+# PostgreSQL each fetch is a round trip, so about as many rows as before.
+RANGE_BATCH = {"sqlite": 2 * ranges.BLOCK, "postgresql": 5 * ranges.BLOCK}
 # References looked up per query when checking erasable values (SQLite's oldest limit on parameters is 999).
 VALUE_BATCH = 500
 # This process's share of the events when verifying in ranges, against 1.0 for each worker process: it also
@@ -204,8 +208,8 @@ def _driver_sql(stmt: sa.Executable, dialect: sa.Dialect) -> tuple[str, Any]:
 
 
 @contextmanager
-def _batches(stmt: sa.Select[Any]) -> Iterator[Iterator[list[tuple[Any, ...]]]]:
-    """Stream a select's rows as lists of plain tuples, `STREAM_BATCH` at a time, on the session's connection.
+def _batches(stmt: sa.Select[Any], size: int = STREAM_BATCH) -> Iterator[Iterator[list[tuple[Any, ...]]]]:
+    """Stream a select's rows as lists of plain tuples, `size` at a time, on the session's connection.
 
     Straight from the DB-API cursor: a server-side (named) cursor on PostgreSQL, SQLite's own lazy
     cursor otherwise. Skipping SQLAlchemy's Row objects more than halves the cost per event, which is
@@ -214,7 +218,7 @@ def _batches(stmt: sa.Select[Any]) -> Iterator[Iterator[list[tuple[Any, ...]]]]:
     connection = db.session.connection()
     dialect = connection.dialect
     if dialect.name not in ("postgresql", "sqlite"):
-        result = connection.execute(stmt.execution_options(yield_per=STREAM_BATCH))
+        result = connection.execute(stmt.execution_options(yield_per=size))
         try:
             yield (list(map(tuple, part)) for part in result.partitions())
         finally:
@@ -227,7 +231,7 @@ def _batches(stmt: sa.Select[Any]) -> Iterator[Iterator[list[tuple[Any, ...]]]]:
     cursor = driver.cursor(name=f"audit_stream_{secrets.token_hex(6)}") if named else driver.cursor()
     try:
         cursor.execute(sql, params)
-        yield iter(lambda: cursor.fetchmany(STREAM_BATCH), [])
+        yield iter(lambda: cursor.fetchmany(size), [])
     finally:
         cursor.close()
 
@@ -244,6 +248,57 @@ def _rows(
 def _event_columns() -> tuple[sa.ColumnElement[Any], ...]:
     """seq, prev_hash, hash and the payload bytes: a row is then exactly a ledger.EventRow."""
     return (AuditEvent.seq, AuditEvent.prev_hash, AuditEvent.hash, _payload_bytes())
+
+
+def _range_columns() -> tuple[sa.ColumnElement[Any], ...]:
+    """prev_hash, hash and the payload bytes: what ranges.verify_range reads (seq is stood for by the
+    range's row count; reading it cost about a seventh of the whole verify, bench/RESULTS.md)."""
+    return (AuditEvent.prev_hash, AuditEvent.hash, _payload_bytes())
+
+
+def _seq_is_unique() -> bool:
+    """Whether audit_event has a unique index on exactly (organisation_id, seq), whole and usable.
+
+    Verifying in ranges counts rows instead of reading seq, which proves the seqs are start..end only when
+    no seq can occur twice. A schema altered to allow duplicates is verified in one pass instead (which
+    reads seq and names a duplicate); the index cannot be put back while duplicates remain."""
+    connection = db.session.connection()
+    table = AuditEvent.__tablename__
+    if connection.dialect.name == "postgresql":
+        return bool(
+            connection.execute(
+                sa.text(
+                    "SELECT EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = CAST(:table AS regclass) "
+                    "AND i.indisunique AND i.indisvalid AND i.indisready AND i.indpred IS NULL "
+                    "AND i.indexprs IS NULL AND i.indnatts = 2 AND ("
+                    "SELECT array_agg(a.attname::text ORDER BY a.attname) FROM pg_attribute a "
+                    "WHERE a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey)) = ARRAY['organisation_id', 'seq'])"
+                ),
+                {"table": table},
+            ).scalar()
+        )
+    if connection.dialect.name != "sqlite":
+        return False
+    for row in connection.exec_driver_sql(f"PRAGMA index_list('{table}')").mappings():
+        if not row["unique"] or row["partial"]:
+            continue
+        columns = [
+            info["name"] for info in connection.exec_driver_sql(f"PRAGMA index_info('{row['name']}')").mappings()
+        ]
+        if sorted(columns) == ["organisation_id", "seq"]:
+            return True
+    return False
+
+
+def _events_outside(organisation_id: int, size: int) -> bool:
+    """Whether the organisation has events numbered below 1 or above `size` (the chain head's seq), which
+    the ranges 1..size would not read: the one-process pass reads every event, as it always has."""
+    at = sa.select(AuditEvent.seq).where(AuditEvent.organisation_id == organisation_id)
+    return bool(
+        db.session.scalar(
+            sa.select(sa.or_(at.where(AuditEvent.seq < 1).exists(), at.where(AuditEvent.seq > size).exists()))
+        )
+    )
 
 
 def _verify_stream(
@@ -272,7 +327,7 @@ def _range_starts(size: int) -> list[int]:
     return starts
 
 
-def _worker_task(organisation_id: int, start: int, end: int | None, sizes: Sequence[int]) -> ranges.RangeTask | None:
+def _worker_task(organisation_id: int, start: int, end: int, sizes: Sequence[int]) -> ranges.RangeTask | None:
     """What a worker process needs to verify events start..end on its own connection, or None if it cannot
     (an in-memory SQLite database, or another kind of database than the two this app runs on)."""
     engine = db.session.get_bind()
@@ -284,7 +339,7 @@ def _worker_task(organisation_id: int, start: int, end: int | None, sizes: Seque
         return None
     cargs, ckwargs = dialect.create_connect_args(url)
     plain = (str, int, float, bool)
-    stmt = _range_statement(_event_columns(), organisation_id, end, since=start)
+    stmt = _range_statement(_range_columns(), organisation_id, end, since=start)
     sql, params = _driver_sql(stmt, dialect)
     return ranges.RangeTask(
         dbapi=dialect.loaded_dbapi.__name__,
@@ -293,8 +348,9 @@ def _worker_task(organisation_id: int, start: int, end: int | None, sizes: Seque
         sql=sql,
         params=params,
         named_cursor=dialect.name == "postgresql",
-        batch=STREAM_BATCH,
+        batch=RANGE_BATCH[dialect.name],
         start=start,
+        end=end,
         wanted=tuple(sizes),
     )
 
@@ -304,7 +360,9 @@ def _start_worker(task: ranges.RangeTask) -> subprocess.Popen[bytes] | None:
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [package_root, os.environ.get("PYTHONPATH")]))}
     try:
         worker = subprocess.Popen(
-            [sys.executable, "-m", "copro_tracker.audit.ranges"],
+            # -P: the worker imports the package from PYTHONPATH, never from whatever directory the command
+            # was run in (-m would put that first on sys.path, so another checkout's code could answer).
+            [sys.executable, "-P", "-m", "copro_tracker.audit.ranges"],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
@@ -334,19 +392,24 @@ def _verify_in_ranges(
 ) -> tuple[tuple[VerifyResult, int, int] | None, _ValueScan]:
     """Verify the chain in ranges (audit/ranges.py), the later ones in worker processes, while this one
     verifies the first and scans the erasable values. Returns the joined result, None unless everything
-    was intact (and every worker answered), and the value scan."""
+    was intact (and every worker answered), and the value scan.
+
+    The ranges cover seqs 1..size, the chain head's count; events outside those (or a table that would
+    allow a seq twice) leave the chain to the one-process pass, which reads every event and its seq."""
+    if size < 1 or not _seq_is_unique() or _events_outside(organisation_id, size):
+        return None, _scan_values(organisation_id)
     starts = _range_starts(size)
+    ends = [start - 1 for start in starts[1:]] + [size]
     workers: list[subprocess.Popen[bytes] | None] = []
-    for number, start in enumerate(starts[1:], start=1):
-        end = starts[number + 1] - 1 if number + 1 < len(starts) else None
+    for start, end in zip(starts[1:], ends[1:], strict=True):
         task = _worker_task(organisation_id, start, end, sizes)
         workers.append(_start_worker(task) if task is not None else None)
     collecting = gc.isenabled()
     gc.disable()  # millions of short-lived tuples and no cycles: collecting them would only cost time
     try:
-        own_end = starts[1] - 1 if len(starts) > 1 else None
-        with _batches(_range_statement(_event_columns(), organisation_id, own_end)) as batches:
-            parts: list[ranges.RangeSummary | None] = [ranges.verify_range(batches, 1, sizes)]
+        own = _range_statement(_range_columns(), organisation_id, ends[0], since=1)
+        with _batches(own, RANGE_BATCH.get(db.session.get_bind().dialect.name, STREAM_BATCH)) as batches:
+            parts: list[ranges.RangeSummary | None] = [ranges.verify_range(batches, 1, ends[0], sizes)]
         scan = _scan_values(organisation_id)
     finally:
         if collecting:

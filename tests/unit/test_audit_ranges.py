@@ -26,15 +26,17 @@ def _rows(count: int) -> list[tuple]:
     ]
 
 
-def _split(rows: list[tuple], starts: list[int], wanted=(), batch: int = 700):
+def _split(rows: list[tuple], starts: list[int], wanted=(), batch: int = 700, end: int | None = None):
+    """Verify rows (seq, prev_hash, hash, payload) in ranges as the service reads them: each range gets the
+    rows whose seq lies within its bounds, in seq order, without the seq (the last range ends at `end`, by
+    default the number of rows, as the chain head would say)."""
     parts = []
-    bounds = [*starts, len(rows) + 1]
-    for start, end in zip(bounds, bounds[1:], strict=False):
-        chunk = (
-            [row for row in rows if start <= row[0] < end] if end != bounds[-1] else [r for r in rows if r[0] >= start]
-        )
+    ends = [start - 1 for start in starts[1:]] + [len(rows) if end is None else end]
+    for start, last in zip(starts, ends, strict=True):
+        chunk = sorted((row for row in rows if start <= row[0] <= last), key=lambda row: row[0])
+        chunk = [row[1:] for row in chunk]
         batches = [chunk[i : i + batch] for i in range(0, len(chunk), batch)]
-        parts.append(ranges.verify_range(batches, start, wanted))
+        parts.append(ranges.verify_range(batches, start, last, wanted))
     return ranges.join(parts, wanted)
 
 
@@ -81,8 +83,8 @@ STARTS = [1, BLOCK + 1, 2 * BLOCK + 1, 3 * BLOCK + 1]
 PLACES = [1, BLOCK // 2, BLOCK, BLOCK + 1, 2 * BLOCK, 2 * BLOCK + 1, 3 * BLOCK + 300, N]
 
 
-# A rewritten or deleted last event has no successor to betray it: the checkpoints and the chain head catch
-# those (tests/web/test_audit_integrity.py), for either path, since both return the same result.
+# A rewritten last event has no successor to betray it: the checkpoints and the chain head catch that
+# (tests/web/test_audit_integrity.py), for either path, since both return the same result.
 CASES = [
     (seq, how)
     for seq in PLACES
@@ -95,7 +97,52 @@ CASES = [
 def test_a_tampered_event_in_any_range_or_at_a_boundary_is_not_passed(seq, how):
     tampered = _tampered(_rows(N), seq, how)
     assert not ledger.verify_chain(tampered).ok  # the sequential verifier sees it ...
-    assert _split(tampered, STARTS) is None  # ... and so does the parallel path
+    assert _split(tampered, STARTS, end=N) is None  # ... and so does the parallel path, which does not read seq
+
+
+@pytest.mark.parametrize("seq", [BLOCK, 2 * BLOCK, 3 * BLOCK, N])
+def test_a_range_short_of_its_last_event_is_not_passed(seq):
+    """Without seq, a range knows a deleted event only by counting: the last event of a range has no successor
+    in it, and the last of the chain none at all (the sequential verifier needs the chain head for that)."""
+    rows = _tampered(_rows(N), seq, "deleted")
+    assert _split(rows, STARTS, end=N) is None
+    part = ranges.verify_range([[row[1:] for row in rows if row[0] > 3 * BLOCK]], 3 * BLOCK + 1, N)
+    assert part.intact is (seq != N)
+
+
+def test_a_duplicated_event_in_place_of_another_is_not_passed():
+    """The count is right when one row stands in for a deleted one (a table without its unique index), but a
+    copy cannot link to itself or to the event before the one it replaced."""
+    rows = _rows(N)
+    for at in (BLOCK // 2, BLOCK + 1, 3 * BLOCK + 300):
+        duplicated = list(rows)
+        duplicated[at - 1] = duplicated[at]  # event at + 1 twice, event at gone
+        assert _split(duplicated, STARTS, end=N) is None
+        duplicated = list(rows)
+        duplicated[at] = duplicated[at - 1]  # event at twice, event at + 1 gone
+        assert _split(duplicated, STARTS, end=N) is None
+
+
+def test_an_extra_row_in_a_range_is_not_passed():
+    rows = _rows(N)
+    extra = [row[1:] for row in rows if BLOCK < row[0] <= 2 * BLOCK]
+    extra.insert(100, extra[99])
+    assert not ranges.verify_range([extra], BLOCK + 1, 2 * BLOCK).intact
+    exact = [row[1:] for row in rows if BLOCK < row[0] <= 2 * BLOCK]
+    assert ranges.verify_range([exact], BLOCK + 1, 2 * BLOCK).intact
+    assert not ranges.verify_range([exact[:-1]], BLOCK + 1, 2 * BLOCK).intact
+
+
+def test_the_reference_scan_finds_what_the_reference_pattern_finds():
+    """ref_tally searches from the `r` (faster); in JSON it must find exactly the references _REF finds."""
+    payloads = [row[3] for row in _rows(300)] + [
+        b'{"a":{"ref":"' + b"b" * 64 + b'"},"b":[{"ref":"' + b"c" * 64 + b'"}],"ref":"' + b"d" * 64 + b'"}',
+        b'{"xref":"' + b"e" * 64 + b'","ref":"' + b"f" * 63 + b'","c":"\\"ref\\":\\"' + b"0" * 64 + b'\\""}',
+    ]
+    assert all(isinstance(json.loads(payload), dict) for payload in payloads)
+    refs = [int(ref, 16) for payload in payloads for ref in ranges._REF.findall(payload)]
+    assert len(refs) == 100 + 3  # not "xref", not 63 digits, not inside a string
+    assert ranges.ref_tally(payloads) == (len(refs), sum(refs) % (1 << 256))
 
 
 def test_a_swapped_pair_of_events_across_a_boundary_is_not_passed():
@@ -115,7 +162,7 @@ def test_a_whole_range_rewritten_consistently_still_has_to_match_the_boundary():
 
 def test_a_range_must_start_on_a_block_boundary():
     with pytest.raises(ValueError):
-        ranges.verify_range([], 5)
+        ranges.verify_range([], 5, 10)
 
 
 def test_the_reference_tally_takes_only_well_formed_references():

@@ -167,3 +167,70 @@ def test_a_worker_that_cannot_run_leaves_the_one_process_verification(app, long_
     monkeypatch.setattr(service, "_start_worker", lambda task: None)
     result, failure = service.verify_organisation(long_chain, record=False)
     assert failure is None and result.size == SIZE + 1  # with the checkpoint's own event
+
+
+def _insert_event(conn: sa.Connection, organisation_id: int, seq: int) -> None:
+    conn.execute(
+        sa.insert(AuditEvent.__table__).values(
+            organisation_id=organisation_id,
+            seq=seq,
+            occurred_at=datetime(2026, 1, 2),
+            action="bench.event",
+            entity_type="bench",
+            entity_id=seq,
+            payload=f'{{"seq":{seq}}}',
+            prev_hash="0" * 64,
+            hash="0" * 64,
+        )
+    )
+
+
+def test_an_event_beyond_the_chain_head_is_verified_in_one_pass_and_named(app, long_chain, spied):
+    """The ranges read seqs 1..head without reading seq; a row past the head is left to the one-process pass."""
+    head = db.session.scalar(sa.select(AuditChainHead.seq).where(AuditChainHead.organisation_id == long_chain.id))
+    with triggers_lifted() as conn:
+        _insert_event(conn, long_chain.id, head + 1)
+    _, failure = service.verify_organisation(long_chain, record=False)
+    assert spied["starts"] == [] and spied["joined"] == []
+    assert failure is not None and (failure.seq, failure.kind) == (head + 1, "prev_hash_mismatch")
+
+
+def test_an_event_numbered_below_one_is_verified_in_one_pass_and_named(app, long_chain, spied):
+    with triggers_lifted() as conn:
+        _insert_event(conn, long_chain.id, 0)
+    _, failure = service.verify_organisation(long_chain, record=False)
+    assert spied["starts"] == [] and spied["joined"] == []
+    assert failure is not None and (failure.seq, failure.kind) == (1, "gap")
+
+
+def test_the_unique_index_on_organisation_and_seq_is_recognised(app, long_chain):
+    assert service._seq_is_unique()
+
+
+def test_without_the_unique_index_a_renumbered_event_is_still_caught(app, long_chain, spied):
+    """Counting rows stands for reading seq only while no seq can occur twice. With the constraint dropped, an
+    event renumbered onto its predecessor's seq keeps every count and link right; the one-process pass,
+    which reads seq, must take over and name it."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite cannot drop a table's unique constraint (it would take rebuilding the table)")
+    seq = BLOCK + 300
+    with triggers_lifted() as conn:
+        conn.execute(sa.text("ALTER TABLE audit_event DROP CONSTRAINT uq_audit_event_org_seq"))
+        set_event(conn, long_chain.id, seq, seq=seq - 1)
+    try:
+        assert not service._seq_is_unique()
+        _, failure = service.verify_organisation(long_chain, record=False)
+        assert spied["starts"] == [] and spied["joined"] == []
+        assert failure is not None and failure.seq in (seq - 1, seq)
+        assert failure.kind in ("gap", "prev_hash_mismatch")
+    finally:
+        db.session.rollback()
+        with triggers_lifted() as conn:
+            conn.execute(
+                sa.text("UPDATE audit_event SET seq = :s WHERE organisation_id = :o AND seq = :d AND entity_id = :s"),
+                {"s": seq, "d": seq - 1, "o": long_chain.id},
+            )
+            conn.execute(
+                sa.text("ALTER TABLE audit_event ADD CONSTRAINT uq_audit_event_org_seq UNIQUE (organisation_id, seq)")
+            )
+    assert service._seq_is_unique()
