@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from functools import lru_cache
 
-from babel import numbers
+from babel import Locale, dates, numbers
 from flask_babel import format_date as _babel_date
 from flask_babel import format_decimal, get_locale, to_user_timezone
 from flask_babel import format_time as _babel_time
@@ -31,8 +31,17 @@ def format_date(value: date | datetime | None) -> str:
     if value is None:
         return ""
     if isinstance(value, datetime):
-        value = to_user_timezone(_aware(value))
-    return _babel_date(value, DATE_PATTERN)
+        return _babel_date(to_user_timezone(_aware(value)), DATE_PATTERN)
+    locale = get_locale()
+    if locale is None:
+        return _babel_date(value, DATE_PATTERN)
+    # A page lists many records of the same few days (the overview's 100 activities): Babel spelled each out again.
+    return _day(value, locale)
+
+
+@lru_cache(maxsize=4096)
+def _day(value: date, locale: Locale) -> str:
+    return dates.format_date(value, DATE_PATTERN, locale=locale)
 
 
 def format_time(value: datetime | None) -> str:
