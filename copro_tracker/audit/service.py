@@ -116,8 +116,10 @@ RANGE_BATCH = {"sqlite": 2 * ranges.BLOCK, "postgresql": 5 * ranges.BLOCK}
 # References looked up per query when checking erasable values (SQLite's oldest limit on parameters is 999).
 VALUE_BATCH = 500
 # This process's share of the events when verifying in ranges, against 1.0 for each worker process: it also
-# starts the workers, reads the checkpoints and scans the erasable values (measured in bench/audit_db.py).
-_OWN_SHARE = 0.7
+# starts the workers, reads the checkpoints and scans the erasable values. At 0.7 the worker was the longer
+# of two (1.86-1.94 µs of CPU per chain event against 1.58-1.68 here, its start-up included, at 1,000,000
+# events; bench/audit_verify_cpu.py, bench/RESULTS.md fourth round), so this process takes a little more.
+_OWN_SHARE = 0.8
 _REF = re.compile(r'"ref":"([0-9a-f]{64})"')
 _REF_B = re.compile(rb'"ref":"([0-9a-f]{64})"')
 _REF_BYTES = b'"ref":"'
