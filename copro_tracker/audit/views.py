@@ -14,6 +14,7 @@ from flask_login import current_user
 from .. import labels
 from ..extensions import db
 from ..initiatives.access import load_initiative
+from ..jobs import after_commit
 from ..models import AuditCheckpoint, AuditEvent, AuditVerification
 from ..people import disclosure
 from ..permissions import can, requires
@@ -165,7 +166,10 @@ def needs_disclosures():
 @requires("audit.admin")
 def make_checkpoint_now():
     """Queue a checkpoint and a full verification (audit/jobs.py); the result shows on the audit page."""
-    jobs.check_integrity(current_user.organisation_id, current_user.id)
+    # Queued when this request's transaction ends: a job run at once (tests) has a connection of its own, and
+    # on SQLite it would wait for the write lock a write request holds from its first query (app.py).
+    after_commit(jobs.check_integrity, current_user.organisation_id, current_user.id)
+    db.session.commit()
     flash(
         _(
             "A checkpoint has been asked for. It is made and the trail checked in the background: the result "
@@ -180,7 +184,8 @@ def make_checkpoint_now():
 @requires("audit.admin")
 def verify_now():
     """Queue a full verification (audit/jobs.py); its result is stored, shown below and audited (`audit.verified`)."""
-    jobs.check_integrity(current_user.organisation_id, current_user.id, checkpoint=False)
+    after_commit(jobs.check_integrity, current_user.organisation_id, current_user.id, checkpoint=False)
+    db.session.commit()  # as above
     flash(
         _(
             "A check of the whole audit trail has been asked for. It runs in the background: the result appears "
