@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from flask import current_app
+from flask import current_app, g, has_app_context
 from flask_babel import LazyString, get_locale, get_translations, gettext
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
@@ -90,6 +90,24 @@ def choices(mapping: dict) -> list[SelectChoice]:
 
 
 def label(mapping: dict, key: object) -> str:
+    if not has_app_context():
+        return _label(mapping, key)
+    # A page shows the same few labels many times (a stage, a kind and a status on each of 100 rows): each is
+    # looked up and translated once per request and language. The mapping is kept with the text, so a
+    # short-lived mapping whose id is reused later in the request cannot be mistaken for another.
+    cache = g.setdefault("labels", {})
+    try:
+        entry = cache.get((id(mapping), key, get_locale()))
+    except TypeError:  # a key that cannot be hashed
+        return _label(mapping, key)
+    if entry is not None and entry[0] is mapping:
+        return entry[1]
+    text = _label(mapping, key)
+    cache[(id(mapping), key, get_locale())] = (mapping, text)
+    return text
+
+
+def _label(mapping: dict, key: object) -> str:
     for candidate, text in mapping.items():
         if candidate == key or getattr(candidate, "value", None) == key:
             return str(text)
