@@ -108,7 +108,7 @@ def initiative_history(initiative_id: int):
 @bp.get("/initiatives/<int:initiative_id>/history/<entity_type>/<int:entity_id>")
 @requires("initiative.view")
 def record_history(initiative_id: int, entity_type: str, entity_id: int):
-    initiative = load_initiative(initiative_id)
+    initiative = load_initiative(initiative_id, stages=False)
     filters = history.Filters(entity_type=entity_type, entity_id=entity_id)
     rows = history.events(current_user.organisation_id, initiative.id, filters)
     if not rows:

@@ -22,6 +22,10 @@ class AuditEvent(db.Model):
     __table_args__ = (
         sa.UniqueConstraint("organisation_id", "seq", name="uq_audit_event_org_seq"),
         sa.Index("ix_audit_event_entity", "organisation_id", "entity_type", "entity_id"),
+        # An initiative's history, newest first, one page at a time: read in seq order from this index. With
+        # an index on initiative_id alone, SQLite walked the organisation's whole chain backwards (the unique
+        # constraint gives seq order) to find an initiative's few events: O(chain), not O(page).
+        sa.Index("ix_audit_event_initiative_seq", "initiative_id", "seq"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -33,7 +37,7 @@ class AuditEvent(db.Model):
     entity_type: Mapped[str] = mapped_column(sa.String(40))
     entity_id: Mapped[int | None]
     # The initiative an event belongs to (also inside the hashed payload), for per-initiative history.
-    initiative_id: Mapped[int | None] = mapped_column(index=True)
+    initiative_id: Mapped[int | None]
     payload: Mapped[str] = mapped_column(sa.Text)
     prev_hash: Mapped[str] = mapped_column(sa.String(64))
     hash: Mapped[str] = mapped_column(sa.String(64))
