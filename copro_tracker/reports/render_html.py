@@ -45,7 +45,7 @@ def table_rows(table: Table) -> Markup:
     """A report table's body rows, as templates/reports/_table.html would write them: the first cell of a row
     as its header, numeric and fingerprint columns marked. Made here because a template loop over the
     thousands of cells of a portfolio took most of the page's time; joined as plain strings, every cell
-    escaped by ``cell_html``, because ``Markup.format`` per cell (string.Formatter) cost more than the rest."""
+    escaped as ``cell_html`` does, because ``Markup.format`` per cell (string.Formatter) cost more than the rest."""
     openings = []
     for column in table.columns:
         names = "govuk-table__cell"
@@ -63,7 +63,8 @@ def table_rows(table: Table) -> Markup:
         append(_ROW_START)
         for index, cell in enumerate(row):
             if isinstance(cell, str):
-                html = marked(cell) if isinstance(cell, ReportText) else escape(cell)
+                # str(): a str subclass is escaped as text, as format_cell did (only ReportText is marked up).
+                html = marked(cell) if isinstance(cell, ReportText) else escape(str(cell))
             else:
                 key = (type(cell), cell)
                 html = formatted.get(key)

@@ -8,11 +8,13 @@ from dataclasses import replace
 from datetime import UTC, date, datetime
 
 import pytest
+from markupsafe import Markup
 from pypdf import PdfReader
 
 from copro_tracker.codes import ReportKind
 from copro_tracker.reports import render_html, render_pdf
 from copro_tracker.reports.model import Column, Period, Report, Section, Table
+from copro_tracker.reports.words import ReportText
 from tests.pdf_languages import element_languages, text_by_language
 
 
@@ -112,3 +114,42 @@ def test_a_pdf_in_one_language_tags_no_element_with_another(request_context):
     assert reader.trailer["/Root"]["/Lang"] == "en-GB"
     assert element_languages(reader) == []
     assert list(text_by_language(reader)) == ["en-GB"]
+
+
+def test_a_pages_table_rows_escape_every_cell_and_mark_english_as_the_template_did(app):
+    # render_html.table_rows writes the rows without Markup.format (too slow at thousands of cells): each cell
+    # must still be escaped, English-only pieces marked, numbers and dates formatted, classes as before.
+    table = Table(
+        id="t",
+        caption="T",
+        columns=(
+            Column("name", "Name"),
+            Column("count", "Count", numeric=True),
+            Column("sha256", "Fingerprint"),
+            Column("on", "Day"),
+            Column("why", "Why"),
+            Column("gap", "Gap"),
+        ),
+        rows=(
+            (
+                "<b>Ann</b> & co",
+                1234,
+                Markup("<i>not trusted</i>"),
+                date(2025, 3, 3),
+                ReportText("Gweler Care Act", (("Care Act", "law"),)),
+                None,
+            ),
+        ),
+    )
+    with app.test_request_context():
+        html = str(render_html.table_rows(table))
+    assert html == (
+        '    <tr class="govuk-table__row">\n'
+        '<th scope="row" class="govuk-table__header">&lt;b&gt;Ann&lt;/b&gt; &amp; co</th>\n'
+        '<td class="govuk-table__cell govuk-table__cell--numeric">1,234</td>'
+        '<td class="govuk-table__cell app-report-hash">&lt;i&gt;not trusted&lt;/i&gt;</td>'
+        '<td class="govuk-table__cell">3 March 2025</td>'
+        '<td class="govuk-table__cell">Gweler <span lang="en" data-untranslated="law">Care Act</span></td>'
+        '<td class="govuk-table__cell"></td>'
+        "    </tr>\n"
+    )
