@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 
 import sqlalchemy as sa
-from flask import Flask, g, has_request_context, request, session
+from flask import Flask, current_app, g, has_request_context, request, session
 from flask_login import current_user
 from flask_sqlalchemy.session import Session as FlaskSession
 
@@ -154,8 +154,10 @@ def _begin_sqlite(connection: sa.Connection) -> None:
     concurrent write requests queue on busy_timeout instead, each then reading the other's committed rows.
     Reads (and the command line, and migrations, which manage their own BEGIN) keep deferred transactions,
     which under WAL never wait for a writer. Python's sqlite3 sees the open transaction and adds no BEGIN.
+    Not when jobs run at once (JOBS_IMMEDIATE, the test suite): a job queued by the request then runs inside
+    it on a connection of its own, and would wait for the request's write lock until busy_timeout.
     """
-    if has_request_context() and request.method in WRITE_METHODS:
+    if has_request_context() and request.method in WRITE_METHODS and not current_app.extensions.get("jobs.immediate"):
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 

@@ -9,6 +9,7 @@ import threading
 
 import pytest
 import sqlalchemy as sa
+from huey.storage import MemoryStorage
 
 from copro_tracker.extensions import db
 from copro_tracker.models import Organisation
@@ -20,6 +21,11 @@ RENAME = sa.text("UPDATE organisation SET name = :name WHERE id = :id")
 def sqlite_file(app):
     if db.engine.dialect.name != "sqlite":
         pytest.skip("SQLite's transaction modes (PostgreSQL writers wait on row locks)")
+    # Jobs queued, as in production: with jobs run at once (the suite's default) write requests stay deferred.
+    saved = app.extensions["jobs.immediate"], app.extensions["jobs.storage"]
+    app.extensions["jobs.immediate"], app.extensions["jobs.storage"] = False, MemoryStorage("sqlite-writes")
+    yield
+    app.extensions["jobs.immediate"], app.extensions["jobs.storage"] = saved
 
 
 def _run(app, first_method: str, organisation_id: int) -> tuple[list[BaseException], bool]:
