@@ -141,8 +141,8 @@ def measure(events: int, repeat: int) -> dict[str, float]:
         login_user(db.session.get(User, lead_id))
         org = db.session.get(Organisation, org_id)
         spec = reports.ReportSpec(build.ReportKind.INITIATIVE, build.Period(as_of=date.today()), initiative_id)
-        cited = data.cited_seqs(org.id, [initiative_id], date.today())
         checkpoint = audit_service.latest_checkpoint(org)
+        cited = [event.seq for event in data.cited_events(org.id, [initiative_id], date.today(), checkpoint.tree_size)]
 
         def bundle():
             return audit_service.export_bundle(org, cited, checkpoint)

@@ -38,6 +38,13 @@ Checkpoint
     ``{"format": "copro-audit-checkpoint/1", "issued_at": …, "organisation": …, "root_hash": hex,
     "tree_size": int}``; ``issued_at`` is ISO 8601 UTC ending in ``Z``. The signature is Ed25519
     over those bytes, written in standard padded base64 (RFC 4648 §4).
+
+Report statement
+    What ties an evidence report's data to a checkpoint without a new checkpoint per download: signed bytes =
+    canonical JSON of ``{"format": "copro-report-statement/1", "issued_at": …, "organisation": …,
+    "report_sha256": hex, "root_hash": hex, "tree_size": int}``, where ``tree_size`` and ``root_hash`` are the
+    checkpoint's the report's proofs lead to. Same key and signature encoding as a checkpoint; the distinct
+    "format" keeps either from passing for the other.
 """
 
 from __future__ import annotations
@@ -66,6 +73,8 @@ __all__ = [
     "GENESIS_HASH",
     "GENESIS_HEX",
     "Checkpoint",
+    "REPORT_STATEMENT_FORMAT",
+    "ReportStatement",
     "EventLike",
     "EventRecord",
     "EventRow",
@@ -96,10 +105,12 @@ __all__ = [
     "public_key_id",
     "public_key_pem",
     "sign_checkpoint",
+    "sign_statement",
     "utc_now_iso",
     "verify_against_checkpoint",
     "verify_chain",
     "verify_checkpoint",
+    "verify_statement",
     "verify_consistency",
     "verify_inclusion",
 ]
@@ -114,6 +125,7 @@ GENESIS_HASH = bytes(32)
 GENESIS_HEX = GENESIS_HASH.hex()
 EMPTY_ROOT = _sha256(b"").digest()
 CHECKPOINT_FORMAT = "copro-audit-checkpoint/1"
+REPORT_STATEMENT_FORMAT = "copro-report-statement/1"
 
 # Bounds the type walk so a self-referencing structure fails fast instead of looping.
 _MAX_DEPTH = 200
@@ -576,6 +588,43 @@ class Checkpoint:
             "root_hash": self.root_hash,
             "issued_at": self.issued_at,
         }
+
+
+@dataclass(frozen=True, slots=True)
+class ReportStatement:
+    """A signed statement that `organisation` produced the report whose data hashes to `report_sha256`, citing
+    events proven against its checkpoint of `tree_size` events with root `root_hash`."""
+
+    organisation: str
+    report_sha256: str
+    tree_size: int
+    root_hash: str
+    issued_at: str
+
+    def signing_bytes(self) -> bytes:
+        return canonical_json({"format": REPORT_STATEMENT_FORMAT, **self.to_dict()})
+
+    def to_dict(self) -> dict[str, str | int]:
+        return {
+            "organisation": self.organisation,
+            "report_sha256": self.report_sha256,
+            "tree_size": self.tree_size,
+            "root_hash": self.root_hash,
+            "issued_at": self.issued_at,
+        }
+
+
+def sign_statement(private_key: Ed25519PrivateKey, statement: ReportStatement) -> str:
+    """Ed25519 signature over `statement.signing_bytes()`, as standard padded base64."""
+    return base64.b64encode(private_key.sign(statement.signing_bytes())).decode("ascii")
+
+
+def verify_statement(public_key: Ed25519PublicKey, statement: ReportStatement, signature: str) -> bool:
+    try:
+        public_key.verify(base64.b64decode(signature, validate=True), statement.signing_bytes())
+    except (InvalidSignature, binascii.Error, ValueError, TypeError):
+        return False
+    return True
 
 
 def sign_checkpoint(private_key: Ed25519PrivateKey, checkpoint: Checkpoint) -> str:

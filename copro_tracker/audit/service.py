@@ -102,6 +102,7 @@ __all__ = [
     "install",
     "latest_checkpoint",
     "make_checkpoint",
+    "report_bundle",
     "signing_key",
     "value_refs",
     "verify_organisation",
@@ -113,6 +114,8 @@ STREAM_BATCH = 5000
 # that a batch's rows, digests and joined hex stay in the CPU's cache (bench/RESULTS.md, "fourth round"); on
 # PostgreSQL each fetch is a round trip, so about as many rows as before.
 RANGE_BATCH = {"sqlite": 2 * ranges.BLOCK, "postgresql": 5 * ranges.BLOCK}
+# Look-ups joined by UNION ALL in one statement (SQLite's limit on a compound SELECT is 500 terms).
+UNION_TERMS = 400
 # References looked up per query when checking erasable values (SQLite's oldest limit on parameters is 999).
 VALUE_BATCH = 500
 # This process's share of the events when verifying in ranges, against 1.0 for each worker process: it also
@@ -1007,36 +1010,47 @@ def _runs(indexes: Iterable[int]) -> list[tuple[int, int]]:
     return runs
 
 
-def _stored_nodes(organisation: Organisation, keys: Iterable[tuple[int, int]]) -> dict[tuple[int, int], bytes]:
-    """Stored subtree roots by (level, position), in one statement: a UNION ALL of primary-key look-ups
-    (an OR of them can make the database scan the organisation's nodes). Asked even for no keys (a short
-    chain), so the statements a page runs never depend on the chain's length."""
-    table = AuditMerkleNode.__table__
-    columns = (table.c.level, table.c.position, table.c.hash)
-    selects = [
-        sa.select(*columns).where(
-            table.c.organisation_id == organisation.id, table.c.level == level, table.c.position == position
+def _proof_material(
+    organisation: Organisation, keys: Iterable[tuple[int, int]], runs: list[tuple[int, int]]
+) -> tuple[dict[tuple[int, int], bytes], dict[int, bytes]]:
+    """Stored subtree roots by (level, position) and event hashes by leaf index (seq - 1) for inclusive seq
+    runs, in one statement: a UNION ALL of node primary-key look-ups and event range scans, events marked by
+    level -1. Asked even when nothing is needed, so a page's statements never depend on the chain's length."""
+    nodes = AuditMerkleNode.__table__
+    selects: list[sa.Select[Any]] = [
+        sa.select(nodes.c.level, nodes.c.position, nodes.c.hash).where(
+            nodes.c.organisation_id == organisation.id, nodes.c.level == level, nodes.c.position == position
         )
         for level, position in sorted(keys)
-    ] or [sa.select(*columns).where(sa.false())]
-    stmt = selects[0] if len(selects) == 1 else sa.union_all(*selects)
-    return {(level, position): bytes.fromhex(digest) for level, position, digest in db.session.execute(stmt)}
-
-
-def _event_hashes(organisation: Organisation, runs: list[tuple[int, int]]) -> dict[int, bytes]:
-    """Event hashes by leaf index (seq - 1) for inclusive seq runs, one indexed range scan per run."""
-    columns = (AuditEvent.seq, AuditEvent.hash)
-    selects = [
-        sa.select(*columns).where(AuditEvent.organisation_id == organisation.id, AuditEvent.seq.between(low, high))
+    ]
+    selects += [
+        sa.select(sa.literal(-1, sa.Integer), AuditEvent.seq - 1, AuditEvent.hash).where(
+            AuditEvent.organisation_id == organisation.id, AuditEvent.seq.between(low, high)
+        )
         for low, high in runs
     ]
-    stmt = selects[0] if len(selects) == 1 else sa.union_all(*selects)
-    return {seq - 1: bytes.fromhex(digest) for seq, digest in db.session.execute(stmt)}
+    if not selects:
+        selects = [sa.select(nodes.c.level, nodes.c.position, nodes.c.hash).where(sa.false())]
+    found_nodes: dict[tuple[int, int], bytes] = {}
+    found_leaves: dict[int, bytes] = {}
+    # SQLite refuses a compound SELECT of more than 500 terms: many cited events spread along a long chain
+    # (a portfolio) take one more statement per UNION_TERMS look-ups.
+    for start in range(0, len(selects), UNION_TERMS):
+        part = selects[start : start + UNION_TERMS]
+        for level, position, digest in db.session.execute(part[0] if len(part) == 1 else sa.union_all(*part)):
+            if level < 0:
+                found_leaves[position] = bytes.fromhex(digest)
+            else:
+                found_nodes[(level, position)] = bytes.fromhex(digest)
+    return found_nodes, found_leaves
 
 
-def proofs_from_state(organisation: Organisation, seqs: Iterable[int], size: int) -> dict[int, list[bytes]]:
+def proofs_from_state(
+    organisation: Organisation, seqs: Iterable[int], size: int, known: Mapping[int, bytes] | None = None
+) -> dict[int, list[bytes]]:
     """RFC 9162 inclusion proofs of events `seqs` in the tree of events 1..size, from the stored Merkle
-    state: two statements and O(log n + 2**NODE_LEVEL) hashing per event, however long the chain.
+    state: one statement and O(log n + 2**NODE_LEVEL) hashing per event, however long the chain.
+    `known` maps leaf indexes (seq - 1) to event hashes the caller already holds, which are not read again.
 
     Not checked here: callers verify each proof against the signed root they pair it with.
     """
@@ -1045,14 +1059,18 @@ def proofs_from_state(organisation: Organisation, seqs: Iterable[int], size: int
         return {}
     if not 1 <= wanted[0] <= wanted[-1] <= size:
         raise ValueError(f"events must lie within 1 to {size}")
+    known = known or {}
     node_keys: set[tuple[int, int]] = set()
     leaf_indexes: set[int] = set()
     for seq in wanted:
         nodes, leaves = ledger.needed_for_proof(seq - 1, size)
         node_keys |= nodes
         leaf_indexes |= leaves
-    nodes_found = _stored_nodes(organisation, node_keys)
-    leaves_found = _event_hashes(organisation, [(first + 1, last + 1) for first, last in _runs(leaf_indexes)])
+    to_read = leaf_indexes - known.keys()
+    nodes_found, leaves_found = _proof_material(
+        organisation, node_keys, [(first + 1, last + 1) for first, last in _runs(to_read)]
+    )
+    leaves_found.update((index, known[index]) for index in leaf_indexes & known.keys())
     missing = len(node_keys - nodes_found.keys()) + len(leaf_indexes - leaves_found.keys())
     if missing:
         raise AuditIntegrityError(
@@ -1063,20 +1081,26 @@ def proofs_from_state(organisation: Organisation, seqs: Iterable[int], size: int
 
 
 def _checked_proofs(
-    organisation: Organisation, seqs: Iterable[int], statement: ledger.Checkpoint
+    organisation: Organisation,
+    seqs: Iterable[int],
+    statement: ledger.Checkpoint,
+    leaves: Mapping[int, str] | None = None,
 ) -> dict[int, tuple[str, list[str]]]:
-    """seq -> (leaf hash hex, proof as hex) for each event, each checked against the checkpoint's root."""
+    """seq -> (leaf hash hex, proof as hex) for each event, each checked against the checkpoint's root.
+    `leaves` (seq -> stored hash) are the events' hashes when the caller has read them already."""
     root = bytes.fromhex(statement.root_hash)
     wanted = sorted(set(seqs))
-    leaves = dict(
-        db.session.execute(
-            sa.select(AuditEvent.seq, AuditEvent.hash).where(
-                AuditEvent.organisation_id == organisation.id, AuditEvent.seq.in_(wanted)
-            )
-        ).all()
-    )
+    if leaves is None:
+        leaves = dict(
+            db.session.execute(
+                sa.select(AuditEvent.seq, AuditEvent.hash).where(
+                    AuditEvent.organisation_id == organisation.id, AuditEvent.seq.in_(wanted)
+                )
+            ).all()
+        )
+    known = {seq - 1: bytes.fromhex(digest) for seq, digest in leaves.items()}
     checked = {}
-    for seq, proof in proofs_from_state(organisation, wanted, statement.tree_size).items():
+    for seq, proof in proofs_from_state(organisation, wanted, statement.tree_size, known).items():
         leaf = leaves.get(seq)
         if leaf is None or not ledger.verify_inclusion(bytes.fromhex(leaf), seq - 1, statement.tree_size, proof, root):
             raise AuditIntegrityError(
@@ -1171,8 +1195,8 @@ def _range_root(organisation: Organisation, size: int) -> bytes:
     leaf_indexes = {
         index for level, pos in pieces if level < ledger.NODE_LEVEL for index in range(pos << level, (pos + 1) << level)
     }
-    nodes = _stored_nodes(organisation, node_keys)
-    leaves = _event_hashes(organisation, [(min(leaf_indexes) + 1, max(leaf_indexes) + 1)]) if leaf_indexes else {}
+    runs = [(min(leaf_indexes) + 1, max(leaf_indexes) + 1)] if leaf_indexes else []
+    nodes, leaves = _proof_material(organisation, node_keys, runs)
     try:
         return ledger.range_root(0, size, ledger.perfect_from(nodes, leaves))
     except KeyError as error:
@@ -1240,6 +1264,15 @@ def _whole_bundle(
             raise AuditIntegrityError(Failure(None, "root_mismatch", f"Cannot export: {error}.")) from error
 
 
+def _check_hashes(events: Iterable[ledger.EventRecord]) -> None:
+    """Refuse to export an event that no longer hashes to its stored value."""
+    for event in events:
+        if ledger.event_hash(bytes.fromhex(event.prev_hash), event.payload).hex() != event.hash:
+            raise AuditIntegrityError(
+                Failure(event.seq, "hash_mismatch", f"Cannot export: event {event.seq} was altered.")
+            )
+
+
 def _cited_bundle(
     organisation: Organisation,
     cited: list[int],
@@ -1260,14 +1293,10 @@ def _cited_bundle(
             .order_by(AuditEvent.seq)
         )
     ]
-    for event in events:
-        if ledger.event_hash(bytes.fromhex(event.prev_hash), event.payload).hex() != event.hash:
-            raise AuditIntegrityError(
-                Failure(event.seq, "hash_mismatch", f"Cannot export: event {event.seq} was altered.")
-            )
+    _check_hashes(events)
     if [event.seq for event in events] != cited:
         raise AuditIntegrityError(Failure(None, "gap", "Cannot export: a cited event is missing."))
-    proofs = _checked_proofs(organisation, cited, statement)
+    proofs = _checked_proofs(organisation, cited, statement, {event.seq: event.hash for event in events})
     return assemble_bundle(
         organisation.slug,
         events,
@@ -1325,6 +1354,52 @@ def export_bundle(
     if commit:
         db.session.commit()
     return bundle
+
+
+def report_bundle(
+    organisation: Organisation,
+    events: Sequence[ledger.EventRecord],
+    statement: ledger.Checkpoint,
+    signature: str,
+    key_id: str,
+    report_sha256: str,
+    files: Mapping[str, str] | None = None,
+) -> dict[str, Any]:
+    """An evidence report's bundle: the events it cites (already read by the caller, in seq order, all within
+    the checkpoint), their inclusion proofs from the stored Merkle state (one statement), and a report
+    statement signing `report_sha256` together with the checkpoint (ledger.ReportStatement).
+
+    The signed statement, not an event inside the checkpoint, ties the report's data to the signed log, so a
+    download reuses any checkpoint that covers what it cites instead of signing one per download. Writes
+    nothing: the caller records the disclosure (report.generated) in its own transaction, where the next
+    checkpoint covers it. Each event is checked to hash to its stored value and each proof against the signed
+    root before anything leaves.
+    """
+    seqs = [event.seq for event in events]
+    if seqs and not 1 <= seqs[0] <= seqs[-1] <= statement.tree_size:
+        raise ValueError(f"cited events must lie within 1 to {statement.tree_size}, the events the checkpoint covers")
+    key = signing_key()
+    if ledger.public_key_id(key) != key_id:
+        raise AuditKeyError(
+            f"The checkpoint was signed with key {key_id[:16]}…, which is not the configured key; "
+            "make a new checkpoint to export against."
+        )
+    _check_hashes(events)
+    proofs = _checked_proofs(organisation, seqs, statement, {event.seq: event.hash for event in events})
+    signed = ledger.ReportStatement(
+        organisation.slug, report_sha256, statement.tree_size, statement.root_hash, ledger.utc_now_iso()
+    )
+    return assemble_bundle(
+        organisation.slug,
+        events,
+        [{"seq": seq, "leaf_hash": leaf, "proof": proof} for seq, (leaf, proof) in sorted(proofs.items())],
+        statement,
+        signature,
+        key.public_key(),
+        files=files,
+        report_sha256=report_sha256,
+        report_statement={**signed.to_dict(), "signature": ledger.sign_statement(key, signed)},
+    )
 
 
 # --- right to erasure --------------------------------------------------------------------------------

@@ -31,9 +31,20 @@ A UTF-8 JSON object::
       ],
       "files": [{"name": "<file name next to the bundle>", "sha256": "<64 hex>"}],   (optional)
       "report_sha256": "<64 hex>",                                                  (optional)
-      "report": {...}     (optional: an evidence report's data; report_sha256 is the SHA-256 of its
-                           canonical JSON, and must be recorded in an event the checkpoint covers)
+      "report": {...},    (optional: an evidence report's data; report_sha256 is the SHA-256 of its
+                           canonical JSON, and must be recorded in an event the checkpoint covers or
+                           signed in report_statement)
+      "report_statement": {                                                         (optional)
+        "organisation": "<slug>", "report_sha256": "<64 hex>", "tree_size": <int>, "root_hash": "<64 hex>",
+        "issued_at": "<ISO 8601 UTC>", "signature": "<base64 Ed25519>"
+      }
     }
+
+An evidence report's download reuses the latest checkpoint that covers the events it cites, so the event
+recording the download itself comes after that checkpoint. Its data is tied to the signed log by the report
+statement instead: the organisation's key signs the report's SHA-256 together with the checkpoint (size
+and root) its proofs lead to (ledger.py, "Report statement"). The download is also recorded in the audit
+log (report.generated, with the same SHA-256), which the organisation's next checkpoint covers.
 
 `events` holds either the whole chain from seq 1 to the checkpoint's tree_size, or only the events an
 evidence report cites, each with an inclusion proof (an event may instead be tied to the checkpoint
@@ -46,7 +57,8 @@ else the embedded key); every event's hash from its prev_hash and payload bytes 
 "payload" string); links between consecutive bundled events; each inclusion proof against the
 checkpoint root; that every bundled event is tied to the checkpoint; with the whole chain present,
 that it reproduces the checkpoint root; and any listed files present in --files-dir (default: the
-bundle's directory) and the --report file against their SHA-256.
+bundle's directory) and the --report file against their SHA-256; and that the report data is tied to the
+signed log (its SHA-256 in a covered event, or in a report statement signed by the key for this checkpoint).
 """
 
 from __future__ import annotations
@@ -350,7 +362,7 @@ def _check_proofs(
         report.note(f"The inclusion proof for event {hash_only[0]} is valid, but that event is not in the bundle.")
     elif hash_only:
         # An anonymised report's bundle proves the events it relies on by hash alone: their contents (who did
-        # what, by internal id) are left out, and the report.generated event ties the data to the checkpoint.
+        # what, by internal id) are left out, and the signed report statement ties the data to the checkpoint.
         report.note(
             f"{len(hash_only)} events are proven by their hash only (valid inclusion proofs; their contents are "
             "not in the bundle, as in an anonymised report)."
@@ -425,8 +437,58 @@ def _check_files(bundle: Mapping[str, Any], files_dir: Path | None, report: _Rep
             report.fail(f"Attached file {name!r} does not match the SHA-256 in the bundle (it was changed).")
 
 
+def _check_statement(
+    bundle: Mapping[str, Any],
+    expected: str | None,
+    key: Ed25519PublicKey | None,
+    checkpoint: ledger.Checkpoint,
+    report: _Report,
+) -> bool | None:
+    """None without a report statement; else whether it is signed by the key, for this report_sha256 and for
+    the bundle's checkpoint."""
+    raw = bundle.get("report_statement")
+    if raw is None:
+        return None
+    if not isinstance(raw, dict):
+        raise BundleError("'report_statement' should be an object")
+    where = "report_statement"
+    statement = ledger.ReportStatement(
+        organisation=_field(raw, "organisation", str, where),
+        report_sha256=_field(raw, "report_sha256", str, where),
+        tree_size=_field(raw, "tree_size", int, where),
+        root_hash=_field(raw, "root_hash", str, where),
+        issued_at=_field(raw, "issued_at", str, where),
+    )
+    signature = _field(raw, "signature", str, where)
+    if key is None:
+        return False  # already failed: no key to check anything with
+    if not ledger.verify_statement(key, statement, signature):
+        report.fail("The report statement does not carry a valid signature from this key (forged or altered).")
+        return False
+    if statement.report_sha256 != expected:
+        report.fail(
+            "The signed report statement is for a different report than the bundle's report_sha256, so the report "
+            "data is not tied to the signed log (the data or its report_sha256 was changed)."
+        )
+        return False
+    signed_for = (statement.organisation, statement.tree_size, statement.root_hash)
+    if signed_for != (checkpoint.organisation, checkpoint.tree_size, checkpoint.root_hash):
+        report.fail("The signed report statement is for a different checkpoint than the one in the bundle.")
+        return False
+    report.ok(
+        f"the report's SHA-256 is signed together with the checkpoint its proofs lead to (report statement issued "
+        f"at {statement.issued_at})."
+    )
+    return True
+
+
 def _check_report(
-    bundle: Mapping[str, Any], report_path: Path | None, anchored: dict[int, _Event], report: _Report
+    bundle: Mapping[str, Any],
+    report_path: Path | None,
+    anchored: dict[int, _Event],
+    report: _Report,
+    key: Ed25519PublicKey | None,
+    checkpoint: ledger.Checkpoint,
 ) -> None:
     expected = bundle.get("report_sha256")
     embedded = bundle.get("report")
@@ -435,6 +497,8 @@ def _check_report(
             report.fail("A report file was given but the bundle records no report_sha256 to check it against.")
         if embedded is not None:
             report.fail("The bundle carries report data but no report_sha256, so the data cannot be checked.")
+        if bundle.get("report_statement") is not None:
+            report.fail("The bundle carries a signed report statement but no report_sha256 to check it against.")
         return
     if not isinstance(expected, str):
         raise BundleError("'report_sha256' should be a hex string")
@@ -459,10 +523,11 @@ def _check_report(
             report.fail(f"The report {report_path.name!r} does not match the bundle's report_sha256 (it was changed).")
     elif embedded is None:
         report.note(f"The bundle records report SHA-256 {expected}; pass --report FILE to check a copy of the report.")
+    signed = _check_statement(bundle, expected, key, checkpoint, report)
     recorded = [seq for seq, event in sorted(anchored.items()) if expected in event.payload]
     if recorded:
         report.ok(f"the report's SHA-256 is recorded in audit event {recorded[0]}, which the checkpoint covers.")
-    elif embedded is not None:
+    elif embedded is not None and signed is None:
         report.fail(
             "No audit event covered by the checkpoint records the report's SHA-256, so the report data is not "
             "tied to the signed log (the data or its report_sha256 was changed)."
@@ -514,7 +579,7 @@ def verify_bundle(
     if not events and not proofs:
         report.fail("The bundle holds neither events nor inclusion proofs, so it shows nothing.")
     _check_files(bundle, files_dir, report)
-    _check_report(bundle, report_path, {seq: verified[seq] for seq in anchored_seqs}, report)
+    _check_report(bundle, report_path, {seq: verified[seq] for seq in anchored_seqs}, report, key, checkpoint)
     return report.checks
 
 
@@ -580,8 +645,10 @@ def assemble_bundle(
     *,
     files: Mapping[str, str] | None = None,
     report_sha256: str | None = None,
+    report_statement: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """The bundle dict from events and proofs already made (and checked) by the caller."""
+    """The bundle dict from events and proofs already made (and checked) by the caller; `report_statement` is
+    a signed ledger.ReportStatement's fields with its "signature"."""
     pem = public_key if isinstance(public_key, str) else ledger.public_key_pem(public_key)
     bundle: dict[str, Any] = {
         "format": BUNDLE_FORMAT,
@@ -603,6 +670,8 @@ def assemble_bundle(
         bundle["files"] = [{"name": name, "sha256": digest} for name, digest in files.items()]
     if report_sha256 is not None:
         bundle["report_sha256"] = report_sha256
+    if report_statement is not None:
+        bundle["report_statement"] = dict(report_statement)
     return bundle
 
 

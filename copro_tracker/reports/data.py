@@ -16,6 +16,7 @@ from datetime import UTC, date, datetime, time, timedelta
 import sqlalchemy as sa
 from flask import current_app
 
+from ..audit import ledger
 from ..codes import EQUALITY_CODES, EqualityQuestion
 from ..criteria import facts as facts_loader
 from ..criteria import stored
@@ -434,20 +435,27 @@ def audit_state(organisation_id: int, initiative_ids: list[int], end: datetime) 
 NOT_CITED = ("report.generated", "share_link.used", "audit.bundle_exported", "audit.checkpoint_made")
 
 
-def cited_seqs(organisation_id: int, initiative_ids: list[int], as_of: date) -> list[int]:
-    """The audit events a report relies on: its initiatives' record changes up to the end of ``as_of``.
+def cited_events(organisation_id: int, initiative_ids: list[int], as_of: date, upto: int) -> list[ledger.EventRecord]:
+    """The audit events a report relies on, in seq order: its initiatives' record changes up to the end of
+    ``as_of`` and within the first ``upto`` events (those its checkpoint covers), with what the bundle carries.
 
     Leaving out the events that only record someone reading a report means repeated views of unchanged
     records reuse the same signed checkpoint instead of making one each time.
     """
     if not initiative_ids:
         return []
-    # Sorted here, not by ORDER BY seq: that made SQLite walk the organisation's whole chain in seq
-    # order (the (organisation, seq) index) instead of using the initiative index, O(chain) per report.
+    # Sorted and cut at ``upto`` here, not by ORDER BY seq or a seq range in SQL: either made SQLite walk the
+    # organisation's whole chain (the (organisation, seq) index) instead of using the initiative index.
+    rows = db.session.execute(
+        sa.select(AuditEvent.seq, AuditEvent.prev_hash, AuditEvent.hash, AuditEvent.payload)
+        .where(*_audit_scope(organisation_id, initiative_ids, end_of(as_of)))
+        .where(AuditEvent.action.not_in(NOT_CITED))
+    )
     return sorted(
-        db.session.scalars(
-            sa.select(AuditEvent.seq)
-            .where(*_audit_scope(organisation_id, initiative_ids, end_of(as_of)))
-            .where(AuditEvent.action.not_in(NOT_CITED))
-        )
+        (
+            ledger.EventRecord(seq, prev, digest, payload.encode("utf-8"))
+            for seq, prev, digest, payload in rows
+            if seq <= upto
+        ),
+        key=lambda event: event.seq,
     )

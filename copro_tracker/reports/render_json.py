@@ -1,7 +1,8 @@
 """The JSON bundle: the report's data plus an audit evidence bundle (copro-audit-bundle/1) that the offline
-verifier checks. ``report_sha256`` is the SHA-256 of the report data's canonical JSON; the report.generated
-audit event records the same hash and is one of the events the bundle proves, so the verifier can tie
-the data to the signed checkpoint (and flags any change to it)."""
+verifier checks. ``report_sha256`` is the SHA-256 of the report data's canonical JSON; the bundle's report
+statement signs the same hash together with the checkpoint its proofs lead to, so the verifier can tie the
+data to the signed log (and flags any change to it). The report.generated event recording the download
+holds the hash too."""
 
 from __future__ import annotations
 

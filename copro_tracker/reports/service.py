@@ -1,10 +1,11 @@
 """Producing reports (with a signed checkpoint and an audit event each time) and managing share links.
 
 Every report produced, in any format, through the app or a share link, appends ``report.generated``
-(kind, format, SHA-256 of what was sent, the period, the checkpoint it shows). For HTML, PDF and CSV the
-report shows the newest checkpoint that covers every audit event it relies on (one is made if needed).
-For JSON the event is recorded first, then the bundle is exported against a checkpoint that covers that
-event too, so the verifier can tie the report's data to the signed log.
+(kind, format, SHA-256 of what was sent, the period, the checkpoint it shows). Every
+report shows the newest checkpoint that covers every audit event it relies on (a download makes one if
+needed). The JSON bundle proves those events against that checkpoint and carries a report statement, signed
+with the checkpoint key, that ties the report data's hash to it (audit/verify.py); the download's own
+report.generated event comes after the checkpoint and is covered by the next one.
 """
 
 from __future__ import annotations
@@ -18,13 +19,13 @@ from typing import Any
 import sqlalchemy as sa
 from flask_babel import force_locale, get_translations
 
-from ..audit import capture
+from ..audit import capture, ledger
 from ..audit import service as audit_service
 from ..codes import Nation, ReportLanguage
 from ..codes import ReportKind as StoredKind
 from ..criteria import stored
 from ..extensions import db
-from ..models import Activity, Attendance, AuditEvent, Initiative, Organisation, ShareLink, User, utcnow
+from ..models import Activity, Attendance, Initiative, Organisation, ShareLink, User, utcnow
 from ..services import ServiceError
 from ..web.govuk import read_date
 from . import build, data, render_csv, render_json
@@ -340,28 +341,33 @@ def _json_bundle(
 ) -> Download:
     payload = render_json.report_data(report)
     digest = render_json.data_sha256(payload)
-    record_generated(organisation, report, "json", digest, share_link=share_link)
-    # Events reach the chain when the transaction commits; find this one by the hash it records.
-    generated_seq = db.session.scalar(
-        sa.select(AuditEvent.seq)
-        .where(
-            AuditEvent.organisation_id == organisation.id,
-            AuditEvent.action == "report.generated",
-            AuditEvent.payload.contains(digest),
-        )
-        .order_by(AuditEvent.seq.desc())
-        .limit(1)
-    )
-    cited = data.cited_seqs(organisation.id, list(report.initiative_ids), spec.period.as_of)
+    checkpoint = report.checkpoint
+    if checkpoint is None:  # prepare_all gives every download a checkpoint covering what it cites
+        raise ServiceError("the report has no checkpoint to prove its events against")
+    # The checkpoint the report shows covers every event it cites (prepare_all reused or made it), so the
+    # bundle proves them against it; the report statement the bundle carries signs the data's hash with that
+    # checkpoint. The download's own report.generated event comes after it and is covered by the next one.
+    cited = data.cited_events(organisation.id, list(report.initiative_ids), spec.period.as_of, checkpoint.tree_size)
     files = {f.bundle_name: f.sha256 for f in report.files}
-    bundle = audit_service.export_bundle(
-        organisation, [*cited, generated_seq], files=files or None, report_sha256=digest
+    bundle = audit_service.report_bundle(
+        organisation,
+        cited,
+        ledger.Checkpoint(checkpoint.organisation, checkpoint.tree_size, checkpoint.root_hash, checkpoint.issued_at),
+        checkpoint.signature,
+        checkpoint.key_id,
+        digest,
+        files or None,
     )
     if report.anonymised:
         # The cited events' payloads carry internal ids (actors, people, records) and storage keys; an
-        # anonymised bundle keeps only their inclusion proofs, and the report.generated event that ties the
+        # anonymised bundle keeps only their inclusion proofs, and the signed report statement that ties the
         # data to the checkpoint. `python -m copro_tracker.audit.verify` still checks it offline.
-        bundle = {**bundle, "events": [e for e in bundle["events"] if e["seq"] == generated_seq]}
+        bundle = {**bundle, "events": []}
+    # One disclosure event per download: report.generated says what audit.bundle_exported would (the
+    # checkpoint, the report's hash) and how many events the bundle proves.
+    recorded = disclosure(organisation, report, "json", digest)
+    recorded["details"]["proven_events"] = len(cited)
+    record_disclosure(organisation.id, recorded, share_link=share_link)
     body = render_json.bundle_bytes(bundle, payload)
     return Download(body, MIMETYPES["json"], file_name(report, "json"), digest)
 

@@ -302,6 +302,68 @@ def test_report_hash_recorded_in_a_tied_event(key):
     assert "OK: the report's SHA-256 is recorded in audit event 1, which the checkpoint covers." in lines
 
 
+def _with_report(bundle: dict, key: Ed25519PrivateKey, **changes) -> dict:
+    """The bundle carrying report data, its hash and a report statement signed by `key` (fields overridable)."""
+    data = {"title": "Evidence report", "rows": [[1, "Planning session"]]}
+    digest = hashlib.sha256(ledger.canonical_json(data)).hexdigest()
+    checkpoint = bundle["checkpoint"]
+    statement = ledger.ReportStatement(
+        **{
+            "organisation": checkpoint["organisation"],
+            "report_sha256": digest,
+            "tree_size": checkpoint["tree_size"],
+            "root_hash": checkpoint["root_hash"],
+            "issued_at": "2025-03-02T09:00:00Z",
+            **changes,
+        }
+    )
+    signed = {**statement.to_dict(), "signature": ledger.sign_statement(key, statement)}
+    return {**bundle, "report": data, "report_sha256": digest, "report_statement": signed}
+
+
+def test_report_tied_by_a_signed_statement_instead_of_a_covered_event(cited, key):
+    bundle = _with_report(cited, key)
+    lines = [check.line for check in verify_bundle(bundle, public_pem(key))]
+    assert passes(verify_bundle(bundle, public_pem(key))), lines
+    assert "OK: the report data in the bundle matches its report_sha256." in lines
+    assert any(line.startswith("OK: the report's SHA-256 is signed together with the checkpoint") for line in lines)
+    # An anonymised report's bundle: proofs by hash only, no events, still tied by the statement.
+    assert passes(verify_bundle({**bundle, "events": []}, public_pem(key)))
+
+
+def test_report_statement_tampering_fails(cited, key):
+    # Data and hash changed together: the signed statement is for another report.
+    forged = _with_report(cited, key)
+    forged["report"] = {"title": "A different report"}
+    forged["report_sha256"] = hashlib.sha256(ledger.canonical_json(forged["report"])).hexdigest()
+    assert any("not tied to the signed log" in message for message in failures(verify_bundle(forged, public_pem(key))))
+    # The statement's hash edited to match: its signature no longer checks.
+    forged["report_statement"]["report_sha256"] = forged["report_sha256"]
+    assert "The report statement does not carry a valid signature from this key (forged or altered)." in failures(
+        verify_bundle(forged, public_pem(key))
+    )
+    # Signed by someone else's key.
+    other = _with_report(cited, Ed25519PrivateKey.generate())
+    assert "The report statement does not carry a valid signature from this key (forged or altered)." in failures(
+        verify_bundle(other, public_pem(key))
+    )
+    # Genuinely signed, but for another checkpoint than the one the proofs lead to.
+    elsewhere = _with_report(cited, key, tree_size=SIZE + 5)
+    assert "The signed report statement is for a different checkpoint than the one in the bundle." in failures(
+        verify_bundle(elsewhere, public_pem(key))
+    )
+    # A checkpoint signature is not a report statement's, and the other way round (distinct formats).
+    swapped = _with_report(cited, key)
+    swapped["report_statement"]["signature"] = swapped["checkpoint"]["signature"]
+    assert failures(verify_bundle(swapped, public_pem(key)))
+    # Without report_sha256 a statement checks nothing.
+    bare = _with_report(cited, key)
+    del bare["report_sha256"], bare["report"]
+    assert "The bundle carries a signed report statement but no report_sha256 to check it against." in failures(
+        verify_bundle(bare, public_pem(key))
+    )
+
+
 # --- malformed input and build errors ---------------------------------------------------------------------
 
 
