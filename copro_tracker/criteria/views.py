@@ -17,6 +17,7 @@ from .. import codes, labels
 from ..formatting import format_date
 from ..initiatives import queries
 from ..permissions import authorize, can, requires
+from ..reports import data as report_data
 from ..services import ServiceError
 from ..tenancy import parse_id
 from ..web.forms import add_error
@@ -67,11 +68,19 @@ def _nation() -> str:
 
 
 def _initiative(initiative_id: int, action: str):
-    initiative = queries.get_initiative(initiative_id, current_user.organisation_id)
+    # Memberships only: the permission check reads them and the pages show the title (DESIGN §10 counts statements).
+    initiative = queries.get_initiative_with_members(initiative_id, current_user.organisation_id)
     if initiative is None:
         abort(404)
     authorize(action, initiative)
     return initiative
+
+
+def _facts(initiative) -> InitiativeFacts:
+    """Today's facts of the initiative, from its report snapshot when it has one (one query, not ten): never
+    stale, as every write to its records clears the snapshot in the same transaction."""
+    facts = report_data.facts_today(current_user.organisation, initiative.id)
+    return facts if facts is not None else facts_loader.load(initiative)
 
 
 def _criterion(criterion_id: str) -> tuple[Framework, Criterion]:
@@ -132,10 +141,12 @@ class _Links:
         return _("%(kind)s number %(id)s", kind=labels.label(labels.ASSESSMENT_LINK, kind), id=ident)
 
 
-def _finding(initiative, criterion: Criterion):
-    """Today's stored finding of one criterion: the same one the criteria page and coverage show."""
-    found = stored.read([initiative.id], initiative.organisation_id, _library(), _nation())[initiative.id]
-    return found.get(criterion.id)
+def _finding(initiative, criterion: Criterion, facts: InitiativeFacts | None = None):
+    """Today's stored finding of one criterion: the same one the criteria page and coverage show (recomputed
+    from `facts`, when given, if stale)."""
+    snapshots = {initiative.id: facts} if facts is not None else None
+    found = stored.read([initiative.id], initiative.organisation_id, _library(), _nation(), snapshots=snapshots)
+    return found[initiative.id].get(criterion.id)
 
 
 def personal_steps(page: pages.InitiativePage, may_assess: bool, may_respond: bool) -> list[dict[str, str]]:
@@ -213,7 +224,7 @@ def _link_choices(form: AssessmentForm, facts: InitiativeFacts) -> None:
 def assess(initiative_id: int, criterion_id: str):
     initiative = _initiative(initiative_id, "criteria.assess")
     framework, criterion = _criterion(criterion_id)
-    facts = facts_loader.load(initiative)
+    facts = _facts(initiative)
     earlier = service.history(initiative, criterion.id)
     form = AssessmentForm()
     _link_choices(form, facts)
@@ -267,7 +278,7 @@ def assess(initiative_id: int, criterion_id: str):
         initiative=initiative,
         framework=framework,
         criterion=criterion,
-        finding=_finding(initiative, criterion),
+        finding=_finding(initiative, criterion, facts),
         earlier=earlier,
         form=form,
         links=_Links(initiative.id, pages.RecordIndex.from_facts(facts)),
@@ -283,7 +294,7 @@ def respond(initiative_id: int, assessment_id: int):
         abort(404)
     library = _library()
     criterion = library.criterion(assessment.criterion_id)
-    facts = facts_loader.load(initiative)
+    facts = _facts(initiative)
     form = RespondForm()
     if not form.is_submitted():
         form.version.data = str(assessment.version)
@@ -317,7 +328,7 @@ def respond(initiative_id: int, assessment_id: int):
                     _anchor=f"criterion-{assessment.criterion_id}",
                 )
             )
-    finding = _finding(initiative, criterion) if criterion else None
+    finding = _finding(initiative, criterion, facts) if criterion else None
     return render_template(
         "criteria/respond.html",
         initiative=initiative,

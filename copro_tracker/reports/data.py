@@ -265,6 +265,12 @@ def _equality(org_id: int, answers: dict, settings: tuple | None) -> build.Equal
     )
 
 
+def facts_today(organisation: Organisation, initiative_id: int) -> InitiativeFacts | None:
+    """One initiative's facts as at today, from its report snapshot when it has one (one query), else loaded and
+    the snapshot kept for the next page or report; None if the organisation has no such initiative."""
+    return _records(organisation, [initiative_id], stored.today())[0].get(initiative_id)
+
+
 _Records = tuple[
     dict[int, InitiativeFacts],
     dict[int, build.InitiativeDetails],

@@ -296,3 +296,42 @@ def test_a_json_download_signs_a_checkpoint_only_when_what_it_cites_is_newer(cli
 
     again, bundle, made, added = _json_download(client, url)
     assert (again, made, added) == (statements, 0, ["report.generated"]) and verified(bundle)
+
+
+def _assessment_counts(client, login_as, initiative, lead, partner) -> dict[str, int]:
+    """The assessment page (staff), co-signing or disagreeing with it (a citizen partner co-lead), and a lead's
+    response to a recommendation."""
+    import sqlalchemy as sa
+    from flask import current_app
+
+    from copro_tracker.criteria import service as criteria
+
+    library = current_app.extensions["criteria_library"]
+    criterion = library.criterion("X-STAGE")
+    assessment = criteria.record_assessment(
+        lead, initiative, library.framework(criterion.framework_id), criterion, status="partly_met", narrative="So far"
+    )
+    recommendation = db.session.scalar(
+        sa.select(Recommendation.id).where(Recommendation.initiative_id == initiative.id).limit(1)
+    )
+    base = f"/initiatives/{initiative.id}"
+    login_as(lead)
+    counts = {
+        "assess": _count(client, f"{base}/criteria/X-STAGE/assess"),
+        "recommendation-respond": _count(client, f"{base}/recommendations/{recommendation}/respond"),
+    }
+    login_as(partner)
+    counts["assessment-respond"] = _count(client, f"{base}/criteria/assessments/{assessment.id}/respond")
+    return counts
+
+
+def test_assessment_and_response_pages_cost_the_same_statements_with_2_or_30_activities(
+    client, login_as, commissioner, partner
+):
+    small = make_initiative(commissioner, partner, title="Small")
+    _grow(small, commissioner, partner, 2)
+    large = make_initiative(commissioner, partner, title="Large")
+    _grow(large, commissioner, partner, 30)
+    counts = [_assessment_counts(client, login_as, initiative, commissioner, partner) for initiative in (small, large)]
+    assert counts[0] == counts[1], counts
+    assert max(counts[1].values()) <= BUDGET, counts
