@@ -21,7 +21,7 @@ from flask_babel import gettext as _
 
 from .. import codes, csv_export
 from ..codes import N_
-from ..domain.messages import CATALOGUE, Cap, Message, Phrase, Translator, identity
+from ..domain.messages import CATALOGUE, Cap, Message, Phrase, Translator, identity, language_of, sort_key
 from ..extensions import db
 from ..formatting import format_date, format_datetime
 from ..models import AuditEvent, AuditValue, User
@@ -364,6 +364,23 @@ def action_names(organisation_id: int, initiative_id: int | None) -> list[str]:
     if initiative_id is not None:
         stmt = stmt.where(AuditEvent.initiative_id == initiative_id)
     return sorted(db.session.scalars(stmt))
+
+
+def action_label(action: str) -> Cap:
+    """An event code as people read it ("Someone signed in"): the event's own history sentence with "someone" as
+    the actor, so the codes are listed once (the sentences in domain/messages.py) and a filter option reads like
+    the entries it finds. A generic code ("activity.created") takes its record's word from the code's first part,
+    which is the record's name (capture.py names these `<record>.<verb>`)."""
+    return sentence(Message.of("history.someone"), action, action.split(".", 1)[0], [])
+
+
+def action_choices(
+    organisation_id: int, initiative_id: int | None, translate: Translator = identity
+) -> list[tuple[str, str]]:
+    """(code, label) for each event code in this history, sorted by the label in the reader's language."""
+    labelled = [(code, action_label(code).render(translate)) for code in action_names(organisation_id, initiative_id)]
+    language = language_of(translate)
+    return sorted(labelled, key=lambda pair: (sort_key(pair[1], language), pair[0]))
 
 
 def actors(organisation_id: int, initiative_id: int | None) -> list[User]:

@@ -39,14 +39,15 @@ def _date_arg(name: str) -> tuple[date | None, str | None]:
         return None, raw
 
 
-def _filters() -> tuple[history.Filters, list[str]]:
+def _filters() -> tuple[history.Filters, list[tuple[str, str]]]:
+    """The filters asked for, and the problems with them as (field, message in the reader's language)."""
     problems = []
     since, bad_since = _date_arg("from")
     until, bad_until = _date_arg("to")
     if bad_since:
-        problems.append("'From' must be a real date, like 2026-03-31")
+        problems.append(("from", _("'From' must be a real date, like 2026-03-31")))
     if bad_until:
-        problems.append("'To' must be a real date, like 2026-03-31")
+        problems.append(("to", _("'To' must be a real date, like 2026-03-31")))
     actor = request.args.get("person", "")
     show = request.args.get("show", "")
     return (
@@ -100,7 +101,7 @@ def initiative_history(initiative_id: int):
         show=filters.show,
         problems=problems,
         people=history.actors(current_user.organisation_id, initiative.id),
-        actions=history.action_names(current_user.organisation_id, initiative.id),
+        actions=history.action_choices(current_user.organisation_id, initiative.id, labels.translation()),
         args=request.args,
     )
 

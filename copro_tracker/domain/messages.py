@@ -14,6 +14,7 @@ carries ``ngettext`` and its language code (a plain function is taken as English
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -407,6 +408,9 @@ CATALOGUE: Mapping[str, str | Plural] = MappingProxyType(
         # History sentences (audit/history.py): who did what, with the record and field words as phrases.
         "history.actor": N_("%(name)s (%(role)s)"),
         "history.system": N_("the system"),
+        # The actor in the labels of the history page's "What happened" filter ("Someone signed in"): each event
+        # code is labelled by its own sentence, so the filter and the timeline word an event the same way.
+        "history.someone": N_("someone"),
         "history.updated_one": N_("%(actor)s changed the %(thing)s %(field)s from %(before)s to %(after)s"),
         "history.updated": N_("%(actor)s changed the %(thing)s"),
         "history.created": N_("%(actor)s recorded a new %(thing)s"),
@@ -513,6 +517,12 @@ CATALOGUE: Mapping[str, str | Plural] = MappingProxyType(
         "history.user.password_reset": N_("%(actor)s reset their password"),
         "history.user.profile_updated": N_("%(actor)s updated their profile"),
         "history.user.notifications_changed": N_("%(actor)s changed how they hear of what waits for them"),
+        "history.activity.recorded": N_("%(actor)s recorded an activity"),
+        "history.activity.recorded_on_behalf": N_("%(actor)s recorded an activity on behalf of a citizen partner"),
+        "history.activity.confirmed": N_("%(actor)s confirmed the record of an activity"),
+        "history.decision.recorded": N_("%(actor)s recorded a decision"),
+        "history.output.recorded": N_("%(actor)s recorded an output"),
+        "history.output.published": N_("%(actor)s recorded that an output was published"),
     }
 )
 
@@ -544,6 +554,34 @@ ENGLISH = Translation("en")
 
 def language_of(translate: Translator) -> str:
     return getattr(translate, "language", "en")
+
+
+# The Welsh alphabet's order: its digraphs are letters of their own ("ch" comes after every other "c", "ll"
+# after "l"), and the English letters Welsh borrows sit where English puts them.
+_WELSH_ORDER = (
+    *("a", "b", "c", "ch", "d", "dd", "e", "f", "ff", "g", "ng", "h", "i", "j", "k", "l", "ll", "m", "n", "o"),
+    *("p", "ph", "q", "r", "rh", "s", "t", "th", "u", "v", "w", "x", "y", "z"),
+)
+_WELSH_RANK = {letter: chr(0x100 + rank) for rank, letter in enumerate(_WELSH_ORDER)}
+
+
+def sort_key(text: str, language: str = "en") -> str:
+    """A key that sorts texts alphabetically for readers of `language`: case and accents ignored; in Welsh, the
+    digraphs count as single letters. ("ng" is taken as a letter, as dictionaries do, though in a few words
+    such as "Bangor" it is n and g.)"""
+    plain = "".join(c for c in unicodedata.normalize("NFD", text.casefold()) if not unicodedata.combining(c))
+    if language != "cy":
+        return plain
+    out, i = [], 0
+    while i < len(plain):
+        pair = plain[i : i + 2]
+        if pair in _WELSH_RANK:
+            out.append(_WELSH_RANK[pair])
+            i += 2
+        else:
+            out.append(_WELSH_RANK.get(plain[i], plain[i]))
+            i += 1
+    return "".join(out)
 
 
 def plural(translate: Translator, forms: Plural, count: int) -> str:

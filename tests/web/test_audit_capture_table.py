@@ -22,7 +22,7 @@ from flask_login import login_user
 from initiative_factories import add_activity, make_initiative, stage_of
 
 from copro_tracker.activities import service as activities
-from copro_tracker.audit import ledger
+from copro_tracker.audit import history, ledger
 from copro_tracker.auth import service as accounts
 from copro_tracker.codes import OrgRole, PartnerKind, StageKind, StageStatus
 from copro_tracker.extensions import db
@@ -765,3 +765,11 @@ def test_writes_in_two_organisations_go_to_two_chains(app, world, outsider):
             AuditEvent.organisation_id == outsider.organisation_id, AuditEvent.actor_id == world["commissioner"].id
         )
     )
+
+
+def test_every_event_the_tracker_writes_has_words_of_its_own_in_the_history():
+    """The history filter labels each code by its sentence: a code without one would read as its raw parts."""
+    written = {action for case in CASES.values() for action, _, _ in case.expected}
+    generic = {"created", "updated", "deleted"}
+    missing = sorted(a for a in written if a not in history.ACTION_SENTENCES and a.rsplit(".", 1)[1] not in generic)
+    assert not missing, missing

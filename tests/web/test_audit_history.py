@@ -15,6 +15,7 @@ from initiative_factories import make_initiative
 
 from copro_tracker import labels
 from copro_tracker.audit import history
+from copro_tracker.domain.messages import sort_key
 from copro_tracker.extensions import db
 from copro_tracker.formatting import format_datetime
 from copro_tracker.models import AuditEvent, AuditValue, Initiative
@@ -51,7 +52,10 @@ def test_filters_and_csv_export_is_audited(client, commissioner, partner, login_
     initiative = make_initiative(commissioner, partner)
     login_as(commissioner)
     page = get_page(client, f"/initiatives/{initiative.id}/history?action=membership.joined")
-    assert "added a member" in page.text() and "started the initiative" not in page.text()
+    titles = " ".join(t.get_text(" ", strip=True) for t in page.soup.select(".app-timeline__title"))
+    assert "added a member" in titles and "started the initiative" not in titles
+    chosen = page.soup.select_one("#filter-action option[selected]")
+    assert chosen["value"] == "membership.joined" and chosen.get_text() == "Someone added a member"
     tomorrow = (date.today() + timedelta(days=1)).isoformat()
     assert "Nothing matches" in get_page(client, f"/initiatives/{initiative.id}/history?from={tomorrow}").text()
     bad = get_page(client, f"/initiatives/{initiative.id}/history?from=31-02-2026")
@@ -225,3 +229,61 @@ def test_history_in_welsh_is_welsh_sentences_with_what_people_typed_kept_as_type
     # The values are shown as they were typed (quoted), never translated or mutated.
     assert "Cyn: “Day”. Wedyn: “Nos”" in welsh
     assert entries[0].sentence.endswith("changed the initiative service area from “Day” to “Nos”")
+
+
+def _action_options(page) -> list[tuple[str, str]]:
+    return [(o["value"], o.get_text()) for o in page.soup.select("#filter-action option") if o["value"]]
+
+
+def test_what_happened_filter_labels_every_event_in_the_readers_language_sorted_by_label(
+    client, commissioner, partner, login_as
+):
+    initiative = make_initiative(commissioner, partner)
+    login_as(commissioner)
+    english = _action_options(get_page(client, f"/initiatives/{initiative.id}/history"))
+    codes = {code for code, _ in english}
+    assert {"initiative.created", "membership.joined"} <= codes
+    labels_en = dict(english)
+    assert labels_en["initiative.created"] == "Someone started the initiative"
+    assert [label for _, label in english] == sorted((label for _, label in english), key=str.casefold)
+    assert all(code != label and "." not in label for code, label in english), english
+
+    client.get(f"/language/cy?next=/initiatives/{initiative.id}/history")
+    page = get_page(client, f"/initiatives/{initiative.id}/history")
+    welsh = _action_options(page)
+    assert {code for code, _ in welsh} == codes
+    assert dict(welsh)["initiative.created"] == "Dechreuodd rhywun y fenter"
+    assert dict(welsh)["membership.joined"] == "Ychwanegodd rhywun aelod"
+    # Welsh order: the digraphs are letters of their own, so "Dd..." and "Ch..." follow every "D..." and "C...".
+    keys = [sort_key(label, "cy") for _, label in welsh]
+    assert keys == sorted(keys)
+    # No option is marked as English any more (the Welsh crawl no longer meets untranslated event codes).
+    assert not page.soup.select("#filter-action option[lang]")
+    assert not page.soup.select('[data-untranslated="event-code"]')
+
+
+def test_every_event_code_has_a_label_of_its_own_and_unknown_codes_still_read(app):
+    # A code from an older version of the tracker, with no sentence of its own, is still worded from its parts.
+    assert history.action_label("widget.polished").render() == "Someone: widget polished (widget)"
+    assert history.action_label("activity.created").render() == "Someone recorded a new activity"
+    assert history.action_label("stage.updated").render() == "Someone changed the stage"
+    with app.test_request_context(headers={"Accept-Language": "cy"}):
+        translate = labels.translation()
+        assert history.action_label("activity.recorded").render(translate) == "Cofnododd rhywun weithgaredd"
+        assert history.action_label("activity.created").render(translate).startswith("Cofnododd rhywun gofnod")
+
+
+def test_welsh_sort_key_treats_digraphs_as_letters():
+    words = ["Dileodd", "Ddoe", "Dydd", "Cofnododd", "Chwiliodd", "Cyhoeddodd", "Llofnododd", "Lluniodd", "Lun"]
+    assert sorted(words, key=lambda w: sort_key(w, "cy")) == [
+        "Cofnododd",
+        "Cyhoeddodd",
+        "Chwiliodd",
+        "Dileodd",
+        "Dydd",
+        "Ddoe",
+        "Lun",
+        "Llofnododd",
+        "Lluniodd",
+    ]
+    assert sorted(["Zebra", "Éclair", "apple", "eagle"], key=sort_key) == ["apple", "eagle", "Éclair", "Zebra"]
