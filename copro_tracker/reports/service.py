@@ -18,16 +18,17 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import force_locale, get_translations
+from flask_babel import gettext as _
 
 from ..audit import capture, ledger
 from ..audit import service as audit_service
-from ..codes import Nation, ReportLanguage
+from ..codes import N_, Nation, ReportLanguage
 from ..codes import ReportKind as StoredKind
 from ..criteria import stored
 from ..extensions import db
 from ..models import Activity, Attendance, Initiative, Organisation, ShareLink, User, utcnow
 from ..services import ServiceError
-from ..web.govuk import read_date
+from ..web.govuk import date_subject, read_date
 from . import build, data, render_csv, render_json
 from .words import ENGLISH, LANGUAGES, Words
 
@@ -115,6 +116,15 @@ class Download:
     sha256: str
 
 
+# Each report date as its "invalid" message names it: the other date messages reuse its subject, the words before
+# "must" (govuk.date_subject), so that Welsh can start every one of them "Rhaid i'r dyddiad ...".
+INVALID_DATE = {
+    "as_of": N_("The 'as at' date must be a real date"),
+    "date_from": N_("The start date must be a real date"),
+    "date_to": N_("The end date must be a real date"),
+}
+
+
 def parse_spec(
     kind: build.ReportKind,
     args: Any,
@@ -123,12 +133,15 @@ def parse_spec(
     statement_id: str | None = None,
     default_language: str = "en",
 ) -> tuple[ReportSpec | None, dict[str, str]]:
-    """Read as_of, date_from, date_to, anonymise_partners and language from request arguments; errors by field.
-    With no language chosen the report is in `default_language` (the reader's)."""
+    """Read as_of, date_from, date_to, anonymise_partners and language from request arguments; errors by field,
+    in the reader's language (the request's). With no language chosen the report is in `default_language`."""
     errors: dict[str, str] = {}
     today = date.today()
 
-    def day(name: str, label: str) -> date | None:
+    def subject(name: str) -> str:
+        return date_subject(_(INVALID_DATE[name]))
+
+    def day(name: str) -> date | None:
         # The page's GOV.UK date inputs send name-day, name-month and name-year; links (downloads, share links)
         # carry the ISO date as name.
         parts = [args.get(f"{name}-{part}") for part in ("day", "month", "year")]
@@ -137,7 +150,7 @@ def parse_spec(
             if not any(parts):
                 return None
             try:
-                return read_date(parts, label)
+                return read_date(parts, subject(name))
             except ValueError as error:
                 errors[name] = str(error)
                 return None
@@ -147,18 +160,18 @@ def parse_spec(
         try:
             return date.fromisoformat(raw)
         except ValueError:
-            errors[name] = f"{label} must be a real date, like 2026-03-31"
+            errors[name] = _("%(subject)s must be a real date, like 2026-03-31", subject=subject(name))
             return None
 
-    as_of = day("as_of", "The 'as at' date") or today
-    date_from = day("date_from", "The start date")
-    date_to = day("date_to", "The end date")
+    as_of = day("as_of") or today
+    date_from = day("date_from")
+    date_to = day("date_to")
     if as_of > today:
-        errors["as_of"] = "The 'as at' date must be today or in the past"
+        errors["as_of"] = _("%(subject)s must be today or in the past", subject=subject("as_of"))
     if date_from and date_to and date_from > date_to:
-        errors["date_to"] = "The end date must be the same as or after the start date"
+        errors["date_to"] = _("The end date must be the same as or after the start date")
     if date_from and date_from > as_of:
-        errors["date_from"] = "The start date must be on or before the 'as at' date"
+        errors["date_from"] = _("The start date must be on or before the 'as at' date")
     if errors:
         return None, errors
     anonymise = (args.get("anonymise_partners") or "") in ("yes", "on", "1", "true")

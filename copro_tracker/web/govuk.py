@@ -105,6 +105,17 @@ def read_date(parts: list[str], subject: str) -> date:
         raise ValueError(_("%(subject)s must be a real date, like 27 3 2025", subject=subject)) from error
 
 
+def date_subject(invalid: str) -> str:
+    """The words that name a date in its translated "invalid" message ("The start date" in "The start date must
+    be a real date"; "Rhaid i'r dyddiad dechrau" in Welsh), which read_date's messages continue from."""
+    # The word that ends the subject differs by language ("... must be a real date" in English,
+    # "Rhaid i ddyddiad y gweithgaredd fod yn ..." in Welsh), so it is itself a translated string.
+    # Translators: the word, with spaces around it, that follows the subject in every "invalid date"
+    # message; the date messages below continue from it.
+    separator = _(" must ")
+    return invalid.split(separator, 1)[0] if separator in invalid else invalid
+
+
 class GovPasswordInput(_GovPasswordInput):
     """The password input with its show/hide button and announcements in the page's language (govuk-frontend
     defaults them to English)."""
@@ -153,13 +164,7 @@ class GovDateField(DateField):
         self.past_only, self.future = past_only, future
 
     def _subject(self) -> str:
-        text = str(self.invalid)
-        # The word that ends the subject differs by language ("... must be a real date" in English,
-        # "Rhaid i ddyddiad y gweithgaredd fod yn ..." in Welsh), so it is itself a translated string.
-        # Translators: the word, with spaces around it, that follows the subject in every "invalid date"
-        # message; the date messages below continue from it.
-        separator = _(" must ")
-        return text.split(separator, 1)[0] if separator in text else text
+        return date_subject(str(self.invalid))
 
     def process_formdata(self, valuelist: list[str]) -> None:
         if not valuelist:

@@ -231,3 +231,30 @@ def test_a_welsh_reader_of_an_english_first_bilingual_report_has_each_part_tagge
     notes = front.select(".govuk-inset-text")
     assert [n.get("lang", "") for n in notes] == ["", "cy"]
     assert "Sefydliad" not in front.select_one(".app-report-meta").get_text()  # details in the main language
+
+def test_report_date_errors_are_in_welsh_in_the_error_summary(client, demo):  # noqa: F811
+    login(client, demo["tom"])
+    _welsh(client)
+    url = f"/initiatives/{demo['day_ops'].id}/report"
+
+    def errors(**query) -> list[str]:
+        response = client.get(url, query_string=query)
+        assert response.status_code == 400
+        page = Page(response).check()
+        # Each message in the summary is also shown at its field, and links to it.
+        for link in page.soup.select(".govuk-error-summary a"):
+            assert page.soup.select_one(link["href"]) is not None, link["href"]
+        return page.errors()
+
+    assert errors(date_from="2025-02-30") == ["Rhaid i'r dyddiad dechrau fod yn ddyddiad go iawn, fel 2026-03-31"]
+    assert errors(**{"date_to-day": "12", "date_to-month": "", "date_to-year": "2025"}) == [
+        "Rhaid i'r dyddiad gorffen gynnwys mis"
+    ]
+    assert errors(as_of="2999-01-01") == ["Rhaid i'r dyddiad 'fel yr oedd ar' fod heddiw neu yn y gorffennol"]
+    assert errors(date_from="2025-06-01", date_to="2025-05-01") == [
+        "Rhaid i'r dyddiad gorffen fod yr un fath â'r dyddiad dechrau neu ar ei ôl"
+    ]
+    assert errors(as_of="2025-01-01", date_from="2025-06-01") == [
+        "Rhaid i'r dyddiad dechrau fod ar y dyddiad 'fel yr oedd ar' neu cyn hynny"
+    ]
+    assert all(not english_words(text, []) for text in errors(as_of="nonsense", date_from="2025-13-01"))
