@@ -24,6 +24,8 @@ import secrets
 from collections.abc import Callable, Iterable
 
 import sqlalchemy as sa
+from flask import has_request_context
+from flask_babel import gettext
 
 from ..audit import capture
 from ..audit import service as audit_service
@@ -32,6 +34,17 @@ from ..equality import service as equality_service
 from ..extensions import db
 from ..models import AccountToken, Attendance, AuditEvent, DataRequest, Notification, User, utcnow
 from ..services import ServiceError
+
+
+def in_reader_language(text: str, **values: object) -> str:
+    """A reason in the reader's language: the admin's page shows it in theirs; `flask people erase` has no
+    request, and says it in English. Checks registered elsewhere (retention/checks.py) word theirs with it too."""
+    if has_request_context():
+        return gettext(text, **values)
+    return text % values if values else text
+
+
+_ = in_reader_language
 
 ErasureCheck = Callable[[User], "str | None"]
 _CHECKS: list[ErasureCheck] = []
@@ -55,19 +68,19 @@ def _last_admin(person: User) -> str | None:
             User.id != person.id,
         )
     )
-    return None if others else "They are the organisation's only admin: make someone else an admin first."
+    return None if others else _("They are the organisation's only admin: make someone else an admin first.")
 
 
 register_erasure_check(_last_admin)
 
 
 def erasure_blockers(person: User, actor: User | None) -> list[str]:
-    """Why `person` cannot be erased by `actor` now (empty: they can)."""
+    """Why `person` cannot be erased by `actor` now (empty: they can), in the reader's language."""
     if person.erased_at is not None:
-        return ["Their details have already been erased."]
+        return [_("Their details have already been erased.")]
     reasons = []
     if actor is not None and actor.id == person.id:
-        reasons.append("You cannot erase your own details: another admin must do it.")
+        reasons.append(_("You cannot erase your own details: another admin must do it."))
     reasons += [reason for check in _CHECKS if (reason := check(person))]
     return reasons
 

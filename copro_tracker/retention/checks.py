@@ -10,20 +10,17 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import has_request_context
-from flask_babel import gettext
 
 from ..codes import PaymentStatus, RetainedRecord
 from ..domain.retention import due_on
 from ..extensions import db
 from ..formatting import format_date
 from ..models import Activity, Attendance, Initiative, Membership, ReciprocityEntry, User, utcnow
-from ..people.erasure import register_erasure_check
+from ..people.erasure import in_reader_language, register_erasure_check
 from .service import holds_in_force, rules_for
 
-
-def _(text: str, **values: object) -> str:
-    # The admin page shows the reason in the reader's language; `flask people erase` has no request.
-    return gettext(text, **values) if has_request_context() else text % values if values else text
+# The admin page shows a reason in the reader's language; `flask people erase` has no request.
+_ = in_reader_language
 
 
 def _initiatives_of(person: User) -> set[int]:

@@ -11,6 +11,7 @@ from datetime import date
 import pytest
 import sqlalchemy as sa
 from activity_fixtures import make_activity, team_fixture  # noqa: F401
+from bs4 import BeautifulSoup
 from conftest import PASSWORD, get_page, login, make_user
 
 from copro_tracker.audit import service as audit_service
@@ -193,3 +194,26 @@ def test_flask_people_erase_does_the_same_and_verify_passes(app, held, org):
     assert again.exit_code != 0 and "already been erased" in again.output
     verify = runner.invoke(args=["audit", "verify", "--org", org.slug])
     assert verify.exit_code == 0, verify.output
+
+
+def test_erasure_blockers_are_in_the_admins_language(client, app, org, admin):
+    login(client, admin)
+    assert client.post("/profile/your-data/erasure", data={"understood": "y"}).status_code == 302
+    request = db.session.scalar(sa.select(DataRequest).where(DataRequest.user_id == admin.id))
+    own = "Ni allwch ddileu eich manylion eich hun: rhaid i weinyddwr arall wneud hynny."
+    only = "Nhw yw unig weinyddwr y sefydliad: gwnewch rywun arall yn weinyddwr yn gyntaf."
+    client.get(f"/language/cy?next=/admin/data-requests/{request.id}")
+    page = get_page(client, f"/admin/data-requests/{request.id}")
+    reasons = [li.get_text(" ", strip=True) for li in page.soup.select("main ul.govuk-list--bullet li")]
+    assert own in reasons and only in reasons, reasons
+    # Erasing anyway is refused, and the page lists the same reasons, in Welsh.
+    assert client.post("/confirm-password", data={"password": PASSWORD}).status_code == 302
+    refused = client.post(f"/admin/data-requests/{request.id}/erase", data={"checked": "y"})
+    listed = [li.get_text(" ", strip=True) for li in BeautifulSoup(refused.data, "html.parser").select("main li")]
+    assert own in listed and only in listed, listed
+    assert db.session.get(User, admin.id).erased_at is None
+    # Without a request (`flask people erase`) the reasons are English; an erased person's, in Welsh on a page.
+    admin.erased_at = admin.created_at
+    assert erasure.erasure_blockers(admin, None) == ["Their details have already been erased."]
+    with app.test_request_context(headers={"Accept-Language": "cy"}):
+        assert erasure.erasure_blockers(admin, None) == ["Mae eu manylion wedi'u dileu yn barod."]
