@@ -126,7 +126,7 @@ def new_activity(initiative_id: int):
         try:
             activity = service.record_activity(current_user, initiative, _details(form, may_record_for_others))
         except ServiceError as error:
-            add_error(form, str(error), error.field)
+            add_error(form, _(str(error)), error.field)
         else:
             flash(_("Activity recorded. Now say who contributed and which adjustments were provided."), "success")
             # The commit expired every row: reading activity.id or initiative.id would reload them (and the
@@ -228,7 +228,7 @@ def edit_activity(initiative_id: int, activity_id: int):
                 "activities/form.html", form=form, initiative=initiative, activity=record, conflict=conflict
             ), 409
         except ServiceError as error:
-            add_error(form, str(error), error.field)
+            add_error(form, _(str(error)), error.field)
         else:
             flash(_("Changes saved."), "success")
             return redirect(url_for("activities.activity", initiative_id=initiative.id, activity_id=record.id))
@@ -271,7 +271,7 @@ def attendance(initiative_id: int, activity_id: int):
                 "activities/attendance.html", form=form, initiative=initiative, activity=current, conflict=True
             ), 409
         except ServiceError as error:
-            add_error(form, str(error), error.field)
+            add_error(form, _(str(error)), error.field)
         else:
             flash(_("Attendance saved."), "success")
             return redirect(url_for("activities.activity", initiative_id=initiative.id, activity_id=record.id))
@@ -310,7 +310,7 @@ def confirm_activity(initiative_id: int, activity_id: int):
                 note=form.confirmation_note.data or "",
             )
         except ServiceError as error:
-            add_error(form, str(error), error.field or "outcome")
+            add_error(form, _(str(error)), error.field or "outcome")
         else:
             flash(_("Thank you. The record now shows that you have checked it."), "success")
             return redirect(url_for("activities.activity", initiative_id=initiative.id, activity_id=record.id))
@@ -335,7 +335,7 @@ def rate_activity(initiative_id: int, activity_id: int):
         try:
             service.rate(current_user, mine, rating or 0, form.note.data or "")
         except ServiceError as error:
-            add_error(form, str(error), error.field or "rating")
+            add_error(form, _(str(error)), error.field or "rating")
         else:
             flash(_("Your rating has been saved."), "success")
             return redirect(url_for("activities.activity", initiative_id=initiative.id, activity_id=record.id))
@@ -372,7 +372,7 @@ def new_decision(initiative_id: int, activity_id: int):
         try:
             service.record_decision(current_user, record, _decision_details(form, record.attendances))
         except ServiceError as error:
-            add_error(form, str(error), error.field)
+            add_error(form, _(str(error)), error.field)
         else:
             flash(_("Decision recorded."), "success")
             return redirect(url_for("activities.activity", initiative_id=initiative.id, activity_id=record.id))
@@ -417,7 +417,7 @@ def edit_decision(initiative_id: int, decision_id: int):
                 conflict=current,
             ), 409
         except ServiceError as error:
-            add_error(form, str(error), error.field)
+            add_error(form, _(str(error)), error.field)
         else:
             flash(_("Decision saved."), "success")
             return redirect(url_for("activities.activity", initiative_id=initiative.id, activity_id=record.id))
@@ -472,7 +472,7 @@ def new_recommendation(initiative_id: int):
                 raised_on=form.raised_on.data,
             )
         except ServiceError as error:
-            add_error(form, str(error), error.field)
+            add_error(form, _(str(error)), error.field)
         else:
             flash(_("Recommendation saved."), "success")
             return redirect(url_for("activities.recommendations", initiative_id=initiative.id))
@@ -511,7 +511,7 @@ def respond_recommendation(initiative_id: int, recommendation_id: int):
             show_conflict(form, error, recommendation.version, "response")
             status = 409
         except ServiceError as error:
-            add_error(form, str(error), error.field)
+            add_error(form, _(str(error)), error.field)
         else:
             flash(_("Response saved."), "success")
             return redirect(url_for("activities.recommendations", initiative_id=initiative.id))
@@ -560,7 +560,7 @@ def review_recommendation(initiative_id: int, recommendation_id: int):
             show_conflict(form, error, recommendation.version, "outcome")
             status = 409
         except ServiceError as error:
-            add_error(form, str(error), error.field)
+            add_error(form, _(str(error)), error.field)
         else:
             flash(_("Review saved."), "success")
             return redirect(url_for("activities.recommendations", initiative_id=initiative.id))
@@ -625,7 +625,7 @@ def upload_evidence(initiative_id: int):
                     decision_id=_int(form.decision_id.data),
                 )
             except ServiceError as error:
-                add_error(form, str(error), error.field if error.field in ("file", "consent") else "file")
+                add_error(form, _(str(error)), error.field if error.field in ("file", "consent") else "file")
             else:
                 flash(_("%(name)s has been uploaded.", name=evidence.filename), "success")
                 if evidence.activity_id:
@@ -672,7 +672,7 @@ def _withdraw_page(initiative, record, what: str, back: str):
         try:
             withdraw.withdraw(current_user._get_current_object(), record, form.reason.data or "")
         except ServiceError as error:
-            add_error(form, str(error), error.field or "reason")
+            add_error(form, _(str(error)), error.field or "reason")
         else:
             flash(
                 _("It has been withdrawn. Its history keeps that it existed, and why it went."),

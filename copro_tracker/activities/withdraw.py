@@ -14,6 +14,7 @@ import logging
 
 from .. import storage
 from ..audit import capture
+from ..codes import N_
 from ..extensions import db
 from ..models import Activity, Evidence, User, utcnow
 from ..services import ServiceError, commit_or_conflict
@@ -36,11 +37,11 @@ def withdraw(actor: User, record, reason: str):
     """Withdraw `record` (permission already checked by the route) with the actor's reason; commits."""
     text = (reason or "").strip()
     if not text:
-        raise ServiceError("Say why this is being withdrawn", "reason")
+        raise ServiceError(N_("Say why this is being withdrawn"), "reason")
     if len(text) > MAX_REASON:
-        raise ServiceError("The reason must be 2,000 characters or fewer", "reason")
+        raise ServiceError(N_("The reason must be 2,000 characters or fewer"), "reason")
     if record.withdrawn_at is not None:
-        raise ServiceError("This has already been withdrawn")
+        raise ServiceError(N_("This has already been withdrawn"))
     if isinstance(record, Activity):
         _stage_changed(record.stage)  # approvals given with it counted are asked for again
     capture.set_actor(db.session, actor.id)

@@ -41,7 +41,7 @@ def member(user_id: int):
             try:
                 service.change_role(current_user, person, OrgRole(form.role.data), PartnerKind(form.partner_kind.data))
             except ServiceError as error:
-                add_error(form, str(error), error.field)
+                add_error(form, _(str(error)), error.field)
             else:
                 flash(_("%(name)s's role has been saved.", name=person.display_name), "success")
                 return redirect(url_for("admin.member", user_id=person.id))

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import unicodedata
 
+from ..codes import N_
+
 # English, as the CLI and services speak; forms pass it through gettext for the person's language.
-HIDDEN_CHARACTERS = (
+HIDDEN_CHARACTERS = N_(
     "Name must not contain hidden characters, like zero-width spaces or text direction marks. "
     "Type the name yourself instead of pasting it"
 )

@@ -12,14 +12,14 @@ import sqlalchemy as sa
 from flask import current_app
 
 from ..audit import capture
-from ..codes import Nation, OrgRole, PartnerKind, TokenPurpose
+from ..codes import N_, Nation, OrgRole, PartnerKind, TokenPurpose
 from ..extensions import db
 from ..models import AccountToken, Organisation, User, utcnow
 from ..services import ServiceError
 from ..tenancy import scoped
 from . import names, passwords, tokens
 
-GENERIC_LOGIN_ERROR = "Enter a correct email address and password"
+GENERIC_LOGIN_ERROR = N_("Enter a correct email address and password")
 
 
 def check_name(display_name: str) -> None:
@@ -133,10 +133,10 @@ def invite(
     email = normalise_email(email)
     check_name(display_name)
     if role == OrgRole.ADMIN and actor.role != OrgRole.ADMIN:
-        raise ServiceError("Only an admin can invite another admin", "role")
+        raise ServiceError(N_("Only an admin can invite another admin"), "role")
     existing = find_user_by_email(email)
     if existing is not None and existing.organisation_id == actor.organisation_id:
-        raise ServiceError("Someone with this email address already has an account", "email")
+        raise ServiceError(N_("Someone with this email address already has an account"), "email")
     # An account in another organisation is none of this organisation's business: the invitation is made
     # exactly as for a new address, and the clash is explained only to whoever opens the link.
     # Inviting the same address again (to the same place) replaces the invitation still waiting: one link works.
@@ -161,7 +161,7 @@ def invite(
     return token, raw
 
 
-ACCOUNT_EXISTS = "There is already an account with this email address"
+ACCOUNT_EXISTS = N_("There is already an account with this email address")
 
 
 def account_exists(invitation: AccountToken) -> bool:
@@ -187,7 +187,7 @@ def accept_invitation(
 ) -> User:
     token = usable_token(raw, TokenPurpose.INVITATION)
     if token is None:
-        raise ServiceError("This invitation link has expired or has already been used")
+        raise ServiceError(N_("This invitation link has expired or has already been used"))
     check_name(display_name)
     if account_exists(token):
         raise ServiceError(ACCOUNT_EXISTS)
@@ -262,7 +262,7 @@ def request_password_reset(email: str, language: str) -> None:
 def reset_password(raw: str, password: str) -> User:
     token = usable_token(raw, TokenPurpose.PASSWORD_RESET)
     if token is None or token.user is None or not token.user.active:
-        raise ServiceError("This password reset link has expired or has already been used")
+        raise ServiceError(N_("This password reset link has expired or has already been used"))
     user = token.user
     problems = password_problems(password, user.organisation, user.email, user.display_name)
     if problems:
@@ -304,7 +304,7 @@ def _revoke_reset_links(user: User, except_for: AccountToken | None = None) -> N
 
 def change_password(user: User, current: str, new: str) -> None:
     if not passwords.check_password(user.password_hash, current):
-        raise ServiceError("Your current password is not right", "current_password")
+        raise ServiceError(N_("Your current password is not right"), "current_password")
     problems = password_problems(new, user.organisation, user.email, user.display_name)
     if problems:
         raise ServiceError(problems[0], "password")
@@ -335,7 +335,7 @@ def update_profile(
 
 def change_role(actor: User, member: User, role: OrgRole, partner_kind: PartnerKind) -> None:
     if member.id == actor.id:
-        raise ServiceError("You cannot change your own role", "role")
+        raise ServiceError(N_("You cannot change your own role"), "role")
     if member.role == role and member.partner_kind == partner_kind:
         return
     member.role = role
@@ -348,7 +348,7 @@ def change_role(actor: User, member: User, role: OrgRole, partner_kind: PartnerK
 
 def set_active(actor: User, member: User, active: bool) -> None:
     if member.id == actor.id:
-        raise ServiceError("You cannot deactivate your own account")
+        raise ServiceError(N_("You cannot deactivate your own account"))
     if member.active == active:
         return
     member.active = active
@@ -443,7 +443,7 @@ def create_user(
     email = normalise_email(email)
     check_name(display_name)
     if find_user_by_email(email):
-        raise ServiceError("Someone with this email address already has an account", "email")
+        raise ServiceError(N_("Someone with this email address already has an account"), "email")
     if check_strength:
         problems = password_problems(password, organisation, email, display_name)
         if problems:

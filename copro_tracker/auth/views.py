@@ -51,7 +51,7 @@ def login():
         try:
             user = service.authenticate(form.email.data, form.password.data)
         except ServiceError as error:
-            add_error(form, str(error), "email")
+            add_error(form, _(str(error)), "email")
         else:
             target = safe_next()
             # A fresh session at sign-in: nothing set before authentication survives (no fixation).
@@ -93,7 +93,7 @@ def invite():
                 partner_kind=PartnerKind(form.partner_kind.data),
             )
         except ServiceError as error:
-            add_error(form, str(error), error.field)
+            add_error(form, _(str(error)), error.field)
         else:
             link = external_url("auth.accept_invitation", token=secret)
             organisation = current_user.organisation
@@ -143,7 +143,7 @@ def accept_invitation(token: str):
                 preferred_language=form.preferred_language.data,
             )
         except ServiceError as error:
-            add_error(form, str(error), error.field)
+            add_error(form, _(str(error)), error.field)
         else:
             session.clear()
             login_user(user)
@@ -187,7 +187,7 @@ def reset_password(token: str):
         try:
             service.reset_password(token, form.password.data)
         except ServiceError as error:
-            add_error(form, str(error), error.field)
+            add_error(form, _(str(error)), error.field)
         else:
             logout_user()
             session.clear()
@@ -213,7 +213,7 @@ def profile():
                 preferred_language=form.preferred_language.data,
             )
         except ServiceError as error:
-            add_error(form, str(error), error.field)
+            add_error(form, _(str(error)), error.field)
         else:
             session["lang"] = form.preferred_language.data
             flash(_("Your details have been saved."), "success")
@@ -229,7 +229,7 @@ def change_password():
         try:
             service.change_password(current_user, form.current_password.data, form.password.data)
         except ServiceError as error:
-            add_error(form, str(error), error.field)
+            add_error(form, _(str(error)), error.field)
         else:
             # The old session is now dead everywhere; start a new one here so this device stays signed in.
             user = current_user._get_current_object()

@@ -310,7 +310,7 @@ def respond(initiative_id: int, assessment_id: int):
                 expected_version=parse_id(version),
             )
         except ServiceError as error:
-            add_error(form, str(error), error.field)
+            add_error(form, _(str(error)), error.field)
             assessment = service.get_assessment(initiative, assessment_id)
         else:
             flash(

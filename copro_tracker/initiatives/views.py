@@ -165,7 +165,7 @@ def members(initiative_id: int):
                         current_user, initiative, person, form.role.data, form.joined_on.data
                     )
                 except ServiceError as error:
-                    add_error(form, str(error), error.field)
+                    add_error(form, _(str(error)), error.field)
                 else:
                     notification_jobs.added_to_initiative(membership)
                     flash(_("%(name)s has been added and told.", name=person.display_name), "success")
@@ -191,7 +191,7 @@ def change_member_role(initiative_id: int, membership_id: int):
         try:
             service.change_member_role(current_user, initiative, membership, form.role.data)
         except ServiceError as error:
-            flash(str(error), "error")
+            flash(_(str(error)), "error")
         else:
             flash(_("%(name)s's role has been changed.", name=membership.user.display_name), "success")
     else:
@@ -223,7 +223,7 @@ def tenure_dates(initiative_id: int, membership_id: int):
         try:
             service.set_tenure(current_user, initiative, membership, form.joined_on.data, form.left_on.data)
         except ServiceError as error:
-            add_error(form, str(error), error.field)
+            add_error(form, _(str(error)), error.field)
         else:
             flash(_("%(name)s's dates have been saved.", name=membership.user.display_name), "success")
             return redirect(url_for("initiatives.members", initiative_id=initiative.id))
@@ -245,7 +245,7 @@ def stage_dates(initiative_id: int, kind: str):
             finished = form.closed_on.data if stage.status == StageStatus.COMPLETE else None
             service.set_stage_dates(current_user, stage, form.opened_on.data, finished)
         except ServiceError as error:
-            add_error(form, str(error), error.field)
+            add_error(form, _(str(error)), error.field)
         else:
             flash(_("The stage's dates have been saved."), "success")
             return redirect(url_for("initiatives.overview", initiative_id=initiative.id))
@@ -301,7 +301,7 @@ def invite_member(initiative_id: int):
                 initiative_role=form.initiative_role.data or "member",
             )
         except ServiceError as error:
-            add_error(form, str(error), error.field)
+            add_error(form, _(str(error)), error.field)
         else:
             link = external_url("auth.accept_invitation", token=secret)
             subject, body = mail.compose(
@@ -333,7 +333,7 @@ def sign_off(initiative_id: int, kind: str):
         try:
             record = service.sign_off(current_user, stage, form.decision.data, form.comment.data or "")
         except ServiceError as error:
-            add_error(form, str(error), error.field or "decision")
+            add_error(form, _(str(error)), error.field or "decision")
         else:
             flash(
                 _("Your view has been recorded.")
@@ -356,7 +356,7 @@ def reopen_stage(initiative_id: int, kind: str):
         try:
             service.reopen(current_user, stage, form.reason.data)
         except ServiceError as error:
-            add_error(form, str(error), error.field or "reason")
+            add_error(form, _(str(error)), error.field or "reason")
         else:
             flash(
                 _("The %(stage)s stage has been reopened.", stage=labels.label(labels.STAGE, stage.kind).lower()),

@@ -7,6 +7,7 @@ from datetime import date
 import sqlalchemy as sa
 
 from ..audit import capture
+from ..codes import N_
 from ..extensions import db
 from ..models import Activity, Evidence, Initiative, Output, User
 from ..services import ServiceError, check_version, commit_or_conflict
@@ -21,13 +22,13 @@ def _member_ids(initiative: Initiative) -> set[int]:
 def _check(initiative: Initiative, co_author_ids: list[int], evidence_id: int | None, url: str, on: date | None):
     unknown = set(co_author_ids) - _member_ids(initiative)
     if unknown:
-        raise ServiceError("Co-authors must be members of the initiative", "co_author_ids")
+        raise ServiceError(N_("Co-authors must be members of the initiative"), "co_author_ids")
     if evidence_id is not None:
         evidence = db.session.get(Evidence, evidence_id)
         if evidence is None or evidence.initiative_id != initiative.id:
-            raise ServiceError("Choose a file from this initiative's evidence", "evidence_id")
+            raise ServiceError(N_("Choose a file from this initiative's evidence"), "evidence_id")
     if bool(url) != bool(on):
-        raise ServiceError("Give both the web address and the date it was published, or neither", "published_url")
+        raise ServiceError(N_("Give both the web address and the date it was published, or neither"), "published_url")
 
 
 def save_output(

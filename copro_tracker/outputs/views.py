@@ -67,7 +67,7 @@ def edit_output(initiative_id: int, output_id: int | None = None):
                 evidence_id=parse_id(form.evidence_id.data),
             )
         except ServiceError as error:
-            add_error(form, str(error), error.field)
+            add_error(form, _(str(error)), error.field)
         else:
             flash(_("“%(title)s” has been saved.", title=saved.title), "success")
             return redirect(url_for("outputs.list_outputs", initiative_id=initiative.id))

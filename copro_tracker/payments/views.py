@@ -97,7 +97,7 @@ def new_offer(initiative_id: int):
                 note=form.note.data or "",
             )
         except ServiceError as error:
-            add_error(form, str(error), error.field)
+            add_error(form, _(str(error)), error.field)
         else:
             flash(_("The offer has been made."), "success")
             return redirect(url_for("payments.item", initiative_id=initiative.id, entry_id=entry.id))
@@ -147,7 +147,7 @@ def new_claim(initiative_id: int):
                     receipt_name=upload.filename,
                 )
             except ServiceError as error:
-                add_error(form, str(error), error.field)
+                add_error(form, _(str(error)), error.field)
             else:
                 flash(_("Your claim has been sent for approval."), "success")
                 return redirect(url_for("payments.item", initiative_id=initiative.id, entry_id=entry.id))
@@ -232,7 +232,7 @@ def _step_route(initiative_id: int, entry_id: int, action: str, name: str, field
         show_conflict(form, error, entry.version, field)
         return _item_page(initiative, entry, 409, **{name: form})
     except ServiceError as error:
-        add_error(form, str(error), error.field if error.field in form else field)
+        add_error(form, _(str(error)), error.field if error.field in form else field)
         return _item_page(initiative, entry, 400, **{name: form})
     return redirect(url_for("payments.item", initiative_id=initiative.id, entry_id=entry.id))
 
@@ -306,7 +306,7 @@ def change_offer(initiative_id: int, entry_id: int):
             show_conflict(form, error, entry.version, "amount_pounds")
             return render_template("payments/change.html", initiative=initiative, entry=entry, form=form), 409
         except ServiceError as error:
-            add_error(form, str(error), error.field)
+            add_error(form, _(str(error)), error.field)
         else:
             flash(_("The offer has been changed."), "success")
             return redirect(url_for("payments.item", initiative_id=initiative.id, entry_id=entry.id))
@@ -378,7 +378,7 @@ def rates():
                 ),
             )
         except ServiceError as error:
-            add_error(form, str(error), error.field)
+            add_error(form, _(str(error)), error.field)
         else:
             flash(_("The rates card has been saved."), "success")
             return redirect(url_for("payments.rates"))

@@ -4,7 +4,7 @@ named, and an admin's answer to a request. Each takes the acting user and commit
 from __future__ import annotations
 
 from ..audit import capture
-from ..codes import DataRequestKind, DataRequestStatus
+from ..codes import N_, DataRequestKind, DataRequestStatus
 from ..extensions import db
 from ..models import DataRequest, User, utcnow
 from ..services import ServiceError, check_version, commit_or_conflict
@@ -17,14 +17,14 @@ def ask(person: User, kind: str, details: str) -> DataRequest:
     try:
         wanted = DataRequestKind(kind)
     except ValueError as error:
-        raise ServiceError("Choose what you are asking for", "kind") from error
+        raise ServiceError(N_("Choose what you are asking for"), "kind") from error
     text = (details or "").strip()
     if wanted == DataRequestKind.CORRECTION and not text:
-        raise ServiceError("Say what is wrong and what it should say", "details")
+        raise ServiceError(N_("Say what is wrong and what it should say"), "details")
     if len(text) > MAX_DETAILS:
-        raise ServiceError("Your request must be 5,000 characters or fewer", "details")
+        raise ServiceError(N_("Your request must be 5,000 characters or fewer"), "details")
     if person.erased_at is not None:
-        raise ServiceError("Your details have already been erased")
+        raise ServiceError(N_("Your details have already been erased"))
     request = DataRequest(organisation_id=person.organisation_id, user_id=person.id, kind=wanted, details=text)
     db.session.add(request)
     db.session.flush()
@@ -49,12 +49,12 @@ def answer(actor: User, request: DataRequest, *, done: bool, outcome: str, expec
     """An admin closes a correction request (done, or not done with the reason), or refuses an erasure."""
     check_version(request, expected_version)
     if request.status != DataRequestStatus.OPEN:
-        raise ServiceError("This request has already been answered")
+        raise ServiceError(N_("This request has already been answered"))
     text = (outcome or "").strip()
     if not text:
-        raise ServiceError("Say what was done, or why not, so the person knows", "outcome")
+        raise ServiceError(N_("Say what was done, or why not, so the person knows"), "outcome")
     if done and request.kind == DataRequestKind.ERASURE:
-        raise ServiceError("Use “Erase their details” to carry out an erasure", "outcome")
+        raise ServiceError(N_("Use “Erase their details” to carry out an erasure"), "outcome")
     request.status = DataRequestStatus.DONE if done else DataRequestStatus.REFUSED
     request.outcome = text
     request.handled_by_id = actor.id

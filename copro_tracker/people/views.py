@@ -84,7 +84,7 @@ def ask_correction():
         try:
             service.ask(current_user, DataRequestKind.CORRECTION.value, form.details.data or "")
         except ServiceError as error:
-            add_error(form, str(error), error.field)
+            add_error(form, _(str(error)), error.field)
         else:
             flash(
                 _("Your request has been sent to your organisation's admins. Their answer will show here."), "success"
@@ -101,7 +101,7 @@ def ask_erasure():
         try:
             service.ask(current_user, DataRequestKind.ERASURE.value, form.details.data or "")
         except ServiceError as error:
-            add_error(form, str(error), error.field)
+            add_error(form, _(str(error)), error.field)
         else:
             flash(
                 _("Your request has been sent to your organisation's admins. Their answer will show here."), "success"
@@ -162,7 +162,7 @@ def data_request(request_id: int):
             show_conflict(form, error, item.version, "outcome")
             status = 409
         except ServiceError as error:
-            add_error(form, str(error), error.field)
+            add_error(form, _(str(error)), error.field)
         else:
             flash(_("Your answer has been saved. The person can see it."), "success")
             return redirect(url_for("people.data_requests"))
@@ -199,7 +199,7 @@ def erase_person(request_id: int):
         try:
             erasure.erase(item.user, current_user, item, note=erase_form.note.data or "")
         except ServiceError as error:
-            add_error(erase_form, str(error), "checked")
+            add_error(erase_form, _(str(error)), "checked")
         else:
             flash(_("Their details have been erased, and the audit trail still verifies."), "success")
             return redirect(url_for("people.data_requests"))

@@ -356,7 +356,7 @@ def new_share_link():
             )
             link, token = service.create_share_link(current_user, chosen, form.days)
         except ServiceError as error:
-            add_error(form, str(error), "expiry_days")
+            add_error(form, _(str(error)), "expiry_days")
         else:
             return render_template(
                 "reports/share_link_created.html",

@@ -22,7 +22,7 @@ def show_conflict(form: Form, error: Exception, saved_version: int, field: str |
     """Someone else saved first: the form keeps what this person typed, takes the saved version (so the next
     save is checked against what they can now see) and says what happened."""
     form.version.data = str(saved_version)
-    add_error(form, _("%(error)s. Check what is saved now, then save again.", error=str(error)), field)
+    add_error(form, _("%(error)s. Check what is saved now, then save again.", error=_(str(error))), field)
 
 
 def is_local_path(target: str) -> bool:

@@ -40,6 +40,13 @@ def test_wrong_password_and_unknown_email_get_the_same_message(client, commissio
     assert wrong.errors() == unknown.errors() == ["Enter a correct email address and password"]
     assert wrong.soup.select_one("#email")["value"] == commissioner.email  # input kept
     assert "auth.login_failed" in actions()
+    # A Welsh reader (the sign-in page offers Welsh first in Wales) is told in Welsh, in the same words either way.
+    with client.session_transaction() as session:
+        session["lang"] = "cy"
+    wrong = Page(client.post("/sign-in", data={"email": commissioner.email, "password": "not the password"}))
+    unknown = Page(client.post("/sign-in", data={"email": "nobody@example.org", "password": "not the password"}))
+    assert wrong.errors() == unknown.errors() == ["Rhowch gyfeiriad e-bost a chyfrinair cywir"]
+    assert wrong.soup.title.text.split()[0] == "Gwall:"
 
 
 def test_empty_sign_in_form_names_each_missing_field(client):

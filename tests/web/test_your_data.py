@@ -12,7 +12,7 @@ import pytest
 import sqlalchemy as sa
 from activity_fixtures import make_activity, team_fixture  # noqa: F401
 from bs4 import BeautifulSoup
-from conftest import PASSWORD, get_page, login, make_user
+from conftest import PASSWORD, Page, get_page, login, make_user
 
 from copro_tracker.audit import service as audit_service
 from copro_tracker.codes import DataRequestKind, DataRequestStatus, OrgRole, ReciprocityKind
@@ -217,3 +217,13 @@ def test_erasure_blockers_are_in_the_admins_language(client, app, org, admin):
     assert erasure.erasure_blockers(admin, None) == ["Their details have already been erased."]
     with app.test_request_context(headers={"Accept-Language": "cy"}):
         assert erasure.erasure_blockers(admin, None) == ["Mae eu manylion wedi'u dileu yn barod."]
+
+
+def test_a_service_refusal_reaches_a_welsh_reader_in_welsh(client, held):
+    """Service errors are message ids: each view translates the one it shows (here a correction with nothing said)."""
+    login(client, held.partner)
+    with client.session_transaction() as session:
+        session["lang"] = "cy"
+    response = client.post("/profile/your-data/correction", data={"details": "  "})
+    page = Page(response)
+    assert "Dywedwch beth sy'n anghywir a beth dylai ei ddweud" in page.errors(), page.errors()
