@@ -232,6 +232,7 @@ def test_a_welsh_reader_of_an_english_first_bilingual_report_has_each_part_tagge
     assert [n.get("lang", "") for n in notes] == ["", "cy"]
     assert "Sefydliad" not in front.select_one(".app-report-meta").get_text()  # details in the main language
 
+
 def test_report_date_errors_are_in_welsh_in_the_error_summary(client, demo):  # noqa: F811
     login(client, demo["tom"])
     _welsh(client)
