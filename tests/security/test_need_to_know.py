@@ -156,7 +156,7 @@ def test_co_leads_and_staff_see_and_change_needs_and_each_look_is_listed(client,
     listed = get_page(client, "/admin/audit/disclosures").text()
     assert "Cora Colead" in listed and "Priya Admin" in listed and "Sam Needs" in listed
     assert "a person's page" in listed
-    history = get_page(client, f"/initiatives/{m.initiative.id}/history?show=disclosures").text()
+    history = get_page(client, f"/initiatives/{m.initiative.id}/history?show=disclosures").text(".app-timeline")
     assert "looked at people's communication needs or adjustments" in history
 
 

@@ -177,7 +177,7 @@ def test_record_then_cosign_an_assessment_both_audited(client, login_as, initiat
     assert _actions()[-2:] == ["assessment.recorded", "assessment.cosigned"]
     event = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "assessment.cosigned"))
     assert event.actor_id == partner.id and event.initiative_id == initiative.id and event.entity_type == "assessment"
-    history = get_page(client, f"/initiatives/{initiative.id}/history").text()
+    history = get_page(client, f"/initiatives/{initiative.id}/history").text(".app-timeline")
     assert "co-signed an assessment of a criterion" in history
     assert "Tom Commissioner (commissioner) recorded an assessment of a criterion" in history
 

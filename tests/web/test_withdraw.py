@@ -58,7 +58,9 @@ def test_the_uploader_withdraws_a_file_its_bytes_go_and_the_trail_keeps_why(clie
     assert not any(e.filename == "wrong-person.pdf" for e in facts.evidence)
     event = _event("evidence.withdrawn")
     assert event.actor_id == team.partner.id and _reason_in_trail(event, "Has someone's address in it")
-    assert "withdrew a file added by mistake" in get_page(client, f"/initiatives/{initiative.id}/history").text()
+    assert "withdrew a file added by mistake" in get_page(client, f"/initiatives/{initiative.id}/history").text(
+        ".app-timeline"
+    )
     # The record's own history still shows that it existed.
     record = get_page(client, f"/initiatives/{initiative.id}/history/evidence/{evidence.id}").text()
     assert "Has someone's address in it" in record
@@ -82,8 +84,8 @@ def test_staff_withdraw_an_activity_and_it_leaves_pages_reports_and_facts(client
     assert facts.activities == () or all(a.id != activity.id for a in facts.activities)
     assert all(d.id != decision.id for d in facts.decisions)
     assert db.session.get(Activity, activity.id).withdrawal_reason == "Recorded twice"
-    assert (
-        "withdrew an activity recorded by mistake" in get_page(client, f"/initiatives/{initiative.id}/history").text()
+    assert "withdrew an activity recorded by mistake" in get_page(client, f"/initiatives/{initiative.id}/history").text(
+        ".app-timeline"
     )
 
 
