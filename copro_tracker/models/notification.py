@@ -4,6 +4,7 @@ A notification is the service's message to a person, not a record of co-producti
 (audit/capture.py SKIP_TABLES). `key` says what it is about and in which cycle (a stage's sign-off round, a
 review date, a response's time), and the unique constraint on (user, kind, subject, cycle) is what makes
 the daily job tell each person each thing once, however often it runs and however many workers run it.
+A person has one notification per thing: a new cycle reopens it (notifications/service.py _reopen).
 """
 
 from __future__ import annotations

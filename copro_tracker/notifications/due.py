@@ -105,8 +105,8 @@ def due_for(user: User, today: date) -> list[Due]:
 def still_waits(person: Person, today: date) -> sa.ColumnElement[bool]:
     """Whether a notification still asks something of its person, by the same rule that made it: its item
     is still among what waits for them (a withdrawn record, a closed stage or initiative, a sign-off given, a
-    record confirmed or rated no longer does). Any cycle of the item counts: a reminder from an earlier round
-    of a stage that waits again still points at the right page.
+    record confirmed or rated no longer does). Any cycle of the item counts: a new cycle reopens the person's
+    one notification about it (service._reopen), and rows made before that rule still point at the right page.
 
     A SQL condition on the Notification row, so the unread count can ride inside the statement that loads
     the person (with waiting.PERSON_COLUMNS) and the list can show each line's state in its one statement.

@@ -86,38 +86,67 @@ def notify_everyone(today: date) -> list[int]:
 
 
 def _notify(person: User, due: list[Due]) -> list[int]:
+    """Tell `person` of each item in `due` they have not been told of in its cycle.
+
+    One notification per item: when an item asks again in a new cycle (a stage's new round, an approval gone
+    stale, a new review date, a changed response), the person's notification about it is reopened for the
+    new cycle (unread, not yet emailed, dated now) rather than joined by a second, so they never have two
+    unread lines, two counts and two reminders for the same stage."""
     if not due:
         return []
     subjects = {d.subject_id for d in due}
-    told = {
-        (kind.value, subject_id, cycle)
-        for kind, subject_id, cycle in db.session.execute(
-            sa.select(Notification.kind, Notification.subject_id, Notification.cycle).where(
-                Notification.user_id == person.id, Notification.subject_id.in_(subjects)
-            )
-        )
-    }
+    told: set[tuple[str, int, str]] = set()
+    latest: dict[tuple[str, int], tuple[int, str]] = {}  # (kind, subject) -> (id, cycle) of its newest row
+    for notification_id, kind, subject_id, cycle in db.session.execute(
+        sa.select(Notification.id, Notification.kind, Notification.subject_id, Notification.cycle)
+        .where(Notification.user_id == person.id, Notification.subject_id.in_(subjects))
+        .order_by(Notification.id)
+    ):
+        told.add((kind.value, subject_id, cycle))
+        latest[(kind.value, subject_id)] = (notification_id, cycle)
     made = []
     for item in due:
         if item.key in told:
             continue
-        notification = Notification(
-            organisation_id=person.organisation_id,
-            user_id=person.id,
-            kind=item.kind,
-            subject_id=item.subject_id,
-            cycle=item.cycle,
-            initiative_id=item.initiative_id,
-        )
-        try:
-            with db.session.begin_nested():
-                db.session.add(notification)
-        except IntegrityError:
-            continue  # another run told them first
+        earlier = latest.get(item.key[:2])
+        made_id = _reopen(earlier[0], earlier[1], item.cycle) if earlier else _add(person, item)
         told.add(item.key)
-        made.append(notification.id)
+        if made_id is not None:
+            made.append(made_id)
     db.session.commit()
     return made
+
+
+def _add(person: User, item: Due) -> int | None:
+    notification = Notification(
+        organisation_id=person.organisation_id,
+        user_id=person.id,
+        kind=item.kind,
+        subject_id=item.subject_id,
+        cycle=item.cycle,
+        initiative_id=item.initiative_id,
+    )
+    try:
+        with db.session.begin_nested():
+            db.session.add(notification)
+    except IntegrityError:
+        return None  # another run told them first
+    return notification.id
+
+
+def _reopen(notification_id: int, cycle: str, new_cycle: str) -> int | None:
+    """Move a notification on to the item's new cycle; None when another run moved it first (the update
+    names the cycle it read, so of two runs at once only one reopens it and queues its email)."""
+    try:
+        with db.session.begin_nested():
+            moved = db.session.execute(
+                sa.update(Notification)
+                .where(Notification.id == notification_id, Notification.cycle == cycle)
+                .values(cycle=new_cycle, read_at=None, emailed_at=None, created_at=utcnow())
+            ).rowcount
+    except IntegrityError:
+        return None  # the new cycle is recorded on another of their rows already
+    return notification_id if moved == 1 else None
 
 
 def notify_added(membership: Membership) -> int | None:

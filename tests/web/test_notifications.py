@@ -130,7 +130,8 @@ def test_a_partner_who_disagreed_is_still_reminded_until_the_stage_closes(team, 
             Notification.user_id == team.partner.id, Notification.kind == NotificationKind.SIGN_OFF
         )
     ).all()
-    assert sorted(cycles) == ["round 1", "round 2"]
+    assert cycles == ["round 2"], "the round 1 reminder is reopened for round 2, not joined by a second"
+    assert len([m for m in _to(mail, team.partner) if "sign-off" in m["Subject"]]) == 2
 
 
 def test_email_off_means_in_the_app_only(team, mail):
@@ -318,5 +319,111 @@ def test_someone_whose_approval_went_stale_is_asked_again_once(team, mail):
             Notification.subject_id == stage_id,
         )
     ).all()
-    assert len(cycles) == 2 and cycles[0] == "round 1" and cycles[1].startswith("round 1 after ")
+    assert len(cycles) == 1 and cycles[0].startswith("round 1 after "), "one reminder, moved on to the new cycle"
+    assert len([m for m in _to(mail, team.partner) if "sign-off" in m["Subject"]]) == 2
+
+
+def _sign_off_lines(client) -> list:
+    """The notifications page's lines about a stage's sign-off: (unread tag shown, link)."""
+    page = get_page(client, "/notifications")
+    found = []
+    for item in page.soup.select(".app-notifications li"):
+        if "waiting for your sign-off" in item.get_text(" "):
+            link = item.select_one("a")
+            found.append((item.select_one(".govuk-tag--blue") is not None, link["href"] if link else None))
+    return found
+
+
+def _header_count(client) -> int:
+    count = get_page(client, "/notifications").soup.select_one(".govuk-service-navigation .app-count")
+    return int(count.get_text(" ").split()[0]) if count else 0
+
+
+def test_asked_again_after_an_approval_went_stale_the_partner_has_one_unread_reminder(client, team, mail):
+    """An officer records a new activity in a stage the partner had approved: the stage waits for the partner
+    again, and their one reminder about it comes back unread, beside nothing else about the same stage."""
+    initiative = _awaiting_sign_off(team)
+    sign_off_url = f"/initiatives/{initiative.id}/stages/design/sign-off"
+    jobs.send_due()
+    login(client, team.partner)
+    assert _sign_off_lines(client) == [(True, sign_off_url)]
+    response = client.post(sign_off_url, data={"decision": "approve", "comment": ""})
+    assert response.status_code == 302
+    assert _sign_off_lines(client) == [(False, None)], "signed off: it no longer needs them, so it is not a link"
+
+    login(client, team.commissioner)
+    response = client.post(
+        f"/initiatives/{initiative.id}/activities/new",
+        data={
+            "stage_id": str(initiative.stages[0].id),
+            "kind": "workshop",
+            "occurred_on": ["2", "4", "2025"],
+            "title": "Second workshop",
+            "notes": "People read the draft plan together.",
+            "attendees": [str(team.commissioner.id), str(team.partner.id)],
+            "on_behalf_of": "",
+            "languages": ["en"],
+        },
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Initiative, initiative.id).stages[0].status == StageStatus.AWAITING_SIGNOFF
+    jobs.send_due()
+    jobs.send_due()
+
+    login(client, team.partner)
+    assert _sign_off_lines(client) == [(True, sign_off_url)], "one unread reminder for the stage, not two"
+    rows = db.session.scalars(
+        sa.select(Notification).where(
+            Notification.user_id == team.partner.id, Notification.kind == NotificationKind.SIGN_OFF
+        )
+    ).all()
+    assert len(rows) == 1 and rows[0].read_at is None and rows[0].cycle.startswith("round 1 after ")
+    # Counted once: the sign-off and the two activities to rate.
+    assert _header_count(client) == 3
+    assert len([m for m in _to(mail, team.partner) if "sign-off" in m["Subject"]]) == 2, "emailed once per ask"
+
+
+def test_asked_again_in_a_reopened_stage_after_disagreeing_the_partner_has_one_unread_reminder(client, team, org, mail):
+    """The partner disagreed and left the reminder unread; the stage closed on others' approval, and an officer
+    reopened it. The new round's ask reopens the same reminder: one unread line, counted once."""
+    initiative = _awaiting_sign_off(team)
+    sign_off_url = f"/initiatives/{initiative.id}/stages/design/sign-off"
+    jobs.send_due()
+    first = db.session.scalars(
+        sa.select(Notification.id).where(
+            Notification.user_id == team.partner.id, Notification.kind == NotificationKind.SIGN_OFF
+        )
+    ).one()
+    login(client, team.partner)
+    response = client.post(sign_off_url, data={"decision": "dissent", "comment": "The papers came too late"})
+    assert response.status_code == 302
+
+    other = make_user(org, OrgRole.CITIZEN_PARTNER, name="Bea Partner")
+    initiatives.add_member(team.commissioner, db.session.get(Initiative, initiative.id), other, "member")
+    make_activity(team, title="Workshop two", people=[other, team.commissioner])
+    initiatives.sign_off(other, db.session.get(Initiative, initiative.id).stages[0], "approve", "")
+    login(client, team.commissioner)
+    assert client.post(sign_off_url, data={"decision": "approve", "comment": ""}).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Initiative, initiative.id).stages[0].status == StageStatus.COMPLETE
+
+    response = client.post(
+        f"/initiatives/{initiative.id}/stages/design/reopen", data={"reason": "New evidence came in"}
+    )
+    assert response.status_code == 302
+    make_activity(team, title="Workshop three")
+    initiatives.refresh_stage(db.session.get(Initiative, initiative.id).stages[0])
+    db.session.commit()
+    assert db.session.get(Initiative, initiative.id).stages[0].status == StageStatus.AWAITING_SIGNOFF
+    jobs.send_due()
+
+    login(client, team.partner)
+    assert _sign_off_lines(client) == [(True, sign_off_url)], "one unread reminder for the stage, not two"
+    rows = db.session.execute(
+        sa.select(Notification.id, Notification.cycle).where(
+            Notification.user_id == team.partner.id, Notification.kind == NotificationKind.SIGN_OFF
+        )
+    ).all()
+    assert [tuple(row) for row in rows] == [(first, "round 2")]
     assert len([m for m in _to(mail, team.partner) if "sign-off" in m["Subject"]]) == 2
