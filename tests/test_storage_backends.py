@@ -246,3 +246,36 @@ def test_only_the_storage_package_knows_where_files_live():
         if module.name == "views.py" and file_access.search(text):
             offenders.append(f"{module.relative_to(package)}: a view touches files directly")
     assert offenders == []
+
+
+def test_the_worker_sweeps_the_store_every_night_and_a_second_run_finds_nothing(backend, app, team, monkeypatch):
+    from copro_tracker.activities import jobs as activity_jobs
+    from copro_tracker.jobs import huey
+
+    assert "copro_tracker.activities.jobs.nightly_evidence_sweep" in {
+        huey._registry.task_to_string(task) for task in huey._registry._periodic_tasks
+    }
+    kept = storage.save(PDF)
+    db.session.add(
+        Evidence(
+            organisation_id=team.initiative.organisation_id,
+            initiative_id=team.initiative.id,
+            filename="minutes.pdf",
+            content_type="application/pdf",
+            size=len(PDF),
+            sha256=hashlib.sha256(PDF).hexdigest(),
+            storage_key=kept.key,
+            description="",
+            consent="anonymised",
+            uploaded_by_id=team.commissioner.id,
+        )
+    )
+    db.session.commit()
+    orphan = storage.save(PDF)
+    activity_jobs.nightly_evidence_sweep()
+    assert storage.exists(orphan.key), "younger than the grace: maybe an upload in flight"
+    _later(monkeypatch, app.config["STORAGE_SWEEP_GRACE_MINUTES"] * 60 + 60)
+    activity_jobs.nightly_evidence_sweep()
+    assert storage.keys() == [kept.key]
+    activity_jobs.nightly_evidence_sweep()
+    assert storage.keys() == [kept.key] and storage.read(kept.key) == PDF

@@ -584,8 +584,8 @@ def commit_staged(key: str, what: str) -> None:
 def sweep_evidence_store(*, grace_seconds: float, dry_run: bool = False) -> storage.SweepReport:
     """Make the evidence store agree with the evidence rows (storage.sweep), reading the keys of all rows.
 
-    Works the same on every backend; `flask storage sweep` runs it, and so may a scheduled job (in an app
-    context, with STORAGE_SWEEP_GRACE_MINUTES * 60 as the grace)."""
+    Works the same on every backend; `flask storage sweep`, start-up (gunicorn.conf.py) and the nightly job
+    (activities/jobs.py, with STORAGE_SWEEP_GRACE_MINUTES * 60 as the grace) run it."""
 
     def keys() -> list[str]:
         # Expense receipts share the store with evidence files: the sweep must keep them too. A withdrawn file's

@@ -70,6 +70,7 @@ BACKGROUND = 0
 TASK_MODULES = (
     "copro_tracker.mail",
     "copro_tracker.auth.jobs",
+    "copro_tracker.activities.jobs",
     "copro_tracker.criteria.jobs",
     "copro_tracker.reports.rendering",
     "copro_tracker.audit.jobs",
