@@ -18,6 +18,7 @@ from sqlalchemy.orm.attributes import flag_modified
 from .. import storage
 from ..audit import capture
 from ..codes import (
+    N_,
     ActivityKind,
     ActivityLanguage,
     CommunicationNeed,
@@ -50,16 +51,17 @@ from . import filetypes, queries
 
 NEEDS = frozenset(n.value for n in CommunicationNeed)
 # The store could not take the file: say so plainly; the form keeps everything else that was typed.
+# Every refusal raised here is a message id (N_): the view translates it into the reader's language.
 STORE_MESSAGES = {
-    "full": (
+    "full": N_(
         "The file could not be saved because the storage for evidence files is full. Nothing has been saved. "
         "Try again later, or tell your organisation's admin"
     ),
-    "read_only": (
+    "read_only": N_(
         "The file could not be saved because the storage for evidence files cannot be written to at the moment. "
         "Nothing has been saved. Try again later, or tell your organisation's admin"
     ),
-    "unavailable": (
+    "unavailable": N_(
         "The file could not be saved because the storage for evidence files is not working at the moment. "
         "Nothing has been saved. Try again later, or tell your organisation's admin"
     ),
@@ -103,36 +105,36 @@ def _validate(actor: User, initiative: Initiative, details: ActivityDetails, cur
     if stage is None and details.stage_id == current_stage_id:
         stage = next((s for s in initiative.stages if s.id == details.stage_id), None)
     if stage is None:
-        raise ServiceError("Choose a stage that is still open", "stage_id")
+        raise ServiceError(N_("Choose a stage that is still open"), "stage_id")
     if details.kind not in {k.value for k in ActivityKind}:
-        raise ServiceError("Choose what kind of activity it was", "kind")
+        raise ServiceError(N_("Choose what kind of activity it was"), "kind")
     if not _text(details.title):
-        raise ServiceError("Enter a title for the activity", "title")
+        raise ServiceError(N_("Enter a title for the activity"), "title")
     members = {m.user_id for m in initiative.memberships if m.left_on is None}
     if any(uid not in members for uid in details.attendee_ids):
-        raise ServiceError("Choose attendees from the list of current members", "attendees")
+        raise ServiceError(N_("Choose attendees from the list of current members"), "attendees")
     if any(len(name) > 120 for name in details.guests):
-        raise ServiceError("Each guest's name must be 120 characters or fewer", "guests")
+        raise ServiceError(N_("Each guest's name must be 120 characters or fewer"), "guests")
     if not details.languages:
-        raise ServiceError("Select the languages the activity was held in", "languages")
+        raise ServiceError(N_("Select the languages the activity was held in"), "languages")
     if not set(details.languages) <= {code.value for code in ActivityLanguage}:
-        raise ServiceError("Choose languages from the list", "languages")
+        raise ServiceError(N_("Choose languages from the list"), "languages")
     if not set(details.interpretation) <= {code.value for code in Interpretation}:
-        raise ServiceError("Choose interpretation from the list", "interpretation")
+        raise ServiceError(N_("Choose interpretation from the list"), "interpretation")
     if not set(details.material_formats) <= {code.value for code in OutputFormat}:
-        raise ServiceError("Choose formats from the list", "material_formats")
+        raise ServiceError(N_("Choose formats from the list"), "material_formats")
     if details.occurred_on > today():
-        raise ServiceError("The date the activity happened must be today or in the past", "occurred_on")
+        raise ServiceError(N_("The date the activity happened must be today or in the past"), "occurred_on")
     if not details.attendee_ids and not details.guests:
-        raise ServiceError("Choose at least one person who took part, or add a guest", "attendees")
+        raise ServiceError(N_("Choose at least one person who took part, or add a guest"), "attendees")
     if details.on_behalf_of_id is not None:
         membership = next(
             (m for m in initiative.memberships if m.user_id == details.on_behalf_of_id and m.left_on is None), None
         )
         if not actor.is_commissioner_side:
-            raise ServiceError("Only a commissioner can record an activity for someone else", "on_behalf_of")
+            raise ServiceError(N_("Only a commissioner can record an activity for someone else"), "on_behalf_of")
         if membership is None or membership.side != Side.CITIZEN_PARTNER:
-            raise ServiceError("Choose a citizen partner who is a member of this initiative", "on_behalf_of")
+            raise ServiceError(N_("Choose a citizen partner who is a member of this initiative"), "on_behalf_of")
     return stage
 
 
@@ -193,7 +195,9 @@ def _set_languages(activity: Activity, details: ActivityDetails) -> None:
     if details.asked_about_welsh_effects is not None:
         answer = details.asked_about_welsh_effects
         if answer not in ("", "yes", "no"):
-            raise ServiceError("Say whether it asked people about the effects on the Welsh language", "welsh_effects")
+            raise ServiceError(
+                N_("Say whether it asked people about the effects on the Welsh language"), "welsh_effects"
+            )
         activity.asked_about_welsh_effects = {"yes": True, "no": False}.get(answer)
 
 
@@ -271,7 +275,7 @@ def record_attendance(
     for row in rows:
         attendance = by_id.get(row.attendance_id)
         if attendance is None:
-            raise ServiceError("That person is not listed as attending this activity")
+            raise ServiceError(N_("That person is not listed as attending this activity"))
         attendance.contributed = bool(row.contributed)
         if row.requested is None and row.provided is None:
             continue
@@ -282,7 +286,7 @@ def record_attendance(
         )
         if not unchanged and not can(actor, "needs.edit", attendance):
             # Need to know: a peer cannot change what another person asked for, whatever the form sent.
-            raise ServiceError("You can only change your own adjustments")
+            raise ServiceError(N_("You can only change your own adjustments"))
         attendance.adjustments_requested = requested
         attendance.adjustments_provided = provided
     # After the stage is locked: refreshing the stage cascades to its activities and would drop the flag.
@@ -297,11 +301,11 @@ def record_attendance(
 
 def confirm(actor: User, activity: Activity, *, correct: bool, notes: str, note: str) -> Activity:
     if activity.on_behalf_of_id != actor.id:
-        raise ServiceError("Only the person this was recorded for can confirm it")
+        raise ServiceError(N_("Only the person this was recorded for can confirm it"))
     if activity.confirmed_at is not None:
-        raise ServiceError("This record has already been confirmed")
+        raise ServiceError(N_("This record has already been confirmed"))
     if correct and not _text(note):
-        raise ServiceError("Say what was wrong, so others understand the correction", "confirmation_note")
+        raise ServiceError(N_("Say what was wrong, so others understand the correction"), "confirmation_note")
     if correct:
         activity.notes = _text(notes)
         _stage_changed(activity.stage)
@@ -314,9 +318,9 @@ def confirm(actor: User, activity: Activity, *, correct: bool, notes: str, note:
 
 def rate(actor: User, attendance: Attendance, rating: int, note: str) -> Attendance:
     if attendance.user_id != actor.id:
-        raise ServiceError("You can only rate for yourself")
+        raise ServiceError(N_("You can only rate for yourself"))
     if rating not in range(1, 8):
-        raise ServiceError("Choose a step on the ladder from 1 to 7", "rating")
+        raise ServiceError(N_("Choose a step on the ladder from 1 to 7"), "rating")
     attendance.ladder_rating = rating
     attendance.rating_note = _text(note)
     attendance.rated_at = utcnow()
@@ -343,13 +347,13 @@ def _present_members(activity: Activity) -> list[int]:
 
 def _apply_decision(decision: Decision, activity: Activity, details: DecisionDetails) -> bool:
     if not _text(details.what):
-        raise ServiceError("Say what was decided", "what")
+        raise ServiceError(N_("Say what was decided"), "what")
     if details.changed_by_partner_input and not _text(details.how_changed):
-        raise ServiceError("Say how citizen partners' input changed the decision", "how_changed")
+        raise ServiceError(N_("Say how citizen partners' input changed the decision"), "how_changed")
     present = _present_members(activity)
     for uid in present:
         if details.positions.get(uid) not in {p.value for p in Position}:
-            raise ServiceError("Choose a position for everyone who attended", f"position_{uid}")
+            raise ServiceError(N_("Choose a position for everyone who attended"), f"position_{uid}")
     decision.what = _text(details.what)
     decision.options_considered = _text(details.options_considered)
     decision.changed_by_partner_input = details.changed_by_partner_input
@@ -371,10 +375,12 @@ def _apply_decision(decision: Decision, activity: Activity, details: DecisionDet
 def _apply_welsh_effects(decision: Decision, details: DecisionDetails) -> None:
     answer = details.welsh_effects or None
     if answer is not None and answer not in {w.value for w in WelshEffects}:
-        raise ServiceError("Say whether the decision's effects on the Welsh language were considered", "welsh_effects")
+        raise ServiceError(
+            N_("Say whether the decision's effects on the Welsh language were considered"), "welsh_effects"
+        )
     note = _text(details.welsh_effects_note)
     if answer == WelshEffects.CONSIDERED and not note:
-        raise ServiceError("Say briefly what the effects on the Welsh language are", "welsh_effects_note")
+        raise ServiceError(N_("Say briefly what the effects on the Welsh language are"), "welsh_effects_note")
     decision.welsh_effects = WelshEffects(answer) if answer else None
     # A note only means something beside "considered" or "not relevant" (why not): kept for both.
     decision.welsh_effects_note = note if answer in (WelshEffects.CONSIDERED, WelshEffects.NOT_RELEVANT) else ""
@@ -411,14 +417,14 @@ def _belongs(initiative: Initiative, activity_id: int | None, decision_id: int |
     if decision_id:
         decision = queries.get_decision(initiative, decision_id)
         if decision is None:
-            raise ServiceError("Choose a decision from this initiative", "decision_id")
+            raise ServiceError(N_("Choose a decision from this initiative"), "decision_id")
         activity_id = activity_id or decision.activity_id
         if activity_id != decision.activity_id:
-            raise ServiceError("That decision belongs to a different activity", "decision_id")
+            raise ServiceError(N_("That decision belongs to a different activity"), "decision_id")
     if activity_id:
         activity = queries.get_activity(initiative, activity_id)
         if activity is None:
-            raise ServiceError("Choose an activity from this initiative", "activity_id")
+            raise ServiceError(N_("Choose an activity from this initiative"), "activity_id")
     return (activity.id if activity else None, decision.id if decision else None)
 
 
@@ -431,10 +437,10 @@ def make_recommendation(
     raised_on: date | None = None,
 ) -> Recommendation:
     if not _text(text):
-        raise ServiceError("Enter the recommendation", "text")
+        raise ServiceError(N_("Enter the recommendation"), "text")
     raised_on = raised_on or today()
     if raised_on > today():
-        raise ServiceError("The date it was said must be today or in the past", "raised_on")
+        raise ServiceError(N_("The date it was said must be today or in the past"), "raised_on")
     activity_id, decision_id = _belongs(initiative, activity_id, decision_id)
     recommendation = Recommendation(
         organisation_id=initiative.organisation_id,
@@ -463,13 +469,13 @@ def respond(
 ) -> Recommendation:
     check_version(recommendation, expected_version)
     if response not in {r.value for r in Response}:
-        raise ServiceError("Choose a response", "response")
+        raise ServiceError(N_("Choose a response"), "response")
     choice = Response(response)
     if choice in (Response.REJECTED, Response.ADAPTED) and not _text(reason):
         raise ServiceError(
-            "Give the reason it was not accepted"
+            N_("Give the reason it was not accepted")
             if choice == Response.REJECTED
-            else "Say how and why the recommendation was adapted",
+            else N_("Say how and why the recommendation was adapted"),
             "reason",
         )
     recommendation.response = choice
@@ -495,16 +501,16 @@ def record_review(
     """The review actually held: it closes a passed review date, whatever "we did" says."""
     check_version(recommendation, expected_version)
     if reviewed_on is None:
-        raise ServiceError("Enter the date the review was held", "reviewed_on")
+        raise ServiceError(N_("Enter the date the review was held"), "reviewed_on")
     if reviewed_on > today():
-        raise ServiceError("The date the review was held must be today or in the past", "reviewed_on")
+        raise ServiceError(N_("The date the review was held must be today or in the past"), "reviewed_on")
     if reviewed_on < recommendation.raised_on:
-        raise ServiceError("The review cannot be held before the recommendation was made", "reviewed_on")
+        raise ServiceError(N_("The review cannot be held before the recommendation was made"), "reviewed_on")
     members = {m.user_id for m in recommendation.initiative.memberships}
     if reviewed_by_id not in members:
-        raise ServiceError("Choose who held the review from the initiative's members", "reviewed_by")
+        raise ServiceError(N_("Choose who held the review from the initiative's members"), "reviewed_by")
     if not _text(outcome):
-        raise ServiceError("Say what the review found", "outcome")
+        raise ServiceError(N_("Say what the review found"), "outcome")
     recommendation.reviewed_on = reviewed_on
     recommendation.reviewed_by_id = reviewed_by_id
     recommendation.review_outcome = _text(outcome)
@@ -525,7 +531,7 @@ def upload_evidence(
     decision_id: int | None,
 ) -> Evidence:
     if not data:
-        raise ServiceError("The selected file is empty. Choose a file with something in it", "file")
+        raise ServiceError(N_("The selected file is empty. Choose a file with something in it"), "file")
     limit = current_app.config.get("MAX_CONTENT_LENGTH")
     if limit and len(data) > limit:
         raise ServiceError(f"The selected file must be smaller than {limit // (1024 * 1024)} MB", "file")
@@ -536,7 +542,7 @@ def upload_evidence(
     if kind is None:
         raise ServiceError(f"The selected file must be a {filetypes.ALLOWED_DESCRIPTION}", "file")
     if consent not in {c.value for c in ConsentLevel}:
-        raise ServiceError("Choose how this file may be used in reports", "consent")
+        raise ServiceError(N_("Choose how this file may be used in reports"), "consent")
     activity_id, decision_id = _belongs(initiative, activity_id, decision_id)
     try:
         stored = storage.stage(data)

@@ -266,7 +266,7 @@ def attendance(initiative_id: int, activity_id: int):
         except EditConflict as error:
             current = queries.get_activity(initiative, activity_id)
             form.version.data = str(current.version)
-            add_error(form, _("%(error)s. Check your answers, then save again.", error=str(error)))
+            add_error(form, _("%(error)s. Check your answers, then save again.", error=_(str(error))))
             return render_template(
                 "activities/attendance.html", form=form, initiative=initiative, activity=current, conflict=True
             ), 409
