@@ -4,6 +4,7 @@ locale: the email job writes it in each of the recipient's languages in turn, ma
 from __future__ import annotations
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from .. import labels
 from ..codes import NotificationKind
@@ -110,7 +111,12 @@ def digest(name: str, headlines: list[str], link: str, settings: str) -> tuple[s
     """Subject and body of the weekly summary of unread notifications, in the current locale."""
     listed = "\n".join(f"- {text}" for text in headlines)
     return (
-        _("%(service)s: %(count)s things waiting for you", service=labels.service_name(), count=len(headlines)),
+        ngettext(
+            "%(service)s: %(num)s thing waiting for you",
+            "%(service)s: %(num)s things waiting for you",
+            len(headlines),
+            service=labels.service_name(),
+        ),
         _(
             "Hello %(name)s,\n\nThese are waiting for you and still unread:\n\n%(list)s\n\n"
             "See them all here:\n%(link)s\n\nYou can stop this weekly summary here:\n%(settings)s\n",

@@ -17,7 +17,7 @@ from copro_tracker.codes import NotificationKind, OrgRole, StageStatus
 from copro_tracker.extensions import db
 from copro_tracker.initiatives import service as initiatives
 from copro_tracker.models import AuditEvent, Initiative, Notification, Recommendation, User, utcnow
-from copro_tracker.notifications import jobs
+from copro_tracker.notifications import jobs, service
 
 
 @pytest.fixture
@@ -427,3 +427,21 @@ def test_asked_again_in_a_reopened_stage_after_disagreeing_the_partner_has_one_u
     ).all()
     assert [tuple(row) for row in rows] == [(first, "round 2")]
     assert len([m for m in _to(mail, team.partner) if "sign-off" in m["Subject"]]) == 2
+
+
+def test_the_weekly_summary_is_in_the_persons_language_and_counts_in_its_plural_forms(team, mail):
+    team.partner.weekly_digest = True
+    team.partner.preferred_language = "cy"
+    team.commissioner.weekly_digest = True
+    db.session.commit()
+    _awaiting_sign_off(team)
+    jobs.send_due()
+    for line in service.lines(db.session.get(User, team.commissioner.id)):
+        if line.notification.kind != NotificationKind.SIGN_OFF:
+            service.mark_read(line.notification)
+    assert jobs.send_digests() == 2
+    (welsh,) = [m for m in _to(mail, team.partner) if "aros amdanoch" in m["Subject"]]
+    assert welsh["Subject"] == "Traciwr Cyd-gynhyrchu: 2 beth yn aros amdanoch", "two things: soft mutation"
+    assert "Helo" in welsh.get_content() and "Hello" not in welsh.get_content()
+    (english,) = [m for m in _to(mail, team.commissioner) if m["Subject"].startswith("Co-production Tracker:")]
+    assert english["Subject"] == "Co-production Tracker: 1 thing waiting for you"
