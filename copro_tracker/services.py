@@ -13,6 +13,7 @@ the same refusal after rolling back, so no half-saved change survives.
 
 from __future__ import annotations
 
+from flask import has_request_context
 from sqlalchemy.orm.exc import StaleDataError
 
 from .extensions import db
@@ -21,11 +22,27 @@ CONFLICT = "Someone else changed this record while you were editing it"
 
 
 class ServiceError(ValueError):
-    """A write the service refused, with a message for the person and the form field it is about."""
+    """A write the service refused, with a message for the person and the form field it is about.
 
-    def __init__(self, message: str, field: str | None = None) -> None:
+    The message is a message id (marked ``N_``), which the view translates, or a domain message that renders
+    itself (``Message``, ``Listing``...: one with a count, whose form the reader's language chooses). ``str()``
+    renders the latter in the request's language, so the views' ``_(str(error))`` shows either kind in it;
+    without a request (the CLI) it is English."""
+
+    def __init__(self, message: object, field: str | None = None) -> None:
         super().__init__(message)
         self.field = field
+
+    def __str__(self) -> str:
+        message = self.args[0] if self.args else ""
+        render = getattr(message, "render", None)
+        if render is None:
+            return str(message)
+        if not has_request_context():
+            return render()
+        from .labels import translation  # labels needs the models, which need this module
+
+        return render(translation())
 
 
 class EditConflict(ServiceError):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask_babel import gettext
+from flask_babel import gettext, lazy_ngettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, RadioField, SelectMultipleField, StringField, SubmitField, TextAreaField
@@ -18,7 +18,7 @@ from ..web.govuk import (
     GovTextArea,
     GovTextInput,
 )
-from . import names
+from . import names, passwords
 
 
 def email_field(label: str = _l("Email address"), missing: str = _l("Enter your email address")) -> StringField:
@@ -40,7 +40,11 @@ def new_password_field(label: str = _l("Create a password")) -> PasswordField:
     return PasswordField(
         label,
         widget=GovPasswordInput(),
-        description=_l("At least 10 characters. A few unrelated words together make a strong password."),
+        description=lazy_ngettext(
+            "At least %(num)s character. A few unrelated words together make a strong password.",
+            "At least %(num)s characters. A few unrelated words together make a strong password.",
+            passwords.MIN_LENGTH,
+        ),
         validators=[InputRequired(_l("Enter a password"))],
         render_kw={"autocomplete": "new-password"},
     )

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from .. import jobs, labels, mail
 from ..web.urls import external_url
@@ -19,10 +20,12 @@ def reset_email(secret: str) -> tuple[str, str]:
     """Subject and body of the reset email, in the current locale."""
     return (
         _("Reset your %(service)s password", service=labels.service_name()),
-        _(
-            "Open this link to choose a new password. It works once, for %(hours)s hours:\n%(link)s\n\n"
+        ngettext(
+            "Open this link to choose a new password. It works once, for %(num)s hour:\n%(link)s\n\n"
             "If you did not ask for this, you can ignore this email.",
-            hours=current_app.config["RESET_HOURS"],
+            "Open this link to choose a new password. It works once, for %(num)s hours:\n%(link)s\n\n"
+            "If you did not ask for this, you can ignore this email.",
+            current_app.config["RESET_HOURS"],
             link=external_url("auth.reset_password", token=secret),
         ),
     )

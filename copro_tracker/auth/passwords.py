@@ -7,6 +7,10 @@ import re
 from werkzeug.security import check_password_hash, generate_password_hash
 from zxcvbn import zxcvbn
 
+from ..codes import N_
+from ..domain.messages import Listing, Message, Phrase
+from .password_feedback import feedback_phrase
+
 MIN_LENGTH = 10
 MAX_LENGTH = 128
 MIN_SCORE = 3
@@ -30,7 +34,8 @@ def check_password(stored_hash: str | None, password: str) -> bool:
     return check_password_hash(stored_hash or DUMMY_HASH, password) and stored_hash is not None
 
 
-CONTEXT_HINT = "Avoid your name, your email address, your organisation's name, this service's name and the year"
+TOO_EASY = N_("Password is too easy to guess")
+CONTEXT_HINT = N_("Avoid your name, your email address, your organisation's name, this service's name and the year")
 
 
 def context_words(*texts: str | None, year: int) -> list[str]:
@@ -55,20 +60,22 @@ def context_words(*texts: str | None, year: int) -> list[str]:
     return sorted(words)
 
 
-def password_problems(password: str, user_inputs: list[str] | tuple[str, ...] = ()) -> list[str]:
-    """Plain-English reasons the password is not acceptable (empty list when it is)."""
+def password_problems(password: str, user_inputs: list[str] | tuple[str, ...] = ()) -> list[Message | Listing]:
+    """Why the password is not acceptable (empty list when it is), as messages rendered in the reader's
+    language where they are shown (``str()`` gives the English)."""
     if len(password) < MIN_LENGTH:
-        return [f"Password must be at least {MIN_LENGTH} characters"]
+        return [Message.of("password.too_short", count=MIN_LENGTH)]
     if len(password) > MAX_LENGTH:
-        return [f"Password must be {MAX_LENGTH} characters or fewer"]
+        return [Message.of("password.too_long", count=MAX_LENGTH)]
     result = zxcvbn(password[:MAX_LENGTH], user_inputs=[u for u in user_inputs if u])
     if result["score"] >= MIN_SCORE:
         return []
     feedback = result.get("feedback") or {}
-    problems = ["Password is too easy to guess"]
+    problems = [Phrase(TOO_EASY)]
     if feedback.get("warning"):
-        problems.append(feedback["warning"])
+        problems.append(feedback_phrase(feedback["warning"]))
     if any(match.get("dictionary_name") == "user_inputs" for match in result.get("sequence", [])):
-        problems.append(CONTEXT_HINT)
-    problems.extend(feedback.get("suggestions") or [])
-    return [" – ".join(problems)]
+        problems.append(Phrase(CONTEXT_HINT))
+    problems.extend(feedback_phrase(text) for text in feedback.get("suggestions") or [])
+    # Two unknown texts both become the general hint: say it once.
+    return [Listing(tuple(dict.fromkeys(problems)), " – ")]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import current_app, flash, redirect, render_template, session, url_for
-from flask_babel import get_locale
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
@@ -101,13 +101,15 @@ def invite():
                 mail.languages_for(None, organisation.nation),
                 lambda: (
                     _("You are invited to %(service)s", service=labels.service_name()),
-                    _(
+                    ngettext(
                         "%(inviter)s has invited you to join %(org)s on %(service)s.\n\n"
-                        "Open this link to set up your account (it works once, for %(days)s days):\n%(link)s\n",
+                        "Open this link to set up your account (it works once, for %(num)s day):\n%(link)s\n",
+                        "%(inviter)s has invited you to join %(org)s on %(service)s.\n\n"
+                        "Open this link to set up your account (it works once, for %(num)s days):\n%(link)s\n",
+                        current_app.config["INVITATION_DAYS"],
                         inviter=current_user.display_name,
                         org=organisation.name,
                         service=labels.service_name(),
-                        days=current_app.config["INVITATION_DAYS"],
                         link=link,
                     ),
                 ),

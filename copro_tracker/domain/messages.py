@@ -517,6 +517,15 @@ CATALOGUE: Mapping[str, str | Plural] = MappingProxyType(
         "history.user.password_reset": N_("%(actor)s reset their password"),
         "history.user.profile_updated": N_("%(actor)s updated their profile"),
         "history.user.notifications_changed": N_("%(actor)s changed how they hear of what waits for them"),
+        # Why a password is refused (auth/passwords.py): the lengths are counts, so Welsh has each form.
+        "password.too_short": Np_(
+            "Password must be at least %(count)s character", "Password must be at least %(count)s characters"
+        ),
+        "password.too_long": Np_(
+            "Password must be %(count)s character or fewer", "Password must be %(count)s characters or fewer"
+        ),
+        # How long a share link may last (reports/service.py).
+        "share_link.days": Np_("A link can last from 1 to %(count)s day", "A link can last from 1 to %(count)s days"),
         "history.activity.recorded": N_("%(actor)s recorded an activity"),
         "history.activity.recorded_on_behalf": N_("%(actor)s recorded an activity on behalf of a citizen partner"),
         "history.activity.confirmed": N_("%(actor)s confirmed the record of an activity"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user
 from wtforms import RadioField
 
@@ -308,12 +309,14 @@ def invite_member(initiative_id: int):
                 mail.languages_for(None, current_user.organisation.nation),
                 lambda: (
                     _("You are invited to join %(title)s", title=initiative.title),
-                    _(
+                    ngettext(
                         '%(inviter)s has invited you to work together on "%(title)s".\n\n'
-                        "Open this link to set up your account (it works once, for %(days)s days):\n%(link)s\n",
+                        "Open this link to set up your account (it works once, for %(num)s day):\n%(link)s\n",
+                        '%(inviter)s has invited you to work together on "%(title)s".\n\n'
+                        "Open this link to set up your account (it works once, for %(num)s days):\n%(link)s\n",
+                        current_app.config["INVITATION_DAYS"],
                         inviter=current_user.display_name,
                         title=initiative.title,
-                        days=current_app.config["INVITATION_DAYS"],
                         link=link,
                     ),
                 ),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 from flask_wtf import FlaskForm
 from wtforms import RadioField, StringField, SubmitField
 from wtforms.fields.choices import SelectChoice
@@ -18,7 +19,11 @@ class ShareLinkForm(FlaskForm):
     expiry_days = StringField(
         _l("How many days should the link work for?"),
         widget=GovTextInput(),
-        description=_l("From 1 to %(max)s days. After that the link stops working.", max=SHARE_MAX_DAYS),
+        description=lazy_ngettext(
+            "From 1 to %(num)s day. After that the link stops working.",
+            "From 1 to %(num)s days. After that the link stops working.",
+            SHARE_MAX_DAYS,
+        ),
         default=str(SHARE_DEFAULT_DAYS),
         validators=[InputRequired(_l("Enter how many days the link should work for"))],
     )

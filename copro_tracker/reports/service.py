@@ -25,6 +25,7 @@ from ..audit import service as audit_service
 from ..codes import N_, Nation, ReportLanguage
 from ..codes import ReportKind as StoredKind
 from ..criteria import stored
+from ..domain.messages import Message
 from ..extensions import db
 from ..models import Activity, Attendance, Initiative, Organisation, ShareLink, User, utcnow
 from ..services import ServiceError
@@ -396,7 +397,7 @@ def token_hash(token: str) -> str:
 def create_share_link(user: User, spec: ReportSpec, expiry_days: int) -> tuple[ShareLink, str]:
     """A new link and its secret token (shown once, in the URL; only its hash is stored)."""
     if not 1 <= expiry_days <= SHARE_MAX_DAYS:
-        raise ServiceError(f"A link can last from 1 to {SHARE_MAX_DAYS} days")
+        raise ServiceError(Message.of("share_link.days", count=SHARE_MAX_DAYS))
     token = secrets.token_urlsafe(32)
     now = utcnow()
     link = ShareLink(

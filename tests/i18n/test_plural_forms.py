@@ -106,6 +106,24 @@ def test_domain_plural_messages_carry_the_count_in_both_english_forms() -> None:
             ],
         ),
         (
+            "password.too_short",
+            {},
+            [
+                f"Rhaid i'r cyfrinair gynnwys o leiaf {n} {word}"
+                for n, word in zip(COUNTS, ["nodau", "nod", "nod", "nod", "nod", "nod"], strict=True)
+            ],
+        ),
+        (
+            "share_link.days",
+            {},
+            [
+                f"Gall dolen rannu bara rhwng 1 a {n} {word}"
+                for n, word in zip(
+                    COUNTS, ["diwrnodau", "diwrnod", "ddiwrnod", "diwrnod", "diwrnod", "diwrnod"], strict=True
+                )
+            ],
+        ),
+        (
             "criteria.regular.met",
             {},
             [

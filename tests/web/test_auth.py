@@ -6,6 +6,7 @@ import re
 
 import sqlalchemy as sa
 from conftest import PASSWORD, Page, get_page, post_page
+from flask_babel import force_locale
 
 from copro_tracker.codes import OrgRole
 from copro_tracker.extensions import db
@@ -137,10 +138,10 @@ def test_password_hashes_are_scrypt(commissioner):
 def test_weak_passwords_are_refused_with_zxcvbn_feedback():
     from copro_tracker.auth.passwords import password_problems
 
-    assert password_problems("short") == ["Password must be at least 10 characters"]
-    assert password_problems("x" * 129) == ["Password must be 128 characters or fewer"]
+    assert [str(p) for p in password_problems("short")] == ["Password must be at least 10 characters"]
+    assert [str(p) for p in password_problems("x" * 129)] == ["Password must be 128 characters or fewer"]
     weak = password_problems("password123")
-    assert weak and weak[0].startswith("Password is too easy to guess")
+    assert weak and str(weak[0]).startswith("Password is too easy to guess")
     assert password_problems("correct horse battery staple 42") == []
 
 
@@ -262,3 +263,86 @@ def test_signed_out_share_link_and_error_pages_are_never_cached_or_indexed(clien
         assert response.status_code == 200 and "X-Robots-Tag" not in response.headers, public
         assert "no-store" not in response.headers.get("Cache-Control", ""), public
     assert "no-store" not in client.get("/static/images/favicon.svg").headers.get("Cache-Control", "")
+
+
+def welsh(client) -> None:
+    with client.session_transaction() as session:
+        session["lang"] = "cy"
+
+
+def welsh_post(client, url: str, data: dict) -> Page:
+    """A form sent by a Welsh reader (Page.check reads the English page title, so it is not used here)."""
+    response = client.post(url, data=data)
+    assert response.status_code == 200, (url, response.status_code)
+    return Page(response)
+
+
+def test_a_welsh_reader_is_told_why_a_password_is_refused_in_welsh(client, commissioner):
+    """The length rule and zxcvbn's advice are message ids, rendered in the reader's language at display time."""
+    from copro_tracker.auth.password_feedback import FEEDBACK
+
+    sign_in(client, commissioner.email)
+    form = get_page(client, "/profile/password")
+    assert "At least 10 characters." in form.text()
+    short = post_page(client, "/profile/password", {"current_password": PASSWORD, "password": "short"})
+    assert short.errors() == ["Password must be at least 10 characters"]
+    welsh(client)
+    form = get_page(client, "/profile/password")
+    assert "O leiaf 10 nod." in form.text() and "At least" not in form.text()
+    short = welsh_post(client, "/profile/password", {"current_password": PASSWORD, "password": "short"})
+    assert short.errors() == ["Rhaid i'r cyfrinair gynnwys o leiaf 10 nod"]
+    long = welsh_post(client, "/profile/password", {"current_password": PASSWORD, "password": "x" * 129})
+    assert long.errors() == ["Rhaid i'r cyfrinair fod yn 128 nod neu lai"]
+    # A common password, one with the person's own name in it, and a keyboard row: each part in Welsh.
+    for password, expected in (
+        ("password12", "Mae hwn yn gyfrinair cyffredin iawn."),
+        ("tomcommissioner2026", "Osgowch eich enw, eich cyfeiriad e-bost"),
+        ("zxcvbnm,./", "Mae rhesi syth o fysellau yn hawdd eu dyfalu."),
+    ):
+        page = welsh_post(client, "/profile/password", {"current_password": PASSWORD, "password": password})
+        (error,) = page.errors()
+        assert error.startswith("Mae'r cyfrinair yn rhy hawdd ei ddyfalu – "), error
+        assert expected in error, error
+        assert "Ychwanegwch air neu ddau arall." in error, error
+        english = [text for text in FEEDBACK if text in error]
+        assert not english and "Password" not in error and "guess" not in error, error
+
+
+def test_a_refusal_with_a_count_is_rendered_in_the_readers_language(app):
+    from copro_tracker.domain.messages import Message
+
+    error = ServiceError(Message.of("share_link.days", count=90), "expiry_days")
+    assert str(error) == "A link can last from 1 to 90 days"  # no request: the CLI's English
+    with app.test_request_context():
+        with force_locale("cy"):
+            assert str(error) == "Gall dolen rannu bara rhwng 1 a 90 diwrnod"
+            two = ServiceError(Message.of("share_link.days", count=2))
+            assert str(two) == "Gall dolen rannu bara rhwng 1 a 2 ddiwrnod"
+        with force_locale("en"):
+            assert str(error) == "A link can last from 1 to 90 days"
+    assert str(ServiceError("plain id")) == "plain id"
+
+
+def test_link_lifetimes_are_counted_in_welsh(client, admin):
+    sign_in(client, admin.email)
+    assert "It works once and expires after 7 days." in get_page(client, "/people/invite").text()
+    welsh(client)
+    assert "yn dod i ben ar ôl 7 diwrnod." in Page(client.get("/people/invite")).text()
+    step_up = Page(client.get("/confirm-password")).text()
+    assert "am y 5 munud nesaf." in step_up and "minutes" not in step_up
+
+
+def test_the_reset_email_counts_its_hours_in_the_readers_language(app):
+    from copro_tracker.auth.jobs import reset_email
+
+    with app.test_request_context():
+        with force_locale("en"):
+            assert "It works once, for 2 hours:" in reset_email("secret")[1]
+        with force_locale("cy"):
+            assert "Mae'n gweithio unwaith, am 2 awr:" in reset_email("secret")[1]
+    app.config["RESET_HOURS"] = 1
+    try:
+        with app.test_request_context(), force_locale("en"):
+            assert "It works once, for 1 hour:" in reset_email("secret")[1]
+    finally:
+        app.config["RESET_HOURS"] = 2

@@ -259,3 +259,13 @@ def test_report_date_errors_are_in_welsh_in_the_error_summary(client, demo):  # 
         "Rhaid i'r dyddiad dechrau fod ar y dyddiad 'fel yr oedd ar' neu cyn hynny"
     ]
     assert all(not english_words(text, []) for text in errors(as_of="nonsense", date_from="2025-13-01"))
+
+
+def test_a_share_links_lifetime_is_counted_in_the_readers_language(client, demo):  # noqa: F811
+    login(client, demo["tom"])
+    url = f"/reports/share-links/new?kind=initiative&initiative={demo['carers'].id}"
+    hint = Page(client.get(url)).soup.select_one("#expiry_days-hint").get_text(" ", strip=True)
+    assert hint == "From 1 to 90 days. After that the link stops working."
+    _welsh(client)
+    hint = Page(client.get(url)).soup.select_one("#expiry_days-hint").get_text(" ", strip=True)
+    assert hint == "O 1 i 90 diwrnod. Ar ôl hynny bydd y ddolen yn peidio â gweithio."
