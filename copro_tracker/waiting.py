@@ -55,13 +55,14 @@ def _outer(who: Person, *enclosing: Any) -> tuple[Any, ...]:
     return (*enclosing, who.correlate) if who.correlate is not None else enclosing
 
 
-def waiting_items(user: User | Person, today: date) -> list[sa.Select]:
+def waiting_items(user: User | Person, today: date, queries: list[sa.Select] | None = None) -> list[sa.Select]:
     """Per kind (WAITING_KINDS order), the ids of the items waiting for the person: the same queries as the
-    dashboard's, keeping only the item's id (to put inside another statement)."""
+    dashboard's, keeping only the item's id (to put inside another statement). `queries`: the person's
+    `waiting_queries` when the caller has built them already (building them is most of the cost)."""
     who = person_of(user)
     return [
         stmt.with_only_columns(item, maintain_column_froms=True).correlate(who.correlate)
-        for stmt, item in zip(waiting_queries(user, today), WAITING_ITEMS, strict=True)
+        for stmt, item in zip(queries or waiting_queries(who, today), WAITING_ITEMS, strict=True)
     ]
 
 

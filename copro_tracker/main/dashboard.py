@@ -92,7 +92,7 @@ def summary_for(user: User) -> DashboardSummary:
     # Every count the page needs in one round trip: the members by role, each waiting list, the initiatives.
     # The waiting lists are counted by their item ids alone: counting the ranked rows made the database rank
     # (sort) every row first.
-    counts = [_count(stmt) for stmt in waiting_items(user, today)]
+    counts = [_count(stmt) for stmt in waiting_items(user, today, waiting)]
     counts.append(_count(visible.with_only_columns(Initiative.id)))
     if staff:
         roles = list(OrgRole)

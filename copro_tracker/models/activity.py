@@ -44,7 +44,8 @@ class Activity(Withdrawable, db.Model):
     notes: Mapped[str] = mapped_column(sa.Text, default="")
     recorded_by_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id"))
     # Assisted contribution: recorded by a commissioner for a citizen partner, who then confirms it.
-    on_behalf_of_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
+    # Indexed: every page's header counts the records waiting for the signed-in person to confirm.
+    on_behalf_of_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"), index=True)
     confirmed_at: Mapped[datetime | None]
     confirmation_note: Mapped[str] = mapped_column(sa.Text, default="")
     # What the Welsh language and accessibility criteria ask about: ActivityLanguage codes it was held in,
@@ -163,7 +164,8 @@ class Recommendation(Withdrawable, db.Model):
     initiative_id: Mapped[int] = mapped_column(sa.ForeignKey("initiative.id"), index=True)
     activity_id: Mapped[int | None] = mapped_column(sa.ForeignKey("activity.id"))
     decision_id: Mapped[int | None] = mapped_column(sa.ForeignKey("decision.id"))
-    made_by_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id"))
+    # Indexed: every page's header counts the responses to recommendations the signed-in person made.
+    made_by_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id"), index=True)
     text: Mapped[str] = mapped_column(sa.Text)
     response: Mapped[Response | None] = mapped_column(_enum(Response))
     response_reason: Mapped[str] = mapped_column(sa.Text, default="")

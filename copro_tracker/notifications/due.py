@@ -8,6 +8,7 @@ activity to confirm or rate is asked about once.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import date
 
@@ -16,7 +17,7 @@ import sqlalchemy as sa
 from ..codes import NotificationKind, SignOffDecision
 from ..extensions import db
 from ..models import Initiative, Membership, Notification, Recommendation, SignOff, Stage, User
-from ..waiting import WAITING_KINDS, Person, waiting_items, waiting_queries
+from ..waiting import PERSON_COLUMNS, WAITING_KINDS, Person, waiting_items, waiting_queries
 
 # The dashboard's kinds of waiting item, as notifications.
 KIND_OF_WAITING = {
@@ -131,3 +132,10 @@ def still_waits(person: Person, today: date) -> sa.ColumnElement[bool]:
     )
     checks.append(sa.and_(Notification.kind == NotificationKind.INVITATION, Notification.subject_id.in_(joined)))
     return sa.or_(*checks)
+
+
+@functools.lru_cache(maxsize=2)
+def still_waits_of_row(today: date) -> sa.ColumnElement[bool]:
+    """`still_waits` asked of the person row's columns (waiting.PERSON_COLUMNS), built once a day and shared
+    by every request: the statement it goes in must have the person's User row in its FROM."""
+    return still_waits(PERSON_COLUMNS, today)

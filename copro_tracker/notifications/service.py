@@ -8,6 +8,7 @@ like the rest of their profile.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -20,7 +21,7 @@ from ..extensions import db
 from ..models import Activity, Initiative, Membership, Notification, Recommendation, Stage, User, utcnow
 from ..waiting import PERSON_COLUMNS, Person, person_of
 from ..web.paging import Paging
-from .due import Due, due_for, still_waits
+from .due import Due, due_for, still_waits, still_waits_of_row
 
 # Listed in the app. An invitation is listed for someone who has an account already (added to another
 # initiative); to anyone else it is an email only, their one channel. Resets are emails only (the person
@@ -56,7 +57,13 @@ def unread_count_of(person: User | Person = PERSON_COLUMNS, today: date | None =
     loader reads it in the same statement as the person (the default, the person row's columns), so the
     header's count costs no statement of its own. One whose item no longer waits (withdrawn, closed, done)
     is not counted: the count says how many things need you."""
-    person = person_of(person)
+    today = today or date.today()
+    if person is PERSON_COLUMNS:
+        return _unread_count_of_row(today)
+    return _unread_count(person_of(person), today)
+
+
+def _unread_count(person: Person, today: date) -> sa.ScalarSelect[int]:
     return (
         sa.select(sa.func.count())
         .select_from(Notification)
@@ -64,10 +71,18 @@ def unread_count_of(person: User | Person = PERSON_COLUMNS, today: date | None =
             Notification.user_id == person.id,
             Notification.read_at.is_(None),
             Notification.kind.in_(IN_APP_KINDS),
-            still_waits(person, today or date.today()),
+            still_waits(person, today),
         )
         .scalar_subquery()
     )
+
+
+@functools.lru_cache(maxsize=2)
+def _unread_count_of_row(today: date) -> sa.ScalarSelect[int]:
+    """The count for the person row's columns, built once a day: the sign-in loader asks for it on every
+    request, and building the waiting rule's statements cost more CPU than running them. Nothing in it
+    names a person or a request, so every request and thread can share it (SQL constructs are immutable)."""
+    return _unread_count(PERSON_COLUMNS, today)
 
 
 def notify_everyone(today: date) -> list[int]:
@@ -194,11 +209,14 @@ def lines_query(user: User, kinds: tuple[NotificationKind, ...] = IN_APP_KINDS) 
     still waits (one statement)."""
     activity_kinds = (NotificationKind.CONFIRM, NotificationKind.RATE)
     recommendation_kinds = (NotificationKind.RESPONSE, NotificationKind.REVIEW_DUE)
-    waits = still_waits(person_of(user), date.today())
+    # Asked of the person's row, joined here, so the rule is the one the header's count was built with.
+    waits = still_waits_of_row(date.today())
     return (
         sa.select(
             Notification, Initiative.title, Stage.kind, Activity.title, Recommendation.text, waits, Membership.role
         )
+        .select_from(Notification)
+        .join(User, User.id == Notification.user_id)
         .outerjoin(Initiative, Initiative.id == Notification.initiative_id)
         .outerjoin(Stage, sa.and_(Notification.kind == NotificationKind.SIGN_OFF, Stage.id == Notification.subject_id))
         .outerjoin(Activity, sa.and_(Notification.kind.in_(activity_kinds), Activity.id == Notification.subject_id))
@@ -230,7 +248,7 @@ def lines(
     """The person's lines; `unread_only`: those still unread and still waiting (what the count counts)."""
     stmt = lines_query(user, kinds)
     if unread_only:
-        stmt = stmt.where(Notification.read_at.is_(None), still_waits(person_of(user), date.today()))
+        stmt = stmt.where(Notification.read_at.is_(None), still_waits_of_row(date.today()))
     if page is not None:
         stmt = stmt.limit(page.size).offset(page.offset)
     return [_line(row) for row in db.session.execute(stmt)]
