@@ -96,7 +96,7 @@ def test_the_summary_lists_only_what_still_waits(team, mail):
     (summary,) = _to(mail, team.partner)
     body = summary.get_content()
     assert "Workshop one" in body and "Recorded twice" not in body
-    assert summary["Subject"].endswith("1 things waiting for you")
+    assert summary["Subject"].endswith("1 thing waiting for you")
 
 
 def test_a_closed_stage_and_a_sign_off_given_leave_the_count(client, team, mail):
