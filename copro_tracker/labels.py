@@ -147,3 +147,9 @@ def reason_text(reason: object) -> Markup:
 
 
 ATTESTATION = "criteria.attestation"
+
+
+def former_member(person_id: int) -> str:
+    """The name an erased person is shown by, in the current request's language (English without one)."""
+    value = Message.of("person.former_member", id=person_id)
+    return message(value) if has_app_context() else value.render()

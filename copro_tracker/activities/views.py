@@ -73,11 +73,11 @@ def _activity_choices(form: ActivityForm, initiative, activity=None) -> None:
     form.stage_id.choices = [SelectChoice(str(s.id), labels.label(labels.STAGE, s.kind)) for s in stages]
     members = [m for m in initiative.memberships if m.left_on is None]
     form.attendees.choices = [
-        SelectChoice(str(m.user_id), f"{m.user.display_name} ({labels.label(labels.SIDE, m.side)})") for m in members
+        SelectChoice(str(m.user_id), f"{m.user.shown_name} ({labels.label(labels.SIDE, m.side)})") for m in members
     ]
     partners = [m for m in members if m.side == Side.CITIZEN_PARTNER]
     form.on_behalf_of.choices = [SelectChoice("", _("No, I am recording this myself"))] + [
-        SelectChoice(str(m.user_id), m.user.display_name) for m in partners
+        SelectChoice(str(m.user_id), m.user.shown_name) for m in partners
     ]
 
 
@@ -536,7 +536,7 @@ def review_recommendation(initiative_id: int, recommendation_id: int):
     form = ReviewForm()
     people = {m.user_id: m.user for m in initiative.memberships}
     form.reviewed_by.choices = [SelectChoice("", _("Choose a person"))] + [
-        SelectChoice(str(uid), person.display_name)
+        SelectChoice(str(uid), person.shown_name)
         for uid, person in sorted(people.items(), key=lambda i: i[1].display_name)
     ]
     if not form.is_submitted():

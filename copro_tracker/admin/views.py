@@ -43,7 +43,7 @@ def member(user_id: int):
             except ServiceError as error:
                 add_error(form, _(str(error)), error.field)
             else:
-                flash(_("%(name)s's role has been saved.", name=person.display_name), "success")
+                flash(_("%(name)s's role has been saved.", name=person.shown_name), "success")
                 return redirect(url_for("admin.member", user_id=person.id))
     else:
         form.role.data = person.role.value
@@ -82,7 +82,7 @@ def _set_active(user_id: int, active: bool):
     if ConfirmForm().validate_on_submit():
         service.set_active(current_user, person, active)
         message = _("%(name)s can sign in again.") if active else _("%(name)s has been deactivated and signed out.")
-        flash(message % {"name": person.display_name}, "success")
+        flash(message % {"name": person.shown_name}, "success")
     return redirect(url_for("admin.member", user_id=person.id))
 
 

@@ -19,7 +19,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
-from .. import codes, csv_export
+from .. import codes, csv_export, labels
 from ..codes import N_
 from ..domain.messages import CATALOGUE, Cap, Message, Phrase, Translator, identity, language_of, sort_key
 from ..extensions import db
@@ -541,7 +541,7 @@ def describe(
     entries = []
     for row, payload in zip(rows, payloads, strict=True):
         person = people.get(row.actor_id)
-        actor = actor_words(person.display_name, person.role) if person else actor_words(None, None)
+        actor = actor_words(person.shown_name, person.role) if person else actor_words(None, None)
         changes = [
             _change(row.entity_type, name, change, values, show_needs, show_payments)
             for name, change in sorted(payload.get("changes", {}).items())
@@ -648,11 +648,14 @@ def disclosures_of_needs(organisation_id: int, rows: list[AuditEvent]) -> list[N
     for payload in payloads:
         ids.update(p for p in payload.get("details", {}).get("people", []) if isinstance(p, int))
     names = (
-        dict(
-            db.session.execute(
-                sa.select(User.id, User.display_name).where(User.organisation_id == organisation_id, User.id.in_(ids))
-            ).all()
-        )
+        {
+            row.id: labels.former_member(row.id) if row.erased_at else row.display_name
+            for row in db.session.execute(
+                sa.select(User.id, User.display_name, User.erased_at).where(
+                    User.organisation_id == organisation_id, User.id.in_(ids)
+                )
+            )
+        }
         if ids
         else {}
     )

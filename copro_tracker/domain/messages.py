@@ -524,6 +524,8 @@ CATALOGUE: Mapping[str, str | Plural] = MappingProxyType(
         "password.too_long": Np_(
             "Password must be %(count)s character or fewer", "Password must be %(count)s characters or fewer"
         ),
+        # The name an erased person is shown by (people/erasure.py), with their number.
+        "person.former_member": N_("Former member %(id)s"),
         # How long a share link may last (reports/service.py).
         "share_link.days": Np_("A link can last from 1 to %(count)s day", "A link can last from 1 to %(count)s days"),
         "history.activity.recorded": N_("%(actor)s recorded an activity"),

@@ -152,7 +152,7 @@ def members(initiative_id: int):
     manage = can(current_user, "initiative.manage_members", initiative)
     candidates = service.candidates_to_add(initiative) if manage else []
     form.user_id.choices = [labels.SelectChoice("", _("Choose a person"))] + [
-        labels.SelectChoice(str(p.id), f"{p.display_name} ({labels.label(labels.ROLE, p.role)})") for p in candidates
+        labels.SelectChoice(str(p.id), f"{p.shown_name} ({labels.label(labels.ROLE, p.role)})") for p in candidates
     ]
     if form.is_submitted():
         authorize("initiative.manage_members", initiative)
@@ -169,7 +169,7 @@ def members(initiative_id: int):
                     add_error(form, _(str(error)), error.field)
                 else:
                     notification_jobs.added_to_initiative(membership)
-                    flash(_("%(name)s has been added and told.", name=person.display_name), "success")
+                    flash(_("%(name)s has been added and told.", name=person.shown_name), "success")
                     return redirect(url_for("initiatives.members", initiative_id=initiative.id))
     return render_template(
         "initiatives/members.html",
@@ -194,7 +194,7 @@ def change_member_role(initiative_id: int, membership_id: int):
         except ServiceError as error:
             flash(_(str(error)), "error")
         else:
-            flash(_("%(name)s's role has been changed.", name=membership.user.display_name), "success")
+            flash(_("%(name)s's role has been changed.", name=membership.user.shown_name), "success")
     else:
         flash(_("Choose a role"), "error")
     return redirect(url_for("initiatives.members", initiative_id=initiative.id))
@@ -207,7 +207,7 @@ def remove_member(initiative_id: int, membership_id: int):
     membership = service.get_membership(initiative, membership_id) or abort(404)
     if ConfirmForm().validate_on_submit():
         service.remove_member(current_user, initiative, membership)
-        flash(_("%(name)s has left the initiative. Their record stays.", name=membership.user.display_name), "success")
+        flash(_("%(name)s has left the initiative. Their record stays.", name=membership.user.shown_name), "success")
     return redirect(url_for("initiatives.members", initiative_id=initiative.id))
 
 
@@ -226,7 +226,7 @@ def tenure_dates(initiative_id: int, membership_id: int):
         except ServiceError as error:
             add_error(form, _(str(error)), error.field)
         else:
-            flash(_("%(name)s's dates have been saved.", name=membership.user.display_name), "success")
+            flash(_("%(name)s's dates have been saved.", name=membership.user.shown_name), "success")
             return redirect(url_for("initiatives.members", initiative_id=initiative.id))
     return render_template("initiatives/tenure.html", form=form, initiative=initiative, membership=membership)
 
@@ -285,7 +285,7 @@ def invite_member(initiative_id: int):
                 flash(
                     _(
                         "%(name)s already has an account, so they have been added to this initiative and told.",
-                        name=existing.display_name,
+                        name=existing.shown_name,
                     ),
                     "success",
                 )

@@ -67,6 +67,17 @@ class User(db.Model):
     organisation: Mapped[Organisation] = relationship(back_populates="members")
 
     @property
+    def shown_name(self) -> str:
+        """The name to show people. An erased person's stored name stays "Former member 12" in English (the
+        audit trail recorded that change, and its hash chain must keep verifying); erased_at marks them, and
+        the label is put in the reader's language when it is shown."""
+        if self.erased_at is None:
+            return self.display_name
+        from ..labels import former_member  # the web layer's translations, which import the models
+
+        return former_member(self.id)
+
+    @property
     def named_use(self) -> bool:
         return self.named_use_withdrawn_at is None and self.erased_at is None
 

@@ -25,7 +25,7 @@ def _members(initiative):
 @requires("initiative.view")
 def list_outputs(initiative_id: int):
     initiative = load_initiative(initiative_id, "initiative.view")
-    names = {u.id: u.display_name for u in _members(initiative)}
+    names = {u.id: u.shown_name for u in _members(initiative)}
     return render_template(
         "outputs/list.html", initiative=initiative, outputs=service.outputs_for(initiative), names=names
     )
@@ -42,7 +42,7 @@ def edit_output(initiative_id: int, output_id: int | None = None):
         if output is None or output.initiative_id != initiative.id:
             abort(404)
     form = OutputForm(obj=output)
-    form.co_author_ids.choices = [labels.SelectChoice(u.id, u.display_name) for u in _members(initiative)]
+    form.co_author_ids.choices = [labels.SelectChoice(u.id, u.shown_name) for u in _members(initiative)]
     form.evidence_id.choices = [labels.SelectChoice("", _("None"))] + [
         labels.SelectChoice(str(e.id), e.filename) for e in service.evidence_choices(initiative)
     ]

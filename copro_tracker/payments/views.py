@@ -80,7 +80,7 @@ def new_offer(initiative_id: int):
     initiative = load_initiative(initiative_id, "payment.offer")
     form = OfferForm()
     form.user_id.choices = [labels.SelectChoice("", _("Choose a person"))] + [
-        labels.SelectChoice(str(u.id), u.display_name) for u in _members(initiative) if u.id != current_user.id
+        labels.SelectChoice(str(u.id), u.shown_name) for u in _members(initiative) if u.id != current_user.id
     ]
     form.activity_id.choices = _activity_choices(initiative, _("Choose an activity"))
     if not form.is_submitted():
@@ -119,7 +119,7 @@ def new_claim(initiative_id: int):
     on_behalf = can(current_user, "payment.view", initiative)
     form = ClaimForm()
     if on_behalf:
-        form.user_id.choices = [labels.SelectChoice(str(u.id), u.display_name) for u in _members(initiative)]
+        form.user_id.choices = [labels.SelectChoice(str(u.id), u.shown_name) for u in _members(initiative)]
     else:
         del form.user_id  # a member claims only their own expenses, whatever is sent
     form.activity_id.choices = _activity_choices(initiative, _("Not for one activity"))

@@ -30,6 +30,7 @@ from flask_babel import gettext
 from ..audit import capture
 from ..audit import service as audit_service
 from ..codes import DataRequestKind, DataRequestStatus, OrgRole
+from ..domain.messages import Message
 from ..equality import service as equality_service
 from ..extensions import db
 from ..models import AccountToken, Attendance, AuditEvent, DataRequest, Notification, User, utcnow
@@ -86,7 +87,9 @@ def erasure_blockers(person: User, actor: User | None) -> list[str]:
 
 
 def former_name(person: User) -> str:
-    return f"Former member {person.id}"
+    """What is stored as an erased person's name: the English label, as before (pages show User.shown_name,
+    which renders the same message in the reader's language)."""
+    return Message.of("person.former_member", id=person.id).render()
 
 
 def refs_of(organisation_id: int, entities: Iterable[tuple[str, Iterable[int]]]) -> set[str]:

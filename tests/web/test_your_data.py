@@ -157,6 +157,18 @@ def test_an_admin_erases_a_person_on_request_and_the_chain_still_verifies(client
     assert failure is None
     # Gone from the pages: the activity shows the former member, not the name.
     assert "Amira Partner" not in get_page(client, f"/people/{person.id}").text()
+    # The stored name is English (the audit trail recorded it so); pages show it in the reader's language.
+    pages = (f"/people/{person.id}", f"/initiatives/{held.initiative.id}", f"/initiatives/{held.initiative.id}/members")
+    for url in pages:
+        assert f"Former member {person.id}" in get_page(client, url).text(), url
+    with client.session_transaction() as session:
+        session["lang"] = "cy"
+    for url in pages:
+        text = Page(client.get(url)).text()
+        assert f"Cyn-aelod {person.id}" in text and "Former member" not in text, url
+    db.session.expire_all()
+    assert db.session.get(User, person.id).display_name == f"Former member {person.id}"
+    assert audit_service.verify_organisation(person.organisation)[1] is None
 
 
 def test_erasure_is_checked_first(held, admin):
