@@ -14,11 +14,21 @@ the same refusal after rolling back, so no half-saved change survives.
 from __future__ import annotations
 
 from flask import has_request_context
+from flask_babel import gettext
 from sqlalchemy.orm.exc import StaleDataError
 
+from .codes import N_
 from .extensions import db
 
-CONFLICT = "Someone else changed this record while you were editing it"
+CONFLICT = N_("Someone else changed this record while you were editing it")
+
+
+def in_reader_language(text: str, **values: object) -> str:
+    """A message id (with its values) in the reader's language: a page in theirs; a command, which has no
+    request, in English."""
+    if has_request_context():
+        return gettext(text, **values)
+    return text % values if values else text
 
 
 class ServiceError(ValueError):
@@ -27,10 +37,12 @@ class ServiceError(ValueError):
     The message is a message id (marked ``N_``), which the view translates, or a domain message that renders
     itself (``Message``, ``Listing``...: one with a count, whose form the reader's language chooses). ``str()``
     renders the latter in the request's language, so the views' ``_(str(error))`` shows either kind in it;
-    without a request (the CLI) it is English."""
+    without a request (the CLI) it is English. A message id with values (``%(name)s``, given as keywords)
+    cannot be looked up once they are filled in, so it is translated here, before they are; translating the
+    result again in the view finds nothing and leaves it as it is."""
 
-    def __init__(self, message: object, field: str | None = None) -> None:
-        super().__init__(message)
+    def __init__(self, message: object, field: str | None = None, **values: object) -> None:
+        super().__init__(in_reader_language(str(message), **values) if values else message)
         self.field = field
 
     def __str__(self) -> str:

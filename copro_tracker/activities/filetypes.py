@@ -29,6 +29,8 @@ from dataclasses import dataclass
 
 from werkzeug.utils import secure_filename
 
+from ..codes import N_
+
 
 @dataclass(frozen=True)
 class FileType:
@@ -47,7 +49,7 @@ ODT = FileType("application/vnd.oasis.opendocument.text", "odt", "OpenDocument t
 TEXT = FileType("text/plain", "txt", "Plain text")
 CSV = FileType("text/csv", "csv", "CSV spreadsheet")
 
-ALLOWED_DESCRIPTION = "PDF, Word (.docx or .doc), OpenDocument text (.odt), PNG, JPEG, GIF, plain text or CSV"
+ALLOWED_DESCRIPTION = N_("PDF, Word (.docx or .doc), OpenDocument text (.odt), PNG, JPEG, GIF, plain text or CSV")
 
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
 from ..audit import capture
-from ..codes import AssessmentLinkKind, AssessmentStatus
+from ..codes import N_, AssessmentLinkKind, AssessmentStatus
 from ..extensions import db
 from ..models import Activity, Assessment, Decision, Evidence, Initiative, Output, User, utcnow
 from ..permissions import can
@@ -23,7 +23,7 @@ from ..tenancy import parse_id
 from .framework import Criterion, Framework
 
 LINK_ORDER = tuple(AssessmentLinkKind)
-_STALE = "Someone else answered this assessment while you were deciding. Read their answer below."
+_STALE = N_("Someone else answered this assessment while you were deciding. Read their answer below.")
 
 
 def _with_people(stmt: sa.Select) -> sa.Select:
@@ -113,14 +113,14 @@ def check_links(initiative: Initiative, links: Iterable[tuple[str, int]]) -> lis
         try:
             link_kind = AssessmentLinkKind(kind)
         except (ValueError, TypeError) as error:
-            raise ServiceError("Choose records from this initiative's lists") from error
+            raise ServiceError(N_("Choose records from this initiative's lists")) from error
         number = parse_id(ident)
         if number is None:
-            raise ServiceError("Choose records from this initiative's lists", f"link_{link_kind.value}")
+            raise ServiceError(N_("Choose records from this initiative's lists"), f"link_{link_kind.value}")
         wanted.setdefault(link_kind, set()).add(number)
     for kind, ids in wanted.items():
         if _ids_in_initiative(initiative, kind, ids) != ids:
-            raise ServiceError("Choose records from this initiative's lists", f"link_{kind.value}")
+            raise ServiceError(N_("Choose records from this initiative's lists"), f"link_{kind.value}")
     return [{"kind": kind.value, "id": ident} for kind in LINK_ORDER for ident in sorted(wanted.get(kind, ()))]
 
 
@@ -142,21 +142,23 @@ def record_assessment(
     """
     capture.set_actor(db.session, actor.id)
     if not can(actor, "criteria.assess", initiative):
-        raise ServiceError("Only commissioners can record an assessment", "status")
+        raise ServiceError(N_("Only commissioners can record an assessment"), "status")
     if criterion.framework_id != framework.id:
-        raise ServiceError("That criterion is not part of this framework", "status")
+        raise ServiceError(N_("That criterion is not part of this framework"), "status")
     try:
         chosen = AssessmentStatus(status)
     except ValueError as error:
-        raise ServiceError("Choose whether the criterion is met", "status") from error
+        raise ServiceError(N_("Choose whether the criterion is met"), "status") from error
     narrative = narrative.strip()
     if not narrative:
-        raise ServiceError("Explain how you reached this assessment", "narrative")
+        raise ServiceError(N_("Explain how you reached this assessment"), "narrative")
     stored_links = check_links(initiative, links)
     if _latest_id(initiative, criterion.id) != expected_latest_id:
         raise ServiceError(
-            "Someone else recorded an assessment of this criterion while you were writing yours. "
-            "Read it below, then save yours again.",
+            N_(
+                "Someone else recorded an assessment of this criterion while you were writing yours. "
+                "Read it below, then save yours again."
+            ),
             "narrative",
         )
     assessment = Assessment(
@@ -189,16 +191,16 @@ def respond(
     """A citizen-partner member co-signs the assessment, or records that they disagree and why."""
     capture.set_actor(db.session, actor.id)
     if assessment.initiative_id != initiative.id or assessment.organisation_id != initiative.organisation_id:
-        raise ServiceError("This assessment belongs to another initiative", "decision")
+        raise ServiceError(N_("This assessment belongs to another initiative"), "decision")
     if not can(actor, "criteria.respond", initiative):
         raise ServiceError(
-            "Only citizen partners who are members of this initiative can co-sign or disagree", "decision"
+            N_("Only citizen partners who are members of this initiative can co-sign or disagree"), "decision"
         )
     if assessment.assessed_by_id == actor.id:
-        raise ServiceError("You recorded this assessment, so someone else needs to co-sign it", "decision")
+        raise ServiceError(N_("You recorded this assessment, so someone else needs to co-sign it"), "decision")
     if _latest_id(initiative, assessment.criterion_id) != assessment.id:
         raise ServiceError(
-            "A newer assessment of this criterion has been recorded. Co-sign or disagree with that one.", "decision"
+            N_("A newer assessment of this criterion has been recorded. Co-sign or disagree with that one."), "decision"
         )
     if not assessment.awaiting_response:
         raise ServiceError(_STALE, "decision")
@@ -210,7 +212,7 @@ def respond(
         action = "assessment.cosigned"
     else:
         if not reason:
-            raise ServiceError("Explain why you disagree, so others can understand and respond", "reason")
+            raise ServiceError(N_("Explain why you disagree, so others can understand and respond"), "reason")
         assessment.disagreed_by_id, assessment.disagreed_at = actor.id, now
         assessment.disagreement_reason = reason
         action = "assessment.disagreed"

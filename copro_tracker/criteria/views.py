@@ -256,7 +256,7 @@ def assess(initiative_id: int, criterion_id: str):
             field = error.field
             if field in AssessmentForm.LINK_FIELDS and not getattr(form, field).choices:
                 field = None
-            add_error(form, str(error), field)
+            add_error(form, _(str(error)), field)
             earlier = service.history(initiative, criterion.id)
             form.latest_id.data = str(earlier[0].id) if earlier else ""
         else:

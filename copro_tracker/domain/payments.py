@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from ..codes import PaymentStatus, ReciprocityKind
+from ..codes import N_, PaymentStatus, ReciprocityKind
 
 S = PaymentStatus
 
@@ -34,11 +34,11 @@ COUNTED = frozenset({S.AWAITING_APPROVAL, S.APPROVED, S.PAID})
 FOR_FINANCE = frozenset({S.APPROVED, S.PAID})
 
 REFUSALS = {
-    "change_offer": "The offer can only be changed before the person has chosen",
-    "choose": "A choice can only be made or changed before it is approved",
-    "approve": "Only something waiting for approval can be approved",
-    "mark_paid": "Only an approved payment can be marked as paid",
-    "withdraw": "Something already paid or withdrawn cannot be withdrawn",
+    "change_offer": N_("The offer can only be changed before the person has chosen"),
+    "choose": N_("A choice can only be made or changed before it is approved"),
+    "approve": N_("Only something waiting for approval can be approved"),
+    "mark_paid": N_("Only an approved payment can be marked as paid"),
+    "withdraw": N_("Something already paid or withdrawn cannot be withdrawn"),
 }
 
 
@@ -56,7 +56,7 @@ def after(status: PaymentStatus, step: str, choice: ReciprocityKind | None = Non
         raise StepRefused(REFUSALS[step])
     if step == "choose":
         if choice is None:
-            raise StepRefused("Choose how you would like to be paid, or no payment")
+            raise StepRefused(N_("Choose how you would like to be paid, or no payment"))
         return S.DECLINED if ReciprocityKind(choice) is ReciprocityKind.DECLINED else S.AWAITING_APPROVAL
     return {
         "change_offer": S.OFFERED,

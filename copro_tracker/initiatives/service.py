@@ -7,9 +7,10 @@ from datetime import date
 import sqlalchemy as sa
 
 from ..audit import capture
-from ..codes import STAGE_ORDER, Level, MemberRole, SignOffDecision, StageKind, StageStatus
+from ..codes import N_, STAGE_ORDER, Level, MemberRole, SignOffDecision, StageKind, StageStatus
 from ..domain.gates import Gate, refusal
 from ..extensions import db
+from ..formatting import format_date
 from ..models import Initiative, Membership, SignOff, Stage, StageReopening, User
 from ..permissions import membership_of
 from ..services import ServiceError, check_version, commit_or_conflict
@@ -99,9 +100,9 @@ def update(
     return initiative
 
 
-def _not_future(day: date, what: str, field: str) -> None:
+def _not_future(day: date, message: str, field: str) -> None:
     if day > today():
-        raise ServiceError(f"The date {what} must be today or in the past", field)
+        raise ServiceError(message, field)
 
 
 def add_member(
@@ -109,11 +110,11 @@ def add_member(
 ) -> Membership:
     capture.set_actor(db.session, actor.id)
     if person.organisation_id != initiative.organisation_id or not person.active:
-        raise ServiceError("Choose a person from your organisation", "user_id")
+        raise ServiceError(N_("Choose a person from your organisation"), "user_id")
     joined_on = joined_on or today()
-    _not_future(joined_on, "they joined", "joined_on")
+    _not_future(joined_on, N_("The date they joined must be today or in the past"), "joined_on")
     if membership_of(person, initiative) is not None:
-        raise ServiceError(f"{person.display_name} is already a member of this initiative", "user_id")
+        raise ServiceError(N_("%(name)s is already a member of this initiative"), "user_id", name=person.display_name)
     membership = Membership(
         organisation_id=initiative.organisation_id,
         user_id=person.id,
@@ -133,7 +134,7 @@ def change_member_role(actor: User, initiative: Initiative, membership: Membersh
     """A new role is a new tenure: the old one ends today, so history says who held what when."""
     capture.set_actor(db.session, actor.id)
     if membership.left_on is not None:
-        raise ServiceError("This person has already left the initiative")
+        raise ServiceError(N_("This person has already left the initiative"))
     new_role = MemberRole(role)
     if membership.role == new_role:
         return membership
@@ -170,20 +171,24 @@ def set_tenure(
     """Correct or backfill when someone held a role: councils start using the tracker part-way through."""
     capture.set_actor(db.session, actor.id)
     if joined_on is None:
-        raise ServiceError("Enter the date they joined", "joined_on")
-    _not_future(joined_on, "they joined", "joined_on")
+        raise ServiceError(N_("Enter the date they joined"), "joined_on")
+    _not_future(joined_on, N_("The date they joined must be today or in the past"), "joined_on")
     if left_on is not None:
-        _not_future(left_on, "they left", "left_on")
+        _not_future(left_on, N_("The date they left must be today or in the past"), "left_on")
         if left_on < joined_on:
-            raise ServiceError("The date they left cannot be before the date they joined", "left_on")
+            raise ServiceError(N_("The date they left cannot be before the date they joined"), "left_on")
     others = [m for m in initiative.memberships if m.user_id == membership.user_id and m.id != membership.id]
     for other in others:
         other_end = other.left_on or date.max
         if joined_on <= other_end and other.joined_on <= (left_on or date.max):
             raise ServiceError(
-                f"These dates overlap {membership.user.display_name}'s other role here, from "
-                f"{other.joined_on:%-d %B %Y}" + (f" to {other.left_on:%-d %B %Y}" if other.left_on else ""),
+                N_("These dates overlap another role %(name)s has here, from %(date)s to %(end)s")
+                if other.left_on
+                else N_("These dates overlap another role %(name)s has here, from %(date)s"),
                 "joined_on",
+                name=membership.user.display_name,
+                date=format_date(other.joined_on),
+                end=format_date(other.left_on),
             )
     membership.joined_on = joined_on
     membership.left_on = left_on
@@ -197,18 +202,18 @@ def set_stage_dates(actor: User, stage: Stage, opened_on: date | None, closed_on
     """Record when a stage really started and finished, for work done before the tracker was used."""
     capture.set_actor(db.session, actor.id)
     if stage.status == StageStatus.NOT_STARTED:
-        raise ServiceError("This stage has not started yet", "opened_on")
+        raise ServiceError(N_("This stage has not started yet"), "opened_on")
     if opened_on is None:
-        raise ServiceError("Enter the date the stage started", "opened_on")
-    _not_future(opened_on, "the stage started", "opened_on")
+        raise ServiceError(N_("Enter the date the stage started"), "opened_on")
+    _not_future(opened_on, N_("The date the stage started must be today or in the past"), "opened_on")
     if stage.status != StageStatus.COMPLETE and closed_on is not None:
-        raise ServiceError("Only a stage that has been signed off can have a finish date", "closed_on")
+        raise ServiceError(N_("Only a stage that has been signed off can have a finish date"), "closed_on")
     if stage.status == StageStatus.COMPLETE and closed_on is None:
-        raise ServiceError("Enter the date the stage finished", "closed_on")
+        raise ServiceError(N_("Enter the date the stage finished"), "closed_on")
     if closed_on is not None:
-        _not_future(closed_on, "the stage finished", "closed_on")
+        _not_future(closed_on, N_("The date the stage finished must be today or in the past"), "closed_on")
         if closed_on < opened_on:
-            raise ServiceError("The date the stage finished cannot be before the date it started", "closed_on")
+            raise ServiceError(N_("The date the stage finished cannot be before the date it started"), "closed_on")
     stage.opened_on = opened_on
     stage.closed_on = closed_on
     capture.name_action(stage, "stage.dates_changed")
@@ -244,16 +249,18 @@ def sign_off(actor: User, stage: Stage, decision: str, comment: str) -> SignOff:
     initiative = stage.initiative
     membership = membership_of(actor, initiative)
     if membership is None:
-        raise ServiceError("Only members of the initiative can sign off a stage")
+        raise ServiceError(N_("Only members of the initiative can sign off a stage"))
     if not stage.is_open:
-        raise ServiceError("This stage is not open for sign-off")
+        raise ServiceError(N_("This stage is not open for sign-off"))
     choice = SignOffDecision(decision)
     if choice == SignOffDecision.DISSENT and not comment.strip():
-        raise ServiceError("Explain why you disagree, so others can understand and respond", "comment")
+        raise ServiceError(N_("Explain why you disagree, so others can understand and respond"), "comment")
     if choice == SignOffDecision.APPROVE and stage.status != StageStatus.AWAITING_SIGNOFF:
         # Name what the gate is actually waiting for, so people know what to do next.
         refused = refusal(_gate(stage))
-        raise ServiceError(refused.render() if refused else "This stage is not ready to be approved", "decision")
+        if refused is None:
+            raise ServiceError(N_("This stage is not ready to be approved"), "decision")
+        raise ServiceError(refused, "decision")
     existing = [s for s in stage.sign_offs if s.user_id == actor.id and s.round == stage.round]
     changed_at = stage.activities_changed_at
     still_current = existing and (changed_at is None or existing[-1].created_at >= changed_at)
@@ -282,9 +289,9 @@ def sign_off(actor: User, stage: Stage, decision: str, comment: str) -> SignOff:
 def reopen(actor: User, stage: Stage, reason: str) -> None:
     capture.set_actor(db.session, actor.id)
     if stage.status != StageStatus.COMPLETE:
-        raise ServiceError("Only a completed stage can be reopened")
+        raise ServiceError(N_("Only a completed stage can be reopened"))
     if not reason.strip():
-        raise ServiceError("Give a reason for reopening this stage", "reason")
+        raise ServiceError(N_("Give a reason for reopening this stage"), "reason")
     initiative = stage.initiative
     stage.status = StageStatus.IN_PROGRESS
     stage.closed_on = None

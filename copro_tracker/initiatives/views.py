@@ -279,7 +279,7 @@ def invite_member(initiative_id: int):
                     current_user, initiative, existing, form.initiative_role.data or "member"
                 )
             except ServiceError as error:
-                add_error(form, str(error), "email")
+                add_error(form, _(str(error)), "email")
             else:
                 notification_jobs.added_to_initiative(membership)
                 flash(

@@ -18,15 +18,15 @@ from .. import storage
 from ..activities import filetypes
 from ..activities.service import STORE_MESSAGES, commit_staged
 from ..audit import capture
-from ..codes import PAYMENT_CHOICES, ActivityKind, PaymentStatus, RateBasis, ReciprocityKind
+from ..codes import N_, PAYMENT_CHOICES, ActivityKind, PaymentStatus, RateBasis, ReciprocityKind
 from ..domain import payments as rules
 from ..extensions import db
 from ..models import Activity, Initiative, RateCard, ReciprocityEntry, User, utcnow
 from ..permissions import can
-from ..services import ServiceError, check_version, commit_or_conflict
+from ..services import ServiceError, check_version, commit_or_conflict, in_reader_language
 
 log = logging.getLogger(__name__)
-CONFLICT = "Someone else changed this payment while you were looking at it"
+CONFLICT = N_("Someone else changed this payment while you were looking at it")
 MAX_UNITS = 100
 
 
@@ -75,9 +75,9 @@ def add_rate_card(actor: User, details: RateCardDetails) -> RateCard:
     rates = {}
     for kind, (basis, pence) in details.rates.items():
         if kind not in set(ActivityKind) or basis not in set(RateBasis):
-            raise ServiceError("Choose a kind of activity and how its rate is counted")
+            raise ServiceError(N_("Choose a kind of activity and how its rate is counted"))
         if pence < 0 or pence > rules.MAX_PENCE:
-            raise ServiceError("Enter a rate in pounds, like 25 or 25.50", f"rate_{kind}")
+            raise ServiceError(N_("Enter a rate in pounds, like 25 or 25.50"), f"rate_{kind}")
         rates[str(kind)] = {"basis": str(basis), "pence": int(pence)}
     card = RateCard(
         organisation_id=actor.organisation_id,
@@ -105,11 +105,11 @@ def _member_ids(initiative: Initiative) -> set[int]:
 def _activity_of(initiative: Initiative, activity_id: int | None, *, required: bool) -> Activity | None:
     if activity_id is None:
         if required:
-            raise ServiceError("Choose the activity the offer is for", "activity_id")
+            raise ServiceError(N_("Choose the activity the offer is for"), "activity_id")
         return None
     activity = db.session.get(Activity, activity_id)
     if activity is None or activity.initiative_id != initiative.id:
-        raise ServiceError("Choose an activity from this initiative", "activity_id")
+        raise ServiceError(N_("Choose an activity from this initiative"), "activity_id")
     return activity
 
 
@@ -126,7 +126,7 @@ def _open_offer(user_id: int, activity_id: int) -> ReciprocityEntry | None:
 
 def _check_units(units: int) -> None:
     if not 1 <= units <= MAX_UNITS:
-        raise ServiceError(f"Enter a number of hours or sessions from 1 to {MAX_UNITS}", "units")
+        raise ServiceError(N_("Enter a number of hours or sessions from 1 to %(max)s"), "units", max=MAX_UNITS)
 
 
 def make_offer(
@@ -143,7 +143,7 @@ def make_offer(
     activity's day unless an amount is given. One open offer per person per activity."""
     capture.set_actor(db.session, actor.id)
     if user_id not in _member_ids(initiative):
-        raise ServiceError("Choose a member of the initiative", "user_id")
+        raise ServiceError(N_("Choose a member of the initiative"), "user_id")
     activity = _activity_of(initiative, activity_id, required=True)
     _check_units(units)
     entry = ReciprocityEntry(
@@ -162,12 +162,12 @@ def make_offer(
     if not can(actor, "payment.offer", entry):
         if user_id == actor.id:
             raise ServiceError(
-                "You cannot make an offer to yourself. Ask another lead of this initiative to make it", "user_id"
+                N_("You cannot make an offer to yourself. Ask another lead of this initiative to make it"), "user_id"
             )
-        raise ServiceError("Only staff and the co-leads of this initiative can make offers", "user_id")
+        raise ServiceError(N_("Only staff and the co-leads of this initiative can make offers"), "user_id")
     if _open_offer(user_id, activity.id) is not None:
         raise ServiceError(
-            "This person already has an offer for this activity. Change that offer, or withdraw it first", "user_id"
+            N_("This person already has an offer for this activity. Change that offer, or withdraw it first"), "user_id"
         )
     card = current_rate_card(initiative.organisation_id, activity.occurred_on)
     rate = card.rate_for(activity.kind) if card is not None else None
@@ -177,7 +177,7 @@ def make_offer(
     if amount_pence is None:
         if rate is None:
             raise ServiceError(
-                "The rates card has no rate for this kind of activity. Enter the amount to offer", "amount_pounds"
+                N_("The rates card has no rate for this kind of activity. Enter the amount to offer"), "amount_pounds"
             )
         amount_pence = rules.offer_amount(entry.unit_pence, units)
     entry.amount_pence = amount_pence
@@ -201,7 +201,7 @@ def change_offer(
 ) -> ReciprocityEntry:
     capture.set_actor(db.session, actor.id)
     if entry.is_claim or not can(actor, "payment.offer", entry):
-        raise ServiceError("Only staff and the co-leads of this initiative can change an offer, never their own")
+        raise ServiceError(N_("Only staff and the co-leads of this initiative can change an offer, never their own"))
     _check_units(units)
     _step(entry, "change_offer", expected_version)
     entry.units = units
@@ -217,9 +217,9 @@ def choose(actor: User, entry: ReciprocityEntry, *, expected_version: int | None
     """The person's choice: how they are paid, or no payment, thank you. Recorded as they said it."""
     capture.set_actor(db.session, actor.id)
     if entry.is_claim or not can(actor, "payment.choose", entry):
-        raise ServiceError("Only the person, or staff and co-leads on their behalf, can choose")
+        raise ServiceError(N_("Only the person, or staff and co-leads on their behalf, can choose"))
     if choice not in {str(c) for c in PAYMENT_CHOICES}:
-        raise ServiceError("Choose how you would like to be paid, or no payment", "choice")
+        raise ServiceError(N_("Choose how you would like to be paid, or no payment"), "choice")
     _step(entry, "choose", expected_version, choice)
     entry.kind = ReciprocityKind(choice)
     entry.claimed_by_id = actor.id
@@ -235,16 +235,20 @@ def choose(actor: User, entry: ReciprocityEntry, *, expected_version: int | None
 
 def _store_receipt(data: bytes, filename: str) -> tuple[storage.Stored, filetypes.FileType]:
     if not data:
-        raise ServiceError("The selected receipt is empty. Choose a file with something in it", "receipt")
+        raise ServiceError(N_("The selected receipt is empty. Choose a file with something in it"), "receipt")
     limit = current_app.config.get("MAX_CONTENT_LENGTH")
     if limit and len(data) > limit:
-        raise ServiceError(f"The selected receipt must be smaller than {limit // (1024 * 1024)} MB", "receipt")
+        raise ServiceError(
+            N_("The selected receipt must be smaller than %(mb)s MB"), "receipt", mb=limit // (1024 * 1024)
+        )
     try:
         kind = filetypes.sniff(data, filename)
     except filetypes.ArchiveRefused as refused:
         raise ServiceError(str(refused), "receipt") from refused
     if kind is None:
-        raise ServiceError(f"The receipt must be a {filetypes.ALLOWED_DESCRIPTION}", "receipt")
+        raise ServiceError(
+            N_("The receipt must be a %(types)s"), "receipt", types=in_reader_language(filetypes.ALLOWED_DESCRIPTION)
+        )
     try:
         return storage.stage(data), kind
     except storage.StoreUnavailable as error:
@@ -268,14 +272,14 @@ def claim_expenses(
     nor whoever made the claim. The receipt is kept with the claim, private like the amount."""
     capture.set_actor(db.session, actor.id)
     if user_id not in _member_ids(initiative):
-        raise ServiceError("Choose a member of the initiative", "user_id")
+        raise ServiceError(N_("Choose a member of the initiative"), "user_id")
     activity = _activity_of(initiative, activity_id, required=False)
     if spent_on > date.today():
-        raise ServiceError("The date you paid must be today or in the past", "spent_on")
+        raise ServiceError(N_("The date you paid must be today or in the past"), "spent_on")
     if amount_pence <= 0:
-        raise ServiceError("Enter the amount you are claiming, like 12.50", "amount_pounds")
+        raise ServiceError(N_("Enter the amount you are claiming, like 12.50"), "amount_pounds")
     if not note.strip():
-        raise ServiceError("Say what the expense was for", "note")
+        raise ServiceError(N_("Say what the expense was for"), "note")
     entry = ReciprocityEntry(
         organisation_id=initiative.organisation_id,
         initiative=initiative,
@@ -291,7 +295,9 @@ def claim_expenses(
         claimed_at=utcnow(),
     )
     if not can(actor, "payment.claim", entry):
-        raise ServiceError("You can claim your own expenses; only staff and co-leads claim for someone else", "user_id")
+        raise ServiceError(
+            N_("You can claim your own expenses; only staff and co-leads claim for someone else"), "user_id"
+        )
     stored, kind = _store_receipt(receipt, receipt_name)
     entry.receipt_filename = filetypes.display_name(receipt_name, kind)
     entry.receipt_content_type = kind.content_type
@@ -326,10 +332,12 @@ def approve(actor: User, entry: ReciprocityEntry, *, expected_version: int | Non
     if not can(actor, "payment.approve", entry):
         if not rules.may_approve(actor.id, entry.user_id, entry.claimed_by_id):
             raise ServiceError(
-                "You cannot approve this: it is to you, or you recorded the choice or made the claim. "
-                "Ask another lead or member of staff to approve it"
+                N_(
+                    "You cannot approve this: it is to you, or you recorded the choice or made the claim. "
+                    "Ask another lead or member of staff to approve it"
+                )
             )
-        raise ServiceError("Only staff and the co-leads of this initiative can approve payments")
+        raise ServiceError(N_("Only staff and the co-leads of this initiative can approve payments"))
     _step(entry, "approve", expected_version)
     entry.approved_by_id = actor.id
     entry.approved_at = utcnow()
@@ -343,11 +351,11 @@ def mark_paid(
 ) -> ReciprocityEntry:
     capture.set_actor(db.session, actor.id)
     if not can(actor, "payment.mark_paid", entry):
-        raise ServiceError("Only staff can mark a payment as paid, and never a payment to themselves")
+        raise ServiceError(N_("Only staff can mark a payment as paid, and never a payment to themselves"))
     if not reference.strip():
-        raise ServiceError("Enter the payment reference", "reference")
+        raise ServiceError(N_("Enter the payment reference"), "reference")
     if paid_on > date.today():
-        raise ServiceError("The date it was paid must be today or in the past", "paid_on")
+        raise ServiceError(N_("The date it was paid must be today or in the past"), "paid_on")
     _step(entry, "mark_paid", expected_version)
     entry.paid_reference = reference.strip()
     entry.paid_on = paid_on
@@ -360,9 +368,9 @@ def withdraw(actor: User, entry: ReciprocityEntry, *, expected_version: int | No
     """Nothing is deleted: an offer or claim is withdrawn, with the reason, and stays on the record."""
     capture.set_actor(db.session, actor.id)
     if not can(actor, "payment.withdraw", entry):
-        raise ServiceError("Only staff and co-leads can withdraw this")
+        raise ServiceError(N_("Only staff and co-leads can withdraw this"))
     if not reason.strip():
-        raise ServiceError("Say why it is being withdrawn", "reason")
+        raise ServiceError(N_("Say why it is being withdrawn"), "reason")
     _step(entry, "withdraw", expected_version)
     entry.withdrawn_reason = reason.strip()
     entry.withdrawn_by_id = actor.id

@@ -24,8 +24,6 @@ import secrets
 from collections.abc import Callable, Iterable
 
 import sqlalchemy as sa
-from flask import has_request_context
-from flask_babel import gettext
 
 from ..audit import capture
 from ..audit import service as audit_service
@@ -34,17 +32,10 @@ from ..domain.messages import Message
 from ..equality import service as equality_service
 from ..extensions import db
 from ..models import AccountToken, Attendance, AuditEvent, DataRequest, Notification, User, utcnow
-from ..services import ServiceError
+from ..services import ServiceError, in_reader_language
 
-
-def in_reader_language(text: str, **values: object) -> str:
-    """A reason in the reader's language: the admin's page shows it in theirs; `flask people erase` has no
-    request, and says it in English. Checks registered elsewhere (retention/checks.py) word theirs with it too."""
-    if has_request_context():
-        return gettext(text, **values)
-    return text % values if values else text
-
-
+# A reason in the reader's language: the admin's page shows it in theirs; `flask people erase` has no request, and
+# says it in English. Checks registered elsewhere (retention/checks.py) word theirs with it too.
 _ = in_reader_language
 
 ErasureCheck = Callable[[User], "str | None"]

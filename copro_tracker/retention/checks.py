@@ -16,7 +16,8 @@ from ..domain.retention import due_on
 from ..extensions import db
 from ..formatting import format_date
 from ..models import Activity, Attendance, Initiative, Membership, ReciprocityEntry, User, utcnow
-from ..people.erasure import in_reader_language, register_erasure_check
+from ..people.erasure import register_erasure_check
+from ..services import in_reader_language
 from .service import holds_in_force, rules_for
 
 # The admin page shows a reason in the reader's language; `flask people erase` has no request.

@@ -379,3 +379,45 @@ def test_past_membership_and_stage_dates_can_be_recorded_never_the_future(client
     assert client.get(f"{base}/stages/delivery/dates").status_code == 200
     page = post_page(client, f"{base}/stages/delivery/dates", {"opened_on": ["1", "1", "2025"]})
     assert page.errors() == ["This stage has not started yet"]
+
+
+def _welsh(client) -> None:
+    with client.session_transaction() as session:
+        session["lang"] = "cy"
+
+
+def test_initiative_refusals_reach_a_welsh_reader_in_welsh(client, commissioner, partner, login_as):
+    """A refusal worded from values (the gate's blocker, a name and dates) is put in Welsh before they go in."""
+    from datetime import date
+
+    from copro_tracker.initiatives import service
+
+    initiative = make_initiative(commissioner, partner)
+    login_as(commissioner)
+    _welsh(client)
+    base = f"/initiatives/{initiative.id}"
+    response = client.post(f"{base}/stages/design/sign-off", data={"decision": "approve"})
+    assert response.status_code == 200
+    assert Page(response).errors() == [
+        (
+            "Does dim modd cymeradwyo'r cam hwn eto: mae angen gweithgaredd yn y cam hwn lle cymerodd partner "
+            "dinasyddion ran a chyfrannu arno o hyd"
+        )
+    ]
+
+    # Two tenures of one person may not overlap: the message names them and the other tenure's dates, in Welsh.
+    first = db.session.scalar(sa.select(Membership).where(Membership.user_id == partner.id))
+    second = service.change_member_role(commissioner, initiative, first, "member")
+    service.set_tenure(commissioner, initiative, first, date(2024, 1, 1), date(2024, 6, 30))
+    response = client.post(f"{base}/members/{second.id}/dates", data={"joined_on": ["1", "3", "2024"]})
+    assert response.status_code == 200
+    assert Page(response).errors() == [
+        "Mae'r dyddiadau hyn yn gorgyffwrdd â rôl arall yma (Amira Partner), o 1 Ionawr 2024 tan 30 Mehefin 2024"
+    ]
+    # The same refusal in English, with the dates as English readers write them.
+    with client.session_transaction() as session:
+        session["lang"] = "en"
+    page = post_page(client, f"{base}/members/{second.id}/dates", {"joined_on": ["1", "3", "2024"]})
+    assert page.errors() == [
+        "These dates overlap another role Amira Partner has here, from 1 January 2024 to 30 June 2024"
+    ]

@@ -454,3 +454,43 @@ def test_history_shows_other_members_that_a_payment_changed_but_not_what_it_hold
     login_as(partner)  # a co-lead runs the initiative's payments
     text = client.get(record_url).get_data(as_text=True)
     assert "8123" in text or "81.23" in text
+
+
+def test_payment_refusals_reach_a_welsh_reader_in_welsh(client, app, world, commissioner, login_as, monkeypatch):
+    """Service refusals are message ids the page translates; one with a value is translated before it goes in."""
+    login_as(commissioner)
+    entry = _offer(client, world, world["member"])
+    with client.session_transaction() as session:
+        session["lang"] = "cy"
+    data = {"user_id": str(world["member"].id), "activity_id": str(world["activity"].id), "units": "1"}
+    response = client.post(_url(world, tail="/offer"), data=data)
+    assert response.status_code == 200
+    assert Page(response).errors() == [
+        (
+            "Mae gan yr unigolyn hwn gynnig ar gyfer y gweithgaredd hwn yn barod. "
+            "Newidiwch y cynnig hwnnw, neu ei dynnu'n ôl yn gyntaf"
+        )
+    ]
+    # A step the item's status does not allow (the domain's refusal): the offer has not been chosen yet.
+    response = client.post(_url(world, entry, "/approve"), data={"approve-version": str(entry.version)})
+    assert response.status_code == 400
+    assert Page(response).errors() == ["Dim ond rhywbeth sy'n aros am gymeradwyaeth y gellir ei gymeradwyo"]
+    # A receipt too large: the limit is a value in the message.
+    monkeypatch.setitem(app.config, "MAX_CONTENT_LENGTH", 1024 * 1024)
+    fields = MultiDict(
+        [
+            ("user_id", str(commissioner.id)),
+            ("note", "Tren i'r panel"),
+            ("amount_pounds", "23.10"),
+            ("spent_on", "1"),
+            ("spent_on", "10"),
+            ("spent_on", "2026"),
+            ("receipt", FileStorage(io.BytesIO(RECEIPT + b"0" * (2 * 1024 * 1024)), filename="ticket.pdf")),
+        ]
+    )
+    boundary, body = encode_multipart(fields)
+    response = client.post(
+        _url(world, tail="/claim"), data=body, content_type=f"multipart/form-data; boundary={boundary}"
+    )
+    assert response.status_code == 200
+    assert Page(response).errors() == ["Rhaid i'r dderbynneb a ddewiswyd fod yn llai na 1 MB"]
