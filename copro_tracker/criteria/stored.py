@@ -511,12 +511,21 @@ def invalidate(initiative_ids: list[int]) -> None:
     """Delete the initiatives' stored findings in the current transaction: until they are worked out again
     (by the job queued after the commit, or by the first page to read them) nothing stale can be shown."""
     _lock(initiative_ids)  # a recompute in progress finishes first; its rows are then deleted here
-    db.session.connection().execute(sa.delete(_TABLE).where(_TABLE.c.initiative_id.in_(initiative_ids)))
     # The portfolio's figures and the report snapshot come from the same facts (reports/stored_summary.py):
     # gone with the findings, worked out again with them.
     from ..reports import stored_summary
 
-    stored_summary.invalidate(initiative_ids)
+    findings = sa.delete(_TABLE).where(_TABLE.c.initiative_id.in_(initiative_ids))
+    summaries = stored_summary.invalidation(initiative_ids)
+    connection = db.session.connection()
+    if connection.dialect.name != "postgresql":
+        connection.execute(findings)
+        connection.execute(summaries)
+        return
+    # One round trip for both, made under the stage lock by every recorder of the stage. A data-modifying CTE
+    # shares the statement's snapshot, taken after the lock above, so it sees what a recompute that held the
+    # lock committed, as a second statement would.
+    connection.execute(summaries.add_cte(findings.cte("deleted_findings")))
 
 
 def _forget(session: Session, *args: Any) -> None:

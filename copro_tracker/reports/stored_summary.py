@@ -5,7 +5,7 @@ with 60 initiatives). Now each initiative's figures live in ``stored_summary``, 
 current exactly as its stored findings are (criteria/stored.py):
 
 - **After the write that changes them.** The write's hook (criteria/stored.py) deletes the initiative's
-  stored findings and, through ``invalidate``, its figures and report snapshot, in the write's own
+  stored findings and, through ``invalidation``, its figures and report snapshot, in the write's own
   transaction; the findings' recompute after the commit (or the first page to read them) calls ``store``
   with the facts it loads, under the same per-initiative lock.
 - **On read, when the key does not match.** A row of another day (the day decides which recommendations are
@@ -202,7 +202,8 @@ def save_snapshot(initiative_id: int, row_key: str, snapshot: Any) -> None:
     db.session.info[stored.WROTE_KEY] = True
 
 
-def invalidate(initiative_ids: list[int]) -> None:
-    """Delete the initiatives' figures and snapshots in the current transaction (a write changed their records;
-    criteria/stored.py's ``invalidate`` calls this under the same lock). Read again, they are worked out anew."""
-    db.session.connection().execute(sa.delete(_TABLE).where(_TABLE.c.initiative_id.in_(initiative_ids)))
+def invalidation(initiative_ids: list[int]) -> sa.Delete:
+    """The statement that deletes the initiatives' figures and snapshots (a write changed their records):
+    criteria/stored.py's ``invalidate`` runs it under the same lock as the findings' own, in the same
+    statement on PostgreSQL. Read again, they are worked out anew."""
+    return sa.delete(_TABLE).where(_TABLE.c.initiative_id.in_(initiative_ids))
