@@ -173,7 +173,8 @@ def main() -> None:
         env=env,
         cwd=ROOT,
     )
-    print((verify.stdout + verify.stderr).strip().splitlines()[-1])
+    # Every line: a first verify of a copied database warns (and makes its first checkpoint) after its OK line.
+    print((verify.stdout + verify.stderr).strip())
     shutil.rmtree(folder, ignore_errors=True)
 
 
