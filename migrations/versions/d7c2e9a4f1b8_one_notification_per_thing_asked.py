@@ -9,7 +9,7 @@ are) and the newest row is the current ask, so nothing anyone needs is lost; the
 as they are. Weekly summaries are one row per week by design and are kept.
 
 Revision ID: d7c2e9a4f1b8
-Revises: c4e81f0a9d27
+Revises: 9b1f3c5e7a20
 Create Date: 2026-11-27 04:05:00
 
 """
@@ -19,7 +19,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "d7c2e9a4f1b8"
-down_revision = "c4e81f0a9d27"
+down_revision = "9b1f3c5e7a20"
 branch_labels = None
 depends_on = None
 

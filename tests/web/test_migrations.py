@@ -55,7 +55,7 @@ def test_an_earlier_cycles_notification_is_retired_keeping_the_newest_and_every_
     only the newest of each person's rows about the same thing (weekly summaries are one per week)."""
     app = create_app("testing", SQLALCHEMY_DATABASE_URI=fresh_url)
     with app.app_context():
-        upgrade(revision="c4e81f0a9d27")
+        upgrade(revision="9b1f3c5e7a20")
         person = make_user(make_org())
         org_id, user_id = person.organisation_id, person.id
         db.session.remove()
