@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from conftest import get_page, make_org, make_user
+from conftest import Page, get_page, make_org, make_user
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from flask import Flask
 from initiative_factories import make_initiative
@@ -577,3 +577,34 @@ def test_an_organisation_without_a_checkpoint_is_named_and_given_one(app, chain,
             .values(seq=keep, hash=last_kept.hash)
         )
     assert_caught(app, chain.slug, keep + 1, "truncated")
+
+
+def test_a_welsh_admin_reads_the_outcome_in_welsh_and_the_details_marked_as_english(client, chain, admin, login_as):
+    """The check writes its findings in English (a background job has no reader): the outcome is in the reader's
+    language and the findings are marked lang="en", so a screen reader reads them as English."""
+    login_as(admin)
+    with client.session_transaction() as session:
+        session["lang"] = "cy"
+    assert client.post("/admin/audit/verify").status_code == 302
+    page = Page(client.get("/admin/audit"))
+    checked = db.session.scalar(sa.select(AuditVerification.events_checked).order_by(AuditVerification.id.desc()))
+    assert "Wedi pasio" in page.text("dl")
+    assert f"Cofnodion a wiriwyd: {checked}. Mae pob cofnod, cysylltiad a llofnod pwynt gwirio fel yr oedd." in (
+        page.text("dl")
+    )
+    (details,) = page.soup.select('dl [data-untranslated="audit"]')
+    assert details["lang"] == "en" and "verified: every link and hash is intact" in details.text
+
+    with triggers_lifted() as conn:
+        conn.execute(sa.text("DELETE FROM audit_event WHERE organisation_id = :o AND seq = 2"), {"o": chain.id})
+    client.post("/admin/audit/verify")
+    page = Page(client.get("/admin/audit"))
+    assert "Wedi methu" in page.text("dl")
+    assert "Daeth y gwiriad o hyd i broblem yn y trywydd archwilio." in page.text("dl")
+    (details,) = page.soup.select('dl [data-untranslated="audit"]')
+    assert "Event 2 is missing" in details.text
+    # An English reader reads the findings as they are, with nothing marked.
+    with client.session_transaction() as session:
+        session["lang"] = "en"
+    page = get_page(client, "/admin/audit")
+    assert "Event 2 is missing" in page.text("dl") and not page.soup.select("[data-untranslated]")
