@@ -63,27 +63,39 @@ _MIMETYPE_BYTES = 256  # an ODT's `mimetype` entry is the 39-byte media type; mo
 _CHUNK = 64 * 1024
 _READABLE_METHODS = {zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED}
 
-_SAVE_AGAIN = "so it was not saved. Save your document again, or as a PDF, and upload that copy"
-TOO_MANY_PARTS = (
-    f"The selected file contains more than {MAX_ARCHIVE_ENTRIES:,} separate parts, far more than a real document, "
-    + _SAVE_AGAIN
+# Each refusal is one whole sentence to translate, with its limit as a value (LIMITS).
+TOO_MANY_PARTS = N_(
+    "The selected file contains more than %(count)s separate parts, far more than a real document, so it was not "
+    "saved. Save your document again, or as a PDF, and upload that copy"
 )
-TOO_BIG_UNPACKED = (
-    f"The selected file unpacks to more than {MAX_UNPACKED_BYTES // (1024 * 1024)} MB, too much to be a document "
-    "we can check safely, " + _SAVE_AGAIN
+TOO_BIG_UNPACKED = N_(
+    "The selected file unpacks to more than %(mb)s MB, too much to be a document we can check safely, so it was not "
+    "saved. Save your document again, or as a PDF, and upload that copy"
 )
-TOO_TIGHTLY_PACKED = (
-    f"Part of the selected file unpacks to more than {MAX_RATIO} times its stored size, which real documents "
-    "never do (it is how a \u201czip bomb\u201d attacks a server), " + _SAVE_AGAIN
+TOO_TIGHTLY_PACKED = N_(
+    "Part of the selected file unpacks to more than %(max)s times its stored size, which real documents never do "
+    "(it is how a \u201czip bomb\u201d attacks a server), so it was not saved. Save your document again, or as a "
+    "PDF, and upload that copy"
 )
-DAMAGED = (
+DAMAGED = N_(
     "The selected file is damaged: its contents do not match its own index, so it was not saved. "
     "Save your document again and upload the new copy"
 )
+LIMITS: dict[str, dict[str, object]] = {
+    TOO_MANY_PARTS: {"count": f"{MAX_ARCHIVE_ENTRIES:,}"},
+    TOO_BIG_UNPACKED: {"mb": MAX_UNPACKED_BYTES // (1024 * 1024)},
+    TOO_TIGHTLY_PACKED: {"max": MAX_RATIO},
+}
 
 
 class ArchiveRefused(Exception):
-    """A zip-based upload that is, or behaves like, an archive bomb. The message is shown on the form."""
+    """A zip-based upload that is, or behaves like, an archive bomb. The message is shown on the form: ``str()``
+    is the English sentence; ``message`` and ``values`` let a service say it in the reader's language."""
+
+    def __init__(self, message: str) -> None:
+        self.message = message
+        self.values = LIMITS.get(message, {})
+        super().__init__(message % self.values if self.values else message)
 
 
 def _check_index(infos: list[zipfile.ZipInfo]) -> None:

@@ -244,7 +244,7 @@ def _store_receipt(data: bytes, filename: str) -> tuple[storage.Stored, filetype
     try:
         kind = filetypes.sniff(data, filename)
     except filetypes.ArchiveRefused as refused:
-        raise ServiceError(str(refused), "receipt") from refused
+        raise ServiceError(refused.message, "receipt", **refused.values) from refused
     if kind is None:
         raise ServiceError(
             N_("The receipt must be a %(types)s"), "receipt", types=in_reader_language(filetypes.ALLOWED_DESCRIPTION)

@@ -494,3 +494,34 @@ def test_payment_refusals_reach_a_welsh_reader_in_welsh(client, app, world, comm
     )
     assert response.status_code == 200
     assert Page(response).errors() == ["Rhaid i'r dderbynneb a ddewiswyd fod yn llai na 1 MB"]
+
+
+def test_a_refused_archive_receipt_is_explained_in_welsh_with_its_limit(client, world, login_as):
+    """The archive checks name their limit as a value: the whole sentence is translated, then the limit put in."""
+    import zipfile
+
+    from copro_tracker.activities import filetypes
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("[Content_Types].xml", b"<Types/>")
+        archive.writestr("word/document.xml", b"<w:document/>")
+        for i in range(filetypes.MAX_ARCHIVE_ENTRIES):
+            archive.writestr(f"word/media/image{i}.png", b"x")
+    login_as(world["member"])
+    with client.session_transaction() as session:
+        session["lang"] = "cy"
+    data = {
+        "note": "Tocyn tren",
+        "amount_pounds": "4.20",
+        "spent_on": ["1", "10", "2026"],
+        "receipt": (io.BytesIO(buffer.getvalue()), "ticket.docx"),
+    }
+    response = client.post(_url(world, tail="/claim"), data=data, content_type="multipart/form-data")
+    assert response.status_code == 200
+    assert Page(response).errors() == [
+        (
+            "Mae gan y ffeil a ddewiswyd fwy na 1,000 o rannau ar wahân, llawer mwy na dogfen go iawn, felly ni "
+            "chafodd ei chadw. Cadwch eich dogfen eto, neu fel PDF, a lanlwythwch y copi hwnnw"
+        )
+    ]
