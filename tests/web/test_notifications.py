@@ -382,6 +382,9 @@ def test_asked_again_after_an_approval_went_stale_the_partner_has_one_unread_rem
     # Counted once: the sign-off and the two activities to rate.
     assert _header_count(client) == 3
     assert len([m for m in _to(mail, team.partner) if "sign-off" in m["Subject"]]) == 2, "emailed once per ask"
+    # A second worker that read the reminder before the first reopened it finds its cycle moved on: it
+    # reopens nothing, so nothing is queued twice.
+    assert service._reopen(rows[0].id, "round 1", rows[0].cycle) is None
 
 
 def test_asked_again_in_a_reopened_stage_after_disagreeing_the_partner_has_one_unread_reminder(client, team, org, mail):
