@@ -10,7 +10,7 @@ import functools
 import io
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Container, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
@@ -528,22 +528,35 @@ def _change(
 
 
 def describe(
-    organisation_id: int, rows: list[AuditEvent], *, show_needs: bool = False, show_payments: bool = True
+    organisation_id: int,
+    rows: list[AuditEvent],
+    *,
+    show_needs: bool = False,
+    show_payments: bool = True,
+    needs_shown_in: Container[int] = (),
+    actors: Mapping[int, User] | None = None,
 ) -> list[Entry]:
     """Turn events into readable entries with two further queries (people, values), whatever their number.
 
-    Needs and adjustments read PRIVATE unless `show_needs` (a person's own data); what payments hold reads
-    PRIVATE_PAYMENT when not `show_payments`."""
+    Needs and adjustments read PRIVATE unless `show_needs` (a person's own data), or unless the event's seq is
+    in `needs_shown_in` (the events about a person's own records, among others, described in one go); what
+    payments hold reads PRIVATE_PAYMENT when not `show_payments`. A caller that read the actors with the events
+    passes them as `actors` (every actor of `rows`, by id), saving the query for them."""
     payloads = [json.loads(row.payload) for row in rows]
     values = _resolve_values(organisation_id, _refs(payloads))
     actor_ids = {row.actor_id for row in rows if row.actor_id}
-    people = {u.id: u for u in db.session.scalars(sa.select(User).where(User.id.in_(actor_ids)))} if actor_ids else {}
+    if actors is not None:
+        people = dict(actors)
+    elif actor_ids:
+        people = {u.id: u for u in db.session.scalars(sa.select(User).where(User.id.in_(actor_ids)))}
+    else:
+        people = {}
     entries = []
     for row, payload in zip(rows, payloads, strict=True):
         person = people.get(row.actor_id)
         actor = actor_words(person.shown_name, person.role) if person else actor_words(None, None)
         changes = [
-            _change(row.entity_type, name, change, values, show_needs, show_payments)
+            _change(row.entity_type, name, change, values, show_needs or row.seq in needs_shown_in, show_payments)
             for name, change in sorted(payload.get("changes", {}).items())
             if "changed" not in change
         ]

@@ -337,8 +337,10 @@ def receipt(initiative_id: int, entry_id: int):
     except storage.StoreUnavailable:
         current_app.logger.exception("Receipt %s could not be read from the store", entry.receipt_storage_key)
         abort(503)
+    # Read before the disclosure commits, which expires the row (reading it after would load it again).
+    content_type, filename = entry.receipt_content_type, entry.receipt_filename
     service.receipt_downloaded(current_user, entry)
-    return _file_response(data, entry.receipt_content_type, entry.receipt_filename, "receipt")
+    return _file_response(data, content_type, filename, "receipt")
 
 
 # --- the rates card --------------------------------------------------------------------------------

@@ -183,6 +183,11 @@ def erase(person: User, actor: User | None, request: DataRequest | None = None, 
     return erased
 
 
+def is_open_erasure(request: DataRequest) -> bool:
+    """A request to be erased still waiting for an answer: the rule open_erasure_request asks the database."""
+    return request.kind == DataRequestKind.ERASURE and request.status == DataRequestStatus.OPEN
+
+
 def open_erasure_request(person: User) -> DataRequest | None:
     return db.session.scalar(
         sa.select(DataRequest).where(

@@ -38,6 +38,7 @@ from ..models import (
     User,
 )
 from .disclosure import NEEDS_VIEWED
+from .erasure import is_open_erasure
 
 # The page lists the newest audit events; the downloads carry every one.
 PAGE_EVENTS = 25
@@ -162,14 +163,26 @@ def _memberships(person: User) -> Held:
     )
 
 
-def _attendance(person: User) -> tuple[Held, Held, list[int]]:
+def _activities(person: User) -> tuple[Held, Held, Held, list[int]]:
+    """The activities the person took part in, their ratings, and those they recorded or that were recorded
+    for them: one query over every activity that touches them, their attendance joined where there is one."""
     rows = db.session.execute(
-        sa.select(Attendance, Activity.title, Activity.occurred_on, Initiative.title)
-        .join(Activity, Activity.id == Attendance.activity_id)
+        sa.select(Attendance, Activity, Initiative.title)
+        .select_from(Activity)
         .join(Initiative, Initiative.id == Activity.initiative_id)
-        .where(Attendance.user_id == person.id)
+        .outerjoin(Attendance, sa.and_(Attendance.activity_id == Activity.id, Attendance.user_id == person.id))
+        .where(
+            # Everything of theirs is in their own organisation: that bounds what the OR below reads.
+            Activity.organisation_id == person.organisation_id,
+            sa.or_(
+                Attendance.id.is_not(None),
+                Activity.recorded_by_id == person.id,
+                Activity.on_behalf_of_id == person.id,
+            ),
+        )
         .order_by(Activity.occurred_on, Activity.id)
     ).all()
+    attended = [(a, activity, initiative) for a, activity, initiative in rows if a is not None]
     activities = Held(
         "activities",
         _l("Activities you took part in"),
@@ -184,13 +197,13 @@ def _attendance(person: User) -> tuple[Held, Held, list[int]]:
         [
             {
                 "initiative": initiative,
-                "activity": title,
-                "date": on,
+                "activity": activity.title,
+                "date": activity.occurred_on,
                 "contributed": _l("Yes") if a.contributed else _l("No"),
                 "asked_for": _needs(a.adjustments_requested),
                 "provided": _needs(a.adjustments_provided),
             }
-            for a, title, on, initiative in rows
+            for a, activity, initiative in attended
         ],
     )
     ratings = Held(
@@ -203,42 +216,27 @@ def _attendance(person: User) -> tuple[Held, Held, list[int]]:
             ("rated", _l("Rated on")),
         ),
         [
-            {"activity": title, "rating": a.ladder_rating, "note": a.rating_note, "rated": a.rated_at}
-            for a, title, _on, _initiative in rows
+            {"activity": activity.title, "rating": a.ladder_rating, "note": a.rating_note, "rated": a.rated_at}
+            for a, activity, _initiative in attended
             if a.ladder_rating
         ],
     )
-    return activities, ratings, [a.id for a, *_rest in rows]
-
-
-def _recorded(person: User) -> Held:
-    rows = db.session.execute(
-        sa.select(
-            Activity.title,
-            Activity.occurred_on,
-            Activity.recorded_by_id,
-            Activity.on_behalf_of_id,
-            Activity.confirmed_at,
-        )
-        .where(
-            sa.or_(Activity.recorded_by_id == person.id, Activity.on_behalf_of_id == person.id),
-        )
-        .order_by(Activity.occurred_on, Activity.id)
-    ).all()
-    return Held(
+    recorded = Held(
         "recorded",
         _l("Activities you recorded, or that were recorded for you"),
         (("activity", _l("Activity")), ("date", _l("Date")), ("how", _l("How")), ("confirmed", _l("You confirmed it"))),
         [
             {
-                "activity": title,
-                "date": on,
-                "how": _l("Recorded for you") if behalf == person.id else _l("You recorded it"),
-                "confirmed": confirmed if behalf == person.id else "",
+                "activity": activity.title,
+                "date": activity.occurred_on,
+                "how": _l("Recorded for you") if activity.on_behalf_of_id == person.id else _l("You recorded it"),
+                "confirmed": activity.confirmed_at if activity.on_behalf_of_id == person.id else "",
             }
-            for title, on, _by, behalf, confirmed in rows
+            for _a, activity, _initiative in rows
+            if person.id in (activity.recorded_by_id, activity.on_behalf_of_id)
         ],
     )
+    return activities, ratings, recorded, [a.id for a, _activity, _initiative in attended]
 
 
 def _positions(person: User) -> Held:
@@ -340,10 +338,12 @@ def _files(person: User) -> Held:
     )
 
 
-def _requests(person: User) -> Held:
+def _requests(person: User) -> tuple[Held, bool]:
+    """The person's requests, and whether one of them asks for erasure and is still open."""
     rows = db.session.scalars(
         sa.select(DataRequest).where(DataRequest.user_id == person.id).order_by(DataRequest.id)
     ).all()
+    erasure_asked = any(is_open_erasure(r) for r in rows)
     return Held(
         "requests",
         _l("Your requests about your data"),
@@ -364,7 +364,7 @@ def _requests(person: User) -> Held:
             }
             for r in rows
         ],
-    )
+    ), erasure_asked
 
 
 def _notifications(person: User) -> Held:
@@ -415,11 +415,19 @@ def _about(person: User) -> sa.ColumnElement[bool]:
 
 
 def _events(person: User, attendance_ids: Sequence[int], limit: int | None) -> tuple[Held, int]:
-    total = db.session.scalar(sa.select(sa.func.count()).where(_about(person))) or 0
-    stmt = sa.select(AuditEvent).where(_about(person)).order_by(AuditEvent.seq.desc())
+    # How many there are in all (a window count) and who did each come with the rows, not in further queries.
+    stmt = (
+        sa.select(AuditEvent, User, sa.func.count().over().label("total"))
+        .outerjoin(User, User.id == AuditEvent.actor_id)
+        .where(_about(person))
+        .order_by(AuditEvent.seq.desc())
+    )
     if limit is not None:
         stmt = stmt.limit(limit)
-    rows = list(db.session.scalars(stmt))
+    found = db.session.execute(stmt).all()
+    rows = [row for row, _actor, _total in found]
+    actors = {actor.id: actor for _row, actor, _total in found if actor is not None}
+    total = found[0].total if found else 0
     # Their own records' needs read in full; anyone else's (an event they made as a co-lead) stay private.
     own_ids = set(attendance_ids)
     own_seqs = {
@@ -428,14 +436,7 @@ def _events(person: User, attendance_ids: Sequence[int], limit: int | None) -> t
         if (r.entity_type == "user" and r.entity_id == person.id)
         or (r.entity_type == "attendance" and r.entity_id in own_ids)
     }
-    shown = {
-        e.seq: e
-        for e in history.describe(person.organisation_id, [r for r in rows if r.seq in own_seqs], show_needs=True)
-    }
-    shown.update(
-        {e.seq: e for e in history.describe(person.organisation_id, [r for r in rows if r.seq not in own_seqs])}
-    )
-    entries = [shown[r.seq] for r in rows]
+    entries = history.describe(person.organisation_id, rows, needs_shown_in=own_seqs, actors=actors)
     return (
         Held(
             "audit",
@@ -488,13 +489,16 @@ class YourData:
     person_id: int
     sections: list[Held]
     events_total: int
+    # An erasure request of theirs is waiting for an answer (the page says so instead of offering to ask).
+    erasure_asked: bool = False
 
     def section(self, key: str) -> Held:
         return next(s for s in self.sections if s.key == key)
 
 
 def gather(person: User, *, all_events: bool = False) -> YourData:
-    activities, ratings, attendance_ids = _attendance(person)
+    activities, ratings, recorded, attendance_ids = _activities(person)
+    requests, erasure_asked = _requests(person)
     audit, total = _events(person, attendance_ids, None if all_events else PAGE_EVENTS)
     sections = [
         _profile(person),
@@ -502,17 +506,17 @@ def gather(person: User, *, all_events: bool = False) -> YourData:
         _memberships(person),
         activities,
         ratings,
-        _recorded(person),
+        recorded,
         _positions(person),
         _recommendations(person),
         _payments(person),
         _files(person),
-        _requests(person),
+        requests,
         _notifications(person),
         _looks(person),
         audit,
     ]
-    return YourData(person.id, sections, total)
+    return YourData(person.id, sections, total, erasure_asked)
 
 
 def _plain(value: Any) -> Any:
