@@ -46,7 +46,7 @@ from ..models import (
     utcnow,
 )
 from ..permissions import can, membership_of
-from ..services import ServiceError, check_version, commit_or_conflict, flush_or_conflict
+from ..services import ServiceError, check_version, commit_or_conflict, flush_or_conflict, in_reader_language
 from . import filetypes, queries
 
 NEEDS = frozenset(n.value for n in CommunicationNeed)
@@ -534,13 +534,17 @@ def upload_evidence(
         raise ServiceError(N_("The selected file is empty. Choose a file with something in it"), "file")
     limit = current_app.config.get("MAX_CONTENT_LENGTH")
     if limit and len(data) > limit:
-        raise ServiceError(f"The selected file must be smaller than {limit // (1024 * 1024)} MB", "file")
+        raise ServiceError(N_("The selected file must be smaller than %(mb)s MB"), "file", mb=limit // (1024 * 1024))
     try:
         kind = filetypes.sniff(data, filename)
     except filetypes.ArchiveRefused as refused:
-        raise ServiceError(str(refused), "file") from refused
+        raise ServiceError(refused.message, "file", **refused.values) from refused
     if kind is None:
-        raise ServiceError(f"The selected file must be a {filetypes.ALLOWED_DESCRIPTION}", "file")
+        raise ServiceError(
+            N_("The selected file must be a %(types)s"),
+            "file",
+            types=in_reader_language(filetypes.ALLOWED_DESCRIPTION),
+        )
     if consent not in {c.value for c in ConsentLevel}:
         raise ServiceError(N_("Choose how this file may be used in reports"), "consent")
     activity_id, decision_id = _belongs(initiative, activity_id, decision_id)
