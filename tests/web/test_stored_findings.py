@@ -13,7 +13,7 @@ from conftest import get_page, login
 
 from copro_tracker.criteria import stored
 from copro_tracker.extensions import db
-from copro_tracker.models import Recommendation, StoredFinding
+from copro_tracker.models import Organisation, Recommendation, StoredFinding
 
 LOOP = "X-LOOP"  # every "you said" gets a "we did"; a review date that passes without a review is a gap
 
@@ -195,3 +195,29 @@ def test_a_write_deletes_its_initiatives_findings_and_the_next_page_works_them_o
     status, text = _criteria_status(client, initiative_id)
     assert status == "Not met" and "No response is recorded yet" in text
     assert _row(initiative_id).status.value == "not_met"  # kept for the next reader
+
+
+def test_each_stored_text_is_decoded_once_and_a_rewritten_row_afresh(team, monkeypatch):
+    from copro_tracker.reports import data
+
+    make_activity(team, title="Workshop one")
+    ident, org = team.initiative.id, team.initiative.organisation_id
+    library, nation = data.library(), db.session.get(Organisation, org).nation
+    stored.read([ident], org, library, nation)  # stores the rows
+    decoded: list[int] = []
+    real = stored.decode_reasons
+    monkeypatch.setattr(stored, "decode_reasons", lambda items: decoded.append(1) or real(items))
+    stored._decoded_reasons.cache_clear()
+    first = stored.read([ident], org, library, nation)
+    rows = len(decoded)
+    assert rows >= 1
+    assert stored.read([ident], org, library, nation) == first
+    assert len(decoded) == rows, "a second read decodes nothing"
+    db.session.execute(
+        sa.update(StoredFinding)
+        .where(StoredFinding.initiative_id == ident, StoredFinding.criterion_id == LOOP)
+        .values(reasons=[{"text": "Rewritten in place", "refs": []}])
+    )
+    again = stored.read([ident], org, library, nation)
+    assert [reason.text for reason in again[ident][LOOP].reasons] == ["Rewritten in place"]
+    assert len(decoded) == rows + 1
