@@ -14,7 +14,7 @@ the same refusal after rolling back, so no half-saved change survives.
 from __future__ import annotations
 
 from flask import has_request_context
-from flask_babel import gettext
+from flask_babel import gettext, ngettext
 from sqlalchemy.orm.exc import StaleDataError
 
 from .codes import N_
@@ -29,6 +29,13 @@ def in_reader_language(text: str, **values: object) -> str:
     if has_request_context():
         return gettext(text, **values)
     return text % values if values else text
+
+
+def plural_in_reader_language(singular: str, plural: str, num: int, **values: object) -> str:
+    """The same for a message with a count (`num`), whose form the reader's language chooses (Welsh has six)."""
+    if has_request_context():
+        return ngettext(singular, plural, num, **values)
+    return (singular if num == 1 else plural) % {"num": num, **values}
 
 
 class ServiceError(ValueError):

@@ -18,6 +18,7 @@ from ..formatting import format_date
 from ..models import Activity, Attendance, Initiative, Membership, ReciprocityEntry, User, utcnow
 from ..people.erasure import register_erasure_check
 from ..services import in_reader_language
+from ..services import plural_in_reader_language as ngettext  # extracted as ngettext
 from .service import holds_in_force, rules_for
 
 # The admin page shows a reason in the reader's language; `flask people erase` has no request.
@@ -64,10 +65,12 @@ def finance_records_kept(person: User) -> str | None:
     if months is None:
         return _("They were paid, and your retention rules keep payment records for good.")
     if any(closed_on is None for (closed_on,) in paid):
-        return _(
-            "They were paid in an initiative that is still open: payment records are kept for %(months)s months "
+        return ngettext(
+            "They were paid in an initiative that is still open: payment records are kept for %(num)s month "
             "after it closes.",
-            months=months,
+            "They were paid in an initiative that is still open: payment records are kept for %(num)s months "
+            "after it closes.",
+            months,
         )
     until = max(due_on(closed_on, months) for (closed_on,) in paid)
     if until > utcnow().date():

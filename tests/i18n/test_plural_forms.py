@@ -156,3 +156,86 @@ def test_a_plural_message_needs_a_whole_number_count() -> None:
         Message.of("criteria.count.decision", count="3")
     with pytest.raises(TypeError):
         Message.of("criteria.count.decision", count=True)
+
+
+@pytest.mark.parametrize(
+    ("singular", "plural", "values", "expected"),
+    [
+        (
+            "%(num)s thing is waiting for you. Showing %(first)s to %(last)s.",
+            "%(num)s things are waiting for you. Showing %(first)s to %(last)s.",
+            {"first": 1, "last": 10},
+            [
+                f"Mae {n} {w} yn aros amdanoch. Yn dangos 1–10."
+                for n, w in zip(COUNTS, ["pethau", "peth", "beth", "pheth", "pheth", "peth"], strict=True)
+            ],
+        ),
+        (
+            "Total (%(num)s item)",
+            "Total (%(num)s items)",
+            {},
+            [
+                f"Cyfanswm ({n} {w})"
+                for n, w in zip(COUNTS, ["eitemau", "eitem", "eitem", "eitem", "eitem", "eitem"], strict=True)
+            ],
+        ),
+        (
+            "%(num)s entry, signed %(when)s",
+            "%(num)s entries, signed %(when)s",
+            {"when": "ddoe"},
+            ["0 cofnodion, wedi'u llofnodi ddoe", "1 cofnod, wedi'i lofnodi ddoe", "2 gofnod, wedi'u llofnodi ddoe"]
+            + [
+                f"{n} {w}, wedi'u llofnodi ddoe"
+                for n, w in zip(COUNTS[3:], ["chofnod", "chofnod", "cofnod"], strict=True)
+            ],
+        ),
+        (
+            (
+                "They were paid in an initiative that is still open: payment records are kept for %(num)s month "
+                "after it closes."
+            ),
+            (
+                "They were paid in an initiative that is still open: payment records are kept for %(num)s months "
+                "after it closes."
+            ),
+            {},
+            [
+                "Cawson nhw eu talu mewn menter sy'n dal ar agor: mae cofnodion taliadau yn cael eu cadw "
+                f"am {n} {w} ar ôl iddi gau."
+                for n, w in zip(COUNTS, ["misoedd", "mis", "fis", "mis", "mis", "mis"], strict=True)
+            ],
+        ),
+        (
+            (
+                "Open this link to choose a new password. It works once, for %(num)s hour:\n%(link)s\n\n"
+                "If you did not ask for this, you can ignore this email."
+            ),
+            (
+                "Open this link to choose a new password. It works once, for %(num)s hours:\n%(link)s\n\n"
+                "If you did not ask for this, you can ignore this email."
+            ),
+            {"link": "L"},
+            [
+                f"Agorwch y ddolen hon i ddewis cyfrinair newydd. Mae'n gweithio unwaith, am {n} {w}:\nL\n\n"
+                "Os na wnaethoch chi ofyn am hyn, gallwch anwybyddu'r e-bost hwn."
+                for n, w in zip(COUNTS, ["oriau", "awr", "awr", "awr", "awr", "awr"], strict=True)
+            ],
+        ),
+        (
+            "Due in the next %(num)s day",
+            "Due in the next %(num)s days",
+            {},
+            [
+                f"I'w gwaredu yn ystod y {n} {w} nesaf"
+                for n, w in zip(
+                    COUNTS, ["diwrnodau", "diwrnod", "ddiwrnod", "diwrnod", "diwrnod", "diwrnod"], strict=True
+                )
+            ],
+        ),
+    ],
+)
+def test_page_and_email_counts_take_the_welsh_form_cldr_gives_them(
+    welsh: Translation, singular: str, plural: str, values: dict, expected: list[str]
+) -> None:
+    """Sentences the pages and emails count with ngettext (not domain messages): each Welsh form is written."""
+    assert [welsh.ngettext(singular, plural, n) % {"num": n, **values} for n in COUNTS] == expected

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from activity_fixtures import make_activity, make_team, team_fixture  # noqa: F401
-from conftest import get_page, login, make_user
+from conftest import Page, get_page, login, make_user
 from query_counter import count_queries
 
 from copro_tracker.codes import OrgRole
@@ -44,6 +44,12 @@ def test_waiting_items_and_initiatives_page_through_at_a_fixed_cost(client, team
     assert nav.select_one("a[rel=next]")["href"] == "/dashboard?waiting_page=2#waiting"
     second = get_page(client, "/dashboard?waiting_page=2")
     assert len(_lines(second)) == 6 and not set(_lines(second)) & set(lines)
+    # The count chooses the Welsh form too (16: "peth"; the English-only sentence said "16 things" in both).
+    with client.session_transaction() as session:
+        session["lang"] = "cy"
+    assert "Mae 16 peth yn aros amdanoch. Yn dangos 1–10." in Page(client.get("/dashboard")).text()
+    with client.session_transaction() as session:
+        session["lang"] = "en"
 
     # The staff member sees all 12 of the organisation's initiatives, 10 to a page.
     login(client, commissioner)

@@ -296,6 +296,13 @@ def test_finance_export_adds_up_in_a_spreadsheet_and_is_a_disclosure(
         )
     )
     assert len(exports) == 2 and '"format":"csv"' in exports[1]
+    with client.session_transaction() as session:
+        session["lang"] = "cy"
+    # The total counts its items in the reader's language too.
+    welsh = client.get("/payments/export?" + "&".join(f"{k}={v}" for k, vs in query.items() for v in vs))
+    assert "Cyfanswm (3 eitem)" in welsh.get_data(as_text=True)
+    with client.session_transaction() as session:
+        session["lang"] = "en"
     # A range that ends before it starts is refused with a message; nothing is exported.
     bad = "/payments/export?start=2&start=1&start=2026&end=1&end=1&end=2026"
     page = get_page(client, bad, status=400)

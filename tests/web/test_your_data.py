@@ -239,3 +239,25 @@ def test_a_service_refusal_reaches_a_welsh_reader_in_welsh(client, held):
     response = client.post("/profile/your-data/correction", data={"details": "  "})
     page = Page(response)
     assert "Dywedwch beth sy'n anghywir a beth dylai ei ddweud" in page.errors(), page.errors()
+
+
+def test_a_reason_with_a_count_takes_the_readers_plural_form(app):
+    """The retention check's months: English for `flask people erase` (no request), the reader's forms on a page."""
+    from flask_babel import force_locale
+
+    from copro_tracker.services import plural_in_reader_language as ngettext
+
+    def kept(months: int) -> str:
+        return ngettext(
+            "They were paid in an initiative that is still open: payment records are kept for %(num)s month "
+            "after it closes.",
+            "They were paid in an initiative that is still open: payment records are kept for %(num)s months "
+            "after it closes.",
+            months,
+        )
+
+    assert kept(1).endswith("kept for 1 month after it closes.")
+    assert kept(72).endswith("kept for 72 months after it closes.")
+    with app.test_request_context(), force_locale("cy"):
+        assert kept(2).endswith("yn cael eu cadw am 2 fis ar ôl iddi gau.")
+        assert kept(72).endswith("yn cael eu cadw am 72 mis ar ôl iddi gau.")
