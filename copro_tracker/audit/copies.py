@@ -37,6 +37,7 @@ import sqlalchemy as sa
 from flask import current_app
 
 from .. import storage
+from ..domain.messages import Message
 from ..models import Organisation
 from . import ledger
 from .ledger import Failure
@@ -104,7 +105,7 @@ def _parse(where: str, data: bytes) -> Kept | Failure:
     try:
         return Kept(where, OutsideCheckpoint.from_dict(json.loads(data.decode("utf-8"))))
     except (UnicodeDecodeError, ValueError, AttributeError) as error:
-        return Failure(None, "bad_signature", f"The outside checkpoint copy {where} cannot be read: {error}.")
+        return Failure(None, "bad_signature", Message.of("audit.copy.unreadable", where=where, error=str(error)))
 
 
 def _newest_stored(organisation_id: int) -> Kept | Failure | None:
@@ -119,8 +120,7 @@ def _newest_stored(organisation_id: int) -> Kept | Failure | None:
         return Failure(
             None,
             "outside_unreadable",
-            f"The checkpoint copies kept outside the database cannot be read ({error}), so a rollback or a "
-            "truncated chain end could not be checked. Try again once the file store answers.",
+            Message.of("audit.copy.store_unreadable", error=str(error)),
         )
 
 
@@ -137,7 +137,9 @@ def _newest_in_old_folder(organisation: Organisation) -> Kept | Failure | None:
     try:
         data = files[-1].read_bytes()
     except OSError as error:
-        return Failure(None, "bad_signature", f"The outside checkpoint {files[-1]} cannot be read: {error}.")
+        return Failure(
+            None, "bad_signature", Message.of("audit.copy.old_unreadable", where=str(files[-1]), error=str(error))
+        )
     return _parse(str(files[-1]), data)
 
 

@@ -17,6 +17,7 @@ from flask_babel import gettext as _
 
 from .. import jobs, labels, mail
 from ..codes import OrgRole
+from ..domain.messages import Message
 from ..extensions import db
 from ..models import AuditVerification, Organisation, User
 from ..web.urls import external_url
@@ -50,21 +51,22 @@ def check_integrity(organisation_id: int, actor_id: int | None = None, *, checkp
             except service.AuditIntegrityError as error:
                 db.session.rollback()
                 capture.set_actor(db.session, actor_id)
-                _record_failure(organisation, str(error))
+                _record_failure(organisation, error.failure.said)
                 return
         _result, failure = service.verify_organisation(organisation)
     except service.AuditKeyError as error:
         db.session.rollback()
         capture.set_actor(db.session, actor_id)
+        # The key's trouble is said in English for whoever runs the server (it names settings and files).
         _record_failure(organisation, str(error))
         return
     if failure is not None:
-        tell_admins(organisation.id, failure.message)
+        tell_admins(organisation.id, failure.said)
 
 
-def _record_failure(organisation: Organisation, reason: str) -> None:
-    message = f"No checkpoint was made, because the audit trail failed its check: {reason}"
-    db.session.add(AuditVerification(organisation_id=organisation.id, ok=False, events_checked=0, message=message))
+def _record_failure(organisation: Organisation, reason: Message | str) -> None:
+    message = Message.of("audit.no_checkpoint", reason=reason)
+    db.session.add(AuditVerification.of(organisation_id=organisation.id, ok=False, events_checked=0, said=[message]))
     capture.record(
         db.session, "audit.verified", organisation.id, "organisation", organisation.id, ok=False, events_checked=0
     )
@@ -72,7 +74,7 @@ def _record_failure(organisation: Organisation, reason: str) -> None:
     tell_admins(organisation.id, message)
 
 
-def tell_admins(organisation_id: int, reason: str) -> None:
+def tell_admins(organisation_id: int, reason: Message) -> None:
     """Email every active admin of the organisation that its audit trail failed a check (each in their language)."""
     admins = db.session.scalars(
         sa.select(User).where(
@@ -90,7 +92,7 @@ def tell_admins(organisation_id: int, reason: str) -> None:
                     "Someone may have changed or removed records outside the service, or restored an old backup. "
                     "See the audit page, and keep the database and its backups as they are while you find out why:\n"
                     "%(link)s\n",
-                    reason=reason,
+                    reason=labels.message(reason),
                     link=link,
                 ),
             )

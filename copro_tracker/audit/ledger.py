@@ -66,6 +66,13 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
+if __package__:
+    from ..domain.messages import Message
+else:
+    # An inspector's copy beside verify.py, without the app: verify.py checks a bundle with sentences of its
+    # own and never builds a Failure, whose sentences are message ids in the app's catalogue.
+    Message = None  # type: ignore[assignment,misc]
+
 __all__ = [
     "CHECKPOINT_FORMAT",
     "EMPTY_ROOT",
@@ -749,7 +756,13 @@ class Failure:
 
     seq: int | None
     kind: FailureKind
-    message: str
+    # A message id with values, not text: the finding is stored and shown later in each reader's language.
+    said: Message
+
+    @property
+    def message(self) -> str:
+        """In English, as `flask audit verify` prints it."""
+        return self.said.render()
 
 
 @dataclass(frozen=True, slots=True)
@@ -840,27 +853,21 @@ def _batch_intact(
 
 def _gap_failure(expected: int, found: int) -> Failure:
     if expected == 1:
-        where = f"the chain should start at event 1 but the first stored event is {found}"
+        where = Message.of("audit.gap.where.start", num=found)
     else:
-        where = f"after event {expected - 1} the next stored event is {found}"
-    why = "events were deleted or reordered" if found > expected else "events are out of order or duplicated"
-    return Failure(expected, "gap", f"Event {expected} is missing: {where} ({why}).")
+        where = Message.of("audit.gap.where.after", before=expected - 1, num=found)
+    why = Message.of("audit.gap.why.deleted" if found > expected else "audit.gap.why.disorder")
+    return Failure(expected, "gap", Message.of("audit.gap", seq=expected, where=where, why=why))
 
 
 def _link_failure(seq: int) -> Failure:
     if seq == 1:
-        message = "Event 1: its previous hash is not the genesis value (events before it were removed or forged)."
-    else:
-        message = (
-            f"Event {seq}: its link to event {seq - 1} is broken (the stored previous hash does not match "
-            f"event {seq - 1}'s hash)."
-        )
-    return Failure(seq, "prev_hash_mismatch", message)
+        return Failure(seq, "prev_hash_mismatch", Message.of("audit.link.genesis"))
+    return Failure(seq, "prev_hash_mismatch", Message.of("audit.link.broken", seq=seq, before=seq - 1))
 
 
 def _hash_failure(seq: int) -> Failure:
-    message = f"Event {seq}: stored hash does not match its contents (the event was altered)."
-    return Failure(seq, "hash_mismatch", message)
+    return Failure(seq, "hash_mismatch", Message.of("audit.hash", seq=seq))
 
 
 def verify_chain(
@@ -946,14 +953,13 @@ def verify_against_checkpoint(
         return Failure(
             None,
             "bad_signature",
-            f"The checkpoint of {checkpoint.tree_size} events issued at {checkpoint.issued_at} does not carry a "
-            "valid signature from this key (it was forged or altered, or the wrong key was used).",
+            Message.of("audit.checkpoint.bad_signature", size=checkpoint.tree_size, time=checkpoint.issued_at),
         )
     if organisation is not None and checkpoint.organisation != organisation:
         return Failure(
             None,
             "wrong_organisation",
-            f"The checkpoint is for organisation {checkpoint.organisation!r}, not {organisation!r}.",
+            Message.of("audit.checkpoint.wrong_organisation", found=checkpoint.organisation, expected=organisation),
         )
     size = checkpoint.tree_size
     if size > result.size:
@@ -962,8 +968,13 @@ def verify_against_checkpoint(
         return Failure(
             result.size + 1,
             "truncated",
-            f"The chain ends at event {result.size} but the checkpoint issued at {checkpoint.issued_at} covers "
-            f"{size} events: events {result.size + 1} to {size} are missing (the log was truncated or rolled back).",
+            Message.of(
+                "audit.checkpoint.truncated",
+                last=result.size,
+                time=checkpoint.issued_at,
+                size=size,
+                first=result.size + 1,
+            ),
         )
     if size == result.size:
         root = result.root
@@ -975,7 +986,6 @@ def verify_against_checkpoint(
         return Failure(
             None,
             "root_mismatch",
-            f"The first {size} events do not match the checkpoint issued at {checkpoint.issued_at} "
-            "(history up to that checkpoint was rewritten).",
+            Message.of("audit.checkpoint.rewritten", size=size, time=checkpoint.issued_at),
         )
     return None

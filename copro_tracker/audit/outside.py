@@ -14,6 +14,7 @@ from typing import Any, NamedTuple
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
+from ..domain.messages import Message
 from ..models import Organisation
 from . import ledger
 from .ledger import Failure, VerifyResult
@@ -84,16 +85,18 @@ def compare(result: VerifyResult, outside: OutsideCheckpoint, public: Ed25519Pub
         return Failure(
             failure.seq,
             "rollback",
-            f"ROLLBACK: the database has {result.size:,} events but the checkpoint kept outside it (issued "
-            f"{kept.issued_at}) signed {kept.tree_size:,}: events {result.size + 1:,} to {kept.tree_size:,} are "
-            "gone. The database was restored from an older backup or its audit trail was truncated.",
+            Message.of(
+                "audit.rollback",
+                last=f"{result.size:,}",
+                time=kept.issued_at,
+                size=f"{kept.tree_size:,}",
+                first=f"{result.size + 1:,}",
+            ),
         )
     if failure.kind == "root_mismatch":
         return Failure(
             None,
             "fork",
-            f"FORK: the database's first {kept.tree_size:,} events are not the ones the checkpoint kept outside it "
-            f"(issued {kept.issued_at}) signed. Its history was rewritten, or it was restored from an older "
-            "backup and has been written to since, so two different histories exist.",
+            Message.of("audit.fork", size=f"{kept.tree_size:,}", time=kept.issued_at),
         )
     return failure

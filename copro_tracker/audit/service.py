@@ -72,6 +72,7 @@ import sqlalchemy as sa
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from flask import current_app
 
+from ..domain.messages import Message
 from ..extensions import db
 from ..models import (
     AuditChainHead,
@@ -473,8 +474,7 @@ def make_checkpoint(organisation: Organisation, *, commit: bool = True) -> Audit
             Failure(
                 size + 1,
                 "truncated",
-                f"The chain ends at event {size} but the previous checkpoint covers {previous.tree_size} events: "
-                f"events {size + 1} to {previous.tree_size} are missing (the log was truncated or rolled back).",
+                Message.of("audit.checkpoint.previous_truncated", last=size, size=previous.tree_size, first=size + 1),
             )
         )
     sizes = [previous.tree_size] if previous is not None else []
@@ -486,8 +486,7 @@ def make_checkpoint(organisation: Organisation, *, commit: bool = True) -> Audit
             Failure(
                 None,
                 "root_mismatch",
-                f"The first {previous.tree_size} events no longer match the checkpoint issued at {previous.issued_at} "
-                "(history up to that checkpoint was rewritten).",
+                Message.of("audit.checkpoint.previous_rewritten", size=previous.tree_size, time=previous.issued_at),
             )
         )
     # Sign under the chain-head lock, held until commit (writers of this organisation wait a moment):
@@ -514,9 +513,13 @@ def _checkpoint_failures(
             yield Failure(
                 None,
                 "checkpoint_order",
-                f"The checkpoint issued at {row.issued_at} covering {row.tree_size} events comes after one issued at "
-                f"{earlier.issued_at} covering {earlier.tree_size}: checkpoints must never go back in size or time "
-                "(one was inserted or altered).",
+                Message.of(
+                    "audit.checkpoint.order",
+                    time=row.issued_at,
+                    size=row.tree_size,
+                    earlier_time=earlier.issued_at,
+                    earlier_size=earlier.tree_size,
+                ),
             )
         statement = checkpoint_record(organisation, row)
         failure = ledger.verify_against_checkpoint(
@@ -526,10 +529,13 @@ def _checkpoint_failures(
             failure = Failure(
                 None,
                 "bad_signature",
-                f"{failure.message} It names key {row.key_id[:16]}…, not the configured key {key_id[:16]}….",
+                Message.of(
+                    "audit.checkpoint.other_key", failure=failure.said, key=row.key_id[:16], configured=key_id[:16]
+                ),
             )
         if failure is not None and failure.kind == "truncated" and result.failure is None:
-            failure = _truncated(result, f"checkpoint #{number} (issued {row.issued_at})", row.tree_size)
+            which = Message.of("audit.checkpoint.numbered", num=number, time=row.issued_at)
+            failure = _truncated(result, which, row.tree_size)
         if failure is not None:
             yield failure
         earlier = row
@@ -542,8 +548,7 @@ def _head_failure(organisation_id: int, head: sa.Row[Any] | None, result: Verify
         return Failure(
             result.size + 1,
             "truncated",
-            f"The chain ends at event {result.size} but its head records {head.seq} events: events "
-            f"{result.size + 1} to {head.seq} are missing (deleted after they were written).",
+            Message.of("audit.head.truncated", last=result.size, size=head.seq, first=result.size + 1),
         )
     stored = db.session.scalar(
         sa.select(AuditEvent.hash).where(AuditEvent.organisation_id == organisation_id, AuditEvent.seq == head.seq)
@@ -552,26 +557,23 @@ def _head_failure(organisation_id: int, head: sa.Row[Any] | None, result: Verify
         return Failure(
             head.seq,
             "head_mismatch",
-            f"Event {head.seq}: its hash is not the one the chain head recorded when it was appended "
-            "(the event, or the chain from it onwards, was replaced).",
+            Message.of("audit.head.replaced", seq=head.seq),
         )
     # The Merkle state kept for proofs and quick checkpoints must describe these very events.
     if head.frontier is not None and ledger.Frontier.decode(head.seq, head.frontier).root().hex() != result.root:
         return Failure(
             None,
             "head_mismatch",
-            "The Merkle state stored with the chain head does not match the events (it was altered): "
-            "proofs and checkpoints made from it would be refused.",
+            Message.of("audit.head.merkle"),
         )
     return None
 
 
-def _truncated(result: VerifyResult, which: str, size: int) -> Failure:
+def _truncated(result: VerifyResult, which: Message, size: int) -> Failure:
     return Failure(
         result.size + 1,
         "truncated",
-        f"The chain has {result.size} events but {which} signed {size}: events {result.size + 1} to {size} "
-        "are missing (the log was truncated or rolled back).",
+        Message.of("audit.checkpoint.signed_more", last=result.size, which=which, size=size, first=result.size + 1),
     )
 
 
@@ -586,24 +588,22 @@ def _value_problem(seq: int, payload: str, ref: str, row: tuple[str | None, str 
                 return None
         except ValueError:
             pass
-    where = "a field"
+    where = Message.of("audit.value.somewhere")
     for name, change in json.loads(payload).get("changes", {}).items():
         for side in ("before", "after"):
             value_of = change.get(side) if isinstance(change, dict) else None
             if isinstance(value_of, dict) and value_of.get("ref") == ref:
-                where = f"field '{name}' ({side})"
+                where = Message.of(f"audit.value.field_{side}", field=name)
     if row is None:
         return Failure(
             seq,
             "value_missing",
-            f"Event {seq}, {where}: the value it refers to is missing from the audit values (deleted, or its "
-            "reference changed); an erased value keeps its row.",
+            Message.of("audit.value.missing", seq=seq, where=where),
         )
     return Failure(
         seq,
         "value_mismatch",
-        f"Event {seq}, {where}: the stored value no longer matches the reference signed into the event (the "
-        "value or its salt was edited after it was recorded, which changes what the history shows).",
+        Message.of("audit.value.edited", seq=seq, where=where),
     )
 
 
@@ -705,7 +705,7 @@ def _value_failure(organisation_id: int, size: int, found: tuple[int, int], scan
             return Failure(
                 None,
                 "value_mismatch",
-                f"An audit value (reference {ref[:16]}…) no longer matches its reference, and no event refers to it.",
+                Message.of("audit.value.orphan", ref=ref[:16]),
             )
         return _value_problem(hit.seq, hit.payload, ref, (salt, value))
     if (scan.count, scan.total) == found:
@@ -781,9 +781,11 @@ def _unguarded_failure() -> Failure | None:
             return Failure(
                 None,
                 "unguarded",
-                f"{table} is not append-only: its trigger{'s' if len(missing) > 1 else ''} {', '.join(missing)} "
-                f"{'are' if len(missing) > 1 else 'is'} missing or disabled, so its rows can be changed or deleted "
-                "without the database refusing. Restore them ('flask db upgrade' on a fresh database creates them).",
+                Message.of(
+                    "audit.unguarded.many" if len(missing) > 1 else "audit.unguarded.one",
+                    table=table,
+                    names=", ".join(missing),
+                ),
             )
     return None
 
@@ -803,34 +805,34 @@ def _kept_outside_failure(
         return Failure(
             None,
             "wrong_organisation",
-            f"The outside copy {kept.where} is a checkpoint of {kept.checkpoint.statement.organisation!r}, "
-            f"not {organisation.slug!r}.",
+            Message.of(
+                "audit.copy.wrong_organisation",
+                where=kept.where,
+                found=kept.checkpoint.statement.organisation,
+                expected=organisation.slug,
+            ),
         )
     failure = outside_copies.compare(result, kept.checkpoint, public)
     if failure is None:
         return None
-    return Failure(failure.seq, failure.kind, f"{failure.message} (Outside copy {kept.where}.)")
+    return Failure(failure.seq, failure.kind, Message.of("audit.copy.failure", failure=failure.said, where=kept.where))
 
 
-def _summary(organisation: Organisation, result: VerifyResult, checkpoints: list[AuditCheckpoint]) -> str:
-    events = f"{result.size:,} event{'s' if result.size != 1 else ''}"
+def _summary(result: VerifyResult, checkpoints: list[AuditCheckpoint]) -> Message:
+    events = Message.of(
+        "audit.verified.events_one" if result.size == 1 else "audit.verified.events", size=f"{result.size:,}"
+    )
     if not checkpoints:
-        signed = (
-            "There was no signed checkpoint, so a truncated chain end could not have been detected; "
-            "a first checkpoint is made now."
-            if result.size
-            else "There is no signed checkpoint yet."
-        )
+        signed = Message.of("audit.verified.first_checkpoint" if result.size else "audit.verified.no_checkpoint")
     elif len(checkpoints) == 1:
         only = checkpoints[0]
-        signed = f"Its signed checkpoint matches ({only.tree_size:,} events, issued {only.issued_at})."
+        signed = Message.of("audit.verified.one_checkpoint", size=f"{only.tree_size:,}", time=only.issued_at)
     else:
         last = checkpoints[-1]
-        signed = (
-            f"All {len(checkpoints)} signed checkpoints match (the latest covers {last.tree_size:,} events, "
-            f"issued {last.issued_at})."
+        signed = Message.of(
+            "audit.verified.checkpoints", num=len(checkpoints), size=f"{last.tree_size:,}", time=last.issued_at
         )
-    return f"All {events} verified: every link and hash is intact. {signed}"
+    return Message.of("audit.verified", events=events, signed=signed)
 
 
 def verify_organisation(
@@ -897,23 +899,16 @@ def verify_organisation(
         failure = _unguarded_failure()
     if not record:
         return result, failure
-    message = _summary(organisation, result, checkpoints) if failure is None else failure.message
+    said = [_summary(result, checkpoints) if failure is None else failure.said]
     if failure is None and outside is not None:
-        message += (
-            f" It holds all {outside.statement.tree_size:,} events of the checkpoint kept outside the database "
-            f"(issued {outside.statement.issued_at})."
-        )
+        statement = outside.statement
+        said.append(Message.of("audit.verified.outside", size=f"{statement.tree_size:,}", time=statement.issued_at))
     stored = [copy for copy in kept if isinstance(copy, checkpoint_copies.Kept)]
     if failure is None and stored:
         newest = max(stored, key=lambda copy: copy.checkpoint.statement.tree_size).checkpoint.statement
-        message += (
-            f" It holds all {newest.tree_size:,} events of the newest checkpoint copy kept outside the database "
-            f"(issued {newest.issued_at})."
-        )
+        said.append(Message.of("audit.verified.copy", size=f"{newest.tree_size:,}", time=newest.issued_at))
     db.session.add(
-        AuditVerification(
-            organisation_id=organisation.id, ok=failure is None, events_checked=result.size, message=message
-        )
+        AuditVerification.of(organisation_id=organisation.id, ok=failure is None, events_checked=result.size, said=said)
     )
     if record_event:
         details: dict[str, Any] = {"ok": failure is None, "events_checked": result.size}
@@ -959,14 +954,12 @@ def _leaves(organisation_id: int, size: int) -> Iterator[bytes]:
     with _rows((AuditEvent.seq, AuditEvent.hash), organisation_id, size) as rows:
         for seq, digest in rows:
             if seq != expected:
-                raise AuditIntegrityError(
-                    Failure(expected, "gap", f"Event {expected} is missing, so no proof can be made.")
-                )
+                raise AuditIntegrityError(Failure(expected, "gap", Message.of("audit.proof.gap", seq=expected)))
             yield bytes.fromhex(digest)
             expected += 1
     if expected != size + 1:
         raise AuditIntegrityError(
-            Failure(expected, "truncated", f"The chain ends at event {expected - 1} but the checkpoint covers {size}.")
+            Failure(expected, "truncated", Message.of("audit.proof.truncated", last=expected - 1, size=size))
         )
 
 
@@ -1073,9 +1066,7 @@ def proofs_from_state(
     leaves_found.update((index, known[index]) for index in leaf_indexes & known.keys())
     missing = len(node_keys - nodes_found.keys()) + len(leaf_indexes - leaves_found.keys())
     if missing:
-        raise AuditIntegrityError(
-            Failure(None, "truncated", f"{missing} stored hashes a proof needs are missing, so no proof can be made.")
-        )
+        raise AuditIntegrityError(Failure(None, "truncated", Message.of("audit.proof.hashes_missing", num=missing)))
     perfect = ledger.perfect_from(nodes_found, leaves_found)
     return {seq: ledger.proof_from_state(seq - 1, size, perfect) for seq in wanted}
 
@@ -1107,7 +1098,7 @@ def _checked_proofs(
                 Failure(
                     seq,
                     "root_mismatch",
-                    f"The stored events no longer reproduce the checkpoint issued at {statement.issued_at}.",
+                    Message.of("audit.proof.rewritten", time=statement.issued_at),
                 )
             )
         checked[seq] = (leaf, [node.hex() for node in proof])
@@ -1156,11 +1147,7 @@ def sign_from_state(organisation: Organisation, *, commit: bool = True) -> Audit
         else ledger.Frontier.decode(size, stored or "")
     )
     if frontier is None:
-        raise AuditIntegrityError(
-            Failure(
-                None, "gap", "The stored events are not numbered 1 to the chain head's count: run flask audit verify."
-            )
-        )
+        raise AuditIntegrityError(Failure(None, "gap", Message.of("audit.head.numbering")))
     previous = latest_checkpoint(organisation)
     if previous is not None and previous.tree_size >= size:
         if commit:
@@ -1171,9 +1158,7 @@ def sign_from_state(organisation: Organisation, *, commit: bool = True) -> Audit
             sa.select(AuditEvent.hash).where(AuditEvent.organisation_id == organisation.id, AuditEvent.seq == size)
         )
         if last != head_hash:
-            raise AuditIntegrityError(
-                Failure(size, "head_mismatch", f"Event {size} is not the one the chain head recorded.")
-            )
+            raise AuditIntegrityError(Failure(size, "head_mismatch", Message.of("audit.head.not_last", seq=size)))
     if previous is not None and previous.tree_size:
         old = _range_root(organisation, previous.tree_size)
         if old.hex() != previous.root_hash:
@@ -1181,8 +1166,7 @@ def sign_from_state(organisation: Organisation, *, commit: bool = True) -> Audit
                 Failure(
                     None,
                     "root_mismatch",
-                    f"The first {previous.tree_size} events no longer match the checkpoint issued at "
-                    f"{previous.issued_at} (history up to that checkpoint was rewritten).",
+                    Message.of("audit.checkpoint.previous_rewritten", size=previous.tree_size, time=previous.issued_at),
                 )
             )
     return _store_checkpoint(organisation, key, size, frontier.root().hex(), commit=commit)
@@ -1200,9 +1184,7 @@ def _range_root(organisation: Organisation, size: int) -> bytes:
     try:
         return ledger.range_root(0, size, ledger.perfect_from(nodes, leaves))
     except KeyError as error:
-        raise AuditIntegrityError(
-            Failure(None, "truncated", "Stored hashes the checkpoint needs are missing.")
-        ) from error
+        raise AuditIntegrityError(Failure(None, "truncated", Message.of("audit.checkpoint.hashes_missing"))) from error
 
 
 def _store_checkpoint(
@@ -1261,7 +1243,9 @@ def _whole_bundle(
                 report_sha256=report_sha256,
             )
         except ValueError as error:
-            raise AuditIntegrityError(Failure(None, "root_mismatch", f"Cannot export: {error}.")) from error
+            raise AuditIntegrityError(
+                Failure(None, "root_mismatch", Message.of("audit.export.refused", error=str(error)))
+            ) from error
 
 
 def _check_hashes(events: Iterable[ledger.EventRecord]) -> None:
@@ -1269,7 +1253,7 @@ def _check_hashes(events: Iterable[ledger.EventRecord]) -> None:
     for event in events:
         if ledger.event_hash(bytes.fromhex(event.prev_hash), event.payload).hex() != event.hash:
             raise AuditIntegrityError(
-                Failure(event.seq, "hash_mismatch", f"Cannot export: event {event.seq} was altered.")
+                Failure(event.seq, "hash_mismatch", Message.of("audit.export.altered", seq=event.seq))
             )
 
 
@@ -1295,7 +1279,7 @@ def _cited_bundle(
     ]
     _check_hashes(events)
     if [event.seq for event in events] != cited:
-        raise AuditIntegrityError(Failure(None, "gap", "Cannot export: a cited event is missing."))
+        raise AuditIntegrityError(Failure(None, "gap", Message.of("audit.export.missing")))
     proofs = _checked_proofs(organisation, cited, statement, {event.seq: event.hash for event in events})
     return assemble_bundle(
         organisation.slug,

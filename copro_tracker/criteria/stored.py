@@ -53,7 +53,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from ..codes import FindingStatus
-from ..domain.messages import AndList, Cap, Day, Listing, Message, Phrase, Text
+from ..domain.messages import decode_value, encode_value
 from ..extensions import db
 from ..jobs import after_commit
 from ..models import Activity, Attendance, Initiative, Membership, StoredFinding
@@ -183,54 +183,12 @@ def _expected_keys(library: Library, nation: str) -> dict[str, tuple[Framework, 
 # the records each names (with the label the rule chose, so a stored reason reads exactly as a fresh one).
 
 
-def _encode_value(value: Any) -> Any:
-    if isinstance(value, Message):
-        return {"m": value.id, "p": [[k, _encode_value(v)] for k, v in value.params]}
-    if isinstance(value, Phrase):
-        return {"w": value.text, "lower": value.lower}
-    if isinstance(value, Day):
-        return {"day": value.value.isoformat()}
-    if isinstance(value, AndList):
-        return {"and": [_encode_value(v) for v in value.items]}
-    if isinstance(value, Listing):
-        return {"list": [_encode_value(v) for v in value.items], "sep": value.separator}
-    if isinstance(value, Cap):
-        return {"cap": _encode_value(value.value)}
-    if isinstance(value, Text):
-        return {"text": value.en, "welsh": value.cy}
-    if isinstance(value, date):
-        return {"d": value.isoformat()}
-    if value is None or isinstance(value, str | int | float | bool):
-        return value
-    return str(value)
-
-
-def _decode_value(value: Any) -> Any:
-    if not isinstance(value, dict):
-        return value
-    if "m" in value:
-        return Message(value["m"], tuple((k, _decode_value(v)) for k, v in value["p"]))
-    if "w" in value:
-        return Phrase(value["w"], value.get("lower", False))
-    if "day" in value:
-        return Day(date.fromisoformat(value["day"]))
-    if "and" in value:
-        return AndList(tuple(_decode_value(v) for v in value["and"]))
-    if "list" in value:
-        return Listing(tuple(_decode_value(v) for v in value["list"]), value["sep"])
-    if "cap" in value:
-        return Cap(_decode_value(value["cap"]))
-    if "text" in value:
-        return Text(value["text"], value.get("welsh", ""))
-    return date.fromisoformat(value["d"])
-
-
 def encode_reasons(finding: Finding) -> list[dict[str, Any]]:
     out = []
     for reason in finding.reasons:
         item: dict[str, Any] = {"text": reason.text, "refs": [[r.kind, r.id, r.label] for r in reason.refs]}
         if reason.message is not None:
-            item["message"] = _encode_value(reason.message)
+            item["message"] = encode_value(reason.message)
         out.append(item)
     return out
 
@@ -240,7 +198,7 @@ def decode_reasons(stored: Iterable[Mapping[str, Any]]) -> tuple[Reason, ...]:
         Reason(
             item["text"],
             tuple(EvidenceRef(kind, ident, label) for kind, ident, label in item["refs"]),
-            _decode_value(item["message"]) if "message" in item else None,
+            decode_value(item["message"]) if "message" in item else None,
         )
         for item in stored
     )

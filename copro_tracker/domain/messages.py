@@ -19,6 +19,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from types import MappingProxyType
+from typing import Any
 
 from ..codes import N_, Np_
 
@@ -534,6 +535,144 @@ CATALOGUE: Mapping[str, str | Plural] = MappingProxyType(
         "history.decision.recorded": N_("%(actor)s recorded a decision"),
         "history.output.recorded": N_("%(actor)s recorded an output"),
         "history.output.published": N_("%(actor)s recorded that an output was published"),
+        # What the audit trail's check found (audit/ledger.py, outside.py, copies.py, service.py). They are
+        # stored as ids with values, so the admin page and the admins' email show them in each reader's
+        # language; `flask audit verify` prints the English. Counts that may be large arrive already grouped
+        # ("12,345"), so they are values, not plural counts.
+        "audit.gap": N_("Event %(seq)s is missing: %(where)s (%(why)s)."),
+        "audit.gap.where.start": N_("the chain should start at event 1 but the first stored event is %(num)s"),
+        "audit.gap.where.after": N_("after event %(before)s the next stored event is %(num)s"),
+        "audit.gap.why.deleted": N_("events were deleted or reordered"),
+        "audit.gap.why.disorder": N_("events are out of order or duplicated"),
+        "audit.link.genesis": N_(
+            "Event 1: its previous hash is not the genesis value (events before it were removed or forged)."
+        ),
+        "audit.link.broken": N_(
+            "Event %(seq)s: its link to event %(before)s is broken (the stored previous hash does not match "
+            "event %(before)s's hash)."
+        ),
+        "audit.hash": N_("Event %(seq)s: stored hash does not match its contents (the event was altered)."),
+        "audit.checkpoint.bad_signature": N_(
+            "The checkpoint of %(size)s events issued at %(time)s does not carry a valid signature from this key "
+            "(it was forged or altered, or the wrong key was used)."
+        ),
+        "audit.checkpoint.other_key": N_("%(failure)s It names key %(key)s…, not the configured key %(configured)s…."),
+        "audit.checkpoint.wrong_organisation": N_(
+            "The checkpoint is for organisation '%(found)s', not '%(expected)s'."
+        ),
+        "audit.checkpoint.truncated": N_(
+            "The chain ends at event %(last)s but the checkpoint issued at %(time)s covers %(size)s events: events "
+            "%(first)s to %(size)s are missing (the log was truncated or rolled back)."
+        ),
+        "audit.checkpoint.rewritten": N_(
+            "The first %(size)s events do not match the checkpoint issued at %(time)s (history up to that "
+            "checkpoint was rewritten)."
+        ),
+        "audit.checkpoint.order": N_(
+            "The checkpoint issued at %(time)s covering %(size)s events comes after one issued at %(earlier_time)s "
+            "covering %(earlier_size)s: checkpoints must never go back in size or time (one was inserted or altered)."
+        ),
+        "audit.checkpoint.numbered": N_("checkpoint #%(num)s (issued %(time)s)"),
+        "audit.checkpoint.signed_more": N_(
+            "The chain has %(last)s events but %(which)s signed %(size)s: events %(first)s to %(size)s are missing "
+            "(the log was truncated or rolled back)."
+        ),
+        "audit.checkpoint.previous_truncated": N_(
+            "The chain ends at event %(last)s but the previous checkpoint covers %(size)s events: events %(first)s "
+            "to %(size)s are missing (the log was truncated or rolled back)."
+        ),
+        "audit.checkpoint.previous_rewritten": N_(
+            "The first %(size)s events no longer match the checkpoint issued at %(time)s (history up to that "
+            "checkpoint was rewritten)."
+        ),
+        "audit.checkpoint.hashes_missing": N_("Stored hashes the checkpoint needs are missing."),
+        "audit.rollback": N_(
+            "ROLLBACK: the database has %(last)s events but the checkpoint kept outside it (issued %(time)s) signed "
+            "%(size)s: events %(first)s to %(size)s are gone. The database was restored from an older backup or its "
+            "audit trail was truncated."
+        ),
+        "audit.fork": N_(
+            "FORK: the database's first %(size)s events are not the ones the checkpoint kept outside it (issued "
+            "%(time)s) signed. Its history was rewritten, or it was restored from an older backup and has been "
+            "written to since, so two different histories exist."
+        ),
+        "audit.copy.unreadable": N_("The outside checkpoint copy %(where)s cannot be read: %(error)s."),
+        "audit.copy.old_unreadable": N_("The outside checkpoint %(where)s cannot be read: %(error)s."),
+        "audit.copy.store_unreadable": N_(
+            "The checkpoint copies kept outside the database cannot be read (%(error)s), so a rollback or a "
+            "truncated chain end could not be checked. Try again once the file store answers."
+        ),
+        "audit.copy.wrong_organisation": N_(
+            "The outside copy %(where)s is a checkpoint of '%(found)s', not '%(expected)s'."
+        ),
+        "audit.copy.failure": N_("%(failure)s (Outside copy %(where)s.)"),
+        "audit.head.truncated": N_(
+            "The chain ends at event %(last)s but its head records %(size)s events: events %(first)s to %(size)s "
+            "are missing (deleted after they were written)."
+        ),
+        "audit.head.replaced": N_(
+            "Event %(seq)s: its hash is not the one the chain head recorded when it was appended (the event, or "
+            "the chain from it onwards, was replaced)."
+        ),
+        "audit.head.merkle": N_(
+            "The Merkle state stored with the chain head does not match the events (it was altered): proofs and "
+            "checkpoints made from it would be refused."
+        ),
+        "audit.head.not_last": N_("Event %(seq)s is not the one the chain head recorded."),
+        "audit.head.numbering": N_(
+            "The stored events are not numbered 1 to the chain head's count: run flask audit verify."
+        ),
+        "audit.value.somewhere": N_("a field"),
+        "audit.value.field_before": N_("field '%(field)s' (before)"),
+        "audit.value.field_after": N_("field '%(field)s' (after)"),
+        "audit.value.missing": N_(
+            "Event %(seq)s, %(where)s: the value it refers to is missing from the audit values (deleted, or its "
+            "reference changed); an erased value keeps its row."
+        ),
+        "audit.value.edited": N_(
+            "Event %(seq)s, %(where)s: the stored value no longer matches the reference signed into the event (the "
+            "value or its salt was edited after it was recorded, which changes what the history shows)."
+        ),
+        "audit.value.orphan": N_(
+            "An audit value (reference %(ref)s…) no longer matches its reference, and no event refers to it."
+        ),
+        "audit.unguarded.one": N_(
+            "%(table)s is not append-only: its trigger %(names)s is missing or disabled, so its rows can be changed "
+            "or deleted without the database refusing. Restore them ('flask db upgrade' on a fresh database creates "
+            "them)."
+        ),
+        "audit.unguarded.many": N_(
+            "%(table)s is not append-only: its triggers %(names)s are missing or disabled, so its rows can be "
+            "changed or deleted without the database refusing. Restore them ('flask db upgrade' on a fresh database "
+            "creates them)."
+        ),
+        "audit.proof.gap": N_("Event %(seq)s is missing, so no proof can be made."),
+        "audit.proof.truncated": N_("The chain ends at event %(last)s but the checkpoint covers %(size)s."),
+        "audit.proof.hashes_missing": N_("%(num)s stored hashes a proof needs are missing, so no proof can be made."),
+        "audit.proof.rewritten": N_("The stored events no longer reproduce the checkpoint issued at %(time)s."),
+        "audit.export.refused": N_("Cannot export: %(error)s."),
+        "audit.export.altered": N_("Cannot export: event %(seq)s was altered."),
+        "audit.export.missing": N_("Cannot export: a cited event is missing."),
+        "audit.no_checkpoint": N_("No checkpoint was made, because the audit trail failed its check: %(reason)s"),
+        # What a check that found nothing wrong says.
+        "audit.verified": N_("All %(events)s verified: every link and hash is intact. %(signed)s"),
+        "audit.verified.events_one": N_("%(size)s event"),
+        "audit.verified.events": N_("%(size)s events"),
+        "audit.verified.first_checkpoint": N_(
+            "There was no signed checkpoint, so a truncated chain end could not have been detected; a first "
+            "checkpoint is made now."
+        ),
+        "audit.verified.no_checkpoint": N_("There is no signed checkpoint yet."),
+        "audit.verified.one_checkpoint": N_("Its signed checkpoint matches (%(size)s events, issued %(time)s)."),
+        "audit.verified.checkpoints": N_(
+            "All %(num)s signed checkpoints match (the latest covers %(size)s events, issued %(time)s)."
+        ),
+        "audit.verified.outside": N_(
+            "It holds all %(size)s events of the checkpoint kept outside the database (issued %(time)s)."
+        ),
+        "audit.verified.copy": N_(
+            "It holds all %(size)s events of the newest checkpoint copy kept outside the database (issued %(time)s)."
+        ),
     }
 )
 
@@ -775,3 +914,51 @@ class AndList:
 
     def __str__(self) -> str:
         return self.render()
+
+
+# ---------------------------------------------------------------------------------------------------
+# Messages as JSON, for sentences stored now and shown later in whichever language the reader has: the
+# criteria findings (criteria/stored.py) and the audit trail's checks (models.AuditVerification).
+
+
+def encode_value(value: Any) -> Any:
+    """A message (or one of its values) as JSON-ready data that ``decode_value`` turns back into it."""
+    if isinstance(value, Message):
+        return {"m": value.id, "p": [[k, encode_value(v)] for k, v in value.params]}
+    if isinstance(value, Phrase):
+        return {"w": value.text, "lower": value.lower}
+    if isinstance(value, Day):
+        return {"day": value.value.isoformat()}
+    if isinstance(value, AndList):
+        return {"and": [encode_value(v) for v in value.items]}
+    if isinstance(value, Listing):
+        return {"list": [encode_value(v) for v in value.items], "sep": value.separator}
+    if isinstance(value, Cap):
+        return {"cap": encode_value(value.value)}
+    if isinstance(value, Text):
+        return {"text": value.en, "welsh": value.cy}
+    if isinstance(value, date):
+        return {"d": value.isoformat()}
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    return str(value)
+
+
+def decode_value(value: Any) -> Any:
+    if not isinstance(value, dict):
+        return value
+    if "m" in value:
+        return Message(value["m"], tuple((k, decode_value(v)) for k, v in value["p"]))
+    if "w" in value:
+        return Phrase(value["w"], value.get("lower", False))
+    if "day" in value:
+        return Day(date.fromisoformat(value["day"]))
+    if "and" in value:
+        return AndList(tuple(decode_value(v) for v in value["and"]))
+    if "list" in value:
+        return Listing(tuple(decode_value(v) for v in value["list"]), value["sep"])
+    if "cap" in value:
+        return Cap(decode_value(value["cap"]))
+    if "text" in value:
+        return Text(value["text"], value.get("welsh", ""))
+    return date.fromisoformat(value["d"])

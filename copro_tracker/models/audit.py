@@ -8,11 +8,14 @@ enters the payload: string values are replaced by a salted digest whose value an
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
+from ..domain.messages import Message, decode_value, encode_value
 from ..extensions import db
 from .organisation import utcnow
 
@@ -104,7 +107,27 @@ class AuditVerification(db.Model):
     ran_at: Mapped[datetime] = mapped_column(default=utcnow)
     ok: Mapped[bool]
     events_checked: Mapped[int]
+    # In English, as `flask audit verify` prints it; rows from before `findings` have only this.
     message: Mapped[str] = mapped_column(sa.Text)
+    # The same sentences as message ids with values (domain.messages.encode_value), so the admin page and
+    # the admins' email say them in each reader's language; None on older rows.
+    findings: Mapped[list[Any] | None] = mapped_column(sa.JSON)
+
+    @classmethod
+    def of(cls, *, said: Sequence[Message], **columns: Any) -> AuditVerification:
+        """A verification that says `said`: stored both as English text and as messages."""
+        return cls(
+            message=" ".join(item.render() for item in said),
+            findings=[encode_value(item) for item in said],
+            **columns,
+        )
+
+    @property
+    def said(self) -> tuple[Message, ...] | None:
+        """The findings as messages to render in the reader's language; None for a row stored as text only."""
+        if self.findings is None:
+            return None
+        return tuple(decode_value(item) for item in self.findings)
 
 
 # Append-only in the database itself, so not even a bug in this app (or a hand-run UPDATE) can

@@ -579,9 +579,16 @@ def test_an_organisation_without_a_checkpoint_is_named_and_given_one(app, chain,
     assert_caught(app, chain.slug, keep + 1, "truncated")
 
 
-def test_a_welsh_admin_reads_the_outcome_in_welsh_and_the_details_marked_as_english(client, chain, admin, login_as):
-    """The check writes its findings in English (a background job has no reader): the outcome is in the reader's
-    language and the findings are marked lang="en", so a screen reader reads them as English."""
+def test_a_welsh_admin_reads_the_findings_in_welsh_and_an_english_one_in_english(
+    app, client, chain, admin, login_as, monkeypatch
+):
+    """The check stores its findings as message ids with values, so each reader gets them in their language:
+    the page in the reader's, the failure email in each admin's own; `flask audit verify` stays English."""
+    monkeypatch.setitem(app.config, "MAIL_SERVER", "smtp.example.org")
+    admin.preferred_language = "cy"
+    english_admin = make_user(chain, OrgRole.ADMIN)
+    english_admin.preferred_language = "en"
+    db.session.commit()
     login_as(admin)
     with client.session_transaction() as session:
         session["lang"] = "cy"
@@ -589,22 +596,55 @@ def test_a_welsh_admin_reads_the_outcome_in_welsh_and_the_details_marked_as_engl
     page = Page(client.get("/admin/audit"))
     checked = db.session.scalar(sa.select(AuditVerification.events_checked).order_by(AuditVerification.id.desc()))
     assert "Wedi pasio" in page.text("dl")
-    assert f"Cofnodion a wiriwyd: {checked}. Mae pob cofnod, cysylltiad a llofnod pwynt gwirio fel yr oedd." in (
-        page.text("dl")
-    )
-    (details,) = page.soup.select('dl [data-untranslated="audit"]')
-    assert details["lang"] == "en" and "verified: every link and hash is intact" in details.text
+    assert f"Wedi dilysu: {checked} cofnod. Mae pob cyswllt a stwnsh yn gyfan." in page.text("dl")
+    assert "verified" not in page.text("dl") and not page.soup.select("[data-untranslated]")
 
     with triggers_lifted() as conn:
         conn.execute(sa.text("DELETE FROM audit_event WHERE organisation_id = :o AND seq = 2"), {"o": chain.id})
     client.post("/admin/audit/verify")
     page = Page(client.get("/admin/audit"))
     assert "Wedi methu" in page.text("dl")
-    assert "Daeth y gwiriad o hyd i broblem yn y trywydd archwilio." in page.text("dl")
-    (details,) = page.soup.select('dl [data-untranslated="audit"]')
-    assert "Event 2 is missing" in details.text
-    # An English reader reads the findings as they are, with nothing marked.
+    assert (
+        "Mae cofnod 2 ar goll: ar ôl cofnod 1, y cofnod nesaf sydd wedi'i storio yw 3 "
+        "(cafodd cofnodion eu dileu neu eu haildrefnu)." in page.text("dl")
+    )
+    assert "Event 2" not in page.text("dl") and not page.soup.select("[data-untranslated]")
+    # The row keeps the English too: the command line prints it, and it is what older rows hold.
+    stored = db.session.scalar(sa.select(AuditVerification).order_by(AuditVerification.id.desc()))
+    assert stored.message.startswith("Event 2 is missing: after event 1 the next stored event is 3")
+    mail = {message["To"]: message.get_content() for message in app.extensions["outbox"]}
+    assert "Mae cofnod 2 ar goll: ar ôl cofnod 1" in mail[admin.email] and "Event 2" not in mail[admin.email]
+    assert "Event 2 is missing: after event 1" in mail[english_admin.email]
+    assert "Mae cofnod" not in mail[english_admin.email]
+
+    # Refused checkpoint: the refusal and the chain's finding inside it, both in Welsh.
+    client.post("/admin/audit/checkpoint")
+    page = Page(client.get("/admin/audit"))
+    assert (
+        "Ni chafodd pwynt gwirio ei greu, oherwydd methodd y trywydd archwilio ei wiriad: Mae cofnod 2 ar goll"
+        in page.text("dl")
+    )
+
+    # An English reader reads the same findings in English, with nothing marked.
     with client.session_transaction() as session:
         session["lang"] = "en"
     page = get_page(client, "/admin/audit")
-    assert "Event 2 is missing" in page.text("dl") and not page.soup.select("[data-untranslated]")
+    assert "No checkpoint was made, because the audit trail failed its check: Event 2 is missing" in page.text("dl")
+    assert not page.soup.select("[data-untranslated]")
+
+
+def test_a_verification_stored_as_english_text_only_is_still_shown(client, chain, admin, login_as):
+    """Rows from before the findings were kept as messages have only their English text: an English page shows it,
+    a Welsh one the outcome in Welsh and the text as written, marked as English."""
+    db.session.add(
+        AuditVerification(organisation_id=chain.id, ok=False, events_checked=0, message="Event 7 is missing: old.")
+    )
+    db.session.commit()
+    login_as(admin)
+    assert "Event 7 is missing: old." in get_page(client, "/admin/audit").text("dl")
+    with client.session_transaction() as session:
+        session["lang"] = "cy"
+    page = Page(client.get("/admin/audit"))
+    assert "Daeth y gwiriad o hyd i broblem yn y trywydd archwilio." in page.text("dl")
+    (details,) = page.soup.select('dl [data-untranslated="audit"]')
+    assert details["lang"] == "en" and details.text == "Event 7 is missing: old."
