@@ -8,7 +8,9 @@ tables in ``codes`` directly.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from flask import current_app, g, has_app_context
 from flask_babel import LazyString, get_locale, get_translations, gettext
@@ -135,6 +137,8 @@ def reason_text(reason: object) -> Markup:
     text = reason.render(translation())  # type: ignore[attr-defined]
     message = getattr(reason, "message", None)
     welsh_page = str(get_locale() or "en") != "en"
+    if message is not None:
+        text = _former_members_in_reader_language(text, getattr(reason, "refs", ()))
     if message is None and welsh_page:
         return Markup('<span lang="en" data-untranslated="reason">%s</span>') % text
     what = dict(message.params).get("what") if message is not None and message.id == ATTESTATION else None
@@ -147,6 +151,22 @@ def reason_text(reason: object) -> Markup:
 
 
 ATTESTATION = "criteria.attestation"
+
+
+def is_former_member(person_id: object, label: object) -> bool:
+    """Whether `label` is the stored English name of an erased person (the rules name people by their stored
+    name, and erasure stores this label: people/erasure.py)."""
+    return isinstance(person_id, int) and label == Message.of("person.former_member", id=person_id).render()
+
+
+def _former_members_in_reader_language(text: str, refs: Iterable[Any]) -> str:
+    """A reason's text with each erased person it names (a member reference labelled with their stored English
+    name, as the rules make it) named in the reader's language instead."""
+    for ref in refs:
+        if ref.kind == "member" and is_former_member(ref.id, ref.label):
+            shown = former_member(ref.id)
+            text = re.sub(rf"(?<!\w){re.escape(ref.label)}(?!\w)", lambda _match, shown=shown: shown, text)
+    return text
 
 
 def former_member(person_id: int) -> str:

@@ -14,6 +14,7 @@ from flask import current_app
 from ..audit import capture
 from ..codes import N_, Nation, OrgRole, PartnerKind, TokenPurpose
 from ..extensions import db
+from ..labels import former_member
 from ..models import AccountToken, Organisation, User, utcnow
 from ..services import ServiceError
 from ..tenancy import scoped
@@ -397,7 +398,19 @@ def members_of(organisation_id: int, *, name: str = "", role: str = "") -> list[
     stmt = scoped(User, organisation_id).order_by(User.display_name, User.id)
     if name.strip():
         escaped = name.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        stmt = stmt.where(User.display_name.ilike(f"%{escaped}%", escape="\\"))
+        # An erased person is listed by a label in the reader's language (User.shown_name), not by the English
+        # one stored as their name, so they are found by the words the reader sees.
+        erased = db.session.scalars(
+            scoped(User, organisation_id).with_only_columns(User.id).where(User.erased_at.is_not(None))
+        )
+        wanted = name.strip().casefold()
+        found = [person_id for person_id in erased if wanted in former_member(person_id).casefold()]
+        stmt = stmt.where(
+            sa.or_(
+                sa.and_(User.erased_at.is_(None), User.display_name.ilike(f"%{escaped}%", escape="\\")),
+                User.id.in_(found),
+            )
+        )
     if role in {r.value for r in OrgRole}:
         stmt = stmt.where(User.role == OrgRole(role))
     return list(db.session.scalars(stmt))

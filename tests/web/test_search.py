@@ -9,6 +9,7 @@ from initiative_factories import make_initiative
 from copro_tracker.codes import OrgRole
 from copro_tracker.extensions import db
 from copro_tracker.models import Initiative
+from copro_tracker.people import erasure
 
 
 def _titles(page) -> list[str]:
@@ -66,3 +67,20 @@ def test_people_filter_by_name_and_role(client, org, admin, commissioner, partne
     assert "2 people match your search." in page.text()
     assert _people(get_page(client, "/people?name=%25")) == [], "% is taken literally"
     assert len(_people(get_page(client, "/people?role=not-a-role"))) == 4, "an unknown role is no filter, not an error"
+
+
+def test_an_erased_person_is_found_by_the_label_the_reader_sees(client, org, admin, partner):
+    """The stored name of an erased person is the English "Former member N"; the list shows it in the reader's
+    language (User.shown_name), and the search finds it by those words."""
+    erasure.erase(partner, None)
+    db.session.commit()
+    login(client, admin)
+    assert _people(get_page(client, "/people?name=former member")) == [f"Former member {partner.id}"]
+    assert _people(get_page(client, "/people?name=cyn-aelod")) == []
+    with client.session_transaction() as session:
+        session["lang"] = "cy"
+    assert _people(get_page(client, "/people?name=cyn-aelod")) == [f"Cyn-aelod {partner.id}"]
+    assert _people(get_page(client, f"/people?name=Cyn-aelod {partner.id}")) == [f"Cyn-aelod {partner.id}"]
+    assert _people(get_page(client, "/people?name=former")) == []
+    # Everyone else is still found by their name.
+    assert _people(get_page(client, f"/people?name={admin.display_name}")) == [admin.display_name]

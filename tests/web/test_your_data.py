@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import zipfile
 from datetime import date
 
 import pytest
@@ -158,7 +159,13 @@ def test_an_admin_erases_a_person_on_request_and_the_chain_still_verifies(client
     # Gone from the pages: the activity shows the former member, not the name.
     assert "Amira Partner" not in get_page(client, f"/people/{person.id}").text()
     # The stored name is English (the audit trail recorded it so); pages show it in the reader's language.
-    pages = (f"/people/{person.id}", f"/initiatives/{held.initiative.id}", f"/initiatives/{held.initiative.id}/members")
+    pages = (
+        f"/people/{person.id}",
+        f"/initiatives/{held.initiative.id}",
+        f"/initiatives/{held.initiative.id}/members",
+        # The criteria reasons name people by their stored name: an erased person's is put in the reader's words.
+        f"/initiatives/{held.initiative.id}/criteria",
+    )
     for url in pages:
         assert f"Former member {person.id}" in get_page(client, url).text(), url
     with client.session_transaction() as session:
@@ -166,6 +173,17 @@ def test_an_admin_erases_a_person_on_request_and_the_chain_still_verifies(client
     for url in pages:
         text = Page(client.get(url)).text()
         assert f"Cyn-aelod {person.id}" in text and "Former member" not in text, url
+    # A report in Welsh, or in both languages, never shows the English label either (reports name an erased
+    # person by a pseudonym, whatever their stored name); nor does the report page, which opens with the criteria.
+    assert "Former member" not in Page(client.get(f"/initiatives/{held.initiative.id}/report")).text()
+    for language in ("cy", "bilingual"):
+        response = client.get(f"/initiatives/{held.initiative.id}/report/json?language={language}")
+        assert response.status_code == 200 and "Former member" not in response.get_data(as_text=True), language
+        with zipfile.ZipFile(
+            io.BytesIO(client.get(f"/initiatives/{held.initiative.id}/report/csv?language={language}").data)
+        ) as files:
+            for name in files.namelist():
+                assert "Former member" not in files.read(name).decode("utf-8"), (language, name)
     db.session.expire_all()
     assert db.session.get(User, person.id).display_name == f"Former member {person.id}"
     assert audit_service.verify_organisation(person.organisation)[1] is None
