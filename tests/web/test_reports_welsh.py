@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
 
 import pytest
@@ -269,3 +270,22 @@ def test_a_share_links_lifetime_is_counted_in_the_readers_language(client, demo)
     _welsh(client)
     hint = Page(client.get(url)).soup.select_one("#expiry_days-hint").get_text(" ", strip=True)
     assert hint == "O 1 i 90 diwrnod. Ar ôl hynny bydd y ddolen yn peidio â gweithio."
+
+
+def test_a_welsh_pdf_has_no_english_interface_text(client, demo):  # noqa: F811
+    """The Welsh crawl's check, on the PDF as a screen reader reads it: the text in Welsh-tagged parts (what is
+    tagged English says so, as on the page: English-only framework texts, the names of laws)."""
+    login(client, demo["dafydd"])
+    for initiative in (_wales_initiative(demo), demo["carers"]):
+        if initiative.organisation_id != demo["dafydd"].organisation_id:
+            login(client, demo["tom"])
+        reader = _pdf(client, f"/initiatives/{initiative.id}/report/pdf?language=cy")
+        welsh = text_by_language(reader).get("cy", "")
+        assert "Crynodeb" in welsh
+        # A PDF's text comes back line by line as laid out: people's text wraps where the page did, so spaces
+        # and line ends count as one space on both sides before their text is taken out.
+        # A word broken at a hyphen ("cyd-\ngynhyrchu", "15-\nminute") is one word again.
+        entered = sorted({" ".join(value.split()) for value in entered_text()}, key=len, reverse=True)
+        text = " ".join(re.sub(r"-[ \t]*\n\s*", "-", welsh).split())
+        found = english_words(text, entered)
+        assert not found, " ".join([str(initiative.id)] + sorted(found))
