@@ -4,6 +4,7 @@ and the weekly summary."""
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -448,3 +449,46 @@ def test_the_weekly_summary_is_in_the_persons_language_and_counts_in_its_plural_
     assert "Helo" in welsh.get_content() and "Hello" not in welsh.get_content()
     (english,) = [m for m in _to(mail, team.commissioner) if m["Subject"].startswith("Co-production Tracker:")]
     assert english["Subject"] == "Co-production Tracker: 1 thing waiting for you"
+
+
+def test_every_reminder_email_to_welsh_speakers_has_no_english_interface_text(team, mail):
+    """The Welsh crawl's check on email: each kind of reminder and the weekly summary, subject and body, to
+    people whose language is Welsh (what people typed, such as titles, stays as they typed it)."""
+    from tests.i18n.english_text import english_words
+    from tests.i18n.entered import entered_text
+
+    for person in (team.partner, team.commissioner, team.observer):
+        person.preferred_language = "cy"
+    team.observer.weekly_digest = True
+    db.session.commit()
+    _awaiting_sign_off(team)
+    initiative = db.session.get(Initiative, team.initiative.id)
+    make_activity(team, title="Galwad ffôn", on_behalf_of=team.partner, people=[team.partner])
+    recommendation = Recommendation(
+        organisation_id=initiative.organisation_id,
+        initiative_id=initiative.id,
+        made_by_id=team.observer.id,
+        text="Anfon papurau wythnos ymlaen llaw",
+    )
+    db.session.add(recommendation)
+    db.session.commit()
+    activities.respond(
+        team.commissioner,
+        recommendation,
+        response="accepted",
+        reason="",
+        action_taken="Mae papurau'n mynd allan ddeng niwrnod ymlaen llaw",
+        review_on=date.today() - timedelta(days=1),
+        expected_version=recommendation.version,
+    )
+    jobs.send_due()
+    jobs.send_digests()
+    kinds = {kind for person in (team.partner, team.commissioner, team.observer) for kind, _ in _kinds(person)}
+    assert {"sign_off", "confirm", "response", "review_due"} <= kinds, kinds
+    sent = [m for m in mail if m["To"] in {team.partner.email, team.commissioner.email, team.observer.email}]
+    assert len(sent) >= 5, [m["Subject"] for m in sent]
+    entered = entered_text()
+    for message in sent:
+        text = re.sub(r"https?://\S+", " ", f"{message['Subject']}\n{message.get_content()}")  # links are not words
+        found = english_words(text, entered)
+        assert not found, (message["Subject"], found)
