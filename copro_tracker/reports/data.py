@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from flask import current_app
 
 from ..audit import ledger
+from ..audit.history import action_label
 from ..codes import EQUALITY_CODES, EqualityQuestion
 from ..criteria import facts as facts_loader
 from ..criteria import stored
@@ -433,6 +434,7 @@ def audit_state(organisation_id: int, initiative_ids: list[int], end: datetime) 
         first_at=min((r[2] for r in rows), default=None),
         last_at=max((r[3] for r in rows), default=None),
         by_action=tuple((r[0], r[1]) for r in rows),
+        action_labels=tuple((r[0], action_label(r[0])) for r in rows),
     )
     return summary, max((r[4] for r in rows if r[0] not in NOT_CITED), default=0)
 

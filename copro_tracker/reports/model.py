@@ -96,6 +96,9 @@ class AuditSummary:
     first_at: datetime | None = None
     last_at: datetime | None = None
     by_action: tuple[tuple[str, int], ...] = ()
+    # Each action's plain words ("Someone recorded attendance"), a message rendered in the report's language:
+    # the code alone is what the JSON bundle and the chain say, but it is not a sentence anyone reads.
+    action_labels: tuple[tuple[str, object], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -37,7 +37,7 @@ from .model import (
     Table,
 )
 from .summary import InitiativeSummary
-from .words import _, english_only, localized, ngettext, with_english
+from .words import _, english_only, localized, ngettext, translator, with_english
 
 VERIFY_COMMAND = "python -m copro_tracker.audit.verify report.json"
 
@@ -188,12 +188,21 @@ def _audit_section(inputs: ReportInputs, scope: str) -> Section:
             day=_day(inputs.period.as_of),
         )
     )
+    labels = dict(audit.action_labels)
+    translate = translator()
     tables.append(
         Table(
             "audit_events",
             _("Audit entries by kind"),
-            _cols(("action", _("Kind of entry"), _("The audit action name")), _num("entries", _("Entries"))),
-            tuple((action, count) for action, count in audit.by_action),
+            _cols(
+                ("what", _("What happened")),
+                ("action", _("Kind of entry"), _("The audit action name")),
+                _num("entries", _("Entries")),
+            ),
+            tuple(
+                (labels[action].render(translate) if action in labels else "", action, count)
+                for action, count in audit.by_action
+            ),
             empty=_("No audit entries."),
         )
     )

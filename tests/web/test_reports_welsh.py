@@ -289,3 +289,18 @@ def test_a_welsh_pdf_has_no_english_interface_text(client, demo):  # noqa: F811
         text = " ".join(re.sub(r"-[ \t]*\n\s*", "-", welsh).split())
         found = english_words(text, entered)
         assert not found, " ".join([str(initiative.id)] + sorted(found))
+
+
+def test_the_audit_table_says_what_each_kind_of_entry_records_in_the_reports_language(client, demo):  # noqa: F811
+    """Beside each audit action's code (what the JSON bundle and the chain say), its plain words, from the same
+    messages as the history page's filter."""
+    login(client, demo["dafydd"])
+    base = f"/initiatives/{_wales_initiative(demo).id}/report"
+    for language, started in (("cy", "Dechreuodd rhywun y fenter"), ("en", "Someone started the initiative")):
+        page = Page(client.get(f"{base}?language={language}")).check()
+        rows = {
+            row.select_one("td").get_text(strip=True): row.select_one("th").get_text(strip=True)
+            for row in page.soup.select("tr")
+            if row.select_one("th[scope=row]") and row.select_one("td")
+        }
+        assert rows.get("initiative.created") == started, rows.get("initiative.created")
