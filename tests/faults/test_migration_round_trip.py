@@ -185,6 +185,7 @@ DERIVED_ONLY = {
     "e5f1a7c9b3d2": "stored findings are recomputed from the records on the next write or read",
     "48426a073b17": "stored participation figures are recomputed from the records with the findings, or on read",
     "0d521a97e645": "a report snapshot is made again from the records by the next report",
+    "a3d5f7b9c1e2": "a check's findings as messages: the same findings stay in English in audit_verification.message",
 }
 
 
