@@ -149,11 +149,25 @@ def populate(activities: int, seed: int) -> tuple[int, int]:
     return org.id, initiative.id
 
 
-def build_html(org_id: int, initiative_id: int) -> tuple[build.Report, str]:
+def build_report(org_id: int, initiative_id: int) -> build.Report:
     organisation = db.session.get(Organisation, org_id)
     inputs = data.load_inputs(organisation, [initiative_id], build.Period(date.today()))
-    report = build.build_initiative_report(inputs)
-    return report, render_html.render_print_html(report)
+    return build.build_initiative_report(inputs)
+
+
+def build_html(org_id: int, initiative_id: int) -> tuple[build.Report, str]:
+    report = build_report(org_id, initiative_id)
+    return report, single_document_html(report)
+
+
+def single_document_html(report: build.Report) -> str:
+    """The whole report as one print document (every part's blocks in one), for comparing with the PDF the
+    worker lays out part by part; render_html has no one-document renderer since the PDF went to parts."""
+    from markupsafe import Markup
+
+    blocks = [block for part in render_html.print_parts(report) for block in part]
+    title = Markup(render_pdf.css_string(report.title))
+    return render_html.render_print_part(report, blocks, first=True, first_page=1, running_title=title)
 
 
 def best(fn, repeat: int) -> tuple[float, object]:

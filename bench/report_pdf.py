@@ -45,7 +45,7 @@ def child(db_path: str, key_path: str, org_id: int, initiative_id: int) -> None:
     with app.app_context(), app.test_request_context():
         report_build._warm_weasyprint()
         wall, cpu = time.perf_counter(), time.process_time()
-        report, _html = report_build.build_html(org_id, initiative_id)
+        report = report_build.build_report(org_id, initiative_id)
         parts = []
         pdf = render_pdf.render_report_pdf(report, lambda done, total: parts.append(total))
         wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
@@ -73,6 +73,10 @@ def populate(folder: Path, activities: int) -> tuple[Path, Path, int, int]:
     app = report_build.make_app(db_path, key_path)
     with app.app_context():
         org_id, initiative_id = report_build.populate(activities, seed=activities)
+        # Build once here so the report's stored snapshot exists: the renders then only read it (two processes
+        # storing it at once would meet SQLite's single writer), as the worker reads what a view stored.
+        report_build.build_report(org_id, initiative_id)
+        report_build.db.session.commit()
     return db_path, key_path, org_id, initiative_id
 
 
